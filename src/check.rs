@@ -1,0 +1,155 @@
+//! Checks on the project as a whole, before any school is resolved: clause
+//! ids are unique, clauses name audiences, sections and references that
+//! exist, and policies are well formed.
+
+use std::collections::{BTreeMap, HashSet};
+
+use crate::diag::{suggestion, Diagnostic};
+use crate::load::Project;
+use crate::model::{Clause, KNOWN_REFS};
+
+/// Every problem with the library and the policies.
+pub fn check_library(project: &Project) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let audiences: Vec<&str> = project.audiences.iter().map(|a| a.id.as_str()).collect();
+    let sections: HashSet<&str> = project
+        .policies
+        .iter()
+        .flat_map(|p| p.def.sections.iter().map(|s| s.id.as_str()))
+        .collect();
+    let all_clauses = project
+        .clauses
+        .iter()
+        .chain(project.schools.iter().flat_map(|s| s.local_clauses.iter()));
+    for clause in all_clauses {
+        out.extend(check_clause(project, clause, &audiences, &sections));
+    }
+    out.extend(duplicate_ids(project));
+    for policy in &project.policies {
+        let text = project.sources.get(&policy.file).map_or("", String::as_str);
+        let mut seen = HashSet::new();
+        for section in &policy.def.sections {
+            if !seen.insert(section.id.as_str()) {
+                out.push(
+                    Diagnostic::error("duplicate-section", &policy.file, format!("the section `{}` is defined twice", section.id))
+                        .near(text, &section.id)
+                        .with_hint("give each section its own id"),
+                );
+            }
+            for key in section.heading.audience_keys() {
+                if !audiences.contains(&key) {
+                    out.push(unknown_audience_in(&policy.file, text, key, &audiences));
+                }
+            }
+        }
+        for value in [Some(&policy.def.title), policy.def.intro.as_ref(), Some(&policy.def.agreement)].into_iter().flatten() {
+            for key in value.audience_keys() {
+                if !audiences.contains(&key) {
+                    out.push(unknown_audience_in(&policy.file, text, key, &audiences));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn unknown_audience_in(file: &str, text: &str, id: &str, known: &[&str]) -> Diagnostic {
+    Diagnostic::error("unknown-audience", file, format!("unknown audience `{id}`"))
+        .near(text, id)
+        .with_hint(
+            suggestion(id, known.iter().copied())
+                .unwrap_or_else(|| format!("known audiences: {}; add new ones in policyc.yaml", known.join(", "))),
+        )
+}
+
+fn check_clause(project: &Project, clause: &Clause, audiences: &[&str], sections: &HashSet<&str>) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let text = project.sources.get(&clause.file).map_or("", String::as_str);
+    let m = &clause.meta;
+    if m.audiences.is_empty() {
+        out.push(
+            Diagnostic::error("no-audiences", &clause.file, format!("clause `{}` names no audience", m.id))
+                .near(text, "audiences")
+                .with_hint(format!("list who it speaks to, e.g. `audiences: [staff, governor]` (known: {})", audiences.join(", "))),
+        );
+    }
+    for id in m.audiences.iter().chain(m.wording.keys()) {
+        if !audiences.contains(&id.as_str()) {
+            out.push(unknown_audience_in(&clause.file, text, id, audiences));
+        }
+    }
+    for id in m.wording.keys() {
+        if audiences.contains(&id.as_str()) && !m.audiences.contains(id) {
+            out.push(
+                Diagnostic::error("wording-audience", &clause.file, format!("`wording` gives text for `{id}`, which is not in this clause's `audiences`"))
+                    .near(text, id)
+                    .with_hint(format!("add `{id}` to `audiences`, or remove its wording")),
+            );
+        }
+    }
+    if !sections.contains(m.section.as_str()) {
+        out.push(
+            Diagnostic::error("unknown-section", &clause.file, format!("the section `{}` is not in any policy", m.section))
+                .near(text, &m.section)
+                .with_hint(
+                    suggestion(&m.section, sections.iter().copied())
+                        .unwrap_or_else(|| "sections are defined in policies/*.yaml".into()),
+                ),
+        );
+    }
+    let refs: Vec<&str> = KNOWN_REFS.iter().map(|(k, _)| *k).collect();
+    for r in &m.refs {
+        if !refs.contains(&r.as_str()) {
+            out.push(
+                Diagnostic::error("unknown-ref", &clause.file, format!("unknown reference `{r}`"))
+                    .near(text, r)
+                    .with_hint(suggestion(r, refs.iter().copied()).unwrap_or_else(|| format!("known references: {}", refs.join(", ")))),
+            );
+        }
+    }
+    if clause.body.trim().is_empty() && m.wording.len() < m.audiences.len() {
+        out.push(
+            Diagnostic::error("empty-clause", &clause.file, format!("clause `{}` has no text", m.id))
+                .at(text, clause.body_line.saturating_sub(1).max(1), 1)
+                .with_hint("write the clause text after the closing `---`"),
+        );
+    }
+    out
+}
+
+fn duplicate_ids(project: &Project) -> Vec<Diagnostic> {
+    let mut first_seen: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut out = Vec::new();
+    for clause in &project.clauses {
+        if let Some(first) = first_seen.insert(&clause.meta.id, &clause.file) {
+            let text = project.sources.get(&clause.file).map_or("", String::as_str);
+            out.push(
+                Diagnostic::error("duplicate-id", &clause.file, format!("the clause id `{}` is already used by {first}", clause.meta.id))
+                    .near(text, &clause.meta.id)
+                    .with_hint("clause ids must be unique across the library; rename one of them"),
+            );
+        }
+    }
+    for school in &project.schools {
+        let mut local: BTreeMap<&str, &str> = BTreeMap::new();
+        for clause in &school.local_clauses {
+            if first_seen.contains_key(clause.meta.id.as_str()) {
+                let text = project.sources.get(&clause.file).map_or("", String::as_str);
+                out.push(
+                    Diagnostic::error("duplicate-id", &clause.file, format!("local clause `{}` has the same id as a library clause", clause.meta.id))
+                        .near(text, &clause.meta.id)
+                        .with_hint(format!("give it a new id, or reword the library clause with `replace: {{ {}: ... }}` in the school file", clause.meta.id)),
+                );
+            }
+            if let Some(first) = local.insert(&clause.meta.id, &clause.file) {
+                let text = project.sources.get(&clause.file).map_or("", String::as_str);
+                out.push(
+                    Diagnostic::error("duplicate-id", &clause.file, format!("the clause id `{}` is already used by {first}", clause.meta.id))
+                        .near(text, &clause.meta.id)
+                        .with_hint("rename one of them"),
+                );
+            }
+        }
+    }
+    out
+}

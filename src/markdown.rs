@@ -1,0 +1,417 @@
+//! Markdown → a small document model that both renderers share.
+//!
+//! Clause text is parsed once with pulldown-cmark into [`Block`]s and
+//! [`Inline`]s holding plain strings. The PDF template receives them as JSON
+//! data and the HTML renderer escapes every string, so no clause or school
+//! text is ever interpreted as typst or HTML markup. Raw HTML in Markdown is
+//! kept as literal text.
+
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use serde::Serialize;
+
+/// A block of clause text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "t", rename_all = "lowercase")]
+pub enum Block {
+    /// A paragraph.
+    Para {
+        /// Its content.
+        c: Vec<Inline>,
+    },
+    /// A bulleted or numbered list.
+    List {
+        /// Whether the list is numbered.
+        ordered: bool,
+        /// Each item's blocks.
+        items: Vec<Vec<Block>>,
+    },
+    /// A block quotation.
+    Quote {
+        /// Its blocks.
+        c: Vec<Block>,
+    },
+}
+
+/// A run of text within a block.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "t", rename_all = "lowercase")]
+pub enum Inline {
+    /// Plain text.
+    Text {
+        /// The characters, literally.
+        v: String,
+    },
+    /// Strong emphasis.
+    Strong {
+        /// Its content.
+        c: Vec<Inline>,
+    },
+    /// Emphasis.
+    Emph {
+        /// Its content.
+        c: Vec<Inline>,
+    },
+    /// Inline code.
+    Code {
+        /// The characters, literally.
+        v: String,
+    },
+    /// A hyperlink.
+    Link {
+        /// The target.
+        url: String,
+        /// The link text.
+        c: Vec<Inline>,
+    },
+    /// A hard line break.
+    Break,
+}
+
+/// Parses Markdown into blocks.
+pub fn parse(markdown: &str) -> Vec<Block> {
+    let mut builder = Builder::default();
+    for event in Parser::new_ext(markdown, Options::empty()) {
+        builder.event(event);
+    }
+    builder.finish()
+}
+
+/// Open containers while parsing.
+#[derive(Debug)]
+enum Frame {
+    Blocks(Vec<Block>),
+    Para(Vec<Inline>),
+    List { ordered: bool, items: Vec<Vec<Block>> },
+    Item(Vec<Block>, Vec<Inline>),
+    Quote(Vec<Block>),
+    Span(SpanKind, Vec<Inline>),
+}
+
+#[derive(Debug)]
+enum SpanKind {
+    Strong,
+    Emph,
+    Link(String),
+    Plain,
+}
+
+#[derive(Debug)]
+struct Builder {
+    stack: Vec<Frame>,
+}
+
+impl Default for Builder {
+    fn default() -> Self {
+        Self {
+            stack: vec![Frame::Blocks(Vec::new())],
+        }
+    }
+}
+
+impl Builder {
+    fn event(&mut self, event: Event<'_>) {
+        match event {
+            Event::Start(tag) => self.start(tag),
+            Event::End(tag) => self.end(tag),
+            Event::Text(text) | Event::Html(text) | Event::InlineHtml(text) => {
+                self.text(&text)
+            }
+            Event::Code(code) => self.inline(Inline::Code { v: code.into_string() }),
+            Event::SoftBreak => self.text(" "),
+            Event::HardBreak => self.inline(Inline::Break),
+            Event::Rule => {}
+            other => self.text(&literal_of(&other)),
+        }
+    }
+
+    fn start(&mut self, tag: Tag<'_>) {
+        let frame = match tag {
+            Tag::Paragraph | Tag::Heading { .. } | Tag::CodeBlock(_) | Tag::HtmlBlock => {
+                Frame::Para(Vec::new())
+            }
+            Tag::List(start) => Frame::List {
+                ordered: start.is_some(),
+                items: Vec::new(),
+            },
+            Tag::Item => Frame::Item(Vec::new(), Vec::new()),
+            Tag::BlockQuote(_) => Frame::Quote(Vec::new()),
+            Tag::Strong => Frame::Span(SpanKind::Strong, Vec::new()),
+            Tag::Emphasis => Frame::Span(SpanKind::Emph, Vec::new()),
+            Tag::Link { dest_url, .. } if is_safe_url(&dest_url) => {
+                Frame::Span(SpanKind::Link(dest_url.into_string()), Vec::new())
+            }
+            _ => Frame::Span(SpanKind::Plain, Vec::new()),
+        };
+        self.stack.push(frame);
+    }
+
+    fn end(&mut self, tag: TagEnd) {
+        if matches!(tag, TagEnd::Heading(_)) {
+            // Headings inside a clause read as a bold paragraph.
+            if let Some(Frame::Para(content)) = self.stack.pop() {
+                self.block(Block::Para { c: vec![Inline::Strong { c: content }] });
+            }
+            return;
+        }
+        let Some(frame) = self.stack.pop() else { return };
+        match frame {
+            Frame::Para(content) => {
+                let content = trim_inlines(content);
+                if !content.is_empty() {
+                    self.block(Block::Para { c: content });
+                }
+            }
+            Frame::List { ordered, items } => self.block(Block::List { ordered, items }),
+            Frame::Item(mut blocks, loose) => {
+                let loose = trim_inlines(loose);
+                if !loose.is_empty() {
+                    blocks.insert(0, Block::Para { c: loose });
+                }
+                if let Some(Frame::List { items, .. }) = self.stack.last_mut() {
+                    items.push(blocks);
+                }
+            }
+            Frame::Quote(blocks) => self.block(Block::Quote { c: blocks }),
+            Frame::Span(kind, content) => {
+                let inline = match kind {
+                    SpanKind::Strong => Inline::Strong { c: content },
+                    SpanKind::Emph => Inline::Emph { c: content },
+                    SpanKind::Link(url) => Inline::Link { url, c: content },
+                    SpanKind::Plain => {
+                        for inline in content {
+                            self.inline(inline);
+                        }
+                        return;
+                    }
+                };
+                self.inline(inline);
+            }
+            Frame::Blocks(blocks) => self.stack.push(Frame::Blocks(blocks)),
+        }
+    }
+
+    fn text(&mut self, text: &str) {
+        if let Some(Inline::Text { v }) = self.inlines_mut().and_then(|i| i.last_mut()) {
+            v.push_str(text);
+            return;
+        }
+        self.inline(Inline::Text { v: text.to_string() });
+    }
+
+    fn inline(&mut self, inline: Inline) {
+        if let Some(inlines) = self.inlines_mut() {
+            inlines.push(inline);
+            return;
+        }
+        self.block(Block::Para { c: vec![inline] });
+    }
+
+    fn inlines_mut(&mut self) -> Option<&mut Vec<Inline>> {
+        match self.stack.last_mut()? {
+            Frame::Para(c) | Frame::Span(_, c) | Frame::Item(_, c) => Some(c),
+            _ => None,
+        }
+    }
+
+    fn block(&mut self, block: Block) {
+        match self.stack.last_mut() {
+            Some(Frame::Blocks(blocks)) | Some(Frame::Quote(blocks)) => blocks.push(block),
+            Some(Frame::Item(blocks, loose)) => {
+                let loose = trim_inlines(std::mem::take(loose));
+                if !loose.is_empty() {
+                    blocks.push(Block::Para { c: loose });
+                }
+                blocks.push(block);
+            }
+            Some(Frame::List { items, .. }) => items.push(vec![block]),
+            Some(Frame::Para(c)) | Some(Frame::Span(_, c)) => c.extend(flatten(block)),
+            None => self.stack.push(Frame::Blocks(vec![block])),
+        }
+    }
+
+    fn finish(mut self) -> Vec<Block> {
+        while self.stack.len() > 1 {
+            let frame = self.stack.pop();
+            if let Some(Frame::Para(c)) = frame {
+                self.block(Block::Para { c });
+            }
+        }
+        match self.stack.pop() {
+            Some(Frame::Blocks(blocks)) => blocks,
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// Whether a link target is safe to follow from a document: web, email and
+/// phone links, or a relative link. Anything else (`javascript:`, `file:`,
+/// `data:` …) keeps only its text.
+pub fn is_safe_url(url: &str) -> bool {
+    let lower = url.trim().to_ascii_lowercase();
+    match lower.split_once(':') {
+        Some((scheme, _)) if !scheme.contains(['/', '?', '#']) => {
+            matches!(scheme, "http" | "https" | "mailto" | "tel")
+        }
+        _ => true,
+    }
+}
+
+fn literal_of(event: &Event<'_>) -> String {
+    match event {
+        Event::FootnoteReference(name) => format!("[^{name}]"),
+        Event::TaskListMarker(done) => if *done { "[x] " } else { "[ ] " }.into(),
+        Event::InlineMath(m) => format!("${m}$"),
+        Event::DisplayMath(m) => format!("$${m}$$"),
+        _ => String::new(),
+    }
+}
+
+fn flatten(block: Block) -> Vec<Inline> {
+    match block {
+        Block::Para { c } => c,
+        Block::List { items, .. } => items.into_iter().flatten().flat_map(flatten).collect(),
+        Block::Quote { c } => c.into_iter().flat_map(flatten).collect(),
+    }
+}
+
+/// Drops white space at the edges of a run of inlines.
+fn trim_inlines(mut inlines: Vec<Inline>) -> Vec<Inline> {
+    if let Some(Inline::Text { v }) = inlines.first_mut() {
+        *v = v.trim_start().to_string();
+    }
+    if let Some(Inline::Text { v }) = inlines.last_mut() {
+        *v = v.trim_end().to_string();
+    }
+    inlines.retain(|i| !matches!(i, Inline::Text { v } if v.is_empty()));
+    inlines
+}
+
+/// The plain text of blocks, one paragraph per line: for hashing, diffs and
+/// reading-level checks.
+pub fn plain_text(blocks: &[Block]) -> String {
+    let mut lines = Vec::new();
+    for block in blocks {
+        block_text(block, &mut lines);
+    }
+    lines.join("\n")
+}
+
+fn block_text(block: &Block, lines: &mut Vec<String>) {
+    match block {
+        Block::Para { c } => lines.push(inline_text(c)),
+        Block::List { items, .. } => {
+            for item in items {
+                for block in item {
+                    block_text(block, lines);
+                }
+            }
+        }
+        Block::Quote { c } => c.iter().for_each(|b| block_text(b, lines)),
+    }
+}
+
+/// The plain text of inlines.
+pub fn inline_text(inlines: &[Inline]) -> String {
+    let mut out = String::new();
+    for inline in inlines {
+        match inline {
+            Inline::Text { v } | Inline::Code { v } => out.push_str(v),
+            Inline::Strong { c } | Inline::Emph { c } | Inline::Link { c, .. } => {
+                out.push_str(&inline_text(c))
+            }
+            Inline::Break => out.push(' '),
+        }
+    }
+    out
+}
+
+/// Escapes text so that Markdown reads it back literally: used for every
+/// value a placeholder inserts into clause text.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' | '\r' | '\t' => out.push(' '),
+            c if c.is_ascii_punctuation() => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(v: &str) -> Inline {
+        Inline::Text { v: v.into() }
+    }
+
+    #[test]
+    fn paragraphs_and_emphasis() {
+        let blocks = parse("I will **never** share\nmy *password*.\n\nSecond.");
+        assert_eq!(
+            blocks,
+            vec![
+                Block::Para {
+                    c: vec![
+                        text("I will "),
+                        Inline::Strong { c: vec![text("never")] },
+                        text(" share my "),
+                        Inline::Emph { c: vec![text("password")] },
+                        text("."),
+                    ]
+                },
+                Block::Para { c: vec![text("Second.")] },
+            ]
+        );
+    }
+
+    #[test]
+    fn nested_lists() {
+        let blocks = parse("I will:\n\n- lock my screen\n- log off\n  - at night\n");
+        assert_eq!(blocks.len(), 2);
+        let Block::List { ordered, items } = &blocks[1] else { panic!("{blocks:?}") };
+        assert!(!ordered);
+        assert_eq!(items.len(), 2);
+        assert_eq!(items[0], vec![Block::Para { c: vec![text("lock my screen")] }]);
+        assert!(matches!(items[1][1], Block::List { .. }), "{:?}", items[1]);
+    }
+
+    #[test]
+    fn raw_html_stays_literal_text() {
+        let blocks = parse("Hi <script>alert(1)</script> there");
+        assert_eq!(plain_text(&blocks), "Hi <script>alert(1)</script> there");
+        let blocks = parse("<div onclick=\"x\">\nblock\n</div>\n");
+        assert!(plain_text(&blocks).contains("<div onclick=\"x\">"));
+    }
+
+    #[test]
+    fn escaped_values_read_back_literally() {
+        let hostile = "*Bold* #read(\"/etc/passwd\") $x$ <b>[a](b)</b> 1. _u_ \\";
+        let blocks = parse(&format!("Name: {}", escape(hostile)));
+        assert_eq!(plain_text(&blocks), format!("Name: {hostile}"));
+    }
+
+    #[test]
+    fn headings_become_bold_paragraphs() {
+        let blocks = parse("# Title\nText");
+        assert_eq!(blocks[0], Block::Para { c: vec![Inline::Strong { c: vec![text("Title")] }] });
+    }
+
+    #[test]
+    fn unsafe_links_keep_only_their_text() {
+        let blocks = parse("[click](javascript:alert(1)) [f](file:///etc/passwd)");
+        assert_eq!(blocks, vec![Block::Para { c: vec![text("click f")] }]);
+    }
+
+    #[test]
+    fn links_keep_their_target() {
+        let blocks = parse("See [our page](https://school.example/p).");
+        let Block::Para { c } = &blocks[0] else { panic!() };
+        assert_eq!(c[1], Inline::Link { url: "https://school.example/p".into(), c: vec![text("our page")] });
+    }
+}
