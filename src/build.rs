@@ -68,19 +68,30 @@ pub struct Resolved {
 
 /// Loads, checks and resolves. Returns the resolved project when there are
 /// no errors, and every diagnostic either way.
-pub fn prepare(root: &Path, schools: &[String], audiences: &[String]) -> (Option<Resolved>, Diagnostics) {
+pub fn prepare(
+    root: &Path,
+    schools: &[String],
+    audiences: &[String],
+) -> (Option<Resolved>, Diagnostics) {
     let mut diags = Diagnostics::default();
     let project = load_project(root, &mut diags);
     diags.extend(check::check_library(&project));
     diags.extend(check_selection(&project, schools, audiences));
-    let lib = Library { audiences: &project.audiences, clauses: &project.clauses };
+    let lib = Library {
+        audiences: &project.audiences,
+        clauses: &project.clauses,
+    };
     let mut resolved = Vec::new();
     for source in &project.schools {
         if !schools.is_empty() && !schools.contains(&source.id) {
             continue;
         }
         let merged = merge_chain(&source.chain);
-        let file = source.chain.first().map(|(f, _)| f.as_str()).unwrap_or_default();
+        let file = source
+            .chain
+            .first()
+            .map(|(f, _)| f.as_str())
+            .unwrap_or_default();
         let text = project.sources.get(file).map_or("", String::as_str);
         let logo_hash = source.logo.as_ref().map(|l| hex_digest(&l.bytes));
         let mut selected = merged.clone();
@@ -114,7 +125,13 @@ pub fn prepare(root: &Path, schools: &[String], audiences: &[String]) -> (Option
     if diags.has_errors() {
         return (None, diags);
     }
-    (Some(Resolved { project, schools: resolved }), diags)
+    (
+        Some(Resolved {
+            project,
+            schools: resolved,
+        }),
+        diags,
+    )
 }
 
 fn check_selection(project: &Project, schools: &[String], audiences: &[String]) -> Vec<Diagnostic> {
@@ -123,8 +140,15 @@ fn check_selection(project: &Project, schools: &[String], audiences: &[String]) 
     for id in schools {
         if !ids.contains(&id.as_str()) {
             out.push(
-                Diagnostic::error("unknown-school", "--school", format!("there is no school `{id}`"))
-                    .with_hint(suggestion(id, ids.iter().copied()).unwrap_or_else(|| format!("schools: {}", ids.join(", ")))),
+                Diagnostic::error(
+                    "unknown-school",
+                    "--school",
+                    format!("there is no school `{id}`"),
+                )
+                .with_hint(
+                    suggestion(id, ids.iter().copied())
+                        .unwrap_or_else(|| format!("schools: {}", ids.join(", "))),
+                ),
             );
         }
     }
@@ -132,8 +156,15 @@ fn check_selection(project: &Project, schools: &[String], audiences: &[String]) 
     for id in audiences {
         if !known.contains(&id.as_str()) {
             out.push(
-                Diagnostic::error("unknown-audience", "--audience", format!("there is no audience `{id}`"))
-                    .with_hint(suggestion(id, known.iter().copied()).unwrap_or_else(|| format!("audiences: {}", known.join(", ")))),
+                Diagnostic::error(
+                    "unknown-audience",
+                    "--audience",
+                    format!("there is no audience `{id}`"),
+                )
+                .with_hint(
+                    suggestion(id, known.iter().copied())
+                        .unwrap_or_else(|| format!("audiences: {}", known.join(", "))),
+                ),
             );
         }
     }
@@ -157,12 +188,20 @@ pub struct Rendered {
 
 /// The relative output path of a document in `format`.
 pub fn output_path(doc: &Document, format: &str) -> String {
-    format!("{}/{}-{}.{format}", doc.school_id, doc.policy_id, doc.audience_id)
+    format!(
+        "{}/{}-{}.{format}",
+        doc.school_id, doc.policy_id, doc.audience_id
+    )
 }
 
 /// Renders every document. Any template failure is a diagnostic against
 /// the template file.
-pub fn render_all(resolved: &Resolved, pdf: bool, html: bool, standards: Standards) -> Result<Vec<Rendered>, Vec<Diagnostic>> {
+pub fn render_all(
+    resolved: &Resolved,
+    pdf: bool,
+    html: bool,
+    standards: Standards,
+) -> Result<Vec<Rendered>, Vec<Diagnostic>> {
     let templates = &resolved.project.templates;
     let engine = PdfEngine::new();
     let html_renderer = match HtmlRenderer::new(templates) {
@@ -181,11 +220,22 @@ pub fn render_all(resolved: &Resolved, pdf: bool, html: bool, standards: Standar
                 match engine.render(&typ.text, doc, logo, standards) {
                     Ok(bytes) => Some(bytes),
                     Err(e) => {
-                        let mut d = Diagnostic::error("template-error", &typ.file, format!("the PDF template failed for {}: {}", output_path(doc, "pdf"), e.message))
-                            .with_hint("fix the template; run `policyc check` to see every problem");
+                        let mut d = Diagnostic::error(
+                            "template-error",
+                            &typ.file,
+                            format!(
+                                "the PDF template failed for {}: {}",
+                                output_path(doc, "pdf"),
+                                e.message
+                            ),
+                        )
+                        .with_hint("fix the template; run `policyc check` to see every problem");
                         d.line = e.line;
                         d.column = e.column;
-                        d.excerpt = e.line.and_then(|l| typ.text.lines().nth(l - 1)).map(str::to_owned);
+                        d.excerpt = e
+                            .line
+                            .and_then(|l| typ.text.lines().nth(l - 1))
+                            .map(str::to_owned);
                         problems.push(d);
                         continue;
                     }
@@ -206,7 +256,13 @@ pub fn render_all(resolved: &Resolved, pdf: bool, html: bool, standards: Standar
             } else {
                 None
             };
-            out.push(Rendered { doc: doc.clone(), school: index, pdf: pdf_bytes, html: page, pdf_ms });
+            out.push(Rendered {
+                doc: doc.clone(),
+                school: index,
+                pdf: pdf_bytes,
+                html: page,
+                pdf_ms,
+            });
         }
     }
     if problems.is_empty() {
@@ -223,10 +279,22 @@ fn template_diagnostic(text: &str) -> Diagnostic {
     let second = parts.next().unwrap_or("");
     let (line, message) = match second.trim().parse::<usize>() {
         Ok(line) => (Some(line), parts.next().unwrap_or("").trim().to_string()),
-        Err(_) => (None, format!("{second}{}", parts.next().map(|r| format!(":{r}")).unwrap_or_default()).trim().to_string()),
+        Err(_) => (
+            None,
+            format!(
+                "{second}{}",
+                parts.next().map(|r| format!(":{r}")).unwrap_or_default()
+            )
+            .trim()
+            .to_string(),
+        ),
     };
-    let mut d = Diagnostic::error("template-error", file, format!("the HTML template failed: {message}"))
-        .with_hint("fix the template; built-in templates are listed in docs/FORMAT.md");
+    let mut d = Diagnostic::error(
+        "template-error",
+        file,
+        format!("the HTML template failed: {message}"),
+    )
+    .with_hint("fix the template; built-in templates are listed in docs/FORMAT.md");
     d.line = line;
     d
 }
@@ -248,35 +316,77 @@ pub struct Summary {
 
 /// Writes rendered documents, indexes and the manifest; prints a line per
 /// file written to `log`.
-pub fn write_outputs(resolved: &Resolved, rendered: &[Rendered], out_dir: &Path, log: &mut dyn Write) -> Result<Summary> {
+pub fn write_outputs(
+    resolved: &Resolved,
+    rendered: &[Rendered],
+    out_dir: &Path,
+    log: &mut dyn Write,
+) -> Result<Summary> {
     let manifest_path = out_dir.join("manifest.json");
     let mut manifest = Manifest::read(&manifest_path).unwrap_or_default();
-    let mut summary = Summary { documents: rendered.len(), ..Summary::default() };
+    let mut summary = Summary {
+        documents: rendered.len(),
+        ..Summary::default()
+    };
     let mut entries = Vec::new();
     for item in rendered {
         let mut outputs = BTreeMap::new();
-        for (format, bytes) in [("pdf", item.pdf.as_deref()), ("html", item.html.as_deref().map(str::as_bytes))] {
+        for (format, bytes) in [
+            ("pdf", item.pdf.as_deref()),
+            ("html", item.html.as_deref().map(str::as_bytes)),
+        ] {
             let Some(bytes) = bytes else { continue };
             let rel = output_path(&item.doc, format);
             write_file(out_dir, &rel, bytes, log, &mut summary)?;
-            outputs.insert(format.to_string(), OutputFile { path: rel, sha256: hex_digest(bytes) });
+            outputs.insert(
+                format.to_string(),
+                OutputFile {
+                    path: rel,
+                    sha256: hex_digest(bytes),
+                },
+            );
         }
         entries.push(manifest_doc(resolved, item, outputs));
     }
-    let built: Vec<(String, String, String)> = entries.iter().map(|e| (e.school.clone(), e.policy.clone(), e.audience.clone())).collect();
-    manifest.documents.retain(|d| !built.contains(&(d.school.clone(), d.policy.clone(), d.audience.clone())));
+    let built: Vec<(String, String, String)> = entries
+        .iter()
+        .map(|e| (e.school.clone(), e.policy.clone(), e.audience.clone()))
+        .collect();
+    manifest
+        .documents
+        .retain(|d| !built.contains(&(d.school.clone(), d.policy.clone(), d.audience.clone())));
     manifest.documents.extend(entries);
     manifest.policyc = env!("CARGO_PKG_VERSION").to_string();
     manifest.typst = crate::TYPST_VERSION.to_string();
     manifest.sort();
     write_indexes(resolved, &manifest, out_dir, log, &mut summary)?;
-    write_file(out_dir, "manifest.json", manifest.to_json().as_bytes(), log, &mut summary)?;
-    let pdfs: Vec<f64> = rendered.iter().filter(|r| r.pdf.is_some()).map(|r| r.pdf_ms).collect();
-    summary.ms_per_pdf = if pdfs.is_empty() { 0.0 } else { pdfs.iter().sum::<f64>() / pdfs.len() as f64 };
+    write_file(
+        out_dir,
+        "manifest.json",
+        manifest.to_json().as_bytes(),
+        log,
+        &mut summary,
+    )?;
+    let pdfs: Vec<f64> = rendered
+        .iter()
+        .filter(|r| r.pdf.is_some())
+        .map(|r| r.pdf_ms)
+        .collect();
+    summary.ms_per_pdf = if pdfs.is_empty() {
+        0.0
+    } else {
+        pdfs.iter().sum::<f64>() / pdfs.len() as f64
+    };
     Ok(summary)
 }
 
-fn write_file(out_dir: &Path, rel: &str, bytes: &[u8], log: &mut dyn Write, summary: &mut Summary) -> Result<()> {
+fn write_file(
+    out_dir: &Path,
+    rel: &str,
+    bytes: &[u8],
+    log: &mut dyn Write,
+    summary: &mut Summary,
+) -> Result<()> {
     let path = out_dir.join(rel);
     if unchanged(&path, bytes) {
         summary.unchanged += 1;
@@ -292,14 +402,27 @@ fn write_file(out_dir: &Path, rel: &str, bytes: &[u8], log: &mut dyn Write, summ
 fn display_path(out_dir: &Path, rel: &str) -> String {
     let cwd = std::env::current_dir().unwrap_or_default();
     let full = out_dir.join(rel);
-    full.strip_prefix(&cwd).unwrap_or(&full).display().to_string()
+    let shown = full
+        .strip_prefix(&cwd)
+        .unwrap_or(&full)
+        .display()
+        .to_string();
+    shown.strip_prefix("./").map(str::to_owned).unwrap_or(shown)
 }
 
-fn manifest_doc(resolved: &Resolved, item: &Rendered, outputs: BTreeMap<String, OutputFile>) -> ManifestDoc {
+fn manifest_doc(
+    resolved: &Resolved,
+    item: &Rendered,
+    outputs: BTreeMap<String, OutputFile>,
+) -> ManifestDoc {
     let doc = &item.doc;
     let school = &resolved.schools[item.school];
     let inputs = document_inputs(resolved, school, doc);
-    let input_hash = hex_digest(serde_json::to_string(&inputs).unwrap_or_default().as_bytes());
+    let input_hash = hex_digest(
+        serde_json::to_string(&inputs)
+            .unwrap_or_default()
+            .as_bytes(),
+    );
     let clauses = doc
         .sections
         .iter()
@@ -338,25 +461,52 @@ fn manifest_doc(resolved: &Resolved, item: &Rendered, outputs: BTreeMap<String, 
 fn document_inputs(resolved: &Resolved, school: &ResolvedSchool, doc: &Document) -> Vec<InputFile> {
     let project = &resolved.project;
     let mut paths: Vec<String> = school.files.clone();
-    paths.extend(doc.sections.iter().flat_map(|s| s.clauses.iter().map(|c| c.provenance.file.clone())));
-    paths.extend(project.policies.iter().filter(|p| p.id == doc.policy_id).map(|p| p.file.clone()));
+    paths.extend(
+        doc.sections
+            .iter()
+            .flat_map(|s| s.clauses.iter().map(|c| c.provenance.file.clone())),
+    );
+    paths.extend(
+        project
+            .policies
+            .iter()
+            .filter(|p| p.id == doc.policy_id)
+            .map(|p| p.file.clone()),
+    );
     let mut inputs: Vec<InputFile> = paths
         .into_iter()
-        .filter_map(|p| project.sources.get(&p).map(|text| InputFile { sha256: hex_digest(text.as_bytes()), path: p }))
+        .filter_map(|p| {
+            project.sources.get(&p).map(|text| InputFile {
+                sha256: hex_digest(text.as_bytes()),
+                path: p,
+            })
+        })
         .collect();
     for name in ["policy.typ", "document.html"] {
         let t = project.templates.get(name);
-        inputs.push(InputFile { path: t.file.clone(), sha256: hex_digest(t.text.as_bytes()) });
+        inputs.push(InputFile {
+            path: t.file.clone(),
+            sha256: hex_digest(t.text.as_bytes()),
+        });
     }
     if let Some(logo) = &school.logo {
-        inputs.push(InputFile { path: logo.file.clone(), sha256: hex_digest(&logo.bytes) });
+        inputs.push(InputFile {
+            path: logo.file.clone(),
+            sha256: hex_digest(&logo.bytes),
+        });
     }
     inputs.sort();
     inputs.dedup();
     inputs
 }
 
-fn write_indexes(resolved: &Resolved, manifest: &Manifest, out_dir: &Path, log: &mut dyn Write, summary: &mut Summary) -> Result<()> {
+fn write_indexes(
+    resolved: &Resolved,
+    manifest: &Manifest,
+    out_dir: &Path,
+    log: &mut dyn Write,
+    summary: &mut Summary,
+) -> Result<()> {
     let renderer = HtmlRenderer::new(&resolved.project.templates)?;
     let mut by_school: BTreeMap<&str, Vec<&ManifestDoc>> = BTreeMap::new();
     for doc in &manifest.documents {
@@ -384,8 +534,19 @@ fn write_indexes(resolved: &Resolved, manifest: &Manifest, out_dir: &Path, log: 
             review_by_text: first.review_by.clone(),
         };
         let page = renderer.pack(&first.school_name, first.trust.as_deref(), &meta, &rows)?;
-        write_file(out_dir, &format!("{school_id}/index.html"), page.as_bytes(), log, summary)?;
-        trust_rows.push(TrustEntry { id: school_id.to_string(), name: first.school_name.clone(), count: docs.len(), version: first.version.clone() });
+        write_file(
+            out_dir,
+            &format!("{school_id}/index.html"),
+            page.as_bytes(),
+            log,
+            summary,
+        )?;
+        trust_rows.push(TrustEntry {
+            id: school_id.to_string(),
+            name: first.school_name.clone(),
+            count: docs.len(),
+            version: first.version.clone(),
+        });
     }
     let trust = manifest.documents.first().and_then(|d| d.trust.clone());
     let page = renderer.trust(trust.as_deref(), &trust_rows)?;
@@ -410,15 +571,26 @@ pub struct Outcome {
 pub fn build(opts: &BuildOptions, log: &mut dyn Write) -> Result<Outcome> {
     let started = Instant::now();
     let (resolved, mut diags) = prepare(&opts.project, &opts.schools, &opts.audiences);
-    let Some(resolved) = resolved else { return Ok(Outcome { diags, summary: None }) };
+    let Some(resolved) = resolved else {
+        return Ok(Outcome {
+            diags,
+            summary: None,
+        });
+    };
     let rendered = match render_all(&resolved, opts.pdf, opts.html, opts.standards) {
         Ok(r) => r,
         Err(problems) => {
             diags.extend(problems);
-            return Ok(Outcome { diags, summary: None });
+            return Ok(Outcome {
+                diags,
+                summary: None,
+            });
         }
     };
     let mut summary = write_outputs(&resolved, &rendered, &opts.out, log)?;
     summary.total_ms = started.elapsed().as_secs_f64() * 1000.0;
-    Ok(Outcome { diags, summary: Some(summary) })
+    Ok(Outcome {
+        diags,
+        summary: Some(summary),
+    })
 }

@@ -31,9 +31,13 @@ pub fn check_library(project: &Project) -> Vec<Diagnostic> {
         for section in &policy.def.sections {
             if !seen.insert(section.id.as_str()) {
                 out.push(
-                    Diagnostic::error("duplicate-section", &policy.file, format!("the section `{}` is defined twice", section.id))
-                        .near(text, &section.id)
-                        .with_hint("give each section its own id"),
+                    Diagnostic::error(
+                        "duplicate-section",
+                        &policy.file,
+                        format!("the section `{}` is defined twice", section.id),
+                    )
+                    .near(text, &section.id)
+                    .with_hint("give each section its own id"),
                 );
             }
             for key in section.heading.audience_keys() {
@@ -42,7 +46,14 @@ pub fn check_library(project: &Project) -> Vec<Diagnostic> {
                 }
             }
         }
-        for value in [Some(&policy.def.title), policy.def.intro.as_ref(), Some(&policy.def.agreement)].into_iter().flatten() {
+        for value in [
+            Some(&policy.def.title),
+            policy.def.intro.as_ref(),
+            Some(&policy.def.agreement),
+        ]
+        .into_iter()
+        .flatten()
+        {
             for key in value.audience_keys() {
                 if !audiences.contains(&key) {
                     out.push(unknown_audience_in(&policy.file, text, key, &audiences));
@@ -56,21 +67,35 @@ pub fn check_library(project: &Project) -> Vec<Diagnostic> {
 fn unknown_audience_in(file: &str, text: &str, id: &str, known: &[&str]) -> Diagnostic {
     Diagnostic::error("unknown-audience", file, format!("unknown audience `{id}`"))
         .near(text, id)
-        .with_hint(
-            suggestion(id, known.iter().copied())
-                .unwrap_or_else(|| format!("known audiences: {}; add new ones in policyc.yaml", known.join(", "))),
-        )
+        .with_hint(suggestion(id, known.iter().copied()).unwrap_or_else(|| {
+            format!(
+                "known audiences: {}; add new ones in policyc.yaml",
+                known.join(", ")
+            )
+        }))
 }
 
-fn check_clause(project: &Project, clause: &Clause, audiences: &[&str], sections: &HashSet<&str>) -> Vec<Diagnostic> {
+fn check_clause(
+    project: &Project,
+    clause: &Clause,
+    audiences: &[&str],
+    sections: &HashSet<&str>,
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let text = project.sources.get(&clause.file).map_or("", String::as_str);
     let m = &clause.meta;
     if m.audiences.is_empty() {
         out.push(
-            Diagnostic::error("no-audiences", &clause.file, format!("clause `{}` names no audience", m.id))
-                .near(text, "audiences")
-                .with_hint(format!("list who it speaks to, e.g. `audiences: [staff, governor]` (known: {})", audiences.join(", "))),
+            Diagnostic::error(
+                "no-audiences",
+                &clause.file,
+                format!("clause `{}` names no audience", m.id),
+            )
+            .near(text, "audiences")
+            .with_hint(format!(
+                "list who it speaks to, e.g. `audiences: [staff, governor]` (known: {})",
+                audiences.join(", ")
+            )),
         );
     }
     for id in m.audiences.iter().chain(m.wording.keys()) {
@@ -89,29 +114,44 @@ fn check_clause(project: &Project, clause: &Clause, audiences: &[&str], sections
     }
     if !sections.contains(m.section.as_str()) {
         out.push(
-            Diagnostic::error("unknown-section", &clause.file, format!("the section `{}` is not in any policy", m.section))
-                .near(text, &m.section)
-                .with_hint(
-                    suggestion(&m.section, sections.iter().copied())
-                        .unwrap_or_else(|| "sections are defined in policies/*.yaml".into()),
-                ),
+            Diagnostic::error(
+                "unknown-section",
+                &clause.file,
+                format!("the section `{}` is not in any policy", m.section),
+            )
+            .near(text, &m.section)
+            .with_hint(
+                suggestion(&m.section, sections.iter().copied())
+                    .unwrap_or_else(|| "sections are defined in policies/*.yaml".into()),
+            ),
         );
     }
     let refs: Vec<&str> = KNOWN_REFS.iter().map(|(k, _)| *k).collect();
     for r in &m.refs {
         if !refs.contains(&r.as_str()) {
             out.push(
-                Diagnostic::error("unknown-ref", &clause.file, format!("unknown reference `{r}`"))
-                    .near(text, r)
-                    .with_hint(suggestion(r, refs.iter().copied()).unwrap_or_else(|| format!("known references: {}", refs.join(", ")))),
+                Diagnostic::error(
+                    "unknown-ref",
+                    &clause.file,
+                    format!("unknown reference `{r}`"),
+                )
+                .near(text, r)
+                .with_hint(
+                    suggestion(r, refs.iter().copied())
+                        .unwrap_or_else(|| format!("known references: {}", refs.join(", "))),
+                ),
             );
         }
     }
     if clause.body.trim().is_empty() && m.wording.len() < m.audiences.len() {
         out.push(
-            Diagnostic::error("empty-clause", &clause.file, format!("clause `{}` has no text", m.id))
-                .at(text, clause.body_line.saturating_sub(1).max(1), 1)
-                .with_hint("write the clause text after the closing `---`"),
+            Diagnostic::error(
+                "empty-clause",
+                &clause.file,
+                format!("clause `{}` has no text", m.id),
+            )
+            .at(text, clause.body_line.saturating_sub(1).max(1), 1)
+            .with_hint("write the clause text after the closing `---`"),
         );
     }
     out
@@ -124,9 +164,16 @@ fn duplicate_ids(project: &Project) -> Vec<Diagnostic> {
         if let Some(first) = first_seen.insert(&clause.meta.id, &clause.file) {
             let text = project.sources.get(&clause.file).map_or("", String::as_str);
             out.push(
-                Diagnostic::error("duplicate-id", &clause.file, format!("the clause id `{}` is already used by {first}", clause.meta.id))
-                    .near(text, &clause.meta.id)
-                    .with_hint("clause ids must be unique across the library; rename one of them"),
+                Diagnostic::error(
+                    "duplicate-id",
+                    &clause.file,
+                    format!(
+                        "the clause id `{}` is already used by {first}",
+                        clause.meta.id
+                    ),
+                )
+                .near(text, &clause.meta.id)
+                .with_hint("clause ids must be unique across the library; rename one of them"),
             );
         }
     }
@@ -144,9 +191,16 @@ fn duplicate_ids(project: &Project) -> Vec<Diagnostic> {
             if let Some(first) = local.insert(&clause.meta.id, &clause.file) {
                 let text = project.sources.get(&clause.file).map_or("", String::as_str);
                 out.push(
-                    Diagnostic::error("duplicate-id", &clause.file, format!("the clause id `{}` is already used by {first}", clause.meta.id))
-                        .near(text, &clause.meta.id)
-                        .with_hint("rename one of them"),
+                    Diagnostic::error(
+                        "duplicate-id",
+                        &clause.file,
+                        format!(
+                            "the clause id `{}` is already used by {first}",
+                            clause.meta.id
+                        ),
+                    )
+                    .near(text, &clause.meta.id)
+                    .with_hint("rename one of them"),
                 );
             }
         }

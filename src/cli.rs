@@ -11,7 +11,9 @@ pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (typst ", "0.15.1
 /// library into signature-ready PDF and accessible HTML.
 #[derive(Debug, Parser)]
 #[command(name = "policyc", version = VERSION, about, long_about = None)]
-#[command(after_help = "Examples:\n  policyc build                       build every school's pack into ./out\n  policyc check                       check the project without writing anything\n  policyc build --school hollybrook   build one school")]
+#[command(
+    after_help = "Examples:\n  policyc build                       build every school's pack into ./out\n  policyc check                       check the project without writing anything\n  policyc build --school hollybrook   build one school"
+)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
@@ -22,10 +24,14 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Build PDF and HTML documents for every school, policy and audience.
-    #[command(after_help = "Examples:\n  policyc build\n  policyc build --school hollybrook --audience staff --audience ks2\n  policyc build --project ../trust-policies --out /tmp/packs --format pdf")]
+    #[command(
+        after_help = "Examples:\n  policyc build\n  policyc build --school hollybrook --audience staff --audience ks2\n  policyc build --project ../trust-policies --out /tmp/packs --format pdf"
+    )]
     Build(BuildArgs),
     /// Check the whole project and report every problem, writing nothing.
-    #[command(after_help = "Examples:\n  policyc check\n  policyc check --format json --deny-warnings")]
+    #[command(
+        after_help = "Examples:\n  policyc check\n  policyc check --format json --deny-warnings"
+    )]
     Check(CheckArgs),
 }
 
@@ -52,10 +58,20 @@ pub struct BuildArgs {
     #[arg(long = "audience", value_name = "ID")]
     pub audiences: Vec<String>,
     /// Output formats, comma-separated.
-    #[arg(long, value_name = "FORMATS", value_delimiter = ',', default_value = "pdf,html")]
+    #[arg(
+        long,
+        value_name = "FORMATS",
+        value_delimiter = ',',
+        default_value = "pdf,html"
+    )]
     pub format: Vec<OutputFormat>,
     /// PDF standards: none, a-2b, ua-1 or a-2b,ua-1.
-    #[arg(long, value_name = "LIST", value_delimiter = ',', default_value = "a-2b,ua-1")]
+    #[arg(
+        long,
+        value_name = "LIST",
+        value_delimiter = ',',
+        default_value = "a-2b,ua-1"
+    )]
     pub pdf_standard: Vec<PdfStandardArg>,
     /// Print only errors and the summary.
     #[arg(long, short)]

@@ -58,7 +58,11 @@ impl Diagnostic {
     }
 
     /// A warning in `file`, with no position yet.
-    pub fn warning(code: &'static str, file: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn warning(
+        code: &'static str,
+        file: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
         Self {
             severity: Severity::Warning,
             ..Self::error(code, file, message)
@@ -82,7 +86,10 @@ impl Diagnostic {
     pub fn at(mut self, source: &str, line: usize, column: usize) -> Self {
         self.line = Some(line.max(1));
         self.column = Some(column.max(1));
-        self.excerpt = source.lines().nth(line.saturating_sub(1)).map(str::to_owned);
+        self.excerpt = source
+            .lines()
+            .nth(line.saturating_sub(1))
+            .map(str::to_owned);
         self
     }
 
@@ -256,9 +263,8 @@ impl Diagnostics {
     pub fn sorted(&self) -> Vec<Diagnostic> {
         let mut items = self.items.clone();
         items.sort_by(|a, b| {
-            (&a.file, a.line, a.column, a.code, &a.message).cmp(&(
-                &b.file, b.line, b.column, b.code, &b.message,
-            ))
+            (&a.file, a.line, a.column, a.code, &a.message)
+                .cmp(&(&b.file, b.line, b.column, b.code, &b.message))
         });
         items.dedup();
         items
@@ -281,7 +287,11 @@ pub struct ProjectHasErrors {
 impl std::fmt::Display for ProjectHasErrors {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let s = if self.errors == 1 { "" } else { "s" };
-        write!(f, "the project has {} error{s}; nothing was written", self.errors)
+        write!(
+            f,
+            "the project has {} error{s}; nothing was written",
+            self.errors
+        )
     }
 }
 

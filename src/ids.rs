@@ -45,7 +45,9 @@ mod tests {
 
     #[test]
     fn rejects_paths_and_reserved_names() {
-        for bad in ["", "../x", "a/b", "A", "1st", "con", "a b", "é", "index", "x\\y"] {
+        for bad in [
+            "", "../x", "a/b", "A", "1st", "con", "a b", "é", "index", "x\\y",
+        ] {
             assert!(check_id(bad).is_err(), "{bad:?} should be refused");
         }
         assert!(check_id(&"a".repeat(65)).is_err());

@@ -63,11 +63,24 @@ fn merge_layer(acc: &mut Merged, top: SchoolFile, file: &str) {
         )*};
     }
     whole!(
-        name, short_name, trust, address, website, motto, values, logo, approval, review_by,
-        version, audiences, policies, linked_policies, exclude, locked
+        name,
+        short_name,
+        trust,
+        address,
+        website,
+        motto,
+        logo,
+        approval,
+        review_by,
+        version,
+        audiences,
+        policies,
+        linked_policies,
+        exclude,
+        locked
     );
     keyed!(contacts, systems, replace, vars);
-    per_audience!(numbering, retention, intro, layout);
+    per_audience!(numbering, retention, intro, layout, values);
     if let Some(signature) = top.signature {
         let below = base.signature.take().unwrap_or_default();
         base.signature = Some(SignatureExtras {
@@ -78,7 +91,10 @@ fn merge_layer(acc: &mut Merged, top: SchoolFile, file: &str) {
     }
 }
 
-fn merge_maps<V>(top: BTreeMap<String, V>, below: Option<BTreeMap<String, V>>) -> BTreeMap<String, V> {
+fn merge_maps<V>(
+    top: BTreeMap<String, V>,
+    below: Option<BTreeMap<String, V>>,
+) -> BTreeMap<String, V> {
     let mut merged = below.unwrap_or_default();
     merged.extend(top);
     merged
@@ -127,16 +143,28 @@ mod tests {
         let school = file(
             "extends: _trust.yaml\nname: School\ncontacts:\n  dpo: {name: Local}\nnumbering: {staff: roman}\nexclude: [c]\n",
         );
-        let merged = merge_chain(&[("schools/s.yaml".into(), school), ("schools/_trust.yaml".into(), trust)]);
+        let merged = merge_chain(&[
+            ("schools/s.yaml".into(), school),
+            ("schools/_trust.yaml".into(), trust),
+        ]);
         let s = &merged.school;
         assert_eq!(s.name.as_deref(), Some("School"));
         let contacts = s.contacts.as_ref().unwrap();
         assert_eq!(contacts["dpo"].name, "Local");
         assert_eq!(contacts["it"].name, "I");
         let numbering = s.numbering.as_ref().unwrap();
-        assert_eq!(numbering.get("staff"), Some(&crate::model::NumberingStyle::Roman));
-        assert_eq!(numbering.get("ks2"), Some(&crate::model::NumberingStyle::Bullet));
-        assert_eq!(numbering.get("ks1"), Some(&crate::model::NumberingStyle::Decimal));
+        assert_eq!(
+            numbering.get("staff"),
+            Some(&crate::model::NumberingStyle::Roman)
+        );
+        assert_eq!(
+            numbering.get("ks2"),
+            Some(&crate::model::NumberingStyle::Bullet)
+        );
+        assert_eq!(
+            numbering.get("ks1"),
+            Some(&crate::model::NumberingStyle::Decimal)
+        );
         assert_eq!(s.exclude.as_deref(), Some(&["c".to_string()][..]));
         assert_eq!(merged.provenance["contacts"], "schools/s.yaml");
     }

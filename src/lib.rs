@@ -4,6 +4,10 @@
 //! The pipeline runs load → check → resolve → render → write, one module per
 //! stage; only `load` and `write` touch the disk, and `resolve` is pure.
 
+// Diagnostics travel in `Result::Err` on the cold path of a build that has
+// already failed; boxing them would only add noise.
+#![allow(clippy::result_large_err)]
+
 pub mod build;
 pub mod check;
 pub mod cli;
@@ -74,7 +78,11 @@ fn print_diagnostics(diags: &Diagnostics) {
 
 fn count_line(errors: usize, warnings: usize) -> String {
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    format!("{}, {}", plural(errors, "error"), plural(warnings, "warning"))
+    format!(
+        "{}, {}",
+        plural(errors, "error"),
+        plural(warnings, "warning")
+    )
 }
 
 fn run_build(args: &BuildArgs) -> anyhow::Result<i32> {
@@ -105,7 +113,11 @@ fn run_build(args: &BuildArgs) -> anyhow::Result<i32> {
     writeln!(
         std::io::stdout(),
         "built {} documents: {} files written, {} unchanged, in {:.0} ms ({:.1} ms per PDF)",
-        summary.documents, summary.written, summary.unchanged, summary.total_ms, summary.ms_per_pdf
+        summary.documents,
+        summary.written,
+        summary.unchanged,
+        summary.total_ms,
+        summary.ms_per_pdf
     )?;
     Ok(EXIT_OK)
 }
@@ -121,16 +133,33 @@ fn run_check(args: &CheckArgs) -> anyhow::Result<i32> {
     match args.format {
         ReportFormat::Json => {
             let items = diags.sorted();
-            writeln!(std::io::stdout(), "{}", serde_json::to_string_pretty(&items)?)?;
+            writeln!(
+                std::io::stdout(),
+                "{}",
+                serde_json::to_string_pretty(&items)?
+            )?;
         }
         ReportFormat::Human => {
             print_diagnostics(&diags);
             if errors == 0 {
-                let docs: usize = resolved.iter().flat_map(|r| r.schools.iter()).map(|s| s.documents.len()).sum();
-                writeln!(std::io::stdout(), "ok: {docs} documents, {}", count_line(errors, warnings))?;
+                let docs: usize = resolved
+                    .iter()
+                    .flat_map(|r| r.schools.iter())
+                    .map(|s| s.documents.len())
+                    .sum();
+                writeln!(
+                    std::io::stdout(),
+                    "ok: {docs} documents, {}",
+                    count_line(errors, warnings)
+                )?;
             }
         }
     }
-    let failed = errors > 0 || (args.deny_warnings && diags.sorted().iter().any(|d| d.severity == Severity::Warning));
+    let failed = errors > 0
+        || (args.deny_warnings
+            && diags
+                .sorted()
+                .iter()
+                .any(|d| d.severity == Severity::Warning));
     Ok(if failed { EXIT_PROJECT } else { EXIT_OK })
 }

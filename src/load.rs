@@ -149,9 +149,15 @@ impl Loader<'_> {
         for audience in file.audiences {
             if let Err(problem) = check_id(&audience.id) {
                 self.diags.push(
-                    Diagnostic::error("bad-id", &rel, format!("audience id `{}` {problem}", audience.id))
-                        .near(&text, &audience.id)
-                        .with_hint("use lower-case letters, digits and hyphens, starting with a letter"),
+                    Diagnostic::error(
+                        "bad-id",
+                        &rel,
+                        format!("audience id `{}` {problem}", audience.id),
+                    )
+                    .near(&text, &audience.id)
+                    .with_hint(
+                        "use lower-case letters, digits and hyphens, starting with a letter",
+                    ),
                 );
                 continue;
             }
@@ -167,8 +173,12 @@ impl Loader<'_> {
         let dir = self.root.join("policies");
         let mut policies = Vec::new();
         for path in self.list_files(&dir, "yaml") {
-            let Some(id) = self.file_id(&path) else { continue };
-            let Some(text) = self.read_text(&path) else { continue };
+            let Some(id) = self.file_id(&path) else {
+                continue;
+            };
+            let Some(text) = self.read_text(&path) else {
+                continue;
+            };
             let rel = self.rel(&path);
             let keys = ["title", "intro", "agreement", "sections"];
             if let Some(def) = self.parse_yaml::<PolicyFile>(&rel, &text, 1, &keys) {
@@ -209,14 +219,15 @@ impl Loader<'_> {
                 return None;
             }
         };
-        let meta: ClauseMeta =
-            self.parse_yaml(&rel, split.yaml, split.yaml_line, CLAUSE_KEYS)?;
+        let meta: ClauseMeta = self.parse_yaml(&rel, split.yaml, split.yaml_line, CLAUSE_KEYS)?;
         let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned());
         if let Err(problem) = check_id(&meta.id) {
             self.diags.push(
                 Diagnostic::error("bad-id", &rel, format!("clause id `{}` {problem}", meta.id))
                     .near(&text, &meta.id)
-                    .with_hint("use lower-case letters, digits and hyphens, starting with a letter"),
+                    .with_hint(
+                        "use lower-case letters, digits and hyphens, starting with a letter",
+                    ),
             );
             return None;
         }
@@ -228,7 +239,11 @@ impl Loader<'_> {
                     format!("clause id `{}` does not match its file name", meta.id),
                 )
                 .near(&text, &meta.id)
-                .with_hint(format!("rename the file to `{}.md` or the id to `{}`", meta.id, stem.unwrap_or_default())),
+                .with_hint(format!(
+                    "rename the file to `{}.md` or the id to `{}`",
+                    meta.id,
+                    stem.unwrap_or_default()
+                )),
             );
         }
         Some(Clause {
@@ -248,8 +263,12 @@ impl Loader<'_> {
             if name.is_some_and(|n| n.starts_with('_')) {
                 continue;
             }
-            let Some(id) = self.file_id(&path) else { continue };
-            let Some(chain) = self.school_chain(&path) else { continue };
+            let Some(id) = self.file_id(&path) else {
+                continue;
+            };
+            let Some(chain) = self.school_chain(&path) else {
+                continue;
+            };
             let local_dir = dir.join(&id).join("clauses");
             let local_clauses = if local_dir.is_dir() {
                 self.clauses(&local_dir, Origin::Local)
@@ -286,9 +305,16 @@ impl Loader<'_> {
                 let from = chain.last().map(|(f, _)| f.clone()).unwrap_or_default();
                 let text = self.sources.get(&from).cloned().unwrap_or_default();
                 self.diags.push(
-                    Diagnostic::error("extends-cycle", &from, format!("`extends` goes round in a circle: {} → {rel}", names.join(" → ")))
-                        .near(&text, "extends")
-                        .with_hint("remove the `extends` line from one of these files"),
+                    Diagnostic::error(
+                        "extends-cycle",
+                        &from,
+                        format!(
+                            "`extends` goes round in a circle: {} → {rel}",
+                            names.join(" → ")
+                        ),
+                    )
+                    .near(&text, "extends")
+                    .with_hint("remove the `extends` line from one of these files"),
                 );
                 return None;
             }
@@ -303,9 +329,13 @@ impl Loader<'_> {
                 Ok(_) => {
                     let hint = self.extends_hint(&next);
                     self.diags.push(
-                        Diagnostic::error("extends-missing", &rel, format!("`extends` names `{next}`, which does not exist"))
-                            .near(&text, &next)
-                            .with_hint(hint),
+                        Diagnostic::error(
+                            "extends-missing",
+                            &rel,
+                            format!("`extends` names `{next}`, which does not exist"),
+                        )
+                        .near(&text, &next)
+                        .with_hint(hint),
                     );
                     return None;
                 }
@@ -313,7 +343,9 @@ impl Loader<'_> {
                     self.diags.push(
                         Diagnostic::error("path-outside", &rel, format!("`extends: {next}` {why}"))
                             .near(&text, &next)
-                            .with_hint("name a defaults file inside `schools/`, such as `_trust.yaml`"),
+                            .with_hint(
+                                "name a defaults file inside `schools/`, such as `_trust.yaml`",
+                            ),
                     );
                     return None;
                 }
@@ -329,8 +361,9 @@ impl Loader<'_> {
             .map(|e| e.file_name().to_string_lossy().into_owned())
             .filter(|n| n.ends_with(".yaml"))
             .collect();
-        suggestion(wanted, found.iter().map(String::as_str))
-            .unwrap_or_else(|| "check the file name; it is relative to the school file's folder".into())
+        suggestion(wanted, found.iter().map(String::as_str)).unwrap_or_else(|| {
+            "check the file name; it is relative to the school file's folder".into()
+        })
     }
 
     /// Reads the logo the nearest file in the chain names.
@@ -344,9 +377,15 @@ impl Loader<'_> {
             Ok(path) => path,
             Err(why) => {
                 self.diags.push(
-                    Diagnostic::error("path-outside", &owner, format!("logo path `{}` {why}", logo.path))
-                        .near(&text, &logo.path)
-                        .with_hint("put the logo inside `schools/` and give its path relative to that folder"),
+                    Diagnostic::error(
+                        "path-outside",
+                        &owner,
+                        format!("logo path `{}` {why}", logo.path),
+                    )
+                    .near(&text, &logo.path)
+                    .with_hint(
+                        "put the logo inside `schools/` and give its path relative to that folder",
+                    ),
                 );
                 return None;
             }
@@ -354,20 +393,32 @@ impl Loader<'_> {
         let bytes = match fs::read(&path) {
             Ok(bytes) => bytes,
             Err(err) => {
-                let what = if path.is_dir() { "is a folder".to_string() } else { format!("cannot be read ({})", io_reason(&err)) };
+                let what = if path.is_dir() {
+                    "is a folder".to_string()
+                } else {
+                    format!("cannot be read ({})", io_reason(&err))
+                };
                 self.diags.push(
-                    Diagnostic::error("logo-unreadable", &owner, format!("logo `{}` {what}", logo.path))
-                        .near(&text, &logo.path)
-                        .with_hint("the path is relative to `schools/`, e.g. `hollybrook/logo.svg`"),
+                    Diagnostic::error(
+                        "logo-unreadable",
+                        &owner,
+                        format!("logo `{}` {what}", logo.path),
+                    )
+                    .near(&text, &logo.path)
+                    .with_hint("the path is relative to `schools/`, e.g. `hollybrook/logo.svg`"),
                 );
                 return None;
             }
         };
         let Some(format) = image_format(&bytes) else {
             self.diags.push(
-                Diagnostic::error("logo-format", &owner, format!("logo `{}` is not an SVG, PNG or JPEG image", logo.path))
-                    .near(&text, &logo.path)
-                    .with_hint("export the logo as SVG, PNG or JPEG"),
+                Diagnostic::error(
+                    "logo-format",
+                    &owner,
+                    format!("logo `{}` is not an SVG, PNG or JPEG image", logo.path),
+                )
+                .near(&text, &logo.path)
+                .with_hint("export the logo as SVG, PNG or JPEG"),
             );
             return None;
         };
@@ -409,7 +460,9 @@ impl Loader<'_> {
 
     /// Every `*.ext` file below `dir`, sorted, recursing into folders.
     fn walk(&mut self, dir: &Path, ext: &str, out: &mut Vec<PathBuf>) {
-        let Ok(entries) = fs::read_dir(dir) else { return };
+        let Ok(entries) = fs::read_dir(dir) else {
+            return;
+        };
         let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
         paths.sort();
         for path in paths {
@@ -526,9 +579,20 @@ fn explain_yaml_message(message: &str, keys: &[&str]) -> (String, Option<String>
         );
     }
     if message.starts_with("invalid type") {
-        return (message.to_string(), Some("check the value's shape: a list is written `[a, b]`, text needs no brackets".into()), "wrong-type");
+        return (
+            message.to_string(),
+            Some(
+                "check the value's shape: a list is written `[a, b]`, text needs no brackets"
+                    .into(),
+            ),
+            "wrong-type",
+        );
     }
-    (message.to_string(), Some("check the YAML syntax near this line: indentation, colons and quotes".into()), "yaml-syntax")
+    (
+        message.to_string(),
+        Some("check the YAML syntax near this line: indentation, colons and quotes".into()),
+        "yaml-syntax",
+    )
 }
 
 /// Joins a user-given relative path onto `base`, refusing absolute paths,
@@ -538,7 +602,11 @@ pub fn safe_join(fence: &Path, base: &Path, given: &str) -> Result<PathBuf, &'st
     if given.is_empty() {
         return Err("is empty");
     }
-    if given_path.is_absolute() || given.starts_with('/') || given.starts_with('\\') || given.contains(':') {
+    if given_path.is_absolute()
+        || given.starts_with('/')
+        || given.starts_with('\\')
+        || given.contains(':')
+    {
         return Err("is an absolute path; paths must be relative");
     }
     if given_path
@@ -590,14 +658,23 @@ mod tests {
     #[test]
     fn image_formats_are_sniffed() {
         assert_eq!(image_format(b"\x89PNG\r\n\x1a\nrest"), Some("png"));
-        assert_eq!(image_format(b"<?xml version='1.0'?><svg></svg>"), Some("svg"));
+        assert_eq!(
+            image_format(b"<?xml version='1.0'?><svg></svg>"),
+            Some("svg")
+        );
         assert_eq!(image_format(b"GIF89a"), None);
     }
 
     #[test]
     fn unknown_keys_get_a_suggestion() {
         let err = serde_yaml::from_str::<SchoolFile>("name: A\ncontcts: {}\n").unwrap_err();
-        let d = yaml_diagnostic("schools/a.yaml", "name: A\ncontcts: {}\n", &err, 1, SCHOOL_KEYS);
+        let d = yaml_diagnostic(
+            "schools/a.yaml",
+            "name: A\ncontcts: {}\n",
+            &err,
+            1,
+            SCHOOL_KEYS,
+        );
         assert_eq!(d.message, "unknown key `contcts`");
         assert_eq!(d.hint.as_deref(), Some("did you mean `contacts`?"));
         assert_eq!(d.line, Some(2));

@@ -100,8 +100,10 @@ impl Manifest {
         if !path.exists() {
             return Ok(Self::default());
         }
-        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-        serde_json::from_str(&text).with_context(|| format!("{} is not a policyc manifest", path.display()))
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        serde_json::from_str(&text)
+            .with_context(|| format!("{} is not a policyc manifest", path.display()))
     }
 
     /// The manifest as pretty, stable JSON.
@@ -113,7 +115,8 @@ impl Manifest {
 
     /// Sorts documents into their stable order.
     pub fn sort(&mut self) {
-        self.documents
-            .sort_by(|a, b| (&a.school, &a.policy, &a.audience).cmp(&(&b.school, &b.policy, &b.audience)));
+        self.documents.sort_by(|a, b| {
+            (&a.school, &a.policy, &a.audience).cmp(&(&b.school, &b.policy, &b.audience))
+        });
     }
 }

@@ -81,7 +81,10 @@ pub fn parse(markdown: &str) -> Vec<Block> {
 enum Frame {
     Blocks(Vec<Block>),
     Para(Vec<Inline>),
-    List { ordered: bool, items: Vec<Vec<Block>> },
+    List {
+        ordered: bool,
+        items: Vec<Vec<Block>>,
+    },
     Item(Vec<Block>, Vec<Inline>),
     Quote(Vec<Block>),
     Span(SpanKind, Vec<Inline>),
@@ -113,10 +116,10 @@ impl Builder {
         match event {
             Event::Start(tag) => self.start(tag),
             Event::End(tag) => self.end(tag),
-            Event::Text(text) | Event::Html(text) | Event::InlineHtml(text) => {
-                self.text(&text)
-            }
-            Event::Code(code) => self.inline(Inline::Code { v: code.into_string() }),
+            Event::Text(text) | Event::Html(text) | Event::InlineHtml(text) => self.text(&text),
+            Event::Code(code) => self.inline(Inline::Code {
+                v: code.into_string(),
+            }),
             Event::SoftBreak => self.text(" "),
             Event::HardBreak => self.inline(Inline::Break),
             Event::Rule => {}
@@ -149,11 +152,15 @@ impl Builder {
         if matches!(tag, TagEnd::Heading(_)) {
             // Headings inside a clause read as a bold paragraph.
             if let Some(Frame::Para(content)) = self.stack.pop() {
-                self.block(Block::Para { c: vec![Inline::Strong { c: content }] });
+                self.block(Block::Para {
+                    c: vec![Inline::Strong { c: content }],
+                });
             }
             return;
         }
-        let Some(frame) = self.stack.pop() else { return };
+        let Some(frame) = self.stack.pop() else {
+            return;
+        };
         match frame {
             Frame::Para(content) => {
                 let content = trim_inlines(content);
@@ -195,12 +202,17 @@ impl Builder {
             v.push_str(text);
             return;
         }
-        self.inline(Inline::Text { v: text.to_string() });
+        self.inline(Inline::Text {
+            v: text.to_string(),
+        });
     }
 
     fn inline(&mut self, inline: Inline) {
         if let Some(inlines) = self.inlines_mut() {
-            inlines.push(inline);
+            match (inlines.last_mut(), inline) {
+                (Some(Inline::Text { v }), Inline::Text { v: more }) => v.push_str(&more),
+                (_, inline) => inlines.push(inline),
+            }
             return;
         }
         self.block(Block::Para { c: vec![inline] });
@@ -359,13 +371,19 @@ mod tests {
                 Block::Para {
                     c: vec![
                         text("I will "),
-                        Inline::Strong { c: vec![text("never")] },
+                        Inline::Strong {
+                            c: vec![text("never")]
+                        },
                         text(" share my "),
-                        Inline::Emph { c: vec![text("password")] },
+                        Inline::Emph {
+                            c: vec![text("password")]
+                        },
                         text("."),
                     ]
                 },
-                Block::Para { c: vec![text("Second.")] },
+                Block::Para {
+                    c: vec![text("Second.")]
+                },
             ]
         );
     }
@@ -374,10 +392,17 @@ mod tests {
     fn nested_lists() {
         let blocks = parse("I will:\n\n- lock my screen\n- log off\n  - at night\n");
         assert_eq!(blocks.len(), 2);
-        let Block::List { ordered, items } = &blocks[1] else { panic!("{blocks:?}") };
+        let Block::List { ordered, items } = &blocks[1] else {
+            panic!("{blocks:?}")
+        };
         assert!(!ordered);
         assert_eq!(items.len(), 2);
-        assert_eq!(items[0], vec![Block::Para { c: vec![text("lock my screen")] }]);
+        assert_eq!(
+            items[0],
+            vec![Block::Para {
+                c: vec![text("lock my screen")]
+            }]
+        );
         assert!(matches!(items[1][1], Block::List { .. }), "{:?}", items[1]);
     }
 
@@ -399,19 +424,39 @@ mod tests {
     #[test]
     fn headings_become_bold_paragraphs() {
         let blocks = parse("# Title\nText");
-        assert_eq!(blocks[0], Block::Para { c: vec![Inline::Strong { c: vec![text("Title")] }] });
+        assert_eq!(
+            blocks[0],
+            Block::Para {
+                c: vec![Inline::Strong {
+                    c: vec![text("Title")]
+                }]
+            }
+        );
     }
 
     #[test]
     fn unsafe_links_keep_only_their_text() {
         let blocks = parse("[click](javascript:alert(1)) [f](file:///etc/passwd)");
-        assert_eq!(blocks, vec![Block::Para { c: vec![text("click f")] }]);
+        assert_eq!(
+            blocks,
+            vec![Block::Para {
+                c: vec![text("click f")]
+            }]
+        );
     }
 
     #[test]
     fn links_keep_their_target() {
         let blocks = parse("See [our page](https://school.example/p).");
-        let Block::Para { c } = &blocks[0] else { panic!() };
-        assert_eq!(c[1], Inline::Link { url: "https://school.example/p".into(), c: vec![text("our page")] });
+        let Block::Para { c } = &blocks[0] else {
+            panic!()
+        };
+        assert_eq!(
+            c[1],
+            Inline::Link {
+                url: "https://school.example/p".into(),
+                c: vec![text("our page")]
+            }
+        );
     }
 }

@@ -180,13 +180,43 @@ pub fn builtin_audiences() -> Vec<Audience> {
         signature: signature.to_vec(),
     };
     vec![
-        a("staff", "Staff", Reading::Adult, &[Name, Signature, Date, Role]),
-        a("governor", "Governors", Reading::Adult, &[Name, Signature, Date, Position]),
-        a("volunteer", "Volunteers", Reading::Adult, &[Name, Signature, Date]),
-        a("ks2", "Key Stage 2 pupils", Reading::Ks2, &[Name, Class, Signature, Date]),
+        a(
+            "staff",
+            "Staff",
+            Reading::Adult,
+            &[Name, Signature, Date, Role],
+        ),
+        a(
+            "governor",
+            "Governors",
+            Reading::Adult,
+            &[Name, Signature, Date, Position],
+        ),
+        a(
+            "volunteer",
+            "Volunteers",
+            Reading::Adult,
+            &[Name, Signature, Date],
+        ),
+        a(
+            "ks2",
+            "Key Stage 2 pupils",
+            Reading::Ks2,
+            &[Name, Class, Signature, Date],
+        ),
         a("ks1", "Key Stage 1 pupils", Reading::Ks1, &[Name, Date]),
-        a("parent", "Parents and carers", Reading::Adult, &[Name, Child, Signature, Date]),
-        a("visitor", "Visitors", Reading::Adult, &[Name, Organisation, Signature, Date]),
+        a(
+            "parent",
+            "Parents and carers",
+            Reading::Adult,
+            &[Name, Child, Signature, Date],
+        ),
+        a(
+            "visitor",
+            "Visitors",
+            Reading::Adult,
+            &[Name, Organisation, Signature, Date],
+        ),
     ]
 }
 
@@ -391,8 +421,8 @@ pub struct SchoolFile {
     pub website: Option<String>,
     /// Motto.
     pub motto: Option<String>,
-    /// Values or mission statement (Markdown).
-    pub values: Option<String>,
+    /// Values or mission statement (Markdown), per audience.
+    pub values: Option<PerAudience<String>>,
     /// Logo.
     pub logo: Option<Logo>,
     /// People named in documents, by role.
@@ -463,7 +493,15 @@ pub const SCHOOL_KEYS: &[&str] = &[
 
 /// The keys a clause's front matter may have.
 pub const CLAUSE_KEYS: &[&str] = &[
-    "id", "title", "section", "order", "audiences", "refs", "tags", "wording", "keyword",
+    "id",
+    "title",
+    "section",
+    "order",
+    "audiences",
+    "refs",
+    "tags",
+    "wording",
+    "keyword",
 ];
 
 /// The law and guidance clauses may cite, with their display names.
@@ -479,7 +517,10 @@ pub const KNOWN_REFS: &[(&str, &str)] = &[
     ("ico-children-code", "ICO Age Appropriate Design Code"),
     ("hmrc-benefits", "HMRC rules on benefits in kind"),
     ("education-act-2011", "Education Act 2011"),
-    ("rip-act", "Investigatory Powers (Interception by Businesses etc.) Regulations 2018"),
+    (
+        "rip-act",
+        "Investigatory Powers (Interception by Businesses etc.) Regulations 2018",
+    ),
 ];
 
 /// The display name of a known reference.

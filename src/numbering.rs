@@ -7,7 +7,12 @@ use crate::model::NumberingStyle;
 /// The label of the `index`-th clause (0-based, counted through the whole
 /// document) which is the `in_section`-th (0-based) clause of section
 /// number `section` (1-based).
-pub fn clause_label(style: NumberingStyle, index: usize, section: usize, in_section: usize) -> String {
+pub fn clause_label(
+    style: NumberingStyle,
+    index: usize,
+    section: usize,
+    in_section: usize,
+) -> String {
     match style {
         NumberingStyle::Bullet => "•".to_string(),
         NumberingStyle::Decimal => format!("{}.", index + 1),
@@ -62,7 +67,10 @@ mod tests {
 
     #[test]
     fn roman_numerals() {
-        let got: Vec<String> = [1, 4, 9, 14, 40, 49, 1994].iter().map(|n| roman(*n)).collect();
+        let got: Vec<String> = [1, 4, 9, 14, 40, 49, 1994]
+            .iter()
+            .map(|n| roman(*n))
+            .collect();
         assert_eq!(got, ["I", "IV", "IX", "XIV", "XL", "XLIX", "MCMXCIV"]);
     }
 

@@ -57,18 +57,32 @@ impl HtmlRenderer {
         for name in ["document.html", "pack.html", "trust.html"] {
             let template = templates.get(name);
             env.add_template_owned(name, template.text.clone())
-                .map_err(|e| anyhow!("{}: {}", template_location(&template.file, &e), e.detail().unwrap_or("invalid template")))?;
+                .map_err(|e| {
+                    anyhow!(
+                        "{}: {}",
+                        template_location(&template.file, &e),
+                        e.detail().unwrap_or("invalid template")
+                    )
+                })?;
         }
         Ok(Self { env })
     }
 
     /// The page for one document. `logo_src` is a `data:` URL when the
     /// school has a logo; `pdf_href` links to the matching PDF.
-    pub fn document(&self, doc: &Document, logo_src: Option<&str>, pdf_href: &str) -> Result<String> {
+    pub fn document(
+        &self,
+        doc: &Document,
+        logo_src: Option<&str>,
+        pdf_href: &str,
+    ) -> Result<String> {
         let mut clauses = BTreeMap::new();
         for section in &doc.sections {
             for clause in &section.clauses {
-                clauses.insert(clause.id.clone(), Value::from_safe_string(blocks_html(&clause.blocks)));
+                clauses.insert(
+                    clause.id.clone(),
+                    Value::from_safe_string(blocks_html(&clause.blocks)),
+                );
             }
         }
         let html = minijinja::context! {
@@ -82,22 +96,41 @@ impl HtmlRenderer {
     }
 
     /// A school's pack index.
-    pub fn pack(&self, school_name: &str, trust: Option<&str>, meta: &Meta, documents: &[PackEntry]) -> Result<String> {
+    pub fn pack(
+        &self,
+        school_name: &str,
+        trust: Option<&str>,
+        meta: &Meta,
+        documents: &[PackEntry],
+    ) -> Result<String> {
         let school = minijinja::context! { name => school_name, trust => trust };
-        self.render("pack.html", minijinja::context! { school => school, meta => meta, documents => documents })
+        self.render(
+            "pack.html",
+            minijinja::context! { school => school, meta => meta, documents => documents },
+        )
     }
 
     /// The trust index.
     pub fn trust(&self, trust: Option<&str>, schools: &[TrustEntry]) -> Result<String> {
         let total: usize = schools.iter().map(|s| s.count).sum();
-        self.render("trust.html", minijinja::context! { trust => trust, schools => schools, total => total })
+        self.render(
+            "trust.html",
+            minijinja::context! { trust => trust, schools => schools, total => total },
+        )
     }
 
     fn render(&self, name: &str, ctx: Value) -> Result<String> {
-        let template = self.env.get_template(name).map_err(|e| anyhow!("{name}: {e}"))?;
-        template
-            .render(ctx)
-            .map_err(|e| anyhow!("{}: {}", template_location(name, &e), e.detail().unwrap_or("cannot render")))
+        let template = self
+            .env
+            .get_template(name)
+            .map_err(|e| anyhow!("{name}: {e}"))?;
+        template.render(ctx).map_err(|e| {
+            anyhow!(
+                "{}: {}",
+                template_location(name, &e),
+                e.detail().unwrap_or("cannot render")
+            )
+        })
     }
 }
 
@@ -203,7 +236,10 @@ fn base64(bytes: &[u8]) -> String {
     const TABLE: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
-        let n = chunk.iter().enumerate().fold(0u32, |acc, (i, b)| acc | (u32::from(*b) << (16 - 8 * i)));
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |acc, (i, b)| acc | (u32::from(*b) << (16 - 8 * i)));
         for i in 0..4 {
             if i <= chunk.len() {
                 out.push(TABLE[((n >> (18 - 6 * i)) & 63) as usize] as char);
@@ -232,7 +268,7 @@ mod tests {
         let html = blocks_html(&parse("- [a](https://x.example/?q=1&r=2)\n- **b**"));
         assert_eq!(
             html,
-            "<ul>\n<li><p><a href=\"https://x.example/?q=1&amp;r=2\">a</a></p></li>\n<li><p><strong>b</strong></p></li>\n</ul>\n"
+            "<ul>\n<li><p><a href=\"https://x.example/?q=1&amp;r=2\">a</a></p>\n</li>\n<li><p><strong>b</strong></p>\n</li>\n</ul>\n"
         );
     }
 

@@ -33,7 +33,10 @@ pub struct Standards {
 
 impl Standards {
     /// PDF/A-2b and PDF/UA-1: the default.
-    pub const ALL: Standards = Standards { archival: true, accessible: true };
+    pub const ALL: Standards = Standards {
+        archival: true,
+        accessible: true,
+    };
 }
 
 /// What every document shares: the standard library and the fonts.
@@ -82,10 +85,18 @@ impl PdfEngine {
         logo: Option<(&str, &[u8])>,
         standards: Standards,
     ) -> Result<Vec<u8>, TemplateError> {
-        let world = DocWorld::new(self, template, doc, logo).map_err(|message| TemplateError { line: None, column: None, message })?;
+        let world = DocWorld::new(self, template, doc, logo).map_err(|message| TemplateError {
+            line: None,
+            column: None,
+            message,
+        })?;
         let result = typst::compile::<PagedDocument>(&world);
         let paged = result.output.map_err(|errors| world.describe(&errors))?;
-        let options = pdf_options(doc, standards).map_err(|message| TemplateError { line: None, column: None, message })?;
+        let options = pdf_options(doc, standards).map_err(|message| TemplateError {
+            line: None,
+            column: None,
+            message,
+        })?;
         let bytes = typst_pdf::pdf(&paged, &options).map_err(|errors| world.describe(&errors))?;
         comemo::evict(10);
         Ok(bytes)
@@ -104,8 +115,14 @@ fn pdf_options(doc: &Document, standards: Standards) -> Result<PdfOptions, Strin
     }
     let standards = PdfStandards::new(&list).map_err(|e| e.message().to_string())?;
     Ok(PdfOptions {
-        ident: typst::foundations::Smart::Custom(format!("{}/{}/{}", doc.school_id, doc.policy_id, doc.audience_id)),
-        creator: typst::foundations::Smart::Custom(Some(format!("policyc {}", env!("CARGO_PKG_VERSION")))),
+        ident: typst::foundations::Smart::Custom(format!(
+            "{}/{}/{}",
+            doc.school_id, doc.policy_id, doc.audience_id
+        )),
+        creator: typst::foundations::Smart::Custom(Some(format!(
+            "policyc {}",
+            env!("CARGO_PKG_VERSION")
+        ))),
         timestamp: timestamp(&doc.meta.approved_on),
         standards,
         ..PdfOptions::default()
@@ -115,9 +132,19 @@ fn pdf_options(doc: &Document, standards: Standards) -> Result<PdfOptions, Strin
 /// The PDF's creation date: `SOURCE_DATE_EPOCH` when set, else the approval
 /// date at midnight UTC.
 fn timestamp(approved_on: &str) -> Option<Timestamp> {
-    if let Some(epoch) = std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.trim().parse::<i64>().ok()) {
+    if let Some(epoch) = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+    {
         let t = time::OffsetDateTime::from_unix_timestamp(epoch).ok()?;
-        let dt = Datetime::from_ymd_hms(t.year(), t.month().into(), t.day(), t.hour(), t.minute(), t.second())?;
+        let dt = Datetime::from_ymd_hms(
+            t.year(),
+            t.month().into(),
+            t.day(),
+            t.hour(),
+            t.minute(),
+            t.second(),
+        )?;
         return Some(Timestamp::new_utc(dt));
     }
     let date = dates::parse(approved_on).ok()?;
@@ -147,10 +174,18 @@ fn file_id(path: &str) -> Result<FileId, String> {
 }
 
 impl<'e> DocWorld<'e> {
-    fn new(engine: &'e PdfEngine, template: &str, doc: &Document, logo: Option<(&str, &[u8])>) -> Result<Self, String> {
+    fn new(
+        engine: &'e PdfEngine,
+        template: &str,
+        doc: &Document,
+        logo: Option<(&str, &[u8])>,
+    ) -> Result<Self, String> {
         let logo_path = logo.map(|(format, _)| format!("/logo.{format}"));
-        let data = serde_json::to_vec(&TemplateData { doc, logo: logo_path.clone() })
-            .map_err(|e| format!("cannot serialise the document: {e}"))?;
+        let data = serde_json::to_vec(&TemplateData {
+            doc,
+            logo: logo_path.clone(),
+        })
+        .map_err(|e| format!("cannot serialise the document: {e}"))?;
         let logo = match (logo_path, logo) {
             (Some(path), Some((_, bytes))) => Some((file_id(&path)?, Bytes::new(bytes.to_vec()))),
             _ => None,
@@ -166,9 +201,16 @@ impl<'e> DocWorld<'e> {
 
     /// Turns typst diagnostics into one message located in the template.
     fn describe(&self, diagnostics: &[SourceDiagnostic]) -> TemplateError {
-        let first = diagnostics.iter().find(|d| d.severity == Severity::Error).or(diagnostics.first());
+        let first = diagnostics
+            .iter()
+            .find(|d| d.severity == Severity::Error)
+            .or(diagnostics.first());
         let Some(first) = first else {
-            return TemplateError { line: None, column: None, message: "typst failed without a message".into() };
+            return TemplateError {
+                line: None,
+                column: None,
+                message: "typst failed without a message".into(),
+            };
         };
         let mut message = first.message.to_string();
         for hint in &first.hints {
@@ -183,7 +225,11 @@ impl<'e> DocWorld<'e> {
             }
             _ => (None, None),
         };
-        TemplateError { line, column, message }
+        TemplateError {
+            line,
+            column,
+            message,
+        }
     }
 }
 
@@ -230,7 +276,9 @@ impl World for DocWorld<'_> {
 /// Every file but the three virtual ones is refused: no disk, no packages.
 fn refuse(id: FileId) -> FileError {
     if matches!(id.get().root(), VirtualRoot::Package(_)) {
-        FileError::Other(Some("packages are not available in policyc templates".into()))
+        FileError::Other(Some(
+            "packages are not available in policyc templates".into(),
+        ))
     } else {
         FileError::AccessDenied
     }

@@ -235,7 +235,11 @@ fn selected_policies<'p>(policies: &'p [Policy], school: &SchoolFile) -> Vec<&'p
 
 /// Checks the merged school for what resolving needs: required keys, known
 /// audiences, clause ids that exist, locks respected, valid dates.
-pub fn check_school(lib: Library<'_>, policies: &[Policy], school: SchoolInput<'_>) -> Vec<Diagnostic> {
+pub fn check_school(
+    lib: Library<'_>,
+    policies: &[Policy],
+    school: SchoolInput<'_>,
+) -> Vec<Diagnostic> {
     let s = &school.merged.school;
     let mut out = Vec::new();
     let err = |code, message: String| {
@@ -251,24 +255,39 @@ pub fn check_school(lib: Library<'_>, policies: &[Policy], school: SchoolInput<'
     ] {
         if !present {
             out.push(
-                err("missing-key", format!("school `{}` has no `{key}`", school.id))
-                    .at(school.source, 1, 1)
-                    .with_hint(format!("add `{key}:` to {} or to the file it extends", school.file)),
+                err(
+                    "missing-key",
+                    format!("school `{}` has no `{key}`", school.id),
+                )
+                .at(school.source, 1, 1)
+                .with_hint(format!(
+                    "add `{key}:` to {} or to the file it extends",
+                    school.file
+                )),
             );
         }
     }
     if s.audiences.as_ref().is_some_and(Vec::is_empty) {
         out.push(
-            err("no-audiences", format!("school `{}` lists no audiences", school.id))
-                .near(school.source, "audiences")
-                .with_hint("list at least one audience, e.g. `audiences: [staff, ks2]`"),
+            err(
+                "no-audiences",
+                format!("school `{}` lists no audiences", school.id),
+            )
+            .near(school.source, "audiences")
+            .with_hint("list at least one audience, e.g. `audiences: [staff, ks2]`"),
         );
     }
     let known: Vec<&str> = lib.audiences.iter().map(|a| a.id.as_str()).collect();
     let audience_lists = [
         ("audiences", s.audiences.as_ref()),
-        ("signature", s.signature.as_ref().and_then(|x| x.parent.as_ref())),
-        ("signature", s.signature.as_ref().and_then(|x| x.countersign.as_ref())),
+        (
+            "signature",
+            s.signature.as_ref().and_then(|x| x.parent.as_ref()),
+        ),
+        (
+            "signature",
+            s.signature.as_ref().and_then(|x| x.countersign.as_ref()),
+        ),
     ];
     for (key, list) in audience_lists {
         for id in list.into_iter().flatten() {
@@ -284,9 +303,12 @@ pub fn check_school(lib: Library<'_>, policies: &[Policy], school: SchoolInput<'
             if !policies.iter().any(|p| &p.id == id) {
                 let names = policies.iter().map(|p| p.id.as_str());
                 out.push(
-                    err("unknown-policy", format!("`policies` names `{id}`, which is not a policy"))
-                        .near(school.source, id)
-                        .with_hint_opt(crate::diag::suggestion(id, names)),
+                    err(
+                        "unknown-policy",
+                        format!("`policies` names `{id}`, which is not a policy"),
+                    )
+                    .near(school.source, id)
+                    .with_hint_opt(crate::diag::suggestion(id, names)),
                 );
             }
         }
@@ -296,12 +318,20 @@ pub fn check_school(lib: Library<'_>, policies: &[Policy], school: SchoolInput<'
 
 fn unknown_audience(school: SchoolInput<'_>, key: &str, id: &str, known: &[&str]) -> Diagnostic {
     let (file, source) = provenance_of(school, key);
-    Diagnostic::error("unknown-audience", file, format!("`{key}` names the audience `{id}`, which does not exist"))
-        .near(source, id)
-        .with_hint(
-            crate::diag::suggestion(id, known.iter().copied())
-                .unwrap_or_else(|| format!("known audiences: {}; add new ones in policyc.yaml", known.join(", "))),
-        )
+    Diagnostic::error(
+        "unknown-audience",
+        file,
+        format!("`{key}` names the audience `{id}`, which does not exist"),
+    )
+    .near(source, id)
+    .with_hint(
+        crate::diag::suggestion(id, known.iter().copied()).unwrap_or_else(|| {
+            format!(
+                "known audiences: {}; add new ones in policyc.yaml",
+                known.join(", ")
+            )
+        }),
+    )
 }
 
 /// The file that set `key` and its text (the school file if unknown).
@@ -319,20 +349,34 @@ fn check_clause_refs(lib: Library<'_>, school: SchoolInput<'_>) -> Vec<Diagnosti
     let locked = s.locked.clone().unwrap_or_default();
     let mut named: Vec<(&str, &String)> = Vec::new();
     named.extend(s.exclude.iter().flatten().map(|id| ("exclude", id)));
-    named.extend(s.replace.iter().flat_map(|m| m.keys()).map(|id| ("replace", id)));
+    named.extend(
+        s.replace
+            .iter()
+            .flat_map(|m| m.keys())
+            .map(|id| ("replace", id)),
+    );
     for (key, id) in named {
         let (file, source) = provenance_of(school, key);
         if !library_ids.contains(&id.as_str()) {
             out.push(
-                Diagnostic::error("unknown-clause", file, format!("`{key}` names the clause `{id}`, which is not in the library"))
-                    .near(source, id)
-                    .with_hint(
-                        crate::diag::suggestion(id, library_ids.iter().copied())
-                            .unwrap_or_else(|| "run `policyc list clauses` to see the ids".into()),
-                    ),
+                Diagnostic::error(
+                    "unknown-clause",
+                    file,
+                    format!("`{key}` names the clause `{id}`, which is not in the library"),
+                )
+                .near(source, id)
+                .with_hint(
+                    crate::diag::suggestion(id, library_ids.iter().copied())
+                        .unwrap_or_else(|| "run `policyc list clauses` to see the ids".into()),
+                ),
             );
         } else if locked.contains(id) && file == school.file {
-            let lock_file = school.merged.provenance.get("locked").cloned().unwrap_or_default();
+            let lock_file = school
+                .merged
+                .provenance
+                .get("locked")
+                .cloned()
+                .unwrap_or_default();
             out.push(
                 Diagnostic::error("locked-clause", file, format!("the clause `{id}` is locked by {lock_file} and cannot be used in `{key}`"))
                     .near(source, id)
@@ -355,9 +399,13 @@ fn check_dates(school: SchoolInput<'_>) -> Vec<Diagnostic> {
         if let Err(why) = dates::parse(value) {
             let (file, source) = provenance_of(school, key);
             out.push(
-                Diagnostic::error("bad-date", file, format!("`{key}` has the date `{value}`, which {why}"))
-                    .near(source, value)
-                    .with_hint("write dates as YYYY-MM-DD, e.g. 2026-09-09"),
+                Diagnostic::error(
+                    "bad-date",
+                    file,
+                    format!("`{key}` has the date `{value}`, which {why}"),
+                )
+                .near(source, value)
+                .with_hint("write dates as YYYY-MM-DD, e.g. 2026-09-09"),
             );
         }
     }
@@ -379,12 +427,31 @@ pub fn resolve_document(
     let renderer = Renderer::new(&context, school);
     let mut problems = Vec::new();
     let sections = sections(lib, policy, audience, school, &renderer, &mut problems);
-    let intro_src = s.intro.as_ref().and_then(|i| i.get(aid)).map(|t| (t, "intro", school.file))
-        .or_else(|| policy.def.intro.as_ref().and_then(|i| i.get(aid)).map(|t| (t, "intro", policy.file.as_str())));
-    let intro = intro_src.map_or_else(Vec::new, |(text, key, file)| renderer.field(text, file, key, &mut problems));
+    let intro_src = s
+        .intro
+        .as_ref()
+        .and_then(|i| i.get(aid))
+        .map(|t| (t, "intro", school.file))
+        .or_else(|| {
+            policy
+                .def
+                .intro
+                .as_ref()
+                .and_then(|i| i.get(aid))
+                .map(|t| (t, "intro", policy.file.as_str()))
+        });
+    let intro = intro_src.map_or_else(Vec::new, |(text, key, file)| {
+        renderer.field(text, file, key, &mut problems)
+    });
     let agreement_text = policy.def.agreement.get(aid).cloned().unwrap_or_default();
     let agreement = renderer.field(&agreement_text, &policy.file, "agreement", &mut problems);
-    let values = s.values.as_ref().map_or_else(Vec::new, |v| renderer.field(v, school.file, "values", &mut problems));
+    let values = s
+        .values
+        .as_ref()
+        .and_then(|v| v.get(aid))
+        .map_or_else(Vec::new, |v| {
+            renderer.field(v, school.file, "values", &mut problems)
+        });
     if sections.iter().all(|sec| sec.clauses.is_empty()) && problems.is_empty() {
         problems.push(
             Diagnostic::error("empty-document", school.file, format!("the `{}` {} for `{aid}` has no clauses", policy.id, "document"))
@@ -404,13 +471,24 @@ pub fn resolve_document(
         title,
         audience_label: audience.label.clone(),
         reading: audience.reading,
-        layout: s.layout.as_ref().and_then(|l| l.get(aid)).copied().unwrap_or_default(),
+        layout: s
+            .layout
+            .as_ref()
+            .and_then(|l| l.get(aid))
+            .copied()
+            .unwrap_or_default(),
         numbering: numbering_style(s, aid),
         meta,
         intro,
         values,
-        sections: sections.into_iter().filter(|s| !s.clauses.is_empty()).collect(),
-        linked_policies: s.linked_policies.clone().unwrap_or_default(),
+        sections: sections
+            .into_iter()
+            .filter(|s| !s.clauses.is_empty())
+            .collect(),
+        linked_policies: match audience.reading {
+            Reading::Adult => s.linked_policies.clone().unwrap_or_default(),
+            Reading::Ks1 | Reading::Ks2 => Vec::new(),
+        },
         agreement,
         signature: signature(s, audience),
     };
@@ -448,7 +526,10 @@ fn school_info(s: &SchoolFile, logo_hash: Option<&str>) -> SchoolInfo {
 
 fn meta(s: &SchoolFile) -> Meta {
     let approval = s.approval.clone();
-    let approved_on = approval.as_ref().map(|a| a.date.clone()).unwrap_or_default();
+    let approved_on = approval
+        .as_ref()
+        .map(|a| a.date.clone())
+        .unwrap_or_default();
     let review_by = s.review_by.clone().unwrap_or_default();
     Meta {
         version: s.version.clone().unwrap_or_default(),
@@ -502,8 +583,13 @@ impl<'a> Renderer<'a> {
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         env.set_fuel(Some(50_000));
         env.set_formatter(|out, _state, value| {
-            let text = if value.is_none() || value.is_undefined() { String::new() } else { value.to_string() };
-            out.write_str(&markdown::escape(&text)).map_err(minijinja::Error::from)
+            let text = if value.is_none() || value.is_undefined() {
+                String::new()
+            } else {
+                value.to_string()
+            };
+            out.write_str(&markdown::escape(&text))
+                .map_err(minijinja::Error::from)
         });
         Self {
             env,
@@ -513,7 +599,12 @@ impl<'a> Renderer<'a> {
     }
 
     /// Renders `text` from `file` (whose body starts at `first_line`).
-    fn render(&self, text: &str, file: &str, first_line: usize) -> Result<(Vec<Block>, Vec<String>), Diagnostic> {
+    fn render(
+        &self,
+        text: &str,
+        file: &str,
+        first_line: usize,
+    ) -> Result<(Vec<Block>, Vec<String>), Diagnostic> {
         let template = self
             .env
             .template_from_named_str(file, text)
@@ -527,9 +618,16 @@ impl<'a> Renderer<'a> {
     }
 
     /// Renders a text field of a YAML file (intro, agreement, values).
-    fn field(&self, text: &str, file: &str, key: &str, problems: &mut Vec<Diagnostic>) -> Vec<Block> {
+    fn field(
+        &self,
+        text: &str,
+        file: &str,
+        key: &str,
+        problems: &mut Vec<Diagnostic>,
+    ) -> Vec<Block> {
         let line = if file == self.school.file {
-            find_token(self.school.source, key).map_or(1, |o| crate::diag::line_column(self.school.source, o).0)
+            find_token(self.school.source, key)
+                .map_or(1, |o| crate::diag::line_column(self.school.source, o).0)
         } else {
             1
         };
@@ -542,12 +640,26 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn template_error(&self, err: &minijinja::Error, text: &str, file: &str, first_line: usize) -> Diagnostic {
+    fn template_error(
+        &self,
+        err: &minijinja::Error,
+        text: &str,
+        file: &str,
+        first_line: usize,
+    ) -> Diagnostic {
         let line_in_text = err.line().unwrap_or(1);
         let line = first_line + line_in_text - 1;
-        let expr = err.range().and_then(|r| text.get(r)).map(str::trim).unwrap_or("");
+        let expr = err
+            .range()
+            .and_then(|r| text.get(r))
+            .map(str::trim)
+            .unwrap_or("");
         let excerpt = text.lines().nth(line_in_text - 1).unwrap_or("");
-        let column = if expr.is_empty() { 1 } else { excerpt.find(expr).map_or(1, |c| c + 1) };
+        let column = if expr.is_empty() {
+            1
+        } else {
+            excerpt.find(expr).map_or(1, |c| c + 1)
+        };
         let (code, message, hint) = match err.kind() {
             ErrorKind::UndefinedError => (
                 "undefined-placeholder",
@@ -579,7 +691,10 @@ impl<'a> Renderer<'a> {
 }
 
 fn undefined_hint(expr: &str, school_file: &str) -> String {
-    let path: Vec<&str> = expr.split(['.', ' ', '|']).filter(|p| !p.is_empty()).collect();
+    let path: Vec<&str> = expr
+        .split(['.', ' ', '|'])
+        .filter(|p| !p.is_empty())
+        .collect();
     match path.as_slice() {
         ["contacts", role, field, ..] => format!("add `{field}:` to `contacts: {role}:` in {school_file} or its trust file"),
         ["contacts", role] => format!("add `{role}: {{ name: …, email: … }}` under `contacts:` in {school_file} or its trust file"),
@@ -609,7 +724,10 @@ fn sections(
         let wanted = m.audiences.iter().any(|a| a == aid)
             && !(clause.origin == Origin::Library && excluded.contains(&m.id));
         if wanted {
-            by_section.entry(m.section.as_str()).or_default().push(clause);
+            by_section
+                .entry(m.section.as_str())
+                .or_default()
+                .push(clause);
         }
     }
     let mut out = Vec::new();
@@ -644,15 +762,30 @@ fn resolve_clause(
     renderer: &Renderer<'_>,
 ) -> Result<ResolvedClause, Diagnostic> {
     let m = &clause.meta;
-    let replaced = s.replace.as_ref().and_then(|r| r.get(&m.id)).and_then(|r| r.get(aid));
+    let replaced = s
+        .replace
+        .as_ref()
+        .and_then(|r| r.get(&m.id))
+        .and_then(|r| r.get(aid));
     let (text, file, line, origin) = match (replaced, m.wording.get(aid)) {
         (Some(text), _) => {
             let (file, source) = provenance_of(school, "replace");
-            let line = find_token(source, &m.id).map_or(1, |o| crate::diag::line_column(source, o).0);
+            let line =
+                find_token(source, &m.id).map_or(1, |o| crate::diag::line_column(source, o).0);
             (text.as_str(), file, line, "replaced")
         }
-        (None, Some(text)) => (text.as_str(), clause.file.clone(), 1, origin_name(clause.origin)),
-        (None, None) => (clause.body.as_str(), clause.file.clone(), clause.body_line, origin_name(clause.origin)),
+        (None, Some(text)) => (
+            text.as_str(),
+            clause.file.clone(),
+            1,
+            origin_name(clause.origin),
+        ),
+        (None, None) => (
+            clause.body.as_str(),
+            clause.file.clone(),
+            clause.body_line,
+            origin_name(clause.origin),
+        ),
     };
     let (blocks, placeholders) = renderer.render(text, &file, line)?;
     Ok(ResolvedClause {
@@ -661,8 +794,16 @@ fn resolve_clause(
         label: String::new(),
         blocks,
         keyword: m.keyword.clone(),
-        refs: m.refs.iter().map(|r| ref_label(r).unwrap_or(r).to_string()).collect(),
-        provenance: Provenance { file, origin, placeholders },
+        refs: m
+            .refs
+            .iter()
+            .map(|r| ref_label(r).unwrap_or(r).to_string())
+            .collect(),
+        provenance: Provenance {
+            file,
+            origin,
+            placeholders,
+        },
     })
 }
 
@@ -687,7 +828,8 @@ fn number_clauses(doc: &mut Document) {
 
 fn signature(s: &SchoolFile, audience: &Audience) -> Signature {
     let extras = s.signature.clone().unwrap_or_default();
-    let listed = |list: &Option<Vec<String>>| list.as_ref().is_some_and(|l| l.contains(&audience.id));
+    let listed =
+        |list: &Option<Vec<String>>| list.as_ref().is_some_and(|l| l.contains(&audience.id));
     let strings = |labels: &[&str]| labels.iter().map(|l| l.to_string()).collect::<Vec<_>>();
     Signature {
         fields: audience.signature.iter().map(|f| f.label(audience.reading).to_string()).collect(),

@@ -39,7 +39,13 @@ impl Templates {
             .zip([POLICY_TYP, DOCUMENT_HTML, PACK_HTML, TRUST_HTML])
             .map(|(name, text)| {
                 let file = format!("<built-in>/{name}");
-                (*name, Template { text: text.to_string(), file })
+                (
+                    *name,
+                    Template {
+                        text: text.to_string(),
+                        file,
+                    },
+                )
             })
             .collect();
         Self { entries }

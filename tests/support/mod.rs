@@ -1,0 +1,116 @@
+//! Helpers shared by the integration tests: run the real binary on a copy of
+//! a fixture project and read back what it wrote.
+#![allow(dead_code)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::Once;
+
+/// The repository root.
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A command running the built `policyc` binary, with colour off.
+pub fn policyc() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_policyc"));
+    cmd.env("NO_COLOR", "1").env_remove("SOURCE_DATE_EPOCH");
+    cmd
+}
+
+/// Runs `policyc` with `args` in `dir`.
+pub fn run_in(dir: &Path, args: &[&str]) -> Output {
+    policyc()
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("the policyc binary runs")
+}
+
+/// Stdout and stderr of an output, as text.
+pub fn texts(output: &Output) -> (String, String) {
+    (
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// A temporary copy of `tests/fixtures/<name>`, or of the repo's bundled
+/// example when `name` is `"example"`.
+pub fn fixture(name: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    if name == "example" {
+        for part in ["policies", "clauses", "schools"] {
+            copy_dir(&repo().join(part), &dir.path().join(part));
+        }
+        if repo().join("policyc.yaml").exists() {
+            fs::copy(repo().join("policyc.yaml"), dir.path().join("policyc.yaml")).unwrap();
+        }
+    } else {
+        copy_dir(&repo().join("tests/fixtures").join(name), dir.path());
+    }
+    dir
+}
+
+/// Copies a folder recursively.
+pub fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// The text of a PDF, as poppler's `pdftotext -layout` extracts it.
+/// Installs poppler-utils first if it is missing and this is a Debian
+/// machine we may install on, so `cargo test` needs no manual step.
+pub fn pdf_text(path: &Path) -> String {
+    ensure_tool("pdftotext", "poppler-utils");
+    let output = Command::new("pdftotext")
+        .arg("-enc")
+        .arg("UTF-8")
+        .arg(path)
+        .arg("-")
+        .output()
+        .expect("pdftotext runs");
+    assert!(
+        output.status.success(),
+        "pdftotext failed on {}",
+        path.display()
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// Makes sure `tool` is on PATH, installing the Debian `package` when we can.
+pub fn ensure_tool(tool: &str, package: &str) {
+    static APT: Once = Once::new();
+    let present = || Command::new(tool).arg("-v").output().is_ok();
+    if present() {
+        return;
+    }
+    APT.call_once(|| {
+        let _ = Command::new("apt-get")
+            .args(["install", "-y", "-qq", package])
+            .output();
+        if !present() {
+            let _ = Command::new("apt-get").args(["update", "-qq"]).output();
+            let _ = Command::new("apt-get")
+                .args(["install", "-y", "-qq", package])
+                .output();
+        }
+    });
+    assert!(
+        present(),
+        "`{tool}` is needed: install the `{package}` package (bash .ci/run does this)"
+    );
+}
+
+/// Collapses runs of white space, so layout does not matter to assertions.
+pub fn squash(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
