@@ -159,6 +159,14 @@ struct TemplateData<'a> {
     logo: Option<String>,
 }
 
+/// The JSON the layout reads as `/data.json` for `doc`, whose logo (if any)
+/// has the given format. This, with the layout, is the whole typst input.
+pub fn template_data(doc: &Document, logo_format: Option<&str>) -> Result<Vec<u8>, String> {
+    let logo = logo_format.map(|format| format!("/logo.{format}"));
+    serde_json::to_vec_pretty(&TemplateData { doc, logo })
+        .map_err(|e| format!("cannot serialise the document: {e}"))
+}
+
 /// A world of three virtual files.
 struct DocWorld<'e> {
     engine: &'e PdfEngine,

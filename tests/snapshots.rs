@@ -1,0 +1,41 @@
+//! Golden snapshots of what the renderers are given and produce: the typst
+//! input data and the HTML page, for the fixture project.
+
+mod support;
+
+use policyc::build::prepare;
+use policyc::render_html::HtmlRenderer;
+use policyc::render_pdf::template_data;
+use support::repo;
+
+fn fixture_documents() -> (policyc::build::Resolved, Vec<policyc::resolve::Document>) {
+    let (resolved, diags) = prepare(&repo().join("tests/fixtures/basic"), &[], &[]);
+    let resolved = resolved.unwrap_or_else(|| panic!("fixture resolves: {:?}", diags.sorted()));
+    let docs = resolved
+        .schools
+        .iter()
+        .flat_map(|s| s.documents.clone())
+        .collect();
+    (resolved, docs)
+}
+
+#[test]
+fn typst_input_data() {
+    let (_, docs) = fixture_documents();
+    for doc in docs {
+        let data = template_data(&doc, None).unwrap();
+        let name = format!("{}-{}.data.json", doc.school_id, doc.audience_id);
+        insta::assert_snapshot!(name, String::from_utf8(data).unwrap());
+    }
+}
+
+#[test]
+fn html_pages() {
+    let (resolved, docs) = fixture_documents();
+    let renderer = HtmlRenderer::new(&resolved.project.templates).unwrap();
+    for doc in docs {
+        let page = renderer.document(&doc, None, "x.pdf").unwrap();
+        let name = format!("{}-{}.html", doc.school_id, doc.audience_id);
+        insta::assert_snapshot!(name, page);
+    }
+}
