@@ -112,13 +112,17 @@ pub fn prepare(
             logo_hash: logo_hash.as_deref(),
         };
         match resolve_school(lib, &project.policies, input) {
-            Ok(documents) => resolved.push(ResolvedSchool {
-                id: source.id.clone(),
-                merged,
-                logo: source.logo.clone(),
-                documents,
-                files: source.chain.iter().map(|(f, _)| f.clone()).collect(),
-            }),
+            Ok(documents) => {
+                let school = ResolvedSchool {
+                    id: source.id.clone(),
+                    merged,
+                    logo: source.logo.clone(),
+                    documents,
+                    files: source.chain.iter().map(|(f, _)| f.clone()).collect(),
+                };
+                diags.extend(check::check_documents(&school, file, text, &today()));
+                resolved.push(school);
+            }
             Err(problems) => diags.extend(problems),
         }
     }
@@ -131,6 +135,17 @@ pub fn prepare(
             schools: resolved,
         }),
         diags,
+    )
+}
+
+/// Today's date, `YYYY-MM-DD` (UTC), for warnings about overdue reviews.
+fn today() -> String {
+    let now = time::OffsetDateTime::now_utc().date();
+    format!(
+        "{:04}-{:02}-{:02}",
+        now.year(),
+        u8::from(now.month()),
+        now.day()
     )
 }
 

@@ -1,12 +1,17 @@
 //! Checks on the project as a whole, before any school is resolved: clause
 //! ids are unique, clauses name audiences, sections and references that
-//! exist, and policies are well formed.
+//! exist, and policies are well formed; and warnings about resolved
+//! documents (reading level, overdue reviews).
 
 use std::collections::{BTreeMap, HashSet};
 
+use crate::build::ResolvedSchool;
 use crate::diag::{suggestion, Diagnostic};
 use crate::load::Project;
+use crate::markdown::plain_text;
 use crate::model::{Clause, KNOWN_REFS};
+use crate::readability::{self, limits, Stats};
+use crate::resolve::Document;
 
 /// Every problem with the library and the policies.
 pub fn check_library(project: &Project) -> Vec<Diagnostic> {
@@ -206,4 +211,75 @@ fn duplicate_ids(project: &Project) -> Vec<Diagnostic> {
         }
     }
     out
+}
+
+/// Warnings about resolved documents: pupil pledges above their reading
+/// level, and review dates already past (`today` as `YYYY-MM-DD`).
+pub fn check_documents(
+    school: &ResolvedSchool,
+    file: &str,
+    source: &str,
+    today: &str,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for doc in &school.documents {
+        if let Some(d) = reading_level(doc, file, source) {
+            out.push(d);
+        }
+    }
+    let review = school
+        .merged
+        .school
+        .review_by
+        .as_deref()
+        .unwrap_or_default();
+    if let (Ok(review_date), Ok(today_date)) =
+        (crate::dates::parse(review), crate::dates::parse(today))
+    {
+        if review_date < today_date {
+            let owner = school
+                .merged
+                .provenance
+                .get("review_by")
+                .map_or(file, String::as_str);
+            let text = if owner == file { source } else { "" };
+            out.push(
+                Diagnostic::warning("review-overdue", owner, format!("the review date {review} has passed"))
+                    .near(text, "review_by")
+                    .with_hint("review the policy, then set `review_by`, `version` and `approval` to the new values"),
+            );
+        }
+    }
+    out
+}
+
+fn reading_level(doc: &Document, file: &str, source: &str) -> Option<Diagnostic> {
+    let (max_grade, max_words) = limits(doc.reading)?;
+    let mut total = Stats::default();
+    let mut hardest: Option<(f64, &str)> = None;
+    for clause in doc.sections.iter().flat_map(|s| &s.clauses) {
+        let stats = readability::stats(&plain_text(&clause.blocks));
+        total.add(stats);
+        let score = stats.grade();
+        if hardest.is_none_or(|(best, _)| score > best) {
+            hardest = Some((score, clause.id.as_str()));
+        }
+    }
+    let (grade, words) = (total.grade(), total.words_per_sentence());
+    if grade <= max_grade && words <= max_words {
+        return None;
+    }
+    let hardest = hardest.map(|(_, id)| id).unwrap_or_default();
+    Some(
+        Diagnostic::warning(
+            "reading-level",
+            file,
+            format!(
+                "the {} pledges read at grade {grade:.1} with {words:.1} words a sentence (limits: grade {max_grade}, {max_words} words)",
+                doc.audience_id
+            ),
+        )
+        .near(source, &doc.audience_id)
+        .with_hint(format!("use shorter sentences and words; the hardest clause is `{hardest}`")),
+    )
 }

@@ -21,6 +21,7 @@ pub mod manifest;
 pub mod markdown;
 pub mod model;
 pub mod numbering;
+pub mod readability;
 pub mod render_html;
 pub mod render_pdf;
 pub mod resolve;

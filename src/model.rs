@@ -103,7 +103,7 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for PerAudience<T> {
 }
 
 /// How the audience reads: drives typography and the reading-level check.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum Reading {
     /// Adults: standard type.

@@ -1,0 +1,208 @@
+// Browser checks for policyc's HTML output, in one headless Chromium.
+//
+//   node a11y.mjs OUT_DIR SCREENSHOT_DIR WORK_DIR
+//
+// For every .html file under OUT_DIR:
+//   - axe-core at WCAG 2.1 AA (wcag2a, wcag2aa, wcag21a, wcag21aa): zero violations;
+//   - nothing is fetched from outside the page (only file: and data: URLs);
+//   - at 390 CSS px wide (a phone): a full-page screenshot into SCREENSHOT_DIR,
+//     and no horizontal overflow (documentElement.scrollWidth <= 390).
+// For every document page (the ones with a policyc-document-id) also:
+//   - Chromium's print to A4 PDF (into WORK_DIR), read back with pdftotext:
+//     the signature block's heading and its closing "Document ID" line land
+//     on the same page, and no .noprint text (navigation chrome) is printed.
+//
+// Each failure is one line on stdout, `FAIL <file>: <rule>: <detail>`;
+// the caller counts them. Other lines are informational.
+
+import { chromium } from 'playwright-core';
+import { execFileSync } from 'node:child_process';
+import { readdirSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const require = createRequire(import.meta.url);
+const AXE = require.resolve('axe-core/axe.min.js');
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+const PHONE_WIDTH = 390;
+
+const [outDir, shotDir, workDir] = process.argv.slice(2).map((p) => resolve(p));
+if (!outDir || !shotDir || !workDir) {
+  console.error('usage: node a11y.mjs OUT_DIR SCREENSHOT_DIR WORK_DIR');
+  process.exit(2);
+}
+mkdirSync(shotDir, { recursive: true });
+mkdirSync(workDir, { recursive: true });
+
+let failures = 0;
+const fail = (file, rule, detail) => {
+  failures += 1;
+  console.log(`FAIL ${file}: ${rule}${detail ? `: ${detail}` : ''}`);
+};
+const norm = (s) => s.replace(/\s+/g, ' ').trim();
+
+function htmlFiles(dir) {
+  const found = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) found.push(...htmlFiles(path));
+    else if (entry.name.endsWith('.html')) found.push(path);
+  }
+  return found.sort();
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
+});
+
+// Pages must be self-contained: anything but file: and data: is refused
+// and reported.
+async function guard(page, external) {
+  await page.route('**/*', (route) => {
+    const url = route.request().url();
+    if (url.startsWith('file:') || url.startsWith('data:')) return route.continue();
+    external.push(url);
+    return route.abort();
+  });
+}
+
+const desktop = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+const phone = await browser.newContext({
+  viewport: { width: PHONE_WIDTH, height: 844 },
+  isMobile: true,
+  hasTouch: true,
+  deviceScaleFactor: 1,
+});
+
+async function axeCheck(page, file) {
+  await page.addScriptTag({ path: AXE });
+  const result = await page.evaluate(
+    (tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] }),
+    AXE_TAGS,
+  );
+  for (const v of result.violations) {
+    const targets = v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ');
+    const more = v.nodes.length > 3 ? ` (+${v.nodes.length - 3} more)` : '';
+    fail(file, `axe/${v.id}`, `${v.impact}: ${v.help} [${targets}${more}]`);
+  }
+}
+
+async function printCheck(page, file, slug) {
+  const probe = await page.evaluate(() => {
+    const heading = document.querySelector('section.signature h2');
+    const docid = document.querySelector('section.signature .docid');
+    const noprint = [...document.querySelectorAll('.noprint')].flatMap((el) => {
+      const links = [...el.querySelectorAll('a')].map((a) => a.textContent);
+      return links.length ? links : [el.textContent];
+    });
+    return {
+      heading: heading ? heading.textContent : null,
+      docid: docid ? docid.textContent : null,
+      noprint,
+    };
+  });
+  if (!probe.heading || !probe.docid) {
+    fail(file, 'print/signature-block', 'no section.signature with an h2 and a .docid line');
+    return;
+  }
+  const pdf = join(workDir, `${slug}.print.pdf`);
+  await page.pdf({ path: pdf, format: 'A4' });
+
+  const info = execFileSync('pdfinfo', [pdf], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  if (!/Page size:.*\(A4\)/.test(info)) fail(file, 'print/a4', `page size is not A4 (${(info.match(/Page size:\s*(.*)/) || [])[1]})`);
+
+  const text = execFileSync('pdftotext', ['-enc', 'UTF-8', pdf, '-'], { encoding: 'utf8' });
+  const pages = text.split('\f').map((p) => p.split('\n').map(norm));
+  const onPages = (line) => pages.flatMap((lines, i) => (lines.includes(line) ? [i + 1] : []));
+  const heading = norm(probe.heading);
+  const docid = norm(probe.docid);
+  const hp = onPages(heading);
+  const dp = onPages(docid);
+  if (hp.length === 0) fail(file, 'print/signature-heading', `"${heading}" not found as a line in the print`);
+  else if (dp.length === 0) fail(file, 'print/signature-docid', `"${docid}" not found as a line in the print`);
+  else {
+    // The signature heading is the last such heading; its Document ID line is
+    // the first one after it.
+    const start = hp[hp.length - 1];
+    const end = dp.find((p) => p >= start);
+    if (end !== start) {
+      fail(file, 'print/signature-split', `"${heading}" on page ${start} but "${docid}" on page ${end ?? dp.join(',')}`);
+    }
+  }
+  const flat = norm(text);
+  for (const chrome of probe.noprint.map(norm).filter(Boolean)) {
+    if (flat.includes(chrome)) fail(file, 'print/navigation-chrome', `"${chrome}" is printed`);
+  }
+}
+
+async function phoneCheck(file, url, slug, external) {
+  const page = await phone.newPage();
+  await guard(page, external);
+  try {
+    await page.goto(url, { waitUntil: 'load' });
+    await page.screenshot({ path: join(shotDir, `${slug}.png`), fullPage: true });
+    const overflow = await page.evaluate((width) => {
+      const scrollWidth = document.documentElement.scrollWidth;
+      if (scrollWidth <= width) return null;
+      // Name the innermost elements that stick out, to say what to fix.
+      const culprits = [...document.body.querySelectorAll('*')]
+        .filter((el) => el.getBoundingClientRect().right > width + 0.5)
+        .filter((el) => ![...el.children].some((c) => c.getBoundingClientRect().right > width + 0.5))
+        .slice(0, 3)
+        .map((el) => el.tagName.toLowerCase() + (el.className ? `.${String(el.className).split(' ')[0]}` : '') + (el.id ? `#${el.id}` : ''));
+      return { scrollWidth, culprits };
+    }, PHONE_WIDTH);
+    if (overflow) {
+      fail(file, 'phone/horizontal-overflow', `scrollWidth ${overflow.scrollWidth} > ${PHONE_WIDTH} (${overflow.culprits.join(', ')})`);
+    }
+  } finally {
+    await page.close();
+  }
+}
+
+const files = htmlFiles(outDir);
+let printed = 0;
+for (const path of files) {
+  const file = relative(outDir, path);
+  const slug = file.replace(/\.html$/, '').replace(/[\\/]/g, '-');
+  const url = pathToFileURL(path).href;
+  const external = [];
+  const page = await desktop.newPage();
+  await guard(page, external);
+  try {
+    await page.goto(url, { waitUntil: 'load' });
+    const lang = await page.evaluate(() => document.documentElement.lang);
+    if (!lang) fail(file, 'html/lang', 'no lang on <html>');
+    await axeCheck(page, file);
+    const isDocument = await page.evaluate(() => !!document.querySelector('meta[name="policyc-document-id"]'));
+    if (isDocument) {
+      await printCheck(page, file, slug);
+      printed += 1;
+    }
+  } catch (err) {
+    fail(file, 'browser/error', String(err.message || err).split('\n')[0]);
+  } finally {
+    await page.close();
+  }
+  try {
+    await phoneCheck(file, url, slug, external);
+  } catch (err) {
+    fail(file, 'phone/error', String(err.message || err).split('\n')[0]);
+  }
+  for (const u of [...new Set(external)]) fail(file, 'html/external-request', u);
+}
+
+await browser.close();
+console.log(`browser: ${files.length} pages checked (axe ${AXE_TAGS.join(',')}; ${printed} printed to A4; phone ${PHONE_WIDTH}px), ${failures} failures`);
+process.exit(failures ? 1 : 0);
