@@ -163,6 +163,10 @@ pub struct Audience {
     pub id: String,
     /// Human label, e.g. "Staff".
     pub label: String,
+    /// How a sentence names the audience, e.g. "staff" or "Key Stage 2
+    /// pupils"; defaults to the label in lower case.
+    #[serde(default)]
+    pub noun: Option<String>,
     /// Reading style.
     #[serde(default)]
     pub reading: Reading,
@@ -176,6 +180,7 @@ pub fn builtin_audiences() -> Vec<Audience> {
     let a = |id: &str, label: &str, reading, signature: &[SignatureField]| Audience {
         id: id.into(),
         label: label.into(),
+        noun: label.starts_with("Key Stage").then(|| label.to_string()),
         reading,
         signature: signature.to_vec(),
     };
@@ -218,6 +223,13 @@ pub fn builtin_audiences() -> Vec<Audience> {
             &[Name, Organisation, Signature, Date],
         ),
     ]
+}
+
+impl Audience {
+    /// How a sentence names the audience.
+    pub fn noun(&self) -> String {
+        self.noun.clone().unwrap_or_else(|| self.label.to_lowercase())
+    }
 }
 
 /// `policyc.yaml`: project-wide settings.

@@ -65,6 +65,8 @@ pub struct Document {
     pub title: String,
     /// The audience's label.
     pub audience_label: String,
+    /// How a sentence names the audience.
+    pub audience_noun: String,
     /// How the audience reads.
     pub reading: Reading,
     /// Page layout.
@@ -470,6 +472,7 @@ pub fn resolve_document(
         school: school_info(s, school.logo_hash),
         title,
         audience_label: audience.label.clone(),
+        audience_noun: audience.noun(),
         reading: audience.reading,
         layout: s
             .layout
@@ -566,6 +569,7 @@ fn context(s: &SchoolFile, audience: &Audience, title: &str, meta: &Meta) -> Jso
         },
         "audience": audience.id,
         "audience_label": audience.label,
+        "audience_noun": audience.noun(),
     })
 }
 
