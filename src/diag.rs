@@ -84,12 +84,17 @@ impl Diagnostic {
     /// Places the diagnostic at `line`:`column` (1-based) of `source`, the
     /// file's text, and keeps that line for the excerpt.
     pub fn at(mut self, source: &str, line: usize, column: usize) -> Self {
-        self.line = Some(line.max(1));
-        self.column = Some(column.max(1));
-        self.excerpt = source
-            .lines()
-            .nth(line.saturating_sub(1))
-            .map(str::to_owned);
+        let count = source.lines().count();
+        let (line, column) = if line > count && count > 0 {
+            // Past the end (an unclosed bracket, say): point after the last line.
+            let last = source.lines().next_back().unwrap_or_default();
+            (count, last.chars().count() + 1)
+        } else {
+            (line.max(1), column.max(1))
+        };
+        self.line = Some(line);
+        self.column = Some(column);
+        self.excerpt = source.lines().nth(line - 1).map(str::to_owned);
         self
     }
 

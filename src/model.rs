@@ -228,7 +228,9 @@ pub fn builtin_audiences() -> Vec<Audience> {
 impl Audience {
     /// How a sentence names the audience.
     pub fn noun(&self) -> String {
-        self.noun.clone().unwrap_or_else(|| self.label.to_lowercase())
+        self.noun
+            .clone()
+            .unwrap_or_else(|| self.label.to_lowercase())
     }
 }
 

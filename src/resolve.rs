@@ -578,6 +578,7 @@ fn context(s: &SchoolFile, audience: &Audience, title: &str, meta: &Meta) -> Jso
 struct Renderer<'a> {
     env: Environment<'static>,
     context: minijinja::Value,
+    json: Json,
     school: SchoolInput<'a>,
 }
 
@@ -598,6 +599,7 @@ impl<'a> Renderer<'a> {
         Self {
             env,
             context: minijinja::Value::from_serialize(context),
+            json: context.clone(),
             school,
         }
     }
@@ -651,24 +653,22 @@ impl<'a> Renderer<'a> {
         file: &str,
         first_line: usize,
     ) -> Diagnostic {
-        let line_in_text = err.line().unwrap_or(1);
-        let line = first_line + line_in_text - 1;
+        let line_in_text = err.line().unwrap_or(1).max(1);
         let expr = err
             .range()
-            .and_then(|r| text.get(r))
-            .map(str::trim)
-            .unwrap_or("");
+            .map(|r| enclosing_expression(text, r))
+            .unwrap_or_default();
         let excerpt = text.lines().nth(line_in_text - 1).unwrap_or("");
         let column = if expr.is_empty() {
             1
         } else {
-            excerpt.find(expr).map_or(1, |c| c + 1)
+            excerpt.find(&expr).map_or(1, |c| c + 1)
         };
         let (code, message, hint) = match err.kind() {
             ErrorKind::UndefinedError => (
                 "undefined-placeholder",
                 format!("`{expr}` is not defined for school `{}`", self.school.id),
-                undefined_hint(expr, self.school.file),
+                self.undefined_hint(&expr),
             ),
             ErrorKind::SyntaxError => (
                 "template-syntax",
@@ -687,26 +687,72 @@ impl<'a> Renderer<'a> {
             ),
         };
         let mut d = Diagnostic::error(code, file, message).with_hint(hint);
-        d.line = Some(line);
+        d.line = Some(first_line + line_in_text - 1);
         d.column = Some(column);
         d.excerpt = Some(excerpt.to_string());
         d
     }
+
+    /// Names the first missing part of a dotted placeholder and where to add it.
+    fn undefined_hint(&self, expr: &str) -> String {
+        let head = expr
+            .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.'))
+            .next()
+            .unwrap_or("");
+        let path: Vec<&str> = head.split('.').filter(|p| !p.is_empty()).collect();
+        let file = self.school.file;
+        let mut node = &self.json;
+        for (depth, part) in path.iter().enumerate() {
+            match node.get(part) {
+                Some(next) if !next.is_null() => node = next,
+                _ if depth == 0 => {
+                    return format!("`{part}` is not a placeholder policyc provides; see the placeholder table in docs/FORMAT.md");
+                }
+                _ => return missing_value_hint(&path[..depth], part, file),
+            }
+        }
+        format!("give `{expr}` a value in {file} or the file it extends")
+    }
 }
 
-fn undefined_hint(expr: &str, school_file: &str) -> String {
-    let path: Vec<&str> = expr
-        .split(['.', ' ', '|'])
-        .filter(|p| !p.is_empty())
-        .collect();
-    match path.as_slice() {
-        ["contacts", role, field, ..] => format!("add `{field}:` to `contacts: {role}:` in {school_file} or its trust file"),
-        ["contacts", role] => format!("add `{role}: {{ name: …, email: … }}` under `contacts:` in {school_file} or its trust file"),
-        ["systems", name, ..] => format!("add `{name}: …` under `systems:` in {school_file} or its trust file"),
-        ["vars", name, ..] => format!("add `{name}: …` under `vars:` in {school_file}"),
-        ["retention", ..] => format!("add `retention:` for this audience in {school_file} or its trust file"),
-        [first, ..] => format!("`{first}` is not a placeholder policyc provides; see the placeholder table in docs/FORMAT.md"),
-        [] => "see the placeholder table in docs/FORMAT.md".into(),
+/// Where to add a missing value, given the defined path before it.
+fn missing_value_hint(parent: &[&str], part: &str, file: &str) -> String {
+    match parent {
+        ["contacts"] => format!(
+            "add `{part}: {{ name: …, email: … }}` under `contacts:` in {file} or its trust file"
+        ),
+        ["contacts", role] => {
+            format!("add `{part}: …` to `contacts: {role}:` in {file} or its trust file")
+        }
+        ["systems"] => format!("add `{part}: …` under `systems:` in {file} or its trust file"),
+        ["vars"] => format!("add `{part}: …` under `vars:` in {file}"),
+        ["retention"] | ["retention", ..] => {
+            format!("add `retention:` for this audience in {file} or its trust file")
+        }
+        [] | ["school"] | ["trust"] => format!("add `{part}:` to {file} or its trust file"),
+        _ => format!("add `{part}` under `{}` in {file}", parent.join(".")),
+    }
+}
+
+/// The whole `{{ … }}` or `{% … %}` tag around a byte range, without its
+/// delimiters, or the range's own text if it is not inside one.
+fn enclosing_expression(text: &str, range: std::ops::Range<usize>) -> String {
+    let start = range.start.min(text.len());
+    let before = &text[..start];
+    let open = before
+        .rfind("{{")
+        .into_iter()
+        .chain(before.rfind("{%"))
+        .max();
+    let close = text[start..].find(['}', '%']).map(|i| start + i);
+    match (open, close) {
+        (Some(open), Some(close)) if !text[open..start].contains("}}") && open + 2 <= close => text
+            [open + 2..close]
+            .trim()
+            .trim_start_matches(['-', '+'])
+            .trim()
+            .to_string(),
+        _ => text.get(range).unwrap_or("").trim().to_string(),
     }
 }
 
