@@ -1,6 +1,6 @@
 // Browser checks for policyc's HTML output, in one headless Chromium.
 //
-//   node a11y.mjs OUT_DIR SCREENSHOT_DIR WORK_DIR
+//   node a11y.mjs OUT_DIR SCREENSHOT_DIR PRINT_DIR      (E2E_JOBS=3 pages at a time)
 //
 // For every .html file under OUT_DIR:
 //   - axe-core at WCAG 2.1 AA (wcag2a, wcag2aa, wcag21a, wcag21aa): zero violations;
@@ -8,7 +8,7 @@
 //   - at 390 CSS px wide (a phone): a full-page screenshot into SCREENSHOT_DIR,
 //     and no horizontal overflow (documentElement.scrollWidth <= 390).
 // For every document page (the ones with a policyc-document-id) also:
-//   - Chromium's print to A4 PDF (into WORK_DIR), read back with pdftotext:
+//   - Chromium's print to A4 PDF (into PRINT_DIR), read back with pdftotext:
 //     the signature block's heading and its closing "Document ID" line land
 //     on the same page, and no .noprint text (navigation chrome) is printed.
 //
@@ -27,18 +27,18 @@ const AXE = require.resolve('axe-core/axe.min.js');
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 const PHONE_WIDTH = 390;
 
-const [outDir, shotDir, workDir] = process.argv.slice(2).map((p) => resolve(p));
-if (!outDir || !shotDir || !workDir) {
-  console.error('usage: node a11y.mjs OUT_DIR SCREENSHOT_DIR WORK_DIR');
+const [outDir, shotDir, printDir] = process.argv.slice(2).map((p) => resolve(p));
+if (!outDir || !shotDir || !printDir) {
+  console.error('usage: node a11y.mjs OUT_DIR SCREENSHOT_DIR PRINT_DIR');
   process.exit(2);
 }
 mkdirSync(shotDir, { recursive: true });
-mkdirSync(workDir, { recursive: true });
+mkdirSync(printDir, { recursive: true });
 
-let failures = 0;
+// Pages are checked a few at a time; failures are printed sorted at the end.
+const failures = [];
 const fail = (file, rule, detail) => {
-  failures += 1;
-  console.log(`FAIL ${file}: ${rule}${detail ? `: ${detail}` : ''}`);
+  failures.push(`FAIL ${file}: ${rule}${detail ? `: ${detail}` : ''}`);
 };
 const norm = (s) => s.replace(/\s+/g, ' ').trim();
 
@@ -102,10 +102,16 @@ async function printCheck(page, file, slug) {
   const probe = await page.evaluate(() => {
     const heading = document.querySelector('section.signature h2');
     const docid = document.querySelector('section.signature .docid');
-    const noprint = [...document.querySelectorAll('.noprint')].flatMap((el) => {
-      const links = [...el.querySelectorAll('a')].map((a) => a.textContent);
-      return links.length ? links : [el.textContent];
+    // Navigation chrome, found without trusting the .noprint class that should
+    // hide it: whatever is marked .noprint, every link in the page footer, and
+    // every link to another policyc page or to the PDF.
+    const chrome = [
+      ...document.querySelectorAll('.noprint, footer a, a[href$=".pdf"], a[href$=".html"]'),
+    ].flatMap((el) => {
+      const links = el.matches('a') ? [el] : [...el.querySelectorAll('a')];
+      return links.length ? links.map((a) => a.textContent) : [el.textContent];
     });
+    const noprint = [...new Set(['Download the printable PDF', ...chrome])];
     return {
       heading: heading ? heading.textContent : null,
       docid: docid ? docid.textContent : null,
@@ -116,7 +122,7 @@ async function printCheck(page, file, slug) {
     fail(file, 'print/signature-block', 'no section.signature with an h2 and a .docid line');
     return;
   }
-  const pdf = join(workDir, `${slug}.print.pdf`);
+  const pdf = join(printDir, `${slug}.pdf`);
   await page.pdf({ path: pdf, format: 'A4' });
 
   const info = execFileSync('pdfinfo', [pdf], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
@@ -171,9 +177,7 @@ async function phoneCheck(file, url, slug, external) {
   }
 }
 
-const files = htmlFiles(outDir);
-let printed = 0;
-for (const path of files) {
+async function checkFile(path) {
   const file = relative(outDir, path);
   const slug = file.replace(/\.html$/, '').replace(/[\\/]/g, '-');
   const url = pathToFileURL(path).href;
@@ -203,6 +207,19 @@ for (const path of files) {
   for (const u of [...new Set(external)]) fail(file, 'html/external-request', u);
 }
 
+// One browser, a few pages at a time: most of a page's time is spent
+// waiting on Chromium, not computing in node.
+const files = htmlFiles(outDir);
+const queue = [...files];
+let printed = 0;
+const jobs = Math.max(1, Number(process.env.E2E_JOBS) || 3);
+await Promise.all(
+  Array.from({ length: jobs }, async () => {
+    while (queue.length) await checkFile(queue.shift());
+  }),
+);
+
 await browser.close();
-console.log(`browser: ${files.length} pages checked (axe ${AXE_TAGS.join(',')}; ${printed} printed to A4; phone ${PHONE_WIDTH}px), ${failures} failures`);
-process.exit(failures ? 1 : 0);
+for (const line of failures.sort()) console.log(line);
+console.log(`browser: ${files.length} pages checked (axe ${AXE_TAGS.join(',')}; ${printed} printed to A4; phone ${PHONE_WIDTH}px), ${failures.length} failures`);
+process.exit(failures.length ? 1 : 0);
