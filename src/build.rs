@@ -1,27 +1,28 @@
 //! The pipeline: load → check → resolve → render → write.
 //!
 //! [`prepare`] runs everything up to and including resolving and reports
-//! every problem at once. [`render_all`] turns resolved documents into bytes
-//! in memory; only when every document has rendered does [`build`] write
-//! anything, so a failed build leaves the previous outputs untouched.
+//! every problem at once. The render stage turns resolved documents into
+//! bytes in memory; only when every document has rendered does [`build`]
+//! write anything, so a failed build leaves the previous outputs untouched.
 
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
+use rayon::prelude::*;
 
 use crate::check;
-use crate::diag::{suggestion, Diagnostic, Diagnostics};
+use crate::diag::{suggestion, Diagnostic, Diagnostics, Severity};
+use crate::incremental::{input_hash, options_key, project_fingerprint, Cache};
 use crate::inherit::{merge_chain, Merged};
-use crate::load::{load_project, LogoFile, Project};
-use crate::manifest::{InputFile, Manifest, ManifestClause, ManifestDoc, OutputFile};
-use crate::markdown::plain_text;
-use crate::render_html::{data_url, HtmlRenderer, PackEntry, TrustEntry};
-use crate::render_pdf::{PdfEngine, Standards};
+use crate::load::{load_project, LogoFile, Project, SchoolSource};
+use crate::manifest::Manifest;
+use crate::render::{render_all, RenderOptions};
+use crate::render_pdf::Standards;
 use crate::resolve::{hex_digest, resolve_school, Document, Library, SchoolInput};
-use crate::write::{unchanged, write_atomic};
+use crate::write::{doc_key, write_outputs, DocKey};
 
 /// What to build and where.
 #[derive(Debug, Clone)]
@@ -40,6 +41,8 @@ pub struct BuildOptions {
     pub html: bool,
     /// PDF standards to conform to.
     pub standards: Standards,
+    /// Rebuild every document, even if up to date.
+    pub force: bool,
 }
 
 /// A school with its resolved documents.
@@ -73,73 +76,129 @@ pub fn prepare(
     schools: &[String],
     audiences: &[String],
 ) -> (Option<Resolved>, Diagnostics) {
+    let (project, mut diags, loaded) = load_checked(root);
+    let resolved = resolve_all(project, &mut diags, loaded, schools, audiences);
+    (resolved, diags)
+}
+
+/// Which parts of the project loaded without errors.
+#[derive(Debug, Clone, Copy)]
+pub struct Loaded {
+    /// Every policy file loaded.
+    pub policies: bool,
+    /// Every clause file loaded.
+    pub clauses: bool,
+}
+
+/// Loads the project and runs the library-wide checks.
+pub fn load_checked(root: &Path) -> (Project, Diagnostics, Loaded) {
     let mut diags = Diagnostics::default();
     let project = load_project(root, &mut diags);
-    diags.extend(check::check_library(&project));
+    let failed = |prefix: &str| {
+        diags
+            .sorted()
+            .iter()
+            .any(|d| d.severity == Severity::Error && d.file.starts_with(prefix))
+    };
+    let loaded = Loaded {
+        policies: !failed("policies"),
+        clauses: !failed("clauses/"),
+    };
+    diags.extend(check::check_library(&project, loaded.policies));
+    (project, diags, loaded)
+}
+
+/// Resolves the selected schools in parallel, adding their problems to `diags`.
+pub fn resolve_all(
+    project: Project,
+    diags: &mut Diagnostics,
+    loaded: Loaded,
+    schools: &[String],
+    audiences: &[String],
+) -> Option<Resolved> {
     diags.extend(check_selection(&project, schools, audiences));
     let lib = Library {
         audiences: &project.audiences,
         clauses: &project.clauses,
+        complete: loaded.clauses,
     };
+    let today = today();
+    let results: Vec<(Option<ResolvedSchool>, Vec<Diagnostic>)> = project
+        .schools
+        .par_iter()
+        .filter(|source| schools.is_empty() || schools.contains(&source.id))
+        .map(|source| resolve_one(&project, lib, source, audiences, &today))
+        .collect();
     let mut resolved = Vec::new();
-    for source in &project.schools {
-        if !schools.is_empty() && !schools.contains(&source.id) {
-            continue;
-        }
-        let merged = merge_chain(&source.chain);
-        let file = source
-            .chain
-            .first()
-            .map(|(f, _)| f.as_str())
-            .unwrap_or_default();
-        let text = project.sources.get(file).map_or("", String::as_str);
-        let logo_hash = source.logo.as_ref().map(|l| hex_digest(&l.bytes));
-        let mut selected = merged.clone();
-        if !audiences.is_empty() {
-            let own = selected.school.audiences.take().unwrap_or_default();
-            let kept: Vec<String> = own.into_iter().filter(|a| audiences.contains(a)).collect();
-            if kept.is_empty() {
-                continue;
-            }
-            selected.school.audiences = Some(kept);
-        }
-        let input = SchoolInput {
-            id: &source.id,
-            file,
-            source: text,
-            merged: &selected,
-            local_clauses: &source.local_clauses,
-            logo_hash: logo_hash.as_deref(),
-        };
-        match resolve_school(lib, &project.policies, input) {
-            Ok(documents) => {
-                let school = ResolvedSchool {
-                    id: source.id.clone(),
-                    merged,
-                    logo: source.logo.clone(),
-                    documents,
-                    files: source.chain.iter().map(|(f, _)| f.clone()).collect(),
-                };
-                diags.extend(check::check_documents(&school, file, text, &today()));
-                resolved.push(school);
-            }
-            Err(problems) => diags.extend(problems),
-        }
+    for (school, problems) in results {
+        diags.extend(problems);
+        resolved.extend(school);
     }
     if diags.has_errors() {
-        return (None, diags);
+        return None;
     }
-    (
-        Some(Resolved {
-            project,
-            schools: resolved,
-        }),
-        diags,
-    )
+    Some(Resolved {
+        project,
+        schools: resolved,
+    })
+}
+
+/// Merges and resolves one school, with its warnings.
+fn resolve_one(
+    project: &Project,
+    lib: Library<'_>,
+    source: &SchoolSource,
+    audiences: &[String],
+    today: &str,
+) -> (Option<ResolvedSchool>, Vec<Diagnostic>) {
+    let merged = merge_chain(&source.chain);
+    let file = source
+        .chain
+        .first()
+        .map(|(f, _)| f.as_str())
+        .unwrap_or_default();
+    let text = project.sources.get(file).map_or("", String::as_str);
+    let logo_hash = source.logo.as_ref().map(|l| hex_digest(&l.bytes));
+    let mut selected = merged.clone();
+    if !audiences.is_empty() {
+        let own = selected.school.audiences.take().unwrap_or_default();
+        let kept: Vec<String> = own.into_iter().filter(|a| audiences.contains(a)).collect();
+        if kept.is_empty() {
+            return (None, Vec::new());
+        }
+        selected.school.audiences = Some(kept);
+    }
+    let input = SchoolInput {
+        id: &source.id,
+        file,
+        source: text,
+        merged: &selected,
+        local_clauses: &source.local_clauses,
+        logo_hash: logo_hash.as_deref(),
+        sources: &project.sources,
+    };
+    match resolve_school(lib, &project.policies, input) {
+        Ok(documents) => {
+            let school = ResolvedSchool {
+                id: source.id.clone(),
+                merged,
+                logo: source.logo.clone(),
+                documents,
+                files: source.chain.iter().map(|(f, _)| f.clone()).collect(),
+            };
+            let warnings = check::check_documents(&school, file, &project.sources, today);
+            (Some(school), warnings)
+        }
+        Err(problems) => (None, problems),
+    }
 }
 
 /// Today's date, `YYYY-MM-DD` (UTC), for warnings about overdue reviews.
+/// `POLICYC_TODAY` (`YYYY-MM-DD`) overrides it, for reproducible checks.
 fn today() -> String {
+    if let Ok(day) = std::env::var("POLICYC_TODAY") {
+        return day;
+    }
     let now = time::OffsetDateTime::now_utc().date();
     format!(
         "{:04}-{:02}-{:02}",
@@ -186,139 +245,17 @@ fn check_selection(project: &Project, schools: &[String], audiences: &[String]) 
     out
 }
 
-/// One rendered document, in memory.
-#[derive(Debug, Clone)]
-pub struct Rendered {
-    /// The document.
-    pub doc: Document,
-    /// School index in [`Resolved::schools`].
-    pub school: usize,
-    /// PDF bytes, if asked for.
-    pub pdf: Option<Vec<u8>>,
-    /// HTML text, if asked for.
-    pub html: Option<String>,
-    /// Milliseconds spent on the PDF.
-    pub pdf_ms: f64,
-}
-
-/// The relative output path of a document in `format`.
-pub fn output_path(doc: &Document, format: &str) -> String {
-    format!(
-        "{}/{}-{}.{format}",
-        doc.school_id, doc.policy_id, doc.audience_id
-    )
-}
-
-/// Renders every document. Any template failure is a diagnostic against
-/// the template file.
-pub fn render_all(
-    resolved: &Resolved,
-    pdf: bool,
-    html: bool,
-    standards: Standards,
-) -> Result<Vec<Rendered>, Vec<Diagnostic>> {
-    let templates = &resolved.project.templates;
-    let engine = PdfEngine::new();
-    let html_renderer = match HtmlRenderer::new(templates) {
-        Ok(r) => r,
-        Err(e) => return Err(vec![template_diagnostic(&e.to_string())]),
-    };
-    let typ = templates.get("policy.typ");
-    let mut out = Vec::new();
-    let mut problems = Vec::new();
-    for (index, school) in resolved.schools.iter().enumerate() {
-        let logo = school.logo.as_ref().map(|l| (l.format, l.bytes.as_slice()));
-        let logo_src = school.logo.as_ref().map(|l| data_url(l.format, &l.bytes));
-        for doc in &school.documents {
-            let started = Instant::now();
-            let pdf_bytes = if pdf {
-                match engine.render(&typ.text, doc, logo, standards) {
-                    Ok(bytes) => Some(bytes),
-                    Err(e) => {
-                        let mut d = Diagnostic::error(
-                            "template-error",
-                            &typ.file,
-                            format!(
-                                "the PDF template failed for {}: {}",
-                                output_path(doc, "pdf"),
-                                e.message
-                            ),
-                        )
-                        .with_hint("fix the template; run `policyc check` to see every problem");
-                        d.line = e.line;
-                        d.column = e.column;
-                        d.excerpt = e
-                            .line
-                            .and_then(|l| typ.text.lines().nth(l - 1))
-                            .map(str::to_owned);
-                        problems.push(d);
-                        continue;
-                    }
-                }
-            } else {
-                None
-            };
-            let pdf_ms = started.elapsed().as_secs_f64() * 1000.0;
-            let page = if html {
-                let pdf_href = format!("{}-{}.pdf", doc.policy_id, doc.audience_id);
-                match html_renderer.document(doc, logo_src.as_deref(), &pdf_href) {
-                    Ok(page) => Some(page),
-                    Err(e) => {
-                        problems.push(template_diagnostic(&e.to_string()));
-                        continue;
-                    }
-                }
-            } else {
-                None
-            };
-            out.push(Rendered {
-                doc: doc.clone(),
-                school: index,
-                pdf: pdf_bytes,
-                html: page,
-                pdf_ms,
-            });
-        }
-    }
-    if problems.is_empty() {
-        Ok(out)
-    } else {
-        Err(problems)
-    }
-}
-
-/// A diagnostic for an HTML template failure reported as `file:line: message`.
-fn template_diagnostic(text: &str) -> Diagnostic {
-    let mut parts = text.splitn(3, ':');
-    let file = parts.next().unwrap_or("templates").to_string();
-    let second = parts.next().unwrap_or("");
-    let (line, message) = match second.trim().parse::<usize>() {
-        Ok(line) => (Some(line), parts.next().unwrap_or("").trim().to_string()),
-        Err(_) => (
-            None,
-            format!(
-                "{second}{}",
-                parts.next().map(|r| format!(":{r}")).unwrap_or_default()
-            )
-            .trim()
-            .to_string(),
-        ),
-    };
-    let mut d = Diagnostic::error(
-        "template-error",
-        file,
-        format!("the HTML template failed: {message}"),
-    )
-    .with_hint("fix the template; built-in templates are listed in docs/FORMAT.md");
-    d.line = line;
-    d
-}
-
 /// What a build did.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct Summary {
-    /// Documents rendered.
+    /// Documents in the selection.
     pub documents: usize,
+    /// Documents rendered.
+    pub built: usize,
+    /// Documents whose outputs were already up to date.
+    pub skipped: usize,
+    /// Whether nothing at all had changed.
+    pub up_to_date: bool,
     /// Files written (changed on disk).
     pub written: usize,
     /// Files already up to date.
@@ -327,249 +264,6 @@ pub struct Summary {
     pub total_ms: f64,
     /// Mean milliseconds per PDF.
     pub ms_per_pdf: f64,
-}
-
-/// Writes rendered documents, indexes and the manifest; prints a line per
-/// file written to `log`.
-pub fn write_outputs(
-    resolved: &Resolved,
-    rendered: &[Rendered],
-    out_dir: &Path,
-    log: &mut dyn Write,
-) -> Result<Summary> {
-    let manifest_path = out_dir.join("manifest.json");
-    let mut manifest = Manifest::read(&manifest_path).unwrap_or_default();
-    let mut summary = Summary {
-        documents: rendered.len(),
-        ..Summary::default()
-    };
-    let mut entries = Vec::new();
-    for item in rendered {
-        let mut outputs = BTreeMap::new();
-        for (format, bytes) in [
-            ("pdf", item.pdf.as_deref()),
-            ("html", item.html.as_deref().map(str::as_bytes)),
-        ] {
-            let Some(bytes) = bytes else { continue };
-            let rel = output_path(&item.doc, format);
-            write_file(out_dir, &rel, bytes, log, &mut summary)?;
-            outputs.insert(
-                format.to_string(),
-                OutputFile {
-                    path: rel,
-                    sha256: hex_digest(bytes),
-                },
-            );
-        }
-        entries.push(manifest_doc(resolved, item, outputs));
-    }
-    let built: Vec<(String, String, String)> = entries
-        .iter()
-        .map(|e| (e.school.clone(), e.policy.clone(), e.audience.clone()))
-        .collect();
-    manifest
-        .documents
-        .retain(|d| !built.contains(&(d.school.clone(), d.policy.clone(), d.audience.clone())));
-    manifest.documents.extend(entries);
-    manifest.policyc = env!("CARGO_PKG_VERSION").to_string();
-    manifest.typst = crate::TYPST_VERSION.to_string();
-    manifest.sort();
-    write_indexes(resolved, &manifest, out_dir, log, &mut summary)?;
-    write_file(
-        out_dir,
-        "manifest.json",
-        manifest.to_json().as_bytes(),
-        log,
-        &mut summary,
-    )?;
-    let pdfs: Vec<f64> = rendered
-        .iter()
-        .filter(|r| r.pdf.is_some())
-        .map(|r| r.pdf_ms)
-        .collect();
-    summary.ms_per_pdf = if pdfs.is_empty() {
-        0.0
-    } else {
-        pdfs.iter().sum::<f64>() / pdfs.len() as f64
-    };
-    Ok(summary)
-}
-
-fn write_file(
-    out_dir: &Path,
-    rel: &str,
-    bytes: &[u8],
-    log: &mut dyn Write,
-    summary: &mut Summary,
-) -> Result<()> {
-    let path = out_dir.join(rel);
-    if unchanged(&path, bytes) {
-        summary.unchanged += 1;
-        return Ok(());
-    }
-    write_atomic(&path, bytes)?;
-    summary.written += 1;
-    let shown = display_path(out_dir, rel);
-    writeln!(log, "  wrote {shown}").context("cannot print progress")?;
-    Ok(())
-}
-
-fn display_path(out_dir: &Path, rel: &str) -> String {
-    let cwd = std::env::current_dir().unwrap_or_default();
-    let full = out_dir.join(rel);
-    let shown = full
-        .strip_prefix(&cwd)
-        .unwrap_or(&full)
-        .display()
-        .to_string();
-    shown.strip_prefix("./").map(str::to_owned).unwrap_or(shown)
-}
-
-fn manifest_doc(
-    resolved: &Resolved,
-    item: &Rendered,
-    outputs: BTreeMap<String, OutputFile>,
-) -> ManifestDoc {
-    let doc = &item.doc;
-    let school = &resolved.schools[item.school];
-    let inputs = document_inputs(resolved, school, doc);
-    let input_hash = hex_digest(
-        serde_json::to_string(&inputs)
-            .unwrap_or_default()
-            .as_bytes(),
-    );
-    let clauses = doc
-        .sections
-        .iter()
-        .flat_map(|s| s.clauses.iter().map(move |c| (s, c)))
-        .map(|(s, c)| ManifestClause {
-            id: c.id.clone(),
-            section: s.id.clone(),
-            label: c.label.clone(),
-            origin: c.provenance.origin.to_string(),
-            file: c.provenance.file.clone(),
-            placeholders: c.provenance.placeholders.clone(),
-            text: plain_text(&c.blocks),
-        })
-        .collect();
-    ManifestDoc {
-        school: doc.school_id.clone(),
-        school_name: doc.school.name.clone(),
-        trust: doc.school.trust.clone(),
-        policy: doc.policy_id.clone(),
-        audience: doc.audience_id.clone(),
-        audience_label: doc.audience_label.clone(),
-        title: doc.title.clone(),
-        doc_id: doc.doc_id.clone(),
-        version: doc.meta.version.clone(),
-        approved_by: doc.meta.approved_by.clone(),
-        approved_on: doc.meta.approved_on_text.clone(),
-        review_by: doc.meta.review_by_text.clone(),
-        input_hash,
-        outputs,
-        inputs,
-        clauses,
-    }
-}
-
-/// The files a document was built from, with hashes.
-fn document_inputs(resolved: &Resolved, school: &ResolvedSchool, doc: &Document) -> Vec<InputFile> {
-    let project = &resolved.project;
-    let mut paths: Vec<String> = school.files.clone();
-    paths.extend(
-        doc.sections
-            .iter()
-            .flat_map(|s| s.clauses.iter().map(|c| c.provenance.file.clone())),
-    );
-    paths.extend(
-        project
-            .policies
-            .iter()
-            .filter(|p| p.id == doc.policy_id)
-            .map(|p| p.file.clone()),
-    );
-    let mut inputs: Vec<InputFile> = paths
-        .into_iter()
-        .filter_map(|p| {
-            project.sources.get(&p).map(|text| InputFile {
-                sha256: hex_digest(text.as_bytes()),
-                path: p,
-            })
-        })
-        .collect();
-    for name in ["policy.typ", "document.html"] {
-        let t = project.templates.get(name);
-        inputs.push(InputFile {
-            path: t.file.clone(),
-            sha256: hex_digest(t.text.as_bytes()),
-        });
-    }
-    if let Some(logo) = &school.logo {
-        inputs.push(InputFile {
-            path: logo.file.clone(),
-            sha256: hex_digest(&logo.bytes),
-        });
-    }
-    inputs.sort();
-    inputs.dedup();
-    inputs
-}
-
-fn write_indexes(
-    resolved: &Resolved,
-    manifest: &Manifest,
-    out_dir: &Path,
-    log: &mut dyn Write,
-    summary: &mut Summary,
-) -> Result<()> {
-    let renderer = HtmlRenderer::new(&resolved.project.templates)?;
-    let mut by_school: BTreeMap<&str, Vec<&ManifestDoc>> = BTreeMap::new();
-    for doc in &manifest.documents {
-        by_school.entry(doc.school.as_str()).or_default().push(doc);
-    }
-    let mut trust_rows = Vec::new();
-    for (school_id, docs) in &by_school {
-        let first = docs[0];
-        let rows: Vec<PackEntry> = docs
-            .iter()
-            .map(|d| PackEntry {
-                title: d.title.clone(),
-                audience_label: d.audience_label.clone(),
-                doc_id: d.doc_id.clone(),
-                pdf: d.outputs.get("pdf").map(|o| file_name(&o.path)),
-                html: d.outputs.get("html").map(|o| file_name(&o.path)),
-            })
-            .collect();
-        let meta = crate::resolve::Meta {
-            version: first.version.clone(),
-            approved_by: first.approved_by.clone(),
-            approved_on: String::new(),
-            approved_on_text: first.approved_on.clone(),
-            review_by: String::new(),
-            review_by_text: first.review_by.clone(),
-        };
-        let page = renderer.pack(&first.school_name, first.trust.as_deref(), &meta, &rows)?;
-        write_file(
-            out_dir,
-            &format!("{school_id}/index.html"),
-            page.as_bytes(),
-            log,
-            summary,
-        )?;
-        trust_rows.push(TrustEntry {
-            id: school_id.to_string(),
-            name: first.school_name.clone(),
-            count: docs.len(),
-            version: first.version.clone(),
-        });
-    }
-    let trust = manifest.documents.first().and_then(|d| d.trust.clone());
-    let page = renderer.trust(trust.as_deref(), &trust_rows)?;
-    write_file(out_dir, "index.html", page.as_bytes(), log, summary)
-}
-
-fn file_name(path: &str) -> String {
-    path.rsplit('/').next().unwrap_or(path).to_string()
 }
 
 /// What a build ended with: every diagnostic, and a summary if it wrote.
@@ -581,18 +275,79 @@ pub struct Outcome {
     pub summary: Option<Summary>,
 }
 
-/// The whole build: prepare, render, write. Nothing is written unless every
-/// document resolved and rendered.
-pub fn build(opts: &BuildOptions, log: &mut dyn Write) -> Result<Outcome> {
+/// The whole build: load, check, resolve, render, write. Nothing is
+/// written unless every document resolved and rendered; documents whose
+/// inputs have not changed since the last build are not rendered again.
+pub fn build(
+    opts: &BuildOptions,
+    log: &mut dyn Write,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<Outcome> {
     let started = Instant::now();
-    let (resolved, mut diags) = prepare(&opts.project, &opts.schools, &opts.audiences);
+    let selection: Vec<String> = opts
+        .schools
+        .iter()
+        .chain(&opts.audiences)
+        .cloned()
+        .collect();
+    let options = options_key(opts.standards, opts.pdf, opts.html, &selection);
+    let (project, mut diags, loaded) = load_checked(&opts.project);
+    let fingerprint = project_fingerprint(&project, &options);
+    let cache = Cache::read(&opts.out);
+    if !opts.force
+        && !diags.has_errors()
+        && cache.fingerprint == fingerprint
+        && outputs_intact(&opts.out, &cache)
+    {
+        let documents = Manifest::read(&opts.out.join("manifest.json"))
+            .map(|m| m.documents.len())
+            .unwrap_or(0);
+        let summary = Summary {
+            documents,
+            skipped: documents,
+            up_to_date: true,
+            total_ms: ms(started),
+            ..Summary::default()
+        };
+        return Ok(Outcome {
+            diags,
+            summary: Some(summary),
+        });
+    }
+    let resolved = resolve_all(project, &mut diags, loaded, &opts.schools, &opts.audiences);
     let Some(resolved) = resolved else {
         return Ok(Outcome {
             diags,
             summary: None,
         });
     };
-    let rendered = match render_all(&resolved, opts.pdf, opts.html, opts.standards) {
+    let old = Manifest::read(&opts.out.join("manifest.json")).unwrap_or_default();
+    let mut hashes = BTreeMap::new();
+    for school in &resolved.schools {
+        let logo = school.logo.as_ref().map(|l| l.bytes.as_slice());
+        for doc in &school.documents {
+            hashes.insert(
+                doc_key(doc),
+                input_hash(doc, &resolved.project, logo, &options),
+            );
+        }
+    }
+    let skip = |doc: &Document| !opts.force && up_to_date(&old, &cache, &opts.out, doc, &hashes);
+    let total = hashes.len()
+        - resolved
+            .schools
+            .iter()
+            .flat_map(|s| &s.documents)
+            .filter(|d| skip(d))
+            .count();
+    let render_options = RenderOptions {
+        pdf: opts.pdf,
+        html: opts.html,
+        standards: opts.standards,
+    };
+    let rendered = match render_all(&resolved, render_options, &|d| !skip(d), &|done| {
+        progress(done, total)
+    }) {
         Ok(r) => r,
         Err(problems) => {
             diags.extend(problems);
@@ -602,10 +357,78 @@ pub fn build(opts: &BuildOptions, log: &mut dyn Write) -> Result<Outcome> {
             });
         }
     };
-    let mut summary = write_outputs(&resolved, &rendered, &opts.out, log)?;
-    summary.total_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let complete = opts.schools.is_empty() && opts.audiences.is_empty();
+    let mut summary = Summary {
+        documents: hashes.len(),
+        built: rendered.len(),
+        skipped: hashes.len() - rendered.len(),
+        ..Summary::default()
+    };
+    write_outputs(
+        &resolved,
+        &rendered,
+        &hashes,
+        complete,
+        &opts.out,
+        log,
+        &mut summary,
+    )?;
+    let mut cache = Cache::read(&opts.out);
+    cache.fingerprint = fingerprint;
+    crate::write::write_atomic(
+        &opts.out.join(crate::incremental::CACHE_FILE),
+        cache.to_json().as_bytes(),
+    )?;
+    let pdf_times: Vec<f64> = rendered
+        .iter()
+        .filter(|r| r.pdf.is_some())
+        .map(|r| r.pdf_ms)
+        .collect();
+    summary.ms_per_pdf = if pdf_times.is_empty() {
+        0.0
+    } else {
+        pdf_times.iter().sum::<f64>() / pdf_times.len() as f64
+    };
+    summary.total_ms = ms(started);
     Ok(Outcome {
         diags,
         summary: Some(summary),
     })
+}
+
+fn ms(since: Instant) -> f64 {
+    since.elapsed().as_secs_f64() * 1000.0
+}
+
+/// Whether a document's outputs can be kept: same inputs, files intact.
+fn up_to_date(
+    old: &Manifest,
+    cache: &Cache,
+    out: &Path,
+    doc: &Document,
+    hashes: &BTreeMap<DocKey, String>,
+) -> bool {
+    let key = doc_key(doc);
+    let Some(entry) = old
+        .documents
+        .iter()
+        .find(|d| (&d.school, &d.policy, &d.audience) == (&key.0, &key.1, &key.2))
+    else {
+        return false;
+    };
+    hashes.get(&key) == Some(&entry.input_hash)
+        && !entry.outputs.is_empty()
+        && entry
+            .outputs
+            .values()
+            .all(|o| cache.intact(out, &o.path, &o.sha256))
+}
+
+/// Whether every file the last build recorded is still as it wrote it.
+fn outputs_intact(out: &Path, cache: &Cache) -> bool {
+    !cache.files.is_empty()
+        && cache
+            .files
+            .iter()
+            .all(|(rel, stamp)| cache.intact(out, rel, &stamp.sha256))
 }

@@ -14,7 +14,9 @@ use crate::readability::{self, limits, Stats};
 use crate::resolve::Document;
 
 /// Every problem with the library and the policies.
-pub fn check_library(project: &Project) -> Vec<Diagnostic> {
+/// `policies_loaded` is false when a policy file failed to load: clauses
+/// naming its sections are then not reported, to keep the real error in view.
+pub fn check_library(project: &Project, policies_loaded: bool) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let audiences: Vec<&str> = project.audiences.iter().map(|a| a.id.as_str()).collect();
     let sections: HashSet<&str> = project
@@ -27,13 +29,26 @@ pub fn check_library(project: &Project) -> Vec<Diagnostic> {
         .iter()
         .chain(project.schools.iter().flat_map(|s| s.local_clauses.iter()));
     for clause in all_clauses {
-        out.extend(check_clause(project, clause, &audiences, &sections));
+        out.extend(check_clause(
+            project,
+            clause,
+            &audiences,
+            &sections,
+            policies_loaded,
+        ));
     }
     out.extend(duplicate_ids(project));
     for policy in &project.policies {
         let text = project.sources.get(&policy.file).map_or("", String::as_str);
         let mut seen = HashSet::new();
         for section in &policy.def.sections {
+            if let Err(problem) = crate::ids::check_id(&section.id) {
+                out.push(
+                    Diagnostic::error("bad-id", &policy.file, format!("section id `{}` {problem}", section.id))
+                        .near(text, &section.id)
+                        .with_hint("section ids use lower-case letters, digits and hyphens, e.g. `social-media`; the heading can be anything"),
+                );
+            }
             if !seen.insert(section.id.as_str()) {
                 out.push(
                     Diagnostic::error(
@@ -85,6 +100,7 @@ fn check_clause(
     clause: &Clause,
     audiences: &[&str],
     sections: &HashSet<&str>,
+    policies_loaded: bool,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let text = project.sources.get(&clause.file).map_or("", String::as_str);
@@ -117,7 +133,7 @@ fn check_clause(
             );
         }
     }
-    if !sections.contains(m.section.as_str()) {
+    if policies_loaded && !sections.contains(m.section.as_str()) {
         out.push(
             Diagnostic::error(
                 "unknown-section",
@@ -218,9 +234,10 @@ fn duplicate_ids(project: &Project) -> Vec<Diagnostic> {
 pub fn check_documents(
     school: &ResolvedSchool,
     file: &str,
-    source: &str,
+    sources: &BTreeMap<String, String>,
     today: &str,
 ) -> Vec<Diagnostic> {
+    let source = sources.get(file).map_or("", String::as_str);
     let mut out = Vec::new();
     for doc in &school.documents {
         if let Some(d) = reading_level(doc, file, source) {
@@ -242,7 +259,7 @@ pub fn check_documents(
                 .provenance
                 .get("review_by")
                 .map_or(file, String::as_str);
-            let text = if owner == file { source } else { "" };
+            let text = sources.get(owner).map_or("", String::as_str);
             out.push(
                 Diagnostic::warning("review-overdue", owner, format!("the review date {review} has passed"))
                     .near(text, "review_by")
@@ -279,7 +296,7 @@ fn reading_level(doc: &Document, file: &str, source: &str) -> Option<Diagnostic>
                 doc.audience_id
             ),
         )
-        .near(source, &doc.audience_id)
+        .near(source, "audiences")
         .with_hint(format!("use shorter sentences and words; the hardest clause is `{hardest}`")),
     )
 }

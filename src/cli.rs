@@ -57,7 +57,7 @@ pub struct BuildArgs {
     /// Build only this audience (repeat for more).
     #[arg(long = "audience", value_name = "ID")]
     pub audiences: Vec<String>,
-    /// Output formats, comma-separated.
+    /// Output formats, comma-separated; add `json` for a JSON summary on stdout.
     #[arg(
         long,
         value_name = "FORMATS",
@@ -65,6 +65,12 @@ pub struct BuildArgs {
         default_value = "pdf,html"
     )]
     pub format: Vec<OutputFormat>,
+    /// Rebuild every document, even those already up to date.
+    #[arg(long)]
+    pub force: bool,
+    /// Render on at most N threads [default: all cores].
+    #[arg(long, short, value_name = "N")]
+    pub jobs: Option<usize>,
     /// PDF standards: none, a-2b, ua-1 or a-2b,ua-1.
     #[arg(
         long,
@@ -73,7 +79,7 @@ pub struct BuildArgs {
         default_value = "a-2b,ua-1"
     )]
     pub pdf_standard: Vec<PdfStandardArg>,
-    /// Print only errors and the summary.
+    /// Print only errors and the summary; no progress bar.
     #[arg(long, short)]
     pub quiet: bool,
 }
@@ -98,6 +104,8 @@ pub enum OutputFormat {
     Pdf,
     /// Accessible web page.
     Html,
+    /// A JSON summary of the build on stdout (documents built, skipped, failed, timings).
+    Json,
 }
 
 /// A PDF standard choice.

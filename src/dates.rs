@@ -5,8 +5,18 @@ use time::{macros::format_description, Date};
 
 /// Parses `YYYY-MM-DD`, or says what is wrong with it.
 pub fn parse(text: &str) -> Result<Date, String> {
-    Date::parse(text.trim(), format_description!("[year]-[month]-[day]"))
-        .map_err(|_| "is not a real date in the form YYYY-MM-DD".to_string())
+    let text = text.trim();
+    let parts: Vec<&str> = text.split('-').collect();
+    let shaped = parts.len() == 3
+        && [4, 2, 2]
+            .iter()
+            .zip(&parts)
+            .all(|(n, p)| p.len() == *n && p.chars().all(|c| c.is_ascii_digit()));
+    if !shaped {
+        return Err("is not in the form YYYY-MM-DD".into());
+    }
+    Date::parse(text, format_description!("[year]-[month]-[day]"))
+        .map_err(|_| "is not a day in the calendar".to_string())
 }
 
 /// "9 September 2026" for `2026-09-09`; the text unchanged if it is not a date.

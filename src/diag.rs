@@ -212,7 +212,12 @@ pub fn did_you_mean<'a>(
 ) -> Option<&'a str> {
     candidates
         .into_iter()
-        .map(|c| (strsim::jaro_winkler(word, c), c))
+        .map(|c| {
+            (
+                strsim::jaro_winkler(&word.to_lowercase(), &c.to_lowercase()),
+                c,
+            )
+        })
         .filter(|(score, _)| *score > 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, c)| c)
@@ -256,12 +261,12 @@ impl Diagnostics {
 
     /// Number of errors and of warnings.
     pub fn counts(&self) -> (usize, usize) {
-        let errors = self
-            .items
+        let items = self.sorted();
+        let errors = items
             .iter()
             .filter(|d| d.severity == Severity::Error)
             .count();
-        (errors, self.items.len() - errors)
+        (errors, items.len() - errors)
     }
 
     /// All problems, sorted by file and line, duplicates removed.

@@ -28,7 +28,9 @@ pub fn check_id(id: &str) -> Result<(), String> {
         return Err(format!("contains `{bad}`, which is not allowed"));
     }
     if RESERVED.contains(&id) {
-        return Err("is a reserved name".into());
+        return Err(format!(
+            "is a reserved name (con, prn, aux, nul, com1–9, lpt1–9 cannot be file names on Windows, and index and manifest are policyc's own): choose another, such as `{id}-school`"
+        ));
     }
     Ok(())
 }

@@ -15,6 +15,7 @@ pub mod dates;
 pub mod diag;
 pub mod frontmatter;
 pub mod ids;
+pub mod incremental;
 pub mod inherit;
 pub mod load;
 pub mod manifest;
@@ -22,6 +23,7 @@ pub mod markdown;
 pub mod model;
 pub mod numbering;
 pub mod readability;
+pub mod render;
 pub mod render_html;
 pub mod render_pdf;
 pub mod resolve;
@@ -92,41 +94,100 @@ fn run_build(args: &BuildArgs) -> anyhow::Result<i32> {
         archival: args.pdf_standard.contains(&PdfStandardArg::A2b),
         accessible: args.pdf_standard.contains(&PdfStandardArg::Ua1),
     };
+    let json = args.format.contains(&OutputFormat::Json);
+    let documents_listed = args.format.iter().any(|f| *f != OutputFormat::Json);
+    let wants = |f| !documents_listed || args.format.contains(&f);
     let opts = build::BuildOptions {
         out: args.out.clone().unwrap_or_else(|| project.join("out")),
         project,
         schools: args.schools.clone(),
         audiences: args.audiences.clone(),
-        pdf: args.format.contains(&OutputFormat::Pdf),
-        html: args.format.contains(&OutputFormat::Html),
+        pdf: wants(OutputFormat::Pdf),
+        html: wants(OutputFormat::Html),
         standards,
+        force: args.force,
     };
-    let mut stdout = std::io::stdout().lock();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.jobs.unwrap_or(0))
+        .build()?;
+    let quiet = args.quiet || json;
+    let bar = progress_bar(quiet);
+    let mut stdout = std::io::stdout();
     let mut sink = std::io::sink();
-    let log: &mut dyn Write = if args.quiet { &mut sink } else { &mut stdout };
-    let outcome = build::build(&opts, log)?;
+    let log: &mut (dyn Write + Send) = if quiet { &mut sink } else { &mut stdout };
+    let progress = |done: usize, total: usize| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    };
+    let outcome = pool.install(|| build::build(&opts, log, &progress))?;
+    bar.finish_and_clear();
     print_diagnostics(&outcome.diags);
+    let (errors, warnings) = outcome.diags.counts();
+    if json {
+        let summary = outcome.summary.clone().unwrap_or_default();
+        let report = serde_json::json!({
+            "ok": outcome.summary.is_some(),
+            "documents": summary.documents,
+            "built": summary.built,
+            "skipped": summary.skipped,
+            "failed": if outcome.summary.is_some() { 0 } else { summary.documents.max(1) },
+            "errors": errors,
+            "warnings": warnings,
+            "files_written": summary.written,
+            "files_unchanged": summary.unchanged,
+            "total_ms": summary.total_ms,
+            "ms_per_pdf": summary.ms_per_pdf,
+        });
+        writeln!(
+            std::io::stdout(),
+            "{}",
+            serde_json::to_string_pretty(&report)?
+        )?;
+    }
     let Some(summary) = outcome.summary else {
-        let (errors, _) = outcome.diags.counts();
         let _ = writeln!(std::io::stderr(), "{}", diag::ProjectHasErrors { errors });
         return Ok(EXIT_PROJECT);
     };
-    writeln!(
-        std::io::stdout(),
-        "built {} documents: {} files written, {} unchanged, in {:.0} ms ({:.1} ms per PDF)",
-        summary.documents,
-        summary.written,
-        summary.unchanged,
-        summary.total_ms,
-        summary.ms_per_pdf
-    )?;
+    if !json {
+        writeln!(std::io::stdout(), "{}", summary_line(&summary))?;
+    }
     Ok(EXIT_OK)
+}
+
+fn summary_line(s: &build::Summary) -> String {
+    if s.up_to_date {
+        return format!(
+            "up to date: {} documents, nothing changed ({:.0} ms)",
+            s.documents, s.total_ms
+        );
+    }
+    format!(
+        "built {} of {} documents ({} up to date): {} files written, {} unchanged, in {:.0} ms ({:.1} ms per PDF)",
+        s.built, s.documents, s.skipped, s.written, s.unchanged, s.total_ms, s.ms_per_pdf
+    )
+}
+
+/// A progress bar on a terminal; hidden otherwise or when quiet.
+fn progress_bar(quiet: bool) -> indicatif::ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(0);
+    let style = indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} documents")
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+    bar.set_style(style);
+    bar
 }
 
 fn run_check(args: &CheckArgs) -> anyhow::Result<i32> {
     let (resolved, mut diags) = build::prepare(&args.project.project, &[], &[]);
     if let Some(resolved) = &resolved {
-        if let Err(problems) = build::render_all(resolved, true, true, Standards::ALL) {
+        let options = render::RenderOptions {
+            pdf: true,
+            html: true,
+            standards: Standards::ALL,
+        };
+        if let Err(problems) = render::render_all(resolved, options, &|_| true, &|_| {}) {
             diags.extend(problems);
         }
     }

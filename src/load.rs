@@ -107,8 +107,11 @@ impl Loader<'_> {
                 Some(text)
             }
             Err((code, message, hint)) => {
-                self.diags
-                    .push(Diagnostic::error(code, rel, message).with_hint(hint));
+                let mut d = Diagnostic::error(code, rel, message).with_hint(hint);
+                if code == "not-utf8" {
+                    d = locate_bad_byte(d, path);
+                }
+                self.diags.push(d);
                 None
             }
         }
@@ -466,10 +469,31 @@ impl Loader<'_> {
         let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
         paths.sort();
         for path in paths {
-            if path.is_dir() {
-                self.walk(&path, ext, out);
-            } else if path.extension().is_some_and(|e| e == ext) {
+            let has_ext = path.extension().is_some_and(|e| e == ext);
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            if name.eq_ignore_ascii_case("README.md") || name.starts_with('.') {
+                continue;
+            }
+            if has_ext {
+                // A folder named `x.md` is reported by read_text as a folder.
                 out.push(path);
+            } else if path.is_dir() {
+                self.walk(&path, ext, out);
+            } else {
+                self.diags.push(
+                    Diagnostic::warning(
+                        "ignored-file",
+                        self.rel(&path),
+                        format!("`{name}` is not read: clause files must end in `.{ext}`"),
+                    )
+                    .at("", 1, 1)
+                    .with_hint(format!(
+                        "rename it to end in `.{ext}`, or move it out of this folder"
+                    )),
+                );
             }
         }
     }
@@ -482,7 +506,7 @@ impl Loader<'_> {
             Err(problem) => {
                 self.diags.push(
                     Diagnostic::error("bad-id", self.rel(path), format!("the file name gives the id `{stem}`, which {problem}"))
-                        .with_hint("rename the file using lower-case letters, digits and hyphens, starting with a letter"),
+                        .with_hint("rename the file: ids use lower-case letters, digits and hyphens, and start with a letter"),
                 );
                 None
             }
@@ -500,6 +524,17 @@ fn read_text_file(path: &Path) -> Result<String, (&'static str, String, String)>
         ));
     }
     let bytes = fs::read(path).map_err(|err| {
+        let dangling = path
+            .symlink_metadata()
+            .is_ok_and(|m| m.file_type().is_symlink())
+            && !path.exists();
+        if dangling {
+            return (
+                "unreadable",
+                "the file is a link to a file that does not exist".into(),
+                "replace the link with the file itself, or remove it".into(),
+            );
+        }
         (
             "unreadable",
             format!("cannot read the file ({})", io_reason(&err)),
@@ -508,12 +543,27 @@ fn read_text_file(path: &Path) -> Result<String, (&'static str, String, String)>
     })?;
     String::from_utf8(bytes).map_err(|err| {
         let at = err.utf8_error().valid_up_to();
+        let before = String::from_utf8_lossy(&err.as_bytes()[..at]).into_owned();
+        let (line, column) = crate::diag::line_column(&before, before.len());
         (
             "not-utf8",
-            format!("the file is not valid UTF-8 (bad byte at offset {at})"),
-            "save the file as UTF-8 in your editor".into(),
+            format!("the file is not valid UTF-8: line {line}, column {column} holds a byte that is not text"),
+            "the file was probably saved as ANSI or Windows-1252: save it again as UTF-8 in your editor".into(),
         )
     })
+}
+
+/// Points a `not-utf8` diagnostic at the first byte that is not UTF-8.
+fn locate_bad_byte(d: Diagnostic, path: &Path) -> Diagnostic {
+    let Ok(bytes) = fs::read(path) else { return d };
+    let Err(err) = std::str::from_utf8(&bytes) else {
+        return d;
+    };
+    let at = err.valid_up_to();
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    let before = String::from_utf8_lossy(&bytes[..at]).into_owned();
+    let (line, column) = crate::diag::line_column(&before, before.len());
+    d.at(&text, line, column)
 }
 
 fn io_reason(err: &std::io::Error) -> String {
@@ -542,6 +592,11 @@ pub fn yaml_diagnostic(
         .to_string();
     let (message, hint, code) = explain_yaml_message(&message, keys);
     let mut d = Diagnostic::error(code, rel, message).with_hint_opt(hint);
+    if code == "duplicate-key" {
+        if let Some(line) = second_key_line(whole, &raw) {
+            return d.at(whole, line, 1);
+        }
+    }
     if let Some(loc) = err.location() {
         d = d.at(whole, loc.line() + first_line - 1, loc.column());
     }
@@ -549,50 +604,173 @@ pub fn yaml_diagnostic(
 }
 
 fn explain_yaml_message(message: &str, keys: &[&str]) -> (String, Option<String>, &'static str) {
+    // Nested errors arrive as `path.to[1]: unknown field …`; keep the path as context.
+    let (path, message) = split_yaml_path(message);
+    let inside = if path.is_empty() {
+        String::new()
+    } else {
+        format!(" in `{path}`")
+    };
     if let Some(rest) = message.strip_prefix("unknown field `") {
         let field = rest.split('`').next().unwrap_or("");
         let expected = rest.split("expected ").nth(1).unwrap_or("");
-        let candidates: Vec<&str> = expected
-            .split('`')
-            .skip(1)
-            .step_by(2)
-            .chain(keys.iter().copied())
-            .collect();
-        let hint = suggestion(field, candidates.iter().copied())
-            .or_else(|| (!expected.is_empty()).then(|| format!("expected {expected}")));
-        return (format!("unknown key `{field}`"), hint, "unknown-key");
+        let own: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+        let candidates: Vec<&str> = if path.is_empty() {
+            own.iter().copied().chain(keys.iter().copied()).collect()
+        } else {
+            own.clone()
+        };
+        let hint = suggestion(field, candidates.iter().copied()).or_else(|| {
+            (!own.is_empty()).then(|| format!("the keys allowed here are {}", list(&own)))
+        });
+        return (
+            format!("unknown key `{field}`{inside}"),
+            hint,
+            "unknown-key",
+        );
     }
     if let Some(rest) = message.strip_prefix("unknown variant `") {
         let value = rest.split('`').next().unwrap_or("");
         let expected = rest.split("expected ").nth(1).unwrap_or("");
         let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
         let hint = suggestion(value, candidates.iter().copied())
-            .or_else(|| Some(format!("expected {expected}")));
-        return (format!("unknown value `{value}`"), hint, "bad-value");
+            .or_else(|| Some(format!("use one of {}", list(&candidates))));
+        return (
+            format!("unknown value `{value}`{inside}"),
+            hint,
+            "bad-value",
+        );
     }
     if let Some(field) = message.strip_prefix("missing field `") {
         let field = field.split('`').next().unwrap_or("");
         return (
-            format!("missing required key `{field}`"),
+            format!("missing required key `{field}`{inside}"),
             Some(format!("add `{field}:` (see docs/FORMAT.md)")),
             "missing-key",
         );
     }
-    if message.starts_with("invalid type") {
+    if let Some(field) = message.strip_prefix("duplicate field `") {
+        let field = field.split('`').next().unwrap_or("");
         return (
-            message.to_string(),
-            Some(
-                "check the value's shape: a list is written `[a, b]`, text needs no brackets"
-                    .into(),
-            ),
-            "wrong-type",
+            format!("`{field}` is given twice{inside}"),
+            Some(format!("keep one `{field}:` line and delete the other")),
+            "duplicate-key",
         );
+    }
+    if let Some(rest) = message.strip_prefix("invalid type: ") {
+        let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
+        let what = if path.is_empty() {
+            "this value".to_string()
+        } else {
+            format!("`{path}`")
+        };
+        let message = format!(
+            "{what} should be {}, not {}",
+            plain_type(expected),
+            plain_type(found)
+        );
+        return (message, Some(type_hint(expected)), "wrong-type");
     }
     (
         message.to_string(),
-        Some("check the YAML syntax near this line: indentation, colons and quotes".into()),
+        Some(syntax_hint(message)),
         "yaml-syntax",
     )
+}
+
+/// The line of a key's second appearance, for `duplicate field` errors.
+fn second_key_line(whole: &str, raw: &str) -> Option<usize> {
+    let key = raw.split("duplicate field `").nth(1)?.split('`').next()?;
+    let mut seen = 0;
+    for (i, line) in whole.lines().enumerate() {
+        if line.trim_start().starts_with(&format!("{key}:")) {
+            seen += 1;
+            if seen == 2 {
+                return Some(i + 1);
+            }
+        }
+    }
+    None
+}
+
+/// Splits serde's `a.b[1]: message` into the path and the message.
+fn split_yaml_path(message: &str) -> (&str, &str) {
+    const STARTS: [&str; 6] = [
+        "unknown field",
+        "unknown variant",
+        "missing field",
+        "duplicate field",
+        "invalid type",
+        "invalid value",
+    ];
+    if let Some((path, rest)) = message.split_once(": ") {
+        if !path.contains(' ') && STARTS.iter().any(|s| rest.starts_with(s)) {
+            return (path, rest);
+        }
+    }
+    ("", message)
+}
+
+fn list(items: &[&str]) -> String {
+    items
+        .iter()
+        .map(|i| format!("`{i}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// serde's type words, as a school administrator would say them.
+fn plain_type(serde: &str) -> String {
+    let serde = serde.trim();
+    if let Some(rest) = serde.strip_prefix("integer ") {
+        return format!("the number {}", rest.trim_matches('`'));
+    }
+    if let Some(rest) = serde.strip_prefix("string ") {
+        return format!("the text {rest}");
+    }
+    match serde {
+        "a string" | "string" => "one piece of text".into(),
+        "a sequence" | "sequence" => "a list".into(),
+        "a map" | "map" => "a map of keys and values".into(),
+        "i64" | "u64" | "i32" | "usize" | "an integer" => "a whole number".into(),
+        "a boolean" | "boolean" => "true or false".into(),
+        "unit value" => "empty".into(),
+        s if s.starts_with("struct ") => "a map of keys and values".into(),
+        s if s.starts_with("a value, or a map from audience") => {
+            "a value, or a map from audience to value".into()
+        }
+        s => s.trim_start_matches("a ").to_string(),
+    }
+}
+
+fn type_hint(expected: &str) -> String {
+    match plain_type(expected).as_str() {
+        "a list" => "write a list as `[a, b]` or as lines starting with `- `".into(),
+        "one piece of text" => "write plain text; put it in quotes if it contains `:` or `#`".into(),
+        "a whole number" => "write a whole number, e.g. `order: 20`".into(),
+        "a map of keys and values" => "write keys under it, e.g. `approval: { by: Governing body, date: 2026-09-09 }` (see docs/FORMAT.md)".into(),
+        _ => "see docs/FORMAT.md for the shape of this value".into(),
+    }
+}
+
+/// A hint for a YAML syntax error, from libyaml's wording.
+fn syntax_hint(message: &str) -> String {
+    if message.contains("cannot start any token") {
+        return "YAML cannot be indented with tabs, and some characters (`@`, `` ` ``) cannot start a value: use spaces, and put such values in quotes".into();
+    }
+    if message.contains("expected ',' or ']'") {
+        return "a list opened with `[` is never closed: add `]`".into();
+    }
+    if message.contains("expected ',' or '}'") {
+        return "a map opened with `{` is never closed: add `}`".into();
+    }
+    if message.contains("end of stream") || message.contains("quoted scalar") {
+        return "a quoted value is never closed: add the closing quote".into();
+    }
+    if message.contains("mapping values are not allowed") {
+        return "a value contains `: `: put the whole value in quotes".into();
+    }
+    "check the YAML near this line: indentation (spaces only), colons after keys, and matching quotes and brackets".into()
 }
 
 /// Joins a user-given relative path onto `base`, refusing absolute paths,

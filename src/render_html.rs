@@ -6,10 +6,10 @@
 
 use std::collections::BTreeMap;
 
-use anyhow::{anyhow, Result};
 use minijinja::{AutoEscape, Environment, Value};
 use serde::Serialize;
 
+use crate::diag::Diagnostic;
 use crate::markdown::{Block, Inline};
 use crate::resolve::{Document, Meta};
 use crate::templates::Templates;
@@ -17,6 +17,8 @@ use crate::templates::Templates;
 /// Renders HTML pages with a project's templates.
 pub struct HtmlRenderer {
     env: Environment<'static>,
+    /// Each template's file and text, for locating errors.
+    sources: BTreeMap<&'static str, (String, String)>,
 }
 
 /// One row of a school's pack index.
@@ -48,24 +50,20 @@ pub struct TrustEntry {
 }
 
 impl HtmlRenderer {
-    /// Prepares the HTML templates; a broken override is reported with its file.
-    pub fn new(templates: &Templates) -> Result<Self> {
+    /// Prepares the HTML templates; a broken override is reported at its line.
+    pub fn new(templates: &Templates) -> Result<Self, Diagnostic> {
         let mut env = Environment::new();
         env.set_auto_escape_callback(|_| AutoEscape::Html);
         env.set_undefined_behavior(minijinja::UndefinedBehavior::Chainable);
         env.set_fuel(Some(5_000_000));
+        let mut sources = BTreeMap::new();
         for name in ["document.html", "pack.html", "trust.html"] {
             let template = templates.get(name);
             env.add_template_owned(name, template.text.clone())
-                .map_err(|e| {
-                    anyhow!(
-                        "{}: {}",
-                        template_location(&template.file, &e),
-                        e.detail().unwrap_or("invalid template")
-                    )
-                })?;
+                .map_err(|e| template_diagnostic(&e, &template.file, &template.text))?;
+            sources.insert(name, (template.file.clone(), template.text.clone()));
         }
-        Ok(Self { env })
+        Ok(Self { env, sources })
     }
 
     /// The page for one document. `logo_src` is a `data:` URL when the
@@ -75,7 +73,7 @@ impl HtmlRenderer {
         doc: &Document,
         logo_src: Option<&str>,
         pdf_href: &str,
-    ) -> Result<String> {
+    ) -> Result<String, Diagnostic> {
         let mut clauses = BTreeMap::new();
         for section in &doc.sections {
             for clause in &section.clauses {
@@ -102,7 +100,7 @@ impl HtmlRenderer {
         trust: Option<&str>,
         meta: &Meta,
         documents: &[PackEntry],
-    ) -> Result<String> {
+    ) -> Result<String, Diagnostic> {
         let school = minijinja::context! { name => school_name, trust => trust };
         self.render(
             "pack.html",
@@ -111,7 +109,7 @@ impl HtmlRenderer {
     }
 
     /// The trust index.
-    pub fn trust(&self, trust: Option<&str>, schools: &[TrustEntry]) -> Result<String> {
+    pub fn trust(&self, trust: Option<&str>, schools: &[TrustEntry]) -> Result<String, Diagnostic> {
         let total: usize = schools.iter().map(|s| s.count).sum();
         self.render(
             "trust.html",
@@ -119,25 +117,27 @@ impl HtmlRenderer {
         )
     }
 
-    fn render(&self, name: &str, ctx: Value) -> Result<String> {
+    fn render(&self, name: &str, ctx: Value) -> Result<String, Diagnostic> {
+        let (file, text) = self.sources.get(name).cloned().unwrap_or_default();
         let template = self
             .env
             .get_template(name)
-            .map_err(|e| anyhow!("{name}: {e}"))?;
-        template.render(ctx).map_err(|e| {
-            anyhow!(
-                "{}: {}",
-                template_location(name, &e),
-                e.detail().unwrap_or("cannot render")
-            )
-        })
+            .map_err(|e| template_diagnostic(&e, &file, &text))?;
+        template
+            .render(ctx)
+            .map_err(|e| template_diagnostic(&e, &file, &text))
     }
 }
 
-fn template_location(file: &str, err: &minijinja::Error) -> String {
-    match err.line() {
-        Some(line) => format!("{file}:{line}"),
-        None => file.to_string(),
+/// A located diagnostic for an HTML template error.
+fn template_diagnostic(err: &minijinja::Error, file: &str, text: &str) -> Diagnostic {
+    let detail = err.detail().unwrap_or("invalid template");
+    let d = Diagnostic::error("html-template", file, format!("the HTML template cannot be used: {detail}"))
+        .with_hint("HTML templates use minijinja: `{{ doc.title }}` for values, `{% if … %}…{% endif %}` for conditions");
+    match (err.range(), err.line()) {
+        (Some(range), _) => d.at_offset(text, range.start),
+        (None, Some(line)) => d.at(text, line, 1),
+        _ => d,
     }
 }
 

@@ -53,8 +53,21 @@ pub struct TemplateError {
     pub line: Option<usize>,
     /// 1-based column.
     pub column: Option<usize>,
-    /// typst's message, with hints.
+    /// typst's message.
     pub message: String,
+    /// typst's hints.
+    pub hints: Vec<String>,
+}
+
+impl TemplateError {
+    fn plain(message: String) -> Self {
+        Self {
+            line: None,
+            column: None,
+            message,
+            hints: Vec::new(),
+        }
+    }
 }
 
 impl Default for PdfEngine {
@@ -85,18 +98,10 @@ impl PdfEngine {
         logo: Option<(&str, &[u8])>,
         standards: Standards,
     ) -> Result<Vec<u8>, TemplateError> {
-        let world = DocWorld::new(self, template, doc, logo).map_err(|message| TemplateError {
-            line: None,
-            column: None,
-            message,
-        })?;
+        let world = DocWorld::new(self, template, doc, logo).map_err(TemplateError::plain)?;
         let result = typst::compile::<PagedDocument>(&world);
         let paged = result.output.map_err(|errors| world.describe(&errors))?;
-        let options = pdf_options(doc, standards).map_err(|message| TemplateError {
-            line: None,
-            column: None,
-            message,
-        })?;
+        let options = pdf_options(doc, standards).map_err(TemplateError::plain)?;
         let bytes = typst_pdf::pdf(&paged, &options).map_err(|errors| world.describe(&errors))?;
         comemo::evict(10);
         Ok(bytes)
@@ -214,16 +219,10 @@ impl<'e> DocWorld<'e> {
             .find(|d| d.severity == Severity::Error)
             .or(diagnostics.first());
         let Some(first) = first else {
-            return TemplateError {
-                line: None,
-                column: None,
-                message: "typst failed without a message".into(),
-            };
+            return TemplateError::plain("typst failed without a message".into());
         };
-        let mut message = first.message.to_string();
-        for hint in &first.hints {
-            message.push_str(&format!("; hint: {}", hint.v));
-        }
+        let message = first.message.to_string();
+        let hints = first.hints.iter().map(|h| h.v.to_string()).collect();
         let (line, column) = match (first.span.id(), self.range(first.span)) {
             (Some(id), Some(range)) if id == self.main.id() => {
                 let lines = self.main.lines();
@@ -237,6 +236,7 @@ impl<'e> DocWorld<'e> {
             line,
             column,
             message,
+            hints,
         }
     }
 }

@@ -29,6 +29,9 @@ pub struct Library<'a> {
     pub audiences: &'a [Audience],
     /// The shared clause library.
     pub clauses: &'a [Clause],
+    /// False when some clause file failed to load: ids that name no clause
+    /// are then not reported, since the missing clause may be the broken one.
+    pub complete: bool,
 }
 
 /// One school, merged, with its local clauses and logo.
@@ -46,6 +49,8 @@ pub struct SchoolInput<'a> {
     pub local_clauses: &'a [Clause],
     /// The logo's SHA-256, when it has one.
     pub logo_hash: Option<&'a str>,
+    /// Every project file's text, for locating problems in any of them.
+    pub sources: &'a BTreeMap<String, String>,
 }
 
 /// A resolved document: everything a reader sees, as data.
@@ -248,26 +253,44 @@ pub fn check_school(
         let file = school.file.to_string();
         Diagnostic::error(code, file, message)
     };
-    for (key, present) in [
+    let missing: Vec<&str> = [
         ("name", s.name.is_some()),
         ("version", s.version.is_some()),
         ("approval", s.approval.is_some()),
         ("review_by", s.review_by.is_some()),
         ("audiences", s.audiences.is_some()),
-    ] {
-        if !present {
-            out.push(
-                err(
-                    "missing-key",
-                    format!("school `{}` has no `{key}`", school.id),
-                )
-                .at(school.source, 1, 1)
-                .with_hint(format!(
-                    "add `{key}:` to {} or to the file it extends",
-                    school.file
-                )),
-            );
-        }
+    ]
+    .into_iter()
+    .filter(|(_, present)| !present)
+    .map(|(key, _)| key)
+    .collect();
+    if !missing.is_empty() {
+        let keys: Vec<String> = missing.iter().map(|k| format!("`{k}`")).collect();
+        let chain: Vec<&str> = school
+            .merged
+            .provenance
+            .values()
+            .map(String::as_str)
+            .filter(|f| *f != school.file)
+            .collect();
+        let extends = match chain.first() {
+            Some(base) => format!(" or to {base}, which it extends"),
+            None => {
+                ", or start it with `extends: _trust.yaml` to share a trust's values".to_string()
+            }
+        };
+        out.push(
+            err(
+                "missing-key",
+                format!("school `{}` has no {}", school.id, join_list(&keys, "or")),
+            )
+            .at(school.source, 1, 1)
+            .with_hint(format!(
+                "add {} to {}{extends}",
+                join_list(&keys, "and"),
+                school.file
+            )),
+        );
     }
     if s.audiences.as_ref().is_some_and(Vec::is_empty) {
         out.push(
@@ -300,6 +323,8 @@ pub fn check_school(
     }
     out.extend(check_clause_refs(lib, school));
     out.extend(check_dates(school));
+    out.extend(check_audience_keys(lib, school));
+    out.extend(check_locked(lib, school));
     if let Some(ids) = &s.policies {
         for id in ids {
             if !policies.iter().any(|p| &p.id == id) {
@@ -316,6 +341,15 @@ pub fn check_school(
         }
     }
     out
+}
+
+/// `a`, `a and b`, `a, b and c` (or with `or`).
+fn join_list(items: &[String], conjunction: &str) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} {conjunction} {last}", rest.join(", ")),
+    }
 }
 
 fn unknown_audience(school: SchoolInput<'_>, key: &str, id: &str, known: &[&str]) -> Diagnostic {
@@ -339,7 +373,10 @@ fn unknown_audience(school: SchoolInput<'_>, key: &str, id: &str, known: &[&str]
 /// The file that set `key` and its text (the school file if unknown).
 fn provenance_of<'a>(school: SchoolInput<'a>, key: &str) -> (String, &'a str) {
     match school.merged.provenance.get(key) {
-        Some(file) if file != school.file => (file.clone(), ""),
+        Some(file) if file != school.file => {
+            let text = school.sources.get(file).map_or("", String::as_str);
+            (file.clone(), text)
+        }
         _ => (school.file.to_string(), school.source),
     }
 }
@@ -360,6 +397,9 @@ fn check_clause_refs(lib: Library<'_>, school: SchoolInput<'_>) -> Vec<Diagnosti
     for (key, id) in named {
         let (file, source) = provenance_of(school, key);
         if !library_ids.contains(&id.as_str()) {
+            if !lib.complete {
+                continue;
+            }
             out.push(
                 Diagnostic::error(
                     "unknown-clause",
@@ -396,22 +436,119 @@ fn check_dates(school: SchoolInput<'_>) -> Vec<Diagnostic> {
         ("approval", s.approval.as_ref().map(|a| a.date.as_str())),
         ("review_by", s.review_by.as_deref()),
     ];
+    let mut parsed = Vec::new();
     for (key, value) in dates {
         let Some(value) = value else { continue };
-        if let Err(why) = dates::parse(value) {
-            let (file, source) = provenance_of(school, key);
+        match dates::parse(value) {
+            Ok(date) => parsed.push((key, date, value)),
+            Err(why) => {
+                let (file, source) = provenance_of(school, key);
+                out.push(
+                    Diagnostic::error(
+                        "bad-date",
+                        file,
+                        format!("`{key}` has the date `{value}`, which {why}"),
+                    )
+                    .near(source, value)
+                    .with_hint("write dates as YYYY-MM-DD, e.g. 2026-09-09"),
+                );
+            }
+        }
+    }
+    if let [("approval", approved, _), ("review_by", review, text)] = parsed.as_slice() {
+        if review <= approved {
+            let (file, source) = provenance_of(school, "review_by");
             out.push(
                 Diagnostic::error(
-                    "bad-date",
+                    "review-before-approval",
                     file,
-                    format!("`{key}` has the date `{value}`, which {why}"),
+                    format!("the review date {text} is not after the approval date"),
                 )
-                .near(source, value)
-                .with_hint("write dates as YYYY-MM-DD, e.g. 2026-09-09"),
+                .near(source, text)
+                .with_hint(
+                    "set `review_by` to a date after `approval: date`, usually a year later",
+                ),
             );
         }
     }
     out
+}
+
+/// Audience keys in the school's per-audience maps must name its audiences.
+fn check_audience_keys(lib: Library<'_>, school: SchoolInput<'_>) -> Vec<Diagnostic> {
+    let s = &school.merged.school;
+    let known: Vec<&str> = lib.audiences.iter().map(|a| a.id.as_str()).collect();
+    let mut keyed: Vec<(&str, Vec<&str>)> = vec![
+        (
+            "numbering",
+            s.numbering
+                .as_ref()
+                .map(|v| v.audience_keys())
+                .unwrap_or_default(),
+        ),
+        (
+            "retention",
+            s.retention
+                .as_ref()
+                .map(|v| v.audience_keys())
+                .unwrap_or_default(),
+        ),
+        (
+            "intro",
+            s.intro
+                .as_ref()
+                .map(|v| v.audience_keys())
+                .unwrap_or_default(),
+        ),
+        (
+            "layout",
+            s.layout
+                .as_ref()
+                .map(|v| v.audience_keys())
+                .unwrap_or_default(),
+        ),
+        (
+            "values",
+            s.values
+                .as_ref()
+                .map(|v| v.audience_keys())
+                .unwrap_or_default(),
+        ),
+    ];
+    for text in s.replace.iter().flat_map(|r| r.values()) {
+        keyed.push(("replace", text.audience_keys()));
+    }
+    let mut out = Vec::new();
+    for (key, ids) in keyed {
+        for id in ids {
+            if !known.contains(&id) {
+                out.push(unknown_audience(school, key, id, &known));
+            }
+        }
+    }
+    out
+}
+
+/// Every `locked` id must name a library clause.
+fn check_locked(lib: Library<'_>, school: SchoolInput<'_>) -> Vec<Diagnostic> {
+    let ids: Vec<&str> = lib.clauses.iter().map(|c| c.meta.id.as_str()).collect();
+    let (file, source) = provenance_of(school, "locked");
+    let locked = school.merged.school.locked.iter().flatten();
+    locked
+        .filter(|id| !ids.contains(&id.as_str()))
+        .map(|id| {
+            Diagnostic::error(
+                "unknown-clause",
+                &file,
+                format!("`locked` names the clause `{id}`, which is not in the library"),
+            )
+            .near(source, id)
+            .with_hint(
+                crate::diag::suggestion(id, ids.iter().copied())
+                    .unwrap_or_else(|| "run `policyc list clauses` to see the ids".into()),
+            )
+        })
+        .collect()
 }
 
 /// Resolves one school × policy × audience.
@@ -433,7 +570,17 @@ pub fn resolve_document(
         .intro
         .as_ref()
         .and_then(|i| i.get(aid))
-        .map(|t| (t, "intro", school.file))
+        .map(|t| {
+            (
+                t,
+                "intro",
+                school
+                    .merged
+                    .provenance
+                    .get("intro")
+                    .map_or(school.file, String::as_str),
+            )
+        })
         .or_else(|| {
             policy
                 .def
@@ -452,7 +599,12 @@ pub fn resolve_document(
         .as_ref()
         .and_then(|v| v.get(aid))
         .map_or_else(Vec::new, |v| {
-            renderer.field(v, school.file, "values", &mut problems)
+            let file = school
+                .merged
+                .provenance
+                .get("values")
+                .map_or(school.file, String::as_str);
+            renderer.field(v, file, "values", &mut problems)
         });
     if sections.iter().all(|sec| sec.clauses.is_empty()) && problems.is_empty() {
         problems.push(
@@ -604,22 +756,22 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// Renders `text` from `file` (whose body starts at `first_line`).
+    /// Renders `text`, which stands in `file` at `anchor`.
     fn render(
         &self,
         text: &str,
         file: &str,
-        first_line: usize,
+        anchor: Anchor<'_>,
     ) -> Result<(Vec<Block>, Vec<String>), Diagnostic> {
         let template = self
             .env
             .template_from_named_str(file, text)
-            .map_err(|e| self.template_error(&e, text, file, first_line))?;
+            .map_err(|e| self.template_error(&e, text, file, anchor))?;
         let mut used: Vec<String> = template.undeclared_variables(true).into_iter().collect();
         used.sort();
         let filled = template
             .render(&self.context)
-            .map_err(|e| self.template_error(&e, text, file, first_line))?;
+            .map_err(|e| self.template_error(&e, text, file, anchor))?;
         Ok((markdown::parse(&filled), used))
     }
 
@@ -631,13 +783,7 @@ impl<'a> Renderer<'a> {
         key: &str,
         problems: &mut Vec<Diagnostic>,
     ) -> Vec<Block> {
-        let line = if file == self.school.file {
-            find_token(self.school.source, key)
-                .map_or(1, |o| crate::diag::line_column(self.school.source, o).0)
-        } else {
-            1
-        };
-        match self.render(text, file, line) {
+        match self.render(text, file, Anchor::Key(key)) {
             Ok((blocks, _)) => blocks,
             Err(d) => {
                 problems.push(d);
@@ -651,14 +797,25 @@ impl<'a> Renderer<'a> {
         err: &minijinja::Error,
         text: &str,
         file: &str,
-        first_line: usize,
+        anchor: Anchor<'_>,
     ) -> Diagnostic {
         let line_in_text = err.line().unwrap_or(1).max(1);
         let expr = err
             .range()
             .map(|r| enclosing_expression(text, r))
             .unwrap_or_default();
-        let excerpt = text.lines().nth(line_in_text - 1).unwrap_or("");
+        let source = self.school.sources.get(file).map_or("", String::as_str);
+        let first_line = match anchor {
+            Anchor::Line(line) => line,
+            Anchor::Key(key) => value_line(source, key, text),
+        };
+        let line = first_line + line_in_text - 1;
+        let excerpt = source
+            .lines()
+            .nth(line - 1)
+            .filter(|l| expr.is_empty() || l.contains(&expr))
+            .or_else(|| text.lines().nth(line_in_text - 1))
+            .unwrap_or("");
         let column = if expr.is_empty() {
             1
         } else {
@@ -687,7 +844,7 @@ impl<'a> Renderer<'a> {
             ),
         };
         let mut d = Diagnostic::error(code, file, message).with_hint(hint);
-        d.line = Some(first_line + line_in_text - 1);
+        d.line = Some(line);
         d.column = Some(column);
         d.excerpt = Some(excerpt.to_string());
         d
@@ -705,8 +862,21 @@ impl<'a> Renderer<'a> {
         for (depth, part) in path.iter().enumerate() {
             match node.get(part) {
                 Some(next) if !next.is_null() => node = next,
+                Some(_) if depth == 0 => {
+                    return match path.get(1) {
+                        Some(next) => missing_value_hint(&[part], next, file),
+                        None => missing_value_hint(&[], part, file),
+                    };
+                }
                 _ if depth == 0 => {
-                    return format!("`{part}` is not a placeholder policyc provides; see the placeholder table in docs/FORMAT.md");
+                    let names = self
+                        .json
+                        .as_object()
+                        .map(|o| o.keys().map(String::as_str).collect::<Vec<_>>())
+                        .unwrap_or_default();
+                    return crate::diag::suggestion(part, names).unwrap_or_else(|| {
+                        format!("`{part}` is not a placeholder policyc provides; see the placeholder table in docs/FORMAT.md")
+                    });
                 }
                 _ => return missing_value_hint(&path[..depth], part, file),
             }
@@ -715,9 +885,34 @@ impl<'a> Renderer<'a> {
     }
 }
 
+/// Where a text given in YAML stands: the line of its first line, searched
+/// for after `key`.
+#[derive(Debug, Clone, Copy)]
+enum Anchor<'k> {
+    /// The text starts on this line of the file.
+    Line(usize),
+    /// The text is the value of (or follows) this key.
+    Key(&'k str),
+}
+
+/// The file line where `text` (a YAML value) starts, searching after `key`.
+fn value_line(source: &str, key: &str, text: &str) -> usize {
+    let from = find_token(source, key).unwrap_or(0);
+    let first = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("");
+    let at = source[from..].find(first).map_or(from, |i| from + i);
+    crate::diag::line_column(source, at).0
+}
+
 /// Where to add a missing value, given the defined path before it.
 fn missing_value_hint(parent: &[&str], part: &str, file: &str) -> String {
     match parent {
+        [] if matches!(part, "systems" | "contacts" | "vars" | "retention") => {
+            format!("the school has no `{part}:`; add it to {file} or its trust file (see docs/FORMAT.md)")
+        }
         ["contacts"] => format!(
             "add `{part}: {{ name: …, email: … }}` under `contacts:` in {file} or its trust file"
         ),
@@ -817,27 +1012,25 @@ fn resolve_clause(
         .as_ref()
         .and_then(|r| r.get(&m.id))
         .and_then(|r| r.get(aid));
-    let (text, file, line, origin) = match (replaced, m.wording.get(aid)) {
+    let (text, file, anchor, origin) = match (replaced, m.wording.get(aid)) {
         (Some(text), _) => {
-            let (file, source) = provenance_of(school, "replace");
-            let line =
-                find_token(source, &m.id).map_or(1, |o| crate::diag::line_column(source, o).0);
-            (text.as_str(), file, line, "replaced")
+            let (file, _) = provenance_of(school, "replace");
+            (text.as_str(), file, Anchor::Key(&m.id), "replaced")
         }
         (None, Some(text)) => (
             text.as_str(),
             clause.file.clone(),
-            1,
+            Anchor::Key("wording"),
             origin_name(clause.origin),
         ),
         (None, None) => (
             clause.body.as_str(),
             clause.file.clone(),
-            clause.body_line,
+            Anchor::Line(clause.body_line),
             origin_name(clause.origin),
         ),
     };
-    let (blocks, placeholders) = renderer.render(text, &file, line)?;
+    let (blocks, placeholders) = renderer.render(text, &file, anchor)?;
     Ok(ResolvedClause {
         id: m.id.clone(),
         title: m.title.clone(),

@@ -1,12 +1,24 @@
-//! Writing outputs: every file goes to a temporary file beside its target
-//! and is renamed into place, so a reader (or a crash) only ever sees the
-//! complete old file or the complete new one.
+//! The write stage: outputs, pack and trust indexes, the manifest.
+//!
+//! Every file goes to a temporary file beside its target and is renamed into
+//! place, so a reader (or a crash) only ever sees the complete old file or
+//! the complete new one. Documents go first, the indexes next, the manifest
+//! last, so the manifest never names a file that is not there yet.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs::{self, File};
-use std::io::Write as _;
+use std::io::Write;
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::{anyhow, Context, Result};
+
+use crate::build::{Resolved, ResolvedSchool, Summary};
+use crate::incremental::{Cache, CACHE_FILE};
+use crate::manifest::{InputFile, Manifest, ManifestClause, ManifestDoc, OutputFile};
+use crate::markdown::plain_text;
+use crate::render::{output_path, Rendered};
+use crate::render_html::{HtmlRenderer, PackEntry, TrustEntry};
+use crate::resolve::{hex_digest, Document};
 
 /// Writes `bytes` to `path` atomically, creating parent folders.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
@@ -36,9 +48,273 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     result
 }
 
-/// Whether `path` holds exactly `bytes` (so rewriting it can be skipped).
-pub fn unchanged(path: &Path, bytes: &[u8]) -> bool {
-    fs::read(path).is_ok_and(|old| old == bytes)
+/// Writes every rendered document, keeps the entries of documents skipped
+/// as up to date, rewrites the indexes and the manifest, and removes
+/// outputs of documents that no longer exist (on an unfiltered build).
+/// Prints a line per file written to `log`.
+pub fn write_outputs(
+    resolved: &Resolved,
+    rendered: &[Rendered],
+    hashes: &BTreeMap<DocKey, String>,
+    complete: bool,
+    out_dir: &Path,
+    log: &mut dyn Write,
+    summary: &mut Summary,
+) -> Result<()> {
+    let mut cache = Cache::read(out_dir);
+    let mut manifest = Manifest::read(&out_dir.join("manifest.json")).unwrap_or_default();
+    let current: BTreeSet<DocKey> = hashes.keys().cloned().collect();
+    let mut entries = Vec::new();
+    for item in rendered {
+        let mut outputs = BTreeMap::new();
+        for (format, bytes) in [
+            ("pdf", item.pdf.as_deref()),
+            ("html", item.html.as_deref().map(str::as_bytes)),
+        ] {
+            let Some(bytes) = bytes else { continue };
+            let rel = output_path(&item.doc, format);
+            write_file(out_dir, &rel, bytes, log, summary, &mut cache)?;
+            outputs.insert(
+                format.to_string(),
+                OutputFile {
+                    path: rel,
+                    sha256: hex_digest(bytes),
+                },
+            );
+        }
+        let key = doc_key(&item.doc);
+        let hash = hashes.get(&key).cloned().unwrap_or_default();
+        entries.push(manifest_doc(resolved, item, outputs, hash));
+    }
+    let rewritten: BTreeSet<DocKey> = entries.iter().map(entry_key).collect();
+    let (kept, dropped): (Vec<ManifestDoc>, Vec<ManifestDoc>) = manifest
+        .documents
+        .drain(..)
+        .filter(|d| !rewritten.contains(&entry_key(d)))
+        .partition(|d| !complete || current.contains(&entry_key(d)));
+    for stale in &dropped {
+        for output in stale.outputs.values() {
+            if fs::remove_file(out_dir.join(&output.path)).is_ok() {
+                writeln!(log, "  removed {}", display_path(out_dir, &output.path))
+                    .context("cannot print progress")?;
+            }
+        }
+    }
+    manifest.documents = kept;
+    manifest.documents.extend(entries);
+    manifest.policyc = env!("CARGO_PKG_VERSION").to_string();
+    manifest.typst = crate::TYPST_VERSION.to_string();
+    manifest.sort();
+    write_indexes(resolved, &manifest, out_dir, log, summary, &mut cache)?;
+    write_file(
+        out_dir,
+        "manifest.json",
+        manifest.to_json().as_bytes(),
+        log,
+        summary,
+        &mut cache,
+    )?;
+    write_atomic(&out_dir.join(CACHE_FILE), cache.to_json().as_bytes())
+}
+
+/// Identifies a document: school, policy, audience.
+pub type DocKey = (String, String, String);
+
+/// The key of a resolved document.
+pub fn doc_key(doc: &Document) -> DocKey {
+    (
+        doc.school_id.clone(),
+        doc.policy_id.clone(),
+        doc.audience_id.clone(),
+    )
+}
+
+fn entry_key(doc: &ManifestDoc) -> DocKey {
+    (doc.school.clone(), doc.policy.clone(), doc.audience.clone())
+}
+
+/// Writes one output unless it already holds these bytes.
+fn write_file(
+    out_dir: &Path,
+    rel: &str,
+    bytes: &[u8],
+    log: &mut dyn Write,
+    summary: &mut Summary,
+    cache: &mut Cache,
+) -> Result<()> {
+    let path = out_dir.join(rel);
+    let sha = hex_digest(bytes);
+    if cache.intact(out_dir, rel, &sha) {
+        summary.unchanged += 1;
+        return Ok(());
+    }
+    write_atomic(&path, bytes)?;
+    cache.record(out_dir, rel, &sha);
+    summary.written += 1;
+    writeln!(log, "  wrote {}", display_path(out_dir, rel)).context("cannot print progress")?;
+    Ok(())
+}
+
+/// A path for messages: relative to the working directory when inside it.
+pub fn display_path(out_dir: &Path, rel: &str) -> String {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let full = out_dir.join(rel);
+    let shown = full
+        .strip_prefix(&cwd)
+        .unwrap_or(&full)
+        .display()
+        .to_string();
+    shown.strip_prefix("./").map(str::to_owned).unwrap_or(shown)
+}
+
+fn manifest_doc(
+    resolved: &Resolved,
+    item: &Rendered,
+    outputs: BTreeMap<String, OutputFile>,
+    input_hash: String,
+) -> ManifestDoc {
+    let doc = &item.doc;
+    let school = &resolved.schools[item.school];
+    let inputs = document_inputs(resolved, school, doc);
+    let clauses = doc
+        .sections
+        .iter()
+        .flat_map(|s| s.clauses.iter().map(move |c| (s, c)))
+        .map(|(s, c)| ManifestClause {
+            id: c.id.clone(),
+            section: s.id.clone(),
+            label: c.label.clone(),
+            origin: c.provenance.origin.to_string(),
+            file: c.provenance.file.clone(),
+            placeholders: c.provenance.placeholders.clone(),
+            text: plain_text(&c.blocks),
+        })
+        .collect();
+    ManifestDoc {
+        school: doc.school_id.clone(),
+        school_name: doc.school.name.clone(),
+        trust: doc.school.trust.clone(),
+        policy: doc.policy_id.clone(),
+        audience: doc.audience_id.clone(),
+        audience_label: doc.audience_label.clone(),
+        title: doc.title.clone(),
+        doc_id: doc.doc_id.clone(),
+        version: doc.meta.version.clone(),
+        approved_by: doc.meta.approved_by.clone(),
+        approved_on: doc.meta.approved_on_text.clone(),
+        review_by: doc.meta.review_by_text.clone(),
+        input_hash,
+        outputs,
+        inputs,
+        clauses,
+    }
+}
+
+/// The files a document was built from, with hashes.
+fn document_inputs(resolved: &Resolved, school: &ResolvedSchool, doc: &Document) -> Vec<InputFile> {
+    let project = &resolved.project;
+    let mut paths: Vec<String> = school.files.clone();
+    paths.extend(
+        doc.sections
+            .iter()
+            .flat_map(|s| s.clauses.iter().map(|c| c.provenance.file.clone())),
+    );
+    paths.extend(
+        project
+            .policies
+            .iter()
+            .filter(|p| p.id == doc.policy_id)
+            .map(|p| p.file.clone()),
+    );
+    let mut inputs: Vec<InputFile> = paths
+        .into_iter()
+        .filter_map(|p| {
+            project.sources.get(&p).map(|text| InputFile {
+                sha256: hex_digest(text.as_bytes()),
+                path: p,
+            })
+        })
+        .collect();
+    for name in ["policy.typ", "document.html"] {
+        let t = project.templates.get(name);
+        inputs.push(InputFile {
+            path: t.file.clone(),
+            sha256: hex_digest(t.text.as_bytes()),
+        });
+    }
+    if let Some(logo) = &school.logo {
+        inputs.push(InputFile {
+            path: logo.file.clone(),
+            sha256: hex_digest(&logo.bytes),
+        });
+    }
+    inputs.sort();
+    inputs.dedup();
+    inputs
+}
+
+fn write_indexes(
+    resolved: &Resolved,
+    manifest: &Manifest,
+    out_dir: &Path,
+    log: &mut dyn Write,
+    summary: &mut Summary,
+    cache: &mut Cache,
+) -> Result<()> {
+    let renderer =
+        HtmlRenderer::new(&resolved.project.templates).map_err(|d| anyhow!(d.render(false)))?;
+    let mut by_school: BTreeMap<&str, Vec<&ManifestDoc>> = BTreeMap::new();
+    for doc in &manifest.documents {
+        by_school.entry(doc.school.as_str()).or_default().push(doc);
+    }
+    let mut trust_rows = Vec::new();
+    for (school_id, docs) in &by_school {
+        let first = docs[0];
+        let rows: Vec<PackEntry> = docs
+            .iter()
+            .map(|d| PackEntry {
+                title: d.title.clone(),
+                audience_label: d.audience_label.clone(),
+                doc_id: d.doc_id.clone(),
+                pdf: d.outputs.get("pdf").map(|o| file_name(&o.path)),
+                html: d.outputs.get("html").map(|o| file_name(&o.path)),
+            })
+            .collect();
+        let meta = crate::resolve::Meta {
+            version: first.version.clone(),
+            approved_by: first.approved_by.clone(),
+            approved_on: String::new(),
+            approved_on_text: first.approved_on.clone(),
+            review_by: String::new(),
+            review_by_text: first.review_by.clone(),
+        };
+        let page = renderer
+            .pack(&first.school_name, first.trust.as_deref(), &meta, &rows)
+            .map_err(|d| anyhow!(d.render(false)))?;
+        write_file(
+            out_dir,
+            &format!("{school_id}/index.html"),
+            page.as_bytes(),
+            log,
+            summary,
+            cache,
+        )?;
+        trust_rows.push(TrustEntry {
+            id: school_id.to_string(),
+            name: first.school_name.clone(),
+            count: docs.len(),
+            version: first.version.clone(),
+        });
+    }
+    let trust = manifest.documents.first().and_then(|d| d.trust.clone());
+    let page = renderer
+        .trust(trust.as_deref(), &trust_rows)
+        .map_err(|d| anyhow!(d.render(false)))?;
+    write_file(out_dir, "index.html", page.as_bytes(), log, summary, cache)
+}
+
+fn file_name(path: &str) -> String {
+    path.rsplit('/').next().unwrap_or(path).to_string()
 }
 
 #[cfg(test)]
@@ -57,7 +333,5 @@ mod tests {
             .flatten()
             .collect();
         assert_eq!(names.len(), 1, "only the target remains");
-        assert!(unchanged(&target, b"two"));
-        assert!(!unchanged(&target, b"three"));
     }
 }

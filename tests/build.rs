@@ -36,7 +36,7 @@ fn builds_the_fixture_and_reports_each_file() {
         ]
     );
     assert!(
-        stdout.contains("built 4 documents: 12 files written, 0 unchanged"),
+        stdout.contains("built 4 of 4 documents (0 up to date): 12 files written, 0 unchanged"),
         "{stdout}"
     );
 }
@@ -151,7 +151,16 @@ fn a_rebuild_with_no_changes_writes_nothing() {
     assert!(run_in(project.path(), &["build"]).status.success());
     let output = run_in(project.path(), &["build"]);
     let (stdout, _) = texts(&output);
-    assert!(stdout.contains("0 files written, 12 unchanged"), "{stdout}");
+    assert!(
+        stdout.starts_with("up to date: 4 documents, nothing changed"),
+        "{stdout}"
+    );
+    let forced = run_in(project.path(), &["build", "--force"]);
+    let (stdout, _) = texts(&forced);
+    assert!(
+        stdout.contains("built 4 of 4 documents (0 up to date): 0 files written, 12 unchanged"),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -228,4 +237,159 @@ fn the_bundled_example_builds_every_expected_output() {
     );
     assert!(out.path().join("index.html").is_file());
     assert!(out.path().join("manifest.json").is_file());
+}
+
+#[test]
+fn changing_a_staff_only_clause_rebuilds_only_staff_documents() {
+    let project = fixture("basic");
+    assert!(run_in(project.path(), &["build"]).status.success());
+    let clause = project.path().join("clauses/core/lock-screen.md");
+    let text = fs::read_to_string(&clause)
+        .unwrap()
+        .replace("lock my screen", "lock my screen at once");
+    fs::write(&clause, text).unwrap();
+    let output = run_in(project.path(), &["build"]);
+    let (stdout, stderr) = texts(&output);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stdout.contains("built 1 of 4 documents (3 up to date)"),
+        "{stdout}"
+    );
+    let wrote: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.starts_with("  wrote"))
+        .collect();
+    assert!(
+        wrote.contains(&"  wrote out/alpha/aup-staff.pdf"),
+        "{stdout}"
+    );
+    assert!(
+        wrote.iter().all(|l| !l.contains("ks2")),
+        "pupil documents were rebuilt:\n{stdout}"
+    );
+    // beta excludes lock-screen, so its staff document is untouched too.
+    assert!(
+        wrote.iter().all(|l| !l.contains("beta/aup-staff")),
+        "{stdout}"
+    );
+    let text = squash(&pdf_text(&project.path().join("out/alpha/aup-staff.pdf")));
+    assert!(text.contains("lock my screen at once"), "{text}");
+}
+
+#[test]
+fn a_damaged_output_is_rebuilt() {
+    let project = fixture("basic");
+    assert!(run_in(project.path(), &["build"]).status.success());
+    let pdf = project.path().join("out/beta/aup-ks2.pdf");
+    fs::write(&pdf, b"truncated").unwrap();
+    let output = run_in(project.path(), &["build"]);
+    let (stdout, _) = texts(&output);
+    assert!(
+        stdout.contains("built 1 of 4 documents (3 up to date)"),
+        "{stdout}"
+    );
+    assert!(fs::read(&pdf).unwrap().starts_with(b"%PDF-"));
+}
+
+#[test]
+fn two_builds_in_different_places_are_byte_identical() {
+    let first = fixture("basic");
+    let second = fixture("basic");
+    let out_a = tempfile::tempdir().unwrap();
+    let out_b = tempfile::tempdir().unwrap();
+    assert!(run_in(
+        first.path(),
+        &["build", "--out", out_a.path().to_str().unwrap()]
+    )
+    .status
+    .success());
+    let output = policyc()
+        .args([
+            "build",
+            "--jobs",
+            "1",
+            "--project",
+            second.path().to_str().unwrap(),
+            "--out",
+            out_b.path().to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let files = |root: &std::path::Path| {
+        let mut found = Vec::new();
+        let mut stack = vec![root.to_path_buf()];
+        while let Some(dir) = stack.pop() {
+            for entry in fs::read_dir(dir).unwrap().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if !entry.file_name().to_string_lossy().starts_with('.') {
+                    found.push(path.strip_prefix(root).unwrap().to_path_buf());
+                }
+            }
+        }
+        found.sort();
+        found
+    };
+    let (a, b) = (files(out_a.path()), files(out_b.path()));
+    assert_eq!(a, b);
+    assert_eq!(a.len(), 12);
+    for rel in &a {
+        assert_eq!(
+            fs::read(out_a.path().join(rel)).unwrap(),
+            fs::read(out_b.path().join(rel)).unwrap(),
+            "{} differs",
+            rel.display()
+        );
+    }
+}
+
+#[test]
+fn source_date_epoch_sets_the_pdf_date() {
+    let project = fixture("basic");
+    let output = policyc()
+        .args(["build", "--format", "pdf", "--school", "alpha"])
+        .env("SOURCE_DATE_EPOCH", "1700000000")
+        .current_dir(project.path())
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let bytes = fs::read(project.path().join("out/alpha/aup-staff.pdf")).unwrap();
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(
+        text.contains("2023-11-14"),
+        "the XMP date follows SOURCE_DATE_EPOCH"
+    );
+}
+
+#[test]
+fn json_summary_reports_counts() {
+    let project = fixture("basic");
+    let output = run_in(project.path(), &["build", "--format", "pdf,html,json"]);
+    let (stdout, _) = texts(&output);
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(report["ok"], true);
+    assert_eq!(report["documents"], 4);
+    assert_eq!(report["built"], 4);
+    assert_eq!(report["skipped"], 0);
+    assert_eq!(report["failed"], 0);
+    assert!(project.path().join("out/alpha/aup-staff.pdf").exists());
+}
+
+#[test]
+fn a_school_removed_from_the_project_loses_its_outputs() {
+    let project = fixture("basic");
+    assert!(run_in(project.path(), &["build"]).status.success());
+    fs::remove_file(project.path().join("schools/beta.yaml")).unwrap();
+    fs::remove_dir_all(project.path().join("schools/beta")).unwrap();
+    let output = run_in(project.path(), &["build"]);
+    let (stdout, _) = texts(&output);
+    assert!(
+        stdout.contains("  removed out/beta/aup-staff.pdf"),
+        "{stdout}"
+    );
+    assert!(!project.path().join("out/beta/aup-staff.pdf").exists());
+    let manifest = fs::read_to_string(project.path().join("out/manifest.json")).unwrap();
+    assert!(!manifest.contains("\"school\": \"beta\""));
 }

@@ -102,7 +102,7 @@ fn a_template_cannot_read_files_or_import_packages() {
     );
     let (_, stderr) = texts(&output);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("error[template-error]"), "{stderr}");
+    assert!(stderr.contains("error[pdf-template]"), "{stderr}");
     assert!(stderr.contains("--> templates/policy.typ:1:"), "{stderr}");
     assert!(!stderr.contains("root:"), "{stderr}");
     assert!(

@@ -15,7 +15,9 @@ pub fn repo() -> PathBuf {
 /// A command running the built `policyc` binary, with colour off.
 pub fn policyc() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_policyc"));
-    cmd.env("NO_COLOR", "1").env_remove("SOURCE_DATE_EPOCH");
+    cmd.env("NO_COLOR", "1")
+        .env("POLICYC_TODAY", "2026-11-22")
+        .env_remove("SOURCE_DATE_EPOCH");
     cmd
 }
 

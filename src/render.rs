@@ -1,0 +1,205 @@
+//! The render stage: resolved documents → PDF and HTML bytes in memory, on
+//! all cores. Nothing is written here; a template failure becomes a
+//! diagnostic against the template file, reported once.
+
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::build::Resolved;
+use crate::diag::Diagnostic;
+use crate::render_html::{data_url, HtmlRenderer};
+use crate::render_pdf::{PdfEngine, Standards, TemplateError};
+use crate::resolve::Document;
+use crate::templates::Template;
+
+/// One rendered document, in memory.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    /// The document.
+    pub doc: Document,
+    /// School index in [`Resolved::schools`].
+    pub school: usize,
+    /// PDF bytes, if asked for.
+    pub pdf: Option<Vec<u8>>,
+    /// HTML text, if asked for.
+    pub html: Option<String>,
+    /// Milliseconds spent on the PDF.
+    pub pdf_ms: f64,
+}
+
+/// Which formats to render, and how.
+#[derive(Debug, Clone, Copy)]
+pub struct RenderOptions {
+    /// Render PDFs.
+    pub pdf: bool,
+    /// Render HTML pages.
+    pub html: bool,
+    /// PDF standards.
+    pub standards: Standards,
+}
+
+/// The relative output path of a document in `format`.
+pub fn output_path(doc: &Document, format: &str) -> String {
+    format!(
+        "{}/{}-{}.{format}",
+        doc.school_id, doc.policy_id, doc.audience_id
+    )
+}
+
+/// Renders the documents for which `wanted` is true, in parallel, calling
+/// `progress` after each. Returns them in a stable order.
+pub fn render_all(
+    resolved: &Resolved,
+    options: RenderOptions,
+    wanted: &(dyn Fn(&Document) -> bool + Sync),
+    progress: &(dyn Fn(usize) + Sync),
+) -> Result<Vec<Rendered>, Vec<Diagnostic>> {
+    let templates = &resolved.project.templates;
+    let html = HtmlRenderer::new(templates).map_err(|d| vec![d])?;
+    let engine = PdfEngine::new();
+    let typ = templates.get("policy.typ");
+    let jobs: Vec<(usize, &Document)> = resolved
+        .schools
+        .iter()
+        .enumerate()
+        .flat_map(|(i, s)| s.documents.iter().map(move |d| (i, d)))
+        .filter(|(_, d)| wanted(d))
+        .collect();
+    let done = AtomicUsize::new(0);
+    let watchdog = Watchdog::start(typ);
+    let results: Vec<Result<Rendered, Diagnostic>> = jobs
+        .par_iter()
+        .map(|(school, doc)| {
+            let result = render_one(resolved, *school, doc, options, &engine, &html, typ);
+            watchdog.tick();
+            progress(done.fetch_add(1, Ordering::Relaxed) + 1);
+            result
+        })
+        .collect();
+    watchdog.stop();
+    let (ok, failed): (Vec<_>, Vec<_>) = results.into_iter().partition(Result::is_ok);
+    if failed.is_empty() {
+        Ok(ok.into_iter().flatten().collect())
+    } else {
+        Err(failed.into_iter().filter_map(Result::err).collect())
+    }
+}
+
+/// Stops a runaway layout. typst has no time limit of its own, so a
+/// project's layout with an endless loop would hang the build: if no
+/// document finishes within the limit, the watchdog reports the layout and
+/// ends the process. Nothing has been written at this stage.
+struct Watchdog {
+    last: Arc<AtomicU64>,
+    finished: Arc<AtomicBool>,
+    epoch: Instant,
+}
+
+/// Seconds a single document may take: `POLICYC_RENDER_TIMEOUT`, else 60.
+fn render_timeout() -> u64 {
+    std::env::var("POLICYC_RENDER_TIMEOUT")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(60)
+}
+
+impl Watchdog {
+    fn start(typ: &Template) -> Self {
+        let epoch = Instant::now();
+        let last = Arc::new(AtomicU64::new(0));
+        let finished = Arc::new(AtomicBool::new(false));
+        let (seen, stop) = (Arc::clone(&last), Arc::clone(&finished));
+        let limit = render_timeout();
+        let diagnostic = Diagnostic::error("pdf-template-timeout", &typ.file, format!("the PDF layout did not finish a document within {limit} seconds"))
+            .with_hint("look for a loop that never ends (such as `while true`) or runaway recursion in the layout");
+        std::thread::spawn(move || {
+            while !stop.load(Ordering::Relaxed) {
+                std::thread::sleep(Duration::from_millis(50));
+                let idle = epoch.elapsed().as_millis() as u64 - seen.load(Ordering::Relaxed);
+                if idle > limit * 1000 && !stop.load(Ordering::Relaxed) {
+                    let colour = crate::use_colour();
+                    eprintln!(
+                        "{}\n1 error, 0 warnings\nthe project has 1 error; nothing was written",
+                        diagnostic.render(colour)
+                    );
+                    std::process::exit(crate::EXIT_PROJECT);
+                }
+            }
+        });
+        Self {
+            last,
+            finished,
+            epoch,
+        }
+    }
+
+    fn tick(&self) {
+        self.last
+            .store(self.epoch.elapsed().as_millis() as u64, Ordering::Relaxed);
+    }
+
+    fn stop(&self) {
+        self.finished.store(true, Ordering::Relaxed);
+    }
+}
+
+fn render_one(
+    resolved: &Resolved,
+    school: usize,
+    doc: &Document,
+    options: RenderOptions,
+    engine: &PdfEngine,
+    html: &HtmlRenderer,
+    typ: &Template,
+) -> Result<Rendered, Diagnostic> {
+    let logo_file = resolved.schools[school].logo.as_ref();
+    let started = Instant::now();
+    let pdf = if options.pdf {
+        let logo = logo_file.map(|l| (l.format, l.bytes.as_slice()));
+        let bytes = engine
+            .render(&typ.text, doc, logo, options.standards)
+            .map_err(|e| typst_diagnostic(&e, typ))?;
+        Some(bytes)
+    } else {
+        None
+    };
+    let pdf_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let page = if options.html {
+        let logo_src = logo_file.map(|l| data_url(l.format, &l.bytes));
+        let pdf_href = format!("{}-{}.pdf", doc.policy_id, doc.audience_id);
+        Some(html.document(doc, logo_src.as_deref(), &pdf_href)?)
+    } else {
+        None
+    };
+    Ok(Rendered {
+        doc: doc.clone(),
+        school,
+        pdf,
+        html: page,
+        pdf_ms,
+    })
+}
+
+/// A typst failure as a diagnostic in the layout file. The message does not
+/// name the document, so the same mistake is reported once, not per PDF.
+fn typst_diagnostic(err: &TemplateError, typ: &Template) -> Diagnostic {
+    let hint = if err.hints.is_empty() {
+        "fix the layout at this line; it receives the document as `json(\"/data.json\")`"
+            .to_string()
+    } else {
+        err.hints.join("; ")
+    };
+    let mut d = Diagnostic::error(
+        "pdf-template",
+        &typ.file,
+        format!("the PDF layout cannot be compiled: {}", err.message),
+    )
+    .with_hint(hint);
+    if let Some(line) = err.line {
+        d = d.at(&typ.text, line, err.column.unwrap_or(1));
+    }
+    d
+}

@@ -1,0 +1,117 @@
+//! The bad-input corpus: every mistake a school or trust can make, with the
+//! exact message policyc gives.
+//!
+//! Each folder in `tests/bad-input/` is one case. Its `files/` folder is laid
+//! over a copy of `tests/fixtures/basic` (a `remove.txt` lists fixture files
+//! to delete first); `args.txt` holds the command line (default `check`);
+//! `stderr.txt` is the exact expected standard error. Run with
+//! `BLESS=1 cargo test --release --test bad_input` to rewrite the expected
+//! files after a deliberate change, then read the diff.
+
+mod support;
+
+use std::fs;
+use std::path::Path;
+
+use support::*;
+
+#[test]
+fn every_bad_input_case_gives_its_exact_message() {
+    let root = repo().join("tests/bad-input");
+    let mut cases: Vec<_> = fs::read_dir(&root)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    cases.sort();
+    assert!(
+        cases.len() >= 40,
+        "the corpus has only {} cases",
+        cases.len()
+    );
+    let bless = std::env::var_os("BLESS").is_some();
+    let mut failures = Vec::new();
+    for case in &cases {
+        if let Err(problem) = run_case(case, bless) {
+            failures.push(format!(
+                "{}: {problem}",
+                case.file_name().unwrap().to_string_lossy()
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n\n")
+    );
+}
+
+fn run_case(case: &Path, bless: bool) -> Result<(), String> {
+    let project = fixture("basic");
+    if let Ok(list) = fs::read_to_string(case.join("remove.txt")) {
+        for rel in list.lines().filter(|l| !l.trim().is_empty()) {
+            let path = project.path().join(rel.trim());
+            let _ = fs::remove_file(&path).or_else(|_| fs::remove_dir_all(&path));
+        }
+    }
+    if case.join("files").is_dir() {
+        overlay(&case.join("files"), project.path());
+    }
+    let args = fs::read_to_string(case.join("args.txt")).unwrap_or_else(|_| "check".into());
+    let args: Vec<&str> = args.split_whitespace().collect();
+    let output = run_in(project.path(), &args);
+    let (_, stderr) = texts(&output);
+    let expected_path = case.join("stderr.txt");
+    if bless {
+        fs::write(&expected_path, &stderr).unwrap();
+    }
+    let expected =
+        fs::read_to_string(&expected_path).map_err(|_| format!("no stderr.txt; got:\n{stderr}"))?;
+    if stderr.contains("panicked") || stderr.contains("RUST_BACKTRACE") {
+        return Err(format!("panicked:\n{stderr}"));
+    }
+    if output.status.code() != Some(1) {
+        return Err(format!(
+            "exit status {:?}, expected 1:\n{stderr}",
+            output.status.code()
+        ));
+    }
+    let tmp = project.path().to_string_lossy().into_owned();
+    if stderr.contains(&tmp) || stderr.contains("/tmp/") {
+        return Err(format!("names an absolute path:\n{stderr}"));
+    }
+    if !stderr.contains("  --> ") {
+        return Err(format!("names no file:\n{stderr}"));
+    }
+    if project.path().join("out").exists() {
+        return Err("wrote outputs despite errors".into());
+    }
+    if stderr != expected {
+        return Err(format!(
+            "stderr differs.\n--- expected\n{expected}\n--- got\n{stderr}"
+        ));
+    }
+    Ok(())
+}
+
+/// Copies `from` over `to`; a file named `NAME.symlink` becomes a symbolic
+/// link named `NAME` pointing at the file's contents.
+fn overlay(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let path = entry.path();
+        if path.is_dir() {
+            overlay(&path, &to.join(&name));
+        } else if let Some(link) = name.strip_suffix(".symlink") {
+            let target = fs::read_to_string(&path).unwrap();
+            let _ = fs::remove_file(to.join(link));
+            std::os::unix::fs::symlink(target.trim(), to.join(link)).unwrap();
+        } else {
+            fs::copy(&path, to.join(&name)).unwrap();
+        }
+    }
+}
