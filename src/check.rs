@@ -38,6 +38,7 @@ pub fn check_library(project: &Project, policies_loaded: bool) -> Vec<Diagnostic
         ));
     }
     out.extend(duplicate_ids(project));
+    out.extend(todo_values(project));
     for policy in &project.policies {
         let text = project.sources.get(&policy.file).map_or("", String::as_str);
         let mut seen = HashSet::new();
@@ -174,6 +175,32 @@ fn check_clause(
             .at(text, clause.body_line.saturating_sub(1).max(1), 1)
             .with_hint("write the clause text after the closing `---`"),
         );
+    }
+    out
+}
+
+/// Warns about `TODO` values left in school files (as `policyc init` writes
+/// them), so `check` says what to fill in next.
+fn todo_values(project: &Project) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (file, text) in &project.sources {
+        if !(file.starts_with("schools/") && file.ends_with(".yaml")) {
+            continue;
+        }
+        for (index, line) in text.lines().enumerate() {
+            let code = line.split(" #").next().unwrap_or(line);
+            if code.trim_start().starts_with('#') {
+                continue;
+            }
+            if let Some(col) = code.find("TODO") {
+                let key = code.split(':').next().unwrap_or("").trim();
+                out.push(
+                    Diagnostic::warning("todo", file, format!("`{key}` still has a TODO value"))
+                        .at(text, index + 1, col + 1)
+                        .with_hint("replace the TODO text with the school's real value"),
+                );
+            }
+        }
     }
     out
 }

@@ -5,7 +5,12 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// The version line: policyc's own version and the typst it embeds.
-pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (typst ", "0.15.1", ")");
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (typst ",
+    env!("POLICYC_TYPST_VERSION"),
+    ")"
+);
 
 /// Compile acceptable-use agreements and school policies from a clause
 /// library into signature-ready PDF and accessible HTML.
@@ -33,6 +38,118 @@ pub enum Command {
         after_help = "Examples:\n  policyc check\n  policyc check --format json --deny-warnings"
     )]
     Check(CheckArgs),
+    /// List the clauses, schools or audiences of a project.
+    #[command(
+        after_help = "Examples:\n  policyc list clauses --audience ks2\n  policyc list clauses --tag security\n  policyc list schools\n  policyc list audiences"
+    )]
+    List(ListArgs),
+    /// Show what a document is made of, or how a school departs from its trust.
+    #[command(
+        after_help = "Examples:\n  policyc explain --school wrenfold --audience staff\n  policyc explain --school oakhollow --diff-trust"
+    )]
+    Explain(ExplainArgs),
+    /// Compare with a published pack: what changed, and who must sign again.
+    #[command(
+        after_help = "Examples:\n  policyc changes --baseline published/2025/manifest.json\n  policyc changes --baseline published/2025 --format json\n  policyc changes --baseline published/2025 --write"
+    )]
+    Changes(ChangesArgs),
+    /// Start a new project, with the clause library and a school to fill in.
+    #[command(
+        after_help = "Examples:\n  policyc init my-school\n  policyc init trust-policies --trust"
+    )]
+    Init(InitArgs),
+    /// Build, then rebuild the affected documents whenever an input changes.
+    #[command(
+        after_help = "Examples:\n  policyc watch\n  policyc watch --school wrenfold --format html"
+    )]
+    Watch(BuildArgs),
+    /// Print a shell completion script.
+    #[command(
+        after_help = "Examples:\n  policyc completions bash > /etc/bash_completion.d/policyc\n  policyc completions zsh > ~/.zfunc/_policyc"
+    )]
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff).
+    #[command(after_help = "Examples:\n  policyc man > policyc.1 && man ./policyc.1")]
+    Man,
+}
+
+/// `policyc list`.
+#[derive(Debug, Clone, Args)]
+pub struct ListArgs {
+    #[command(flatten)]
+    pub project: ProjectArgs,
+    /// What to list.
+    #[arg(value_enum)]
+    pub what: ListWhat,
+    /// Only clauses for this audience.
+    #[arg(long, value_name = "ID")]
+    pub audience: Option<String>,
+    /// Only clauses with this tag.
+    #[arg(long, value_name = "TAG")]
+    pub tag: Option<String>,
+}
+
+/// What `list` lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListWhat {
+    /// The clause library.
+    Clauses,
+    /// The schools.
+    Schools,
+    /// The audiences.
+    Audiences,
+}
+
+/// `policyc explain`.
+#[derive(Debug, Clone, Args)]
+pub struct ExplainArgs {
+    #[command(flatten)]
+    pub project: ProjectArgs,
+    /// The school.
+    #[arg(long, value_name = "ID")]
+    pub school: String,
+    /// The audience whose document to explain.
+    #[arg(long, value_name = "ID", required_unless_present = "diff_trust")]
+    pub audience: Option<String>,
+    /// The policy [default: the first that has the audience].
+    #[arg(long, value_name = "ID")]
+    pub policy: Option<String>,
+    /// List every way the school departs from the defaults it extends.
+    #[arg(long, conflicts_with = "audience")]
+    pub diff_trust: bool,
+}
+
+/// `policyc changes`.
+#[derive(Debug, Clone, Args)]
+pub struct ChangesArgs {
+    #[command(flatten)]
+    pub project: ProjectArgs,
+    /// The baseline: a manifest.json, or an output folder holding one.
+    #[arg(long, value_name = "PATH")]
+    pub baseline: PathBuf,
+    /// How to print the report.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: ReportFormat,
+    /// Also write out/<school>/changes.html and link it from the pack index.
+    #[arg(long)]
+    pub write: bool,
+    /// The output folder for --write [default: <project>/out].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+}
+
+/// `policyc init`.
+#[derive(Debug, Clone, Args)]
+pub struct InitArgs {
+    /// The new project's folder.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// Add a trust defaults file that the school extends.
+    #[arg(long)]
+    pub trust: bool,
 }
 
 /// Options shared by every subcommand that reads a project.

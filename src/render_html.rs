@@ -57,7 +57,7 @@ impl HtmlRenderer {
         env.set_undefined_behavior(minijinja::UndefinedBehavior::Chainable);
         env.set_fuel(Some(5_000_000));
         let mut sources = BTreeMap::new();
-        for name in ["document.html", "pack.html", "trust.html"] {
+        for name in ["document.html", "pack.html", "trust.html", "changes.html"] {
             let template = templates.get(name);
             env.add_template_owned(name, template.text.clone())
                 .map_err(|e| template_diagnostic(&e, &template.file, &template.text))?;
@@ -100,11 +100,27 @@ impl HtmlRenderer {
         trust: Option<&str>,
         meta: &Meta,
         documents: &[PackEntry],
+        has_changes: bool,
     ) -> Result<String, Diagnostic> {
         let school = minijinja::context! { name => school_name, trust => trust };
         self.render(
             "pack.html",
-            minijinja::context! { school => school, meta => meta, documents => documents },
+            minijinja::context! { school => school, meta => meta, documents => documents, changes => has_changes },
+        )
+    }
+
+    /// A school's printable summary of changes.
+    pub fn changes(
+        &self,
+        school_name: &str,
+        trust: Option<&str>,
+        changes: &[crate::changes::DocChange],
+        summary: &str,
+    ) -> Result<String, Diagnostic> {
+        let school = minijinja::context! { name => school_name, trust => trust };
+        self.render(
+            "changes.html",
+            minijinja::context! { school => school, documents => changes, summary => summary },
         )
     }
 

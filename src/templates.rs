@@ -12,6 +12,8 @@ pub const DOCUMENT_HTML: &str = include_str!("../templates/document.html");
 pub const PACK_HTML: &str = include_str!("../templates/pack.html");
 /// The built-in HTML layout for the trust index.
 pub const TRUST_HTML: &str = include_str!("../templates/trust.html");
+/// The built-in HTML layout for a school's summary of changes.
+pub const CHANGES_HTML: &str = include_str!("../templates/changes.html");
 
 /// One layout and where it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,13 +32,25 @@ pub struct Templates {
 
 impl Templates {
     /// The file names a project may override.
-    pub const NAMES: [&'static str; 4] = ["policy.typ", "document.html", "pack.html", "trust.html"];
+    pub const NAMES: [&'static str; 5] = [
+        "policy.typ",
+        "document.html",
+        "pack.html",
+        "trust.html",
+        "changes.html",
+    ];
 
     /// The layouts built into policyc.
     pub fn builtin() -> Self {
         let entries = Self::NAMES
             .iter()
-            .zip([POLICY_TYP, DOCUMENT_HTML, PACK_HTML, TRUST_HTML])
+            .zip([
+                POLICY_TYP,
+                DOCUMENT_HTML,
+                PACK_HTML,
+                TRUST_HTML,
+                CHANGES_HTML,
+            ])
             .map(|(name, text)| {
                 let file = format!("<built-in>/{name}");
                 (

@@ -84,7 +84,13 @@ pub fn write_outputs(
         }
         let key = doc_key(&item.doc);
         let hash = hashes.get(&key).cloned().unwrap_or_default();
-        entries.push(manifest_doc(resolved, item, outputs, hash));
+        entries.push(manifest_doc(
+            resolved,
+            item.school,
+            &item.doc,
+            outputs,
+            hash,
+        ));
     }
     let rewritten: BTreeSet<DocKey> = entries.iter().map(entry_key).collect();
     let (kept, dropped): (Vec<ManifestDoc>, Vec<ManifestDoc>) = manifest
@@ -167,14 +173,15 @@ pub fn display_path(out_dir: &Path, rel: &str) -> String {
     shown.strip_prefix("./").map(str::to_owned).unwrap_or(shown)
 }
 
-fn manifest_doc(
+/// The manifest record of a document of school number `school`.
+pub fn manifest_doc(
     resolved: &Resolved,
-    item: &Rendered,
+    school: usize,
+    doc: &Document,
     outputs: BTreeMap<String, OutputFile>,
     input_hash: String,
 ) -> ManifestDoc {
-    let doc = &item.doc;
-    let school = &resolved.schools[item.school];
+    let school = &resolved.schools[school];
     let inputs = document_inputs(resolved, school, doc);
     let clauses = doc
         .sections
@@ -253,7 +260,8 @@ fn document_inputs(resolved: &Resolved, school: &ResolvedSchool, doc: &Document)
     inputs
 }
 
-fn write_indexes(
+/// Writes each school's pack index and the trust index from the manifest.
+pub fn write_indexes(
     resolved: &Resolved,
     manifest: &Manifest,
     out_dir: &Path,
@@ -288,8 +296,15 @@ fn write_indexes(
             review_by: String::new(),
             review_by_text: first.review_by.clone(),
         };
+        let has_changes = out_dir.join(school_id).join("changes.html").is_file();
         let page = renderer
-            .pack(&first.school_name, first.trust.as_deref(), &meta, &rows)
+            .pack(
+                &first.school_name,
+                first.trust.as_deref(),
+                &meta,
+                &rows,
+                has_changes,
+            )
             .map_err(|d| anyhow!(d.render(false)))?;
         write_file(
             out_dir,
@@ -315,6 +330,76 @@ fn write_indexes(
 
 fn file_name(path: &str) -> String {
     path.rsplit('/').next().unwrap_or(path).to_string()
+}
+
+/// Manifest entries for every resolved document, without writing anything:
+/// what `changes` compares with a baseline.
+pub fn current_manifest(resolved: &Resolved) -> Manifest {
+    let mut manifest = Manifest {
+        policyc: env!("CARGO_PKG_VERSION").to_string(),
+        typst: crate::TYPST_VERSION.to_string(),
+        documents: Vec::new(),
+    };
+    for (index, school) in resolved.schools.iter().enumerate() {
+        for doc in &school.documents {
+            manifest.documents.push(manifest_doc(
+                resolved,
+                index,
+                doc,
+                BTreeMap::new(),
+                String::new(),
+            ));
+        }
+    }
+    manifest.sort();
+    manifest
+}
+
+/// Writes `out/<school>/changes.html` for each school with a change, and
+/// rewrites the indexes so each pack links to its summary. Returns the
+/// paths written.
+pub fn write_changes(
+    resolved: &Resolved,
+    report: &crate::changes::Report,
+    out_dir: &Path,
+) -> Result<Vec<String>> {
+    let renderer =
+        HtmlRenderer::new(&resolved.project.templates).map_err(|d| anyhow!(d.render(false)))?;
+    let mut written = Vec::new();
+    for summary in &report.schools {
+        let Some(school) = resolved.schools.iter().find(|s| s.id == summary.school) else {
+            continue;
+        };
+        let docs: Vec<crate::changes::DocChange> = report
+            .documents
+            .iter()
+            .filter(|d| d.school == summary.school)
+            .cloned()
+            .collect();
+        let name = school.merged.school.name.clone().unwrap_or_default();
+        let trust = school.merged.school.trust.as_ref().map(|t| t.name.clone());
+        let page = renderer
+            .changes(&name, trust.as_deref(), &docs, &summary.line)
+            .map_err(|d| anyhow!(d.render(false)))?;
+        let rel = format!("{}/changes.html", summary.school);
+        write_atomic(&out_dir.join(&rel), page.as_bytes())?;
+        written.push(display_path(out_dir, &rel));
+    }
+    let manifest = Manifest::read(&out_dir.join("manifest.json")).unwrap_or_default();
+    if !manifest.documents.is_empty() {
+        let mut cache = Cache::read(out_dir);
+        let mut summary = Summary::default();
+        write_indexes(
+            resolved,
+            &manifest,
+            out_dir,
+            &mut std::io::sink(),
+            &mut summary,
+            &mut cache,
+        )?;
+        write_atomic(&out_dir.join(CACHE_FILE), cache.to_json().as_bytes())?;
+    }
+    Ok(written)
 }
 
 #[cfg(test)]

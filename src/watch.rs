@@ -1,0 +1,117 @@
+//! `policyc watch`: rebuild whenever an input changes.
+//!
+//! File events are debounced (an editor's save is often several writes) and
+//! events inside the output folder are ignored, so the build's own writes
+//! never trigger another build. Each rebuild is incremental, so only the
+//! documents an edit affects are rendered again. An error is reported and
+//! watching goes on.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use notify::event::ModifyKind;
+use notify::{Event, EventKind, RecursiveMode, Watcher};
+
+/// How long the files must be quiet before a rebuild.
+pub const DEBOUNCE: Duration = Duration::from_millis(250);
+
+/// Watches `project` (ignoring `out`) and calls `rebuild` with the changed
+/// paths after each burst of changes, until the process is stopped.
+pub fn watch(project: &Path, out: &Path, mut rebuild: impl FnMut(&[PathBuf])) -> Result<()> {
+    let (tx, rx) = mpsc::channel::<notify::Result<Event>>();
+    let mut watcher =
+        notify::recommended_watcher(tx).context("cannot watch files on this system")?;
+    watcher
+        .watch(project, RecursiveMode::Recursive)
+        .with_context(|| format!("cannot watch {}", project.display()))?;
+    let out = out.canonicalize().unwrap_or_else(|_| out.to_path_buf());
+    while let Ok(first) = rx.recv() {
+        let mut changed = relevant(changed_paths(first), &out);
+        if changed.is_empty() {
+            continue;
+        }
+        // Debounce: gather changes until the inputs are quiet. Reads and
+        // writes elsewhere (a browser reloading out/) do not hold it open.
+        let mut deadline = Instant::now() + DEBOUNCE;
+        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+            match rx.recv_timeout(left) {
+                Ok(event) => {
+                    let more = relevant(changed_paths(event), &out);
+                    if !more.is_empty() {
+                        changed.extend(more);
+                        deadline = Instant::now() + DEBOUNCE;
+                    }
+                }
+                Err(mpsc::RecvTimeoutError::Timeout) => break,
+                Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(()),
+            }
+        }
+        changed.sort();
+        changed.dedup();
+        rebuild(&changed);
+    }
+    Ok(())
+}
+
+/// The paths of an event that changes content: reads and metadata-only
+/// changes (which every build causes) are not changes.
+fn changed_paths(event: notify::Result<Event>) -> Vec<PathBuf> {
+    let Ok(event) = event else { return Vec::new() };
+    let changes = matches!(
+        event.kind,
+        EventKind::Create(_)
+            | EventKind::Remove(_)
+            | EventKind::Modify(ModifyKind::Data(_) | ModifyKind::Name(_) | ModifyKind::Any)
+    );
+    if changes {
+        event.paths
+    } else {
+        Vec::new()
+    }
+}
+
+/// The changed paths that are inputs: not in the output folder, not
+/// temporary or hidden files, not editor swap files.
+pub fn relevant(paths: Vec<PathBuf>, out: &Path) -> Vec<PathBuf> {
+    let mut kept: Vec<PathBuf> = paths
+        .into_iter()
+        .filter(|p| !p.starts_with(out))
+        .filter(|p| {
+            !p.components()
+                .any(|c| c.as_os_str() == "target" || c.as_os_str() == ".git")
+        })
+        .filter(|p| {
+            let name = p
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            !(name.starts_with('.')
+                || name.ends_with('~')
+                || name.ends_with(".swp")
+                || name.ends_with(".tmp"))
+        })
+        .collect();
+    kept.sort();
+    kept.dedup();
+    kept
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ignores_outputs_and_editor_files() {
+        let out = Path::new("/p/out");
+        let paths = vec![
+            PathBuf::from("/p/out/a/aup-staff.pdf"),
+            PathBuf::from("/p/clauses/x.md"),
+            PathBuf::from("/p/clauses/.x.md.swp"),
+            PathBuf::from("/p/schools/a.yaml~"),
+            PathBuf::from("/p/clauses/x.md"),
+        ];
+        assert_eq!(relevant(paths, out), vec![PathBuf::from("/p/clauses/x.md")]);
+    }
+}

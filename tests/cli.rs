@@ -1,0 +1,336 @@
+//! The commands a DPO reaches for in the first hour: init, list, explain,
+//! changes, watch, completions, man, --version and --help.
+
+mod support;
+
+use std::fs;
+use std::io::Read;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use support::*;
+
+#[test]
+fn init_then_build_works_without_edits_and_check_lists_the_todos() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("new-school");
+    let output = run_in(dir.path(), &["init", "new-school", "--trust"]);
+    let (stdout, stderr) = texts(&output);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stdout.starts_with("created a policyc project in new-school ("),
+        "{stdout}"
+    );
+    let check = run_in(&project, &["check"]);
+    let (stdout, stderr) = texts(&check);
+    assert!(check.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(
+            "warning[todo]: `name` still has a TODO value\n  --> schools/my-school.yaml:6:7"
+        ),
+        "{stderr}"
+    );
+    assert!(stdout.starts_with("ok: 5 documents"), "{stdout}");
+    let build = run_in(&project, &["build"]);
+    assert!(build.status.success(), "{:?}", texts(&build));
+    for audience in ["staff", "governor", "volunteer", "ks1", "ks2"] {
+        assert!(
+            project
+                .join(format!("out/my-school/aup-{audience}.pdf"))
+                .is_file(),
+            "{audience}"
+        );
+    }
+    let staff = squash(&pdf_text(&project.join("out/my-school/aup-staff.pdf")));
+    assert!(
+        staff.contains("lanyard"),
+        "the example local clause is in the staff agreement"
+    );
+    let again = run_in(dir.path(), &["init", "new-school"]);
+    assert_eq!(
+        again.status.code(),
+        Some(3),
+        "init refuses a folder that is not empty"
+    );
+}
+
+#[test]
+fn init_without_a_trust_builds_too() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(run_in(dir.path(), &["init", "solo"]).status.success());
+    assert!(!dir.path().join("solo/schools/_trust.yaml").exists());
+    let build = run_in(&dir.path().join("solo"), &["build", "--format", "html"]);
+    assert!(build.status.success(), "{:?}", texts(&build));
+}
+
+#[test]
+fn list_filters_clauses_by_audience_and_tag() {
+    let project = fixture("basic");
+    let output = run_in(project.path(), &["list", "clauses", "--audience", "ks2"]);
+    let (stdout, _) = texts(&output);
+    assert_eq!(
+        stdout,
+        "ID          SECTION  AUDIENCES  TITLE\n----------  -------  ---------  ---------\npasswords   safety   staff,ks2  Passwords\ntell-adult  safety   ks2\n"
+    );
+    let schools = texts(&run_in(project.path(), &["list", "schools"])).0;
+    assert!(
+        schools.contains("alpha  Alpha Primary School  staff,ks2  schools/_trust.yaml"),
+        "{schools}"
+    );
+    let audiences = texts(&run_in(project.path(), &["list", "audiences"])).0;
+    assert!(
+        audiences.contains("ks1        Key Stage 1 pupils  ks1      0        name,date"),
+        "{audiences}"
+    );
+}
+
+#[test]
+fn explain_shows_where_each_clause_came_from() {
+    let project = fixture("basic");
+    let output = run_in(
+        project.path(),
+        &["explain", "--school", "beta", "--audience", "staff"],
+    );
+    let (stdout, stderr) = texts(&output);
+    assert!(output.status.success(), "{stderr}");
+    insta::assert_snapshot!("explain-beta-staff", stdout.replace('\r', ""));
+    let diff = texts(&run_in(
+        project.path(),
+        &["explain", "--school", "beta", "--diff-trust"],
+    ))
+    .0;
+    insta::assert_snapshot!("explain-beta-diff-trust", diff);
+}
+
+#[test]
+fn changes_names_exactly_the_documents_that_must_be_signed_again() {
+    let project = fixture("example");
+    let baseline = tempfile::tempdir().unwrap();
+    let out = baseline.path().to_str().unwrap();
+    assert!(
+        run_in(project.path(), &["build", "--out", out, "--format", "html"])
+            .status
+            .success()
+    );
+    let clause = project
+        .path()
+        .join("clauses/adult/teaching/approved-apps.md");
+    let text = fs::read_to_string(&clause).unwrap();
+    assert!(text.contains("I will"), "{text}");
+    fs::write(&clause, text.replacen("I will", "I will always", 1)).unwrap();
+    let output = run_in(project.path(), &["changes", "--baseline", out]);
+    let (stdout, stderr) = texts(&output);
+    assert!(output.status.success(), "{stderr}");
+    let changed: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.contains(": changed ("))
+        .map(|l| l.split(':').next().unwrap())
+        .collect();
+    assert_eq!(
+        changed,
+        [
+            "copperbeck/aup-staff",
+            "oakhollow/aup-staff",
+            "wrenfold/aup-staff"
+        ],
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("  ~ approved-apps: I will {+always +}"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("wrenfold: 1 of 5 documents changed; must sign again: staff"),
+        "{stdout}"
+    );
+    let json = run_in(
+        project.path(),
+        &["changes", "--baseline", out, "--format", "json"],
+    );
+    let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let again: Vec<String> = report["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["sign_again"] == true)
+        .map(|d| {
+            format!(
+                "{}/{}",
+                d["school"].as_str().unwrap(),
+                d["audience"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        again,
+        ["copperbeck/staff", "oakhollow/staff", "wrenfold/staff"]
+    );
+    let write = run_in(
+        project.path(),
+        &["changes", "--baseline", out, "--write", "--out", out],
+    );
+    assert!(write.status.success());
+    let page = fs::read_to_string(baseline.path().join("wrenfold/changes.html")).unwrap();
+    assert!(page.contains("<ins>always </ins>"), "{page}");
+    let pack = fs::read_to_string(baseline.path().join("wrenfold/index.html")).unwrap();
+    assert!(
+        pack.contains("href=\"changes.html\""),
+        "the pack links its summary of changes"
+    );
+}
+
+#[test]
+fn watch_rebuilds_after_an_edit_and_survives_an_error() {
+    let project = fixture("basic");
+    let mut child = policyc()
+        .args(["watch", "--format", "html", "--school", "alpha"])
+        .current_dir(project.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let page = project.path().join("out/alpha/aup-staff.html");
+    let wait_for = |what: &dyn Fn() -> bool| {
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(20) {
+            if what() {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        false
+    };
+    assert!(
+        wait_for(&|| page.is_file()),
+        "the first build happens at once"
+    );
+    std::thread::sleep(Duration::from_millis(400));
+    let clause = project.path().join("clauses/core/lock-screen.md");
+    let broken = fs::read_to_string(&clause)
+        .unwrap()
+        .replace("I will lock", "I will {{ nope.x }} lock");
+    fs::write(&clause, &broken).unwrap();
+    std::thread::sleep(Duration::from_millis(1200));
+    fs::write(&clause, broken.replace("{{ nope.x }} ", "always ")).unwrap();
+    let rebuilt =
+        wait_for(&|| fs::read_to_string(&page).is_ok_and(|p| p.contains("I will always lock")));
+    let _ = child.kill();
+    let _ = child.wait();
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    let mut stdout = String::new();
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut stdout)
+        .unwrap();
+    assert!(
+        rebuilt,
+        "the page was not rebuilt; stderr:\n{stderr}\nstdout:\n{stdout}"
+    );
+    assert!(
+        stderr.contains("changed: clauses/core/lock-screen.md"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("error[undefined-placeholder]: `nope.x` is not defined"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn completions_man_and_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let bash = run_in(dir.path(), &["completions", "bash"]);
+    let script = String::from_utf8(bash.stdout).unwrap();
+    assert!(
+        script.contains("_policyc()") && script.contains("explain"),
+        "bash completion lists the commands"
+    );
+    let man = run_in(dir.path(), &["man"]);
+    let roff = String::from_utf8(man.stdout).unwrap();
+    assert!(
+        roff.starts_with(".ie \\n(.g .ds Aq") || roff.contains(".TH policyc"),
+        "{roff}"
+    );
+    assert!(roff.contains(".TH policyc"));
+    if std::process::Command::new("man")
+        .arg("--version")
+        .output()
+        .is_ok()
+    {
+        let path = dir.path().join("policyc.1");
+        fs::write(&path, &roff).unwrap();
+        let rendered = std::process::Command::new("man")
+            .arg("-l")
+            .arg(&path)
+            .env("MANPAGER", "cat")
+            .env("MANWIDTH", "80")
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&rendered.stdout);
+        assert!(
+            text.contains("policyc"),
+            "man rendered nothing: {}",
+            String::from_utf8_lossy(&rendered.stderr)
+        );
+    }
+    let version = texts(&run_in(dir.path(), &["--version"])).0;
+    let lock = fs::read_to_string(repo().join("Cargo.lock")).unwrap();
+    let typst = lock
+        .split("name = \"typst\"\nversion = \"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
+    assert_eq!(
+        version,
+        format!("policyc {} (typst {typst})\n", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+#[test]
+fn every_subcommand_help_has_an_example_and_the_readme_matches_it() {
+    let readme = fs::read_to_string(repo().join("README.md")).unwrap();
+    let mut expected = String::new();
+    for cmd in [
+        "build",
+        "check",
+        "list",
+        "explain",
+        "changes",
+        "init",
+        "watch",
+        "completions",
+        "man",
+    ] {
+        let output = run_in(&repo(), &[cmd, "--help"]);
+        let help = String::from_utf8(output.stdout).unwrap();
+        assert!(
+            help.contains("Examples:\n  policyc "),
+            "`{cmd} --help` has no example"
+        );
+        expected.push_str(&format!("$ policyc {cmd} --help\n{help}\n"));
+    }
+    let block = readme
+        .split("<!-- usage:start -->\n```text\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```\n<!-- usage:end -->").next())
+        .unwrap_or("");
+    if std::env::var_os("BLESS").is_some() && block != expected {
+        let updated = readme.replacen(block, &expected, 1);
+        fs::write(repo().join("README.md"), updated).unwrap();
+        return;
+    }
+    assert_eq!(
+        block, expected,
+        "README's usage block is out of date: run BLESS=1 cargo test --release --test cli"
+    );
+}
