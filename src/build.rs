@@ -345,11 +345,25 @@ pub fn build(
         html: opts.html,
         standards: opts.standards,
     };
-    let rendered = match render_all(&resolved, render_options, &|d| !skip(d), &|done| {
+    crate::write::remove_leftover_temporaries(&opts.out);
+    let out_dir = opts.out.clone();
+    let sink = move |doc: &Document, format: &'static str, bytes: &[u8]| {
+        let rel = crate::render::output_path(doc, format);
+        crate::write::stage(&out_dir, &rel, bytes).map_err(|e| {
+            Diagnostic::error(
+                "write-failed",
+                rel.clone(),
+                format!("cannot write the output: {e:#}"),
+            )
+            .with_hint("check that the output folder is writable and the disk is not full")
+        })
+    };
+    let rendered = match render_all(&resolved, render_options, &|d| !skip(d), &sink, &|done| {
         progress(done, total)
     }) {
         Ok(r) => r,
         Err(problems) => {
+            crate::write::remove_leftover_temporaries(&opts.out);
             diags.extend(problems);
             return Ok(Outcome {
                 diags,
@@ -379,11 +393,7 @@ pub fn build(
         &opts.out.join(crate::incremental::CACHE_FILE),
         cache.to_json().as_bytes(),
     )?;
-    let pdf_times: Vec<f64> = rendered
-        .iter()
-        .filter(|r| r.pdf.is_some())
-        .map(|r| r.pdf_ms)
-        .collect();
+    let pdf_times: Vec<f64> = rendered.iter().filter_map(|r| r.pdf_ms).collect();
     summary.ms_per_pdf = if pdf_times.is_empty() {
         0.0
     } else {

@@ -39,11 +39,21 @@ fn count_line(errors: usize, warnings: usize) -> String {
 
 /// `policyc build`.
 pub fn build(args: &BuildArgs) -> anyhow::Result<i32> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.jobs.unwrap_or(0))
-        .build()?;
-    pool.install(|| build_once(args))
+    thread_pool(args.jobs)?.install(|| build_once(args))
 }
+
+/// The worker threads: `jobs` of them (0 or none: one per core), each with
+/// a stack deep enough for typst's layout of long documents.
+pub fn thread_pool(jobs: Option<usize>) -> Result<rayon::ThreadPool> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs.unwrap_or(0))
+        .stack_size(WORKER_STACK)
+        .build()?;
+    Ok(pool)
+}
+
+/// Stack size of a worker thread: typst recurses deeply on long documents.
+pub const WORKER_STACK: usize = 64 << 20;
 
 /// The build options a command line asks for.
 fn build_options(args: &BuildArgs) -> crate::build::BuildOptions {
@@ -152,7 +162,13 @@ pub fn check(args: &CheckArgs) -> anyhow::Result<i32> {
             html: true,
             standards: Standards::ALL,
         };
-        if let Err(problems) = crate::render::render_all(resolved, options, &|_| true, &|_| {}) {
+        if let Err(problems) = crate::render::render_all(
+            resolved,
+            options,
+            &|_| true,
+            &crate::render::discard,
+            &|_| {},
+        ) {
             diags.extend(problems);
         }
     }
@@ -326,9 +342,7 @@ pub fn init(args: &InitArgs) -> Result<i32> {
 
 /// `policyc watch`.
 pub fn watch(args: &BuildArgs) -> Result<i32> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.jobs.unwrap_or(0))
-        .build()?;
+    let pool = thread_pool(args.jobs)?;
     pool.install(|| build_once(args))?;
     let opts = build_options(args);
     let _ = std::fs::create_dir_all(&opts.out);

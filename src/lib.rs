@@ -12,7 +12,7 @@ pub mod build;
 pub mod changes;
 pub mod check;
 pub mod cli;
-mod commands;
+pub mod commands;
 pub mod dates;
 pub mod diag;
 pub mod explain;
@@ -51,6 +51,10 @@ pub const EXIT_FAILURE: i32 = 3;
 
 /// Runs a parsed command line and returns the exit status.
 pub fn run(cli: Cli) -> i32 {
+    // Every stage may run on rayon's workers; typst needs deep stacks.
+    let _ = rayon::ThreadPoolBuilder::new()
+        .stack_size(commands::WORKER_STACK)
+        .build_global();
     let result = match cli.command {
         Command::Build(args) => commands::build(&args),
         Command::Check(args) => commands::check(&args),

@@ -15,20 +15,35 @@ use crate::render_pdf::{PdfEngine, Standards, TemplateError};
 use crate::resolve::Document;
 use crate::templates::Template;
 
-/// One rendered document, in memory.
+/// One rendered document. Its bytes have gone to the sink; what remains is
+/// what the sink made of them (a staged file, for a build).
 #[derive(Debug, Clone)]
 pub struct Rendered {
     /// The document.
     pub doc: Document,
     /// School index in [`Resolved::schools`].
     pub school: usize,
-    /// PDF bytes, if asked for.
-    pub pdf: Option<Vec<u8>>,
-    /// HTML text, if asked for.
-    pub html: Option<String>,
-    /// Milliseconds spent on the PDF.
-    pub pdf_ms: f64,
+    /// Each output, by format (`pdf`, `html`).
+    pub outputs: Vec<(&'static str, Staged)>,
+    /// Milliseconds spent on the PDF, if one was made.
+    pub pdf_ms: Option<f64>,
 }
+
+/// An output handed to the sink.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Staged {
+    /// The output's path relative to the output folder.
+    pub rel: String,
+    /// Where the bytes wait to be moved into place, if anywhere.
+    pub temp: Option<std::path::PathBuf>,
+    /// SHA-256 of the bytes.
+    pub sha256: String,
+}
+
+/// Receives each output as soon as it is rendered, so a build of thousands
+/// of documents never holds them all in memory.
+pub type Sink<'a> =
+    dyn Fn(&Document, &'static str, &[u8]) -> Result<Staged, Diagnostic> + Sync + 'a;
 
 /// Which formats to render, and how.
 #[derive(Debug, Clone, Copy)]
@@ -55,6 +70,7 @@ pub fn render_all(
     resolved: &Resolved,
     options: RenderOptions,
     wanted: &(dyn Fn(&Document) -> bool + Sync),
+    sink: &Sink<'_>,
     progress: &(dyn Fn(usize) + Sync),
 ) -> Result<Vec<Rendered>, Vec<Diagnostic>> {
     let templates = &resolved.project.templates;
@@ -73,7 +89,7 @@ pub fn render_all(
     let results: Vec<Result<Rendered, Diagnostic>> = jobs
         .par_iter()
         .map(|(school, doc)| {
-            let result = render_one(resolved, *school, doc, options, &engine, &html, typ);
+            let result = render_one(resolved, *school, doc, options, &engine, &html, typ, sink);
             watchdog.tick();
             progress(done.fetch_add(1, Ordering::Relaxed) + 1);
             result
@@ -146,6 +162,7 @@ impl Watchdog {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn render_one(
     resolved: &Resolved,
     school: usize,
@@ -154,32 +171,40 @@ fn render_one(
     engine: &PdfEngine,
     html: &HtmlRenderer,
     typ: &Template,
+    sink: &Sink<'_>,
 ) -> Result<Rendered, Diagnostic> {
     let logo_file = resolved.schools[school].logo.as_ref();
-    let started = Instant::now();
-    let pdf = if options.pdf {
+    let mut outputs = Vec::new();
+    let mut pdf_ms = None;
+    if options.pdf {
+        let started = Instant::now();
         let logo = logo_file.map(|l| (l.format, l.bytes.as_slice()));
         let bytes = engine
             .render(&typ.text, doc, logo, options.standards)
             .map_err(|e| typst_diagnostic(&e, typ))?;
-        Some(bytes)
-    } else {
-        None
-    };
-    let pdf_ms = started.elapsed().as_secs_f64() * 1000.0;
-    let page = if options.html {
+        pdf_ms = Some(started.elapsed().as_secs_f64() * 1000.0);
+        outputs.push(("pdf", sink(doc, "pdf", &bytes)?));
+    }
+    if options.html {
         let logo_src = logo_file.map(|l| data_url(l.format, &l.bytes));
         let pdf_href = format!("{}-{}.pdf", doc.policy_id, doc.audience_id);
-        Some(html.document(doc, logo_src.as_deref(), &pdf_href)?)
-    } else {
-        None
-    };
+        let page = html.document(doc, logo_src.as_deref(), &pdf_href)?;
+        outputs.push(("html", sink(doc, "html", page.as_bytes())?));
+    }
     Ok(Rendered {
         doc: doc.clone(),
         school,
-        pdf,
-        html: page,
+        outputs,
         pdf_ms,
+    })
+}
+
+/// A sink that keeps nothing, for checking without writing.
+pub fn discard(doc: &Document, format: &'static str, bytes: &[u8]) -> Result<Staged, Diagnostic> {
+    Ok(Staged {
+        rel: output_path(doc, format),
+        temp: None,
+        sha256: crate::resolve::hex_digest(bytes),
     })
 }
 

@@ -16,7 +16,7 @@ use crate::build::{Resolved, ResolvedSchool, Summary};
 use crate::incremental::{Cache, CACHE_FILE};
 use crate::manifest::{InputFile, Manifest, ManifestClause, ManifestDoc, OutputFile};
 use crate::markdown::plain_text;
-use crate::render::{output_path, Rendered};
+use crate::render::{Rendered, Staged};
 use crate::render_html::{HtmlRenderer, PackEntry, TrustEntry};
 use crate::resolve::{hex_digest, Document};
 
@@ -67,18 +67,13 @@ pub fn write_outputs(
     let mut entries = Vec::new();
     for item in rendered {
         let mut outputs = BTreeMap::new();
-        for (format, bytes) in [
-            ("pdf", item.pdf.as_deref()),
-            ("html", item.html.as_deref().map(str::as_bytes)),
-        ] {
-            let Some(bytes) = bytes else { continue };
-            let rel = output_path(&item.doc, format);
-            write_file(out_dir, &rel, bytes, log, summary, &mut cache)?;
+        for (format, staged) in &item.outputs {
+            commit(out_dir, staged, log, summary, &mut cache)?;
             outputs.insert(
                 format.to_string(),
                 OutputFile {
-                    path: rel,
-                    sha256: hex_digest(bytes),
+                    path: staged.rel.clone(),
+                    sha256: staged.sha256.clone(),
                 },
             );
         }
@@ -123,6 +118,22 @@ pub fn write_outputs(
     write_atomic(&out_dir.join(CACHE_FILE), cache.to_json().as_bytes())
 }
 
+/// Deletes temporary files a killed build left behind (`.name.PID.tmp`).
+pub fn remove_leftover_temporaries(out_dir: &Path) {
+    let mut dirs = vec![out_dir.to_path_buf()];
+    if let Ok(entries) = fs::read_dir(out_dir) {
+        dirs.extend(entries.flatten().map(|e| e.path()).filter(|p| p.is_dir()));
+    }
+    for dir in dirs {
+        for entry in fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with('.') && name.ends_with(".tmp") {
+                let _ = fs::remove_file(entry.path());
+            }
+        }
+    }
+}
+
 /// Identifies a document: school, policy, audience.
 pub type DocKey = (String, String, String);
 
@@ -137,6 +148,67 @@ pub fn doc_key(doc: &Document) -> DocKey {
 
 fn entry_key(doc: &ManifestDoc) -> DocKey {
     (doc.school.clone(), doc.policy.clone(), doc.audience.clone())
+}
+
+/// Writes `bytes` beside the output `rel` under a temporary name, to be
+/// moved into place by [`commit`] once every document has rendered.
+pub fn stage(out_dir: &Path, rel: &str, bytes: &[u8]) -> Result<Staged> {
+    let path = out_dir.join(rel);
+    let dir = path
+        .parent()
+        .with_context(|| format!("{} has no parent folder", path.display()))?;
+    fs::create_dir_all(dir)
+        .with_context(|| format!("cannot create the folder {}", dir.display()))?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temp = dir.join(format!(".{name}.{}.staged.tmp", std::process::id()));
+    let mut file =
+        File::create(&temp).with_context(|| format!("cannot create {}", temp.display()))?;
+    file.write_all(bytes)
+        .with_context(|| format!("cannot write {}", temp.display()))?;
+    file.sync_all()
+        .with_context(|| format!("cannot flush {}", temp.display()))?;
+    Ok(Staged {
+        rel: rel.to_string(),
+        temp: Some(temp),
+        sha256: hex_digest(bytes),
+    })
+}
+
+/// Moves a staged output into place, or drops it if the file already holds
+/// the same bytes.
+fn commit(
+    out_dir: &Path,
+    staged: &Staged,
+    log: &mut dyn Write,
+    summary: &mut Summary,
+    cache: &mut Cache,
+) -> Result<()> {
+    let Some(temp) = &staged.temp else {
+        return Ok(());
+    };
+    if cache.intact(out_dir, &staged.rel, &staged.sha256) {
+        let _ = fs::remove_file(temp);
+        summary.unchanged += 1;
+        return Ok(());
+    }
+    let path = out_dir.join(&staged.rel);
+    fs::rename(temp, &path)
+        .with_context(|| format!("cannot move the new file into place at {}", path.display()))?;
+    cache.record(out_dir, &staged.rel, &staged.sha256);
+    summary.written += 1;
+    writeln!(log, "  wrote {}", display_path(out_dir, &staged.rel)).context("cannot print progress")
+}
+
+/// Deletes staged files after a failed render, leaving the old outputs.
+pub fn discard_staged(rendered: &[Rendered]) {
+    for (_, staged) in rendered.iter().flat_map(|r| &r.outputs) {
+        if let Some(temp) = &staged.temp {
+            let _ = fs::remove_file(temp);
+        }
+    }
 }
 
 /// Writes one output unless it already holds these bytes.

@@ -1,0 +1,188 @@
+//! Trust-scale benchmark: `cargo bench --bench trust [-- N]`.
+//!
+//! Generates a synthetic trust of N schools (default 100) from the bundled
+//! example, builds it with the real binary, and prints wall time, documents
+//! per second, milliseconds per document, peak RSS and the no-op rebuild
+//! time. It then measures the floor, compiling and exporting the same
+//! documents' typst input with the same `World` and nothing else, in this
+//! process and on the same number of threads, and prints policyc's cost as
+//! a ratio of it. Finally it compares the per-document cost at N = 10 and
+//! N = 400. Figures are printed, never asserted: machines are noisy.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use policyc::build::prepare;
+use policyc::render_pdf::{PdfEngine, Standards};
+use rayon::prelude::*;
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// A project of `n` schools, each a renamed copy of one of the examples.
+fn synthetic_trust(n: usize) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for part in ["policies", "clauses"] {
+        copy_dir(&repo().join(part), &dir.path().join(part));
+    }
+    let schools = dir.path().join("schools");
+    fs::create_dir_all(&schools).unwrap();
+    fs::copy(
+        repo().join("schools/_trust.yaml"),
+        schools.join("_trust.yaml"),
+    )
+    .unwrap();
+    let examples = ["wrenfold", "copperbeck", "oakhollow"];
+    for i in 0..n {
+        let base = examples[i % examples.len()];
+        let id = format!("school-{i:03}");
+        let text = fs::read_to_string(repo().join(format!("schools/{base}.yaml"))).unwrap();
+        let text = text
+            .replace(&format!("{base}/"), &format!("{id}/"))
+            .replacen("\nname: ", &format!("\nname: School {i} "), 1);
+        fs::write(schools.join(format!("{id}.yaml")), text).unwrap();
+        copy_dir(&repo().join(format!("schools/{base}")), &schools.join(&id));
+    }
+    dir
+}
+
+/// Runs the binary, returning (wall seconds, peak RSS in MiB, stdout).
+/// The child is reaped with `wait4`, which also reports its peak RSS.
+#[allow(clippy::zombie_processes)]
+fn run(args: &[&str]) -> (f64, f64, String) {
+    let started = Instant::now();
+    let child = Command::new(env!("CARGO_BIN_EXE_policyc"))
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let pid = child.id() as libc::pid_t;
+    let mut stdout = String::new();
+    std::io::Read::read_to_string(&mut child.stdout.unwrap(), &mut stdout).unwrap();
+    let mut status = 0;
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: wait4 on our own child, with valid pointers to locals.
+    unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    let wall = started.elapsed().as_secs_f64();
+    (wall, usage.ru_maxrss as f64 / 1024.0, stdout)
+}
+
+struct Figures {
+    documents: usize,
+    wall: f64,
+    rss: f64,
+    noop: f64,
+}
+
+fn measure(n: usize) -> (Figures, tempfile::TempDir) {
+    let project = synthetic_trust(n);
+    let root = project.path().to_str().unwrap().to_string();
+    let out = format!("{root}/out");
+    let (wall, rss, stdout) = run(&[
+        "build",
+        "--project",
+        &root,
+        "--out",
+        &out,
+        "--format",
+        "pdf,html,json",
+    ]);
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap_or_default();
+    let documents = report["documents"].as_u64().unwrap_or(0) as usize;
+    assert_eq!(
+        report["ok"], true,
+        "the synthetic trust must build: {stdout}"
+    );
+    let (noop, _, _) = run(&["build", "--project", &root, "--out", &out, "--quiet"]);
+    (
+        Figures {
+            documents,
+            wall,
+            rss,
+            noop,
+        },
+        project,
+    )
+}
+
+/// The floor: only typst compile + PDF export of the same documents, with
+/// the same engine, on the same threads.
+fn floor(project: &Path) -> (usize, f64) {
+    let (resolved, _) = prepare(project, &[], &[]);
+    let resolved = resolved.expect("resolves");
+    let engine = PdfEngine::new();
+    let template = resolved.project.templates.get("policy.typ").text.clone();
+    let jobs: Vec<_> = resolved
+        .schools
+        .iter()
+        .flat_map(|s| s.documents.iter().map(move |d| (s, d)))
+        .collect();
+    let started = Instant::now();
+    jobs.par_iter().for_each(|(school, doc)| {
+        let logo = school.logo.as_ref().map(|l| (l.format, l.bytes.as_slice()));
+        engine
+            .render(&template, doc, logo, Standards::ALL)
+            .expect("renders");
+    });
+    (jobs.len(), started.elapsed().as_secs_f64())
+}
+
+fn main() {
+    let _ = rayon::ThreadPoolBuilder::new()
+        .stack_size(policyc::commands::WORKER_STACK)
+        .build_global();
+    let n: usize = std::env::args()
+        .skip(1)
+        .find_map(|a| a.parse().ok())
+        .unwrap_or(100);
+    let threads = rayon::current_num_threads();
+    println!(
+        "policyc trust benchmark: {n} schools, {threads} threads, {}",
+        std::env::consts::ARCH
+    );
+    let (main, project) = measure(n);
+    let per_doc = main.wall * 1000.0 / main.documents as f64;
+    println!(
+        "full build:      {:.2} s wall for {} documents (PDF + HTML)",
+        main.wall, main.documents
+    );
+    println!(
+        "throughput:      {:.0} documents/s, {:.1} ms per document",
+        main.documents as f64 / main.wall,
+        per_doc
+    );
+    println!("peak RSS:        {:.0} MB", main.rss);
+    println!("no-op rebuild:   {:.3} s", main.noop);
+    let (docs, floor_wall) = floor(project.path());
+    let floor_per_doc = floor_wall * 1000.0 / docs as f64;
+    println!(
+        "floor:           {:.2} s for {docs} PDFs (typst compile + export only), {:.1} ms per PDF",
+        floor_wall, floor_per_doc
+    );
+    println!(
+        "policyc / floor: {:.2}x per document",
+        per_doc / floor_per_doc
+    );
+    let (small, _) = measure(10);
+    let (large, _) = measure(400);
+    let small_per = small.wall * 1000.0 / small.documents as f64;
+    let large_per = large.wall * 1000.0 / large.documents as f64;
+    println!("scaling:         {:.1} ms per document at N=10 ({} docs), {:.1} ms at N=400 ({} docs): {:+.0}%", small_per, small.documents, large_per, large.documents, (large_per / small_per - 1.0) * 100.0);
+    println!("peak RSS at N=400: {:.0} MB", large.rss);
+}
