@@ -15,8 +15,8 @@ use std::process::Command;
 use std::time::Instant;
 
 use policyc::build::prepare;
+use policyc::render::parallel_map;
 use policyc::render_pdf::{PdfEngine, Standards};
-use rayon::prelude::*;
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -134,7 +134,7 @@ fn floor(project: &Path) -> (usize, f64) {
         .flat_map(|s| s.documents.iter().map(move |d| (s, d)))
         .collect();
     let started = Instant::now();
-    jobs.par_iter().for_each(|(school, doc)| {
+    parallel_map(&jobs, rayon::current_num_threads(), |(school, doc)| {
         let logo = school.logo.as_ref().map(|l| (l.format, l.bytes.as_slice()));
         engine
             .render(&template, doc, logo, Standards::ALL)

@@ -6,8 +6,6 @@ use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use rayon::prelude::*;
-
 use crate::build::Resolved;
 use crate::diag::Diagnostic;
 use crate::render_html::{data_url, HtmlRenderer};
@@ -86,15 +84,12 @@ pub fn render_all(
         .collect();
     let done = AtomicUsize::new(0);
     let watchdog = Watchdog::start(typ);
-    let results: Vec<Result<Rendered, Diagnostic>> = jobs
-        .par_iter()
-        .map(|(school, doc)| {
-            let result = render_one(resolved, *school, doc, options, &engine, &html, typ, sink);
-            watchdog.tick();
-            progress(done.fetch_add(1, Ordering::Relaxed) + 1);
-            result
-        })
-        .collect();
+    let results = parallel_map(&jobs, rayon::current_num_threads(), |(school, doc)| {
+        let result = render_one(resolved, *school, doc, options, &engine, &html, typ, sink);
+        watchdog.tick();
+        progress(done.fetch_add(1, Ordering::Relaxed) + 1);
+        result
+    });
     watchdog.stop();
     let (ok, failed): (Vec<_>, Vec<_>) = results.into_iter().partition(Result::is_ok);
     if failed.is_empty() {
@@ -102,6 +97,46 @@ pub fn render_all(
     } else {
         Err(failed.into_iter().filter_map(Result::err).collect())
     }
+}
+
+/// Maps `f` over `items` on `threads` plain threads, keeping the order.
+///
+/// Documents are rendered on threads of their own rather than as rayon
+/// tasks: typst parallelises its layout with rayon, and a rayon worker
+/// waiting inside typst would otherwise steal and start another whole
+/// document on the same stack. That nesting multiplied the memory in use
+/// and overflowed stacks.
+pub fn parallel_map<T: Sync, R: Send>(
+    items: &[T],
+    threads: usize,
+    f: impl Fn(&T) -> R + Sync,
+) -> Vec<R> {
+    let next = AtomicUsize::new(0);
+    let threads = threads.clamp(1, items.len().max(1));
+    let mut results: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                std::thread::Builder::new()
+                    .stack_size(crate::commands::WORKER_STACK)
+                    .spawn_scoped(scope, || {
+                        let mut done = Vec::new();
+                        loop {
+                            let i = next.fetch_add(1, Ordering::Relaxed);
+                            let Some(item) = items.get(i) else { break };
+                            done.push((i, f(item)));
+                        }
+                        done
+                    })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .filter_map(Result::ok)
+            .flat_map(|w| w.join().unwrap_or_default())
+            .collect()
+    });
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, r)| r).collect()
 }
 
 /// Stops a runaway layout. typst has no time limit of its own, so a

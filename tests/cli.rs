@@ -334,3 +334,34 @@ fn every_subcommand_help_has_an_example_and_the_readme_matches_it() {
         "README's usage block is out of date: run BLESS=1 cargo test --release --test cli"
     );
 }
+
+#[test]
+fn the_ci_recipe_uses_real_commands_and_options() {
+    let text = fs::read_to_string(repo().join("examples/ci/policyc.yml")).unwrap();
+    let workflow: serde_yaml::Value =
+        serde_yaml::from_str(&text).expect("the recipe is valid YAML");
+    let steps = workflow["jobs"]["build"]["steps"].as_sequence().unwrap();
+    let mut commands = 0;
+    for step in steps {
+        let Some(run) = step["run"].as_str() else {
+            continue;
+        };
+        for line in run.lines() {
+            for part in line.split("policyc ").skip(1) {
+                let words: Vec<&str> = part
+                    .split_whitespace()
+                    .take_while(|w| !matches!(*w, ">" | "|" | "||"))
+                    .collect();
+                let Some(cmd) = words.first() else { continue };
+                if matches!(*cmd, "check" | "build" | "changes") {
+                    let help = String::from_utf8(run_in(&repo(), &[cmd, "--help"]).stdout).unwrap();
+                    for flag in words.iter().filter(|w| w.starts_with("--")) {
+                        assert!(help.contains(flag), "`policyc {cmd}` has no {flag}");
+                    }
+                    commands += 1;
+                }
+            }
+        }
+    }
+    assert!(commands >= 3, "the recipe runs check, build and changes");
+}
