@@ -205,24 +205,29 @@ fn todo_values(project: &Project) -> Vec<Diagnostic> {
     out
 }
 
+/// A clause whose id another file already uses.
+fn already_used(project: &Project, clause: &Clause, first: &str, hint: &str) -> Diagnostic {
+    let text = project.sources.get(&clause.file).map_or("", String::as_str);
+    let message = format!(
+        "the clause id `{}` is already used by {first}",
+        clause.meta.id
+    );
+    Diagnostic::error("duplicate-id", &clause.file, message)
+        .near(text, &clause.meta.id)
+        .with_hint(hint)
+}
+
 fn duplicate_ids(project: &Project) -> Vec<Diagnostic> {
     let mut first_seen: BTreeMap<&str, &str> = BTreeMap::new();
     let mut out = Vec::new();
     for clause in &project.clauses {
         if let Some(first) = first_seen.insert(&clause.meta.id, &clause.file) {
-            let text = project.sources.get(&clause.file).map_or("", String::as_str);
-            out.push(
-                Diagnostic::error(
-                    "duplicate-id",
-                    &clause.file,
-                    format!(
-                        "the clause id `{}` is already used by {first}",
-                        clause.meta.id
-                    ),
-                )
-                .near(text, &clause.meta.id)
-                .with_hint("clause ids must be unique across the library; rename one of them"),
-            );
+            out.push(already_used(
+                project,
+                clause,
+                first,
+                "clause ids must be unique across the library; rename one of them",
+            ));
         }
     }
     for school in &project.schools {
@@ -237,19 +242,7 @@ fn duplicate_ids(project: &Project) -> Vec<Diagnostic> {
                 );
             }
             if let Some(first) = local.insert(&clause.meta.id, &clause.file) {
-                let text = project.sources.get(&clause.file).map_or("", String::as_str);
-                out.push(
-                    Diagnostic::error(
-                        "duplicate-id",
-                        &clause.file,
-                        format!(
-                            "the clause id `{}` is already used by {first}",
-                            clause.meta.id
-                        ),
-                    )
-                    .near(text, &clause.meta.id)
-                    .with_hint("rename one of them"),
-                );
+                out.push(already_used(project, clause, first, "rename one of them"));
             }
         }
     }

@@ -22,6 +22,19 @@ use crate::resolve::{hex_digest, Document};
 
 /// Writes `bytes` to `path` atomically, creating parent folders.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let temp = write_temp(path, bytes, "tmp")?;
+    fs::rename(&temp, path).map_err(|e| {
+        let _ = fs::remove_file(&temp);
+        anyhow!(e).context(format!(
+            "cannot move the new file into place at {}",
+            path.display()
+        ))
+    })
+}
+
+/// Writes `bytes` to a hidden temporary file beside `path`, flushed to disk,
+/// and returns its path.
+fn write_temp(path: &Path, bytes: &[u8], suffix: &str) -> Result<std::path::PathBuf> {
     let dir = path
         .parent()
         .with_context(|| format!("{} has no parent folder", path.display()))?;
@@ -31,21 +44,20 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| -> Result<()> {
+    let temp = dir.join(format!(".{name}.{}.{suffix}", std::process::id()));
+    let written = (|| -> Result<()> {
         let mut file =
             File::create(&temp).with_context(|| format!("cannot create {}", temp.display()))?;
         file.write_all(bytes)
             .with_context(|| format!("cannot write {}", temp.display()))?;
         file.sync_all()
-            .with_context(|| format!("cannot flush {}", temp.display()))?;
-        fs::rename(&temp, path)
-            .with_context(|| format!("cannot move the new file into place at {}", path.display()))
+            .with_context(|| format!("cannot flush {}", temp.display()))
     })();
-    if result.is_err() {
+    if let Err(e) = written {
         let _ = fs::remove_file(&temp);
+        return Err(e);
     }
-    result
+    Ok(temp)
 }
 
 /// Writes every rendered document, keeps the entries of documents skipped
@@ -153,23 +165,7 @@ fn entry_key(doc: &ManifestDoc) -> DocKey {
 /// Writes `bytes` beside the output `rel` under a temporary name, to be
 /// moved into place by [`commit`] once every document has rendered.
 pub fn stage(out_dir: &Path, rel: &str, bytes: &[u8]) -> Result<Staged> {
-    let path = out_dir.join(rel);
-    let dir = path
-        .parent()
-        .with_context(|| format!("{} has no parent folder", path.display()))?;
-    fs::create_dir_all(dir)
-        .with_context(|| format!("cannot create the folder {}", dir.display()))?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let temp = dir.join(format!(".{name}.{}.staged.tmp", std::process::id()));
-    let mut file =
-        File::create(&temp).with_context(|| format!("cannot create {}", temp.display()))?;
-    file.write_all(bytes)
-        .with_context(|| format!("cannot write {}", temp.display()))?;
-    file.sync_all()
-        .with_context(|| format!("cannot flush {}", temp.display()))?;
+    let temp = write_temp(&out_dir.join(rel), bytes, "staged.tmp")?;
     Ok(Staged {
         rel: rel.to_string(),
         temp: Some(temp),
