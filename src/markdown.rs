@@ -67,6 +67,13 @@ pub enum Inline {
     Break,
 }
 
+/// How deeply lists, block quotes, emphasis and links may nest inside each
+/// other. Deeper ones keep their text but not their structure, so the block
+/// model, and every recursive walk over it (HTML, the JSON typst reads, plain
+/// text, dropping it), stays shallow whatever a clause contains. Real clauses
+/// nest three or four deep; typst's layout gives up at about sixteen quotes.
+pub const MAX_NESTING: usize = 10;
+
 /// Parses Markdown into blocks.
 pub fn parse(markdown: &str) -> Vec<Block> {
     let mut builder = Builder::default();
@@ -88,6 +95,21 @@ enum Frame {
     Item(Vec<Block>, Vec<Inline>),
     Quote(Vec<Block>),
     Span(SpanKind, Vec<Inline>),
+    /// This many lists, quotes, emphases or links nested too deeply to open:
+    /// what they hold joins the frame below.
+    Skip(usize),
+}
+
+impl Frame {
+    /// Whether the frame adds a level to the block model.
+    fn nests(&self) -> bool {
+        matches!(
+            self,
+            Frame::List { .. }
+                | Frame::Quote(_)
+                | Frame::Span(SpanKind::Strong | SpanKind::Emph | SpanKind::Link(_), _)
+        )
+    }
 }
 
 #[derive(Debug)]
@@ -101,12 +123,15 @@ enum SpanKind {
 #[derive(Debug)]
 struct Builder {
     stack: Vec<Frame>,
+    /// How many open frames nest (see [`Frame::nests`]).
+    depth: usize,
 }
 
 impl Default for Builder {
     fn default() -> Self {
         Self {
             stack: vec![Frame::Blocks(Vec::new())],
+            depth: 0,
         }
     }
 }
@@ -128,6 +153,17 @@ impl Builder {
     }
 
     fn start(&mut self, tag: Tag<'_>) {
+        let nesting = matches!(
+            tag,
+            Tag::List(_) | Tag::BlockQuote(_) | Tag::Strong | Tag::Emphasis | Tag::Link { .. }
+        );
+        if nesting && self.depth >= MAX_NESTING {
+            match self.stack.last_mut() {
+                Some(Frame::Skip(n)) => *n += 1,
+                _ => self.stack.push(Frame::Skip(1)),
+            }
+            return;
+        }
         let frame = match tag {
             Tag::Paragraph | Tag::Heading { .. } | Tag::CodeBlock(_) | Tag::HtmlBlock => {
                 Frame::Para(Vec::new())
@@ -136,6 +172,10 @@ impl Builder {
                 ordered: start.is_some(),
                 items: Vec::new(),
             },
+            // An item of a list too deep to open reads as a paragraph.
+            Tag::Item if !matches!(self.stack.last(), Some(Frame::List { .. })) => {
+                Frame::Para(Vec::new())
+            }
             Tag::Item => Frame::Item(Vec::new(), Vec::new()),
             Tag::BlockQuote(_) => Frame::Quote(Vec::new()),
             Tag::Strong => Frame::Span(SpanKind::Strong, Vec::new()),
@@ -145,6 +185,9 @@ impl Builder {
             }
             _ => Frame::Span(SpanKind::Plain, Vec::new()),
         };
+        if frame.nests() {
+            self.depth += 1;
+        }
         self.stack.push(frame);
     }
 
@@ -158,9 +201,18 @@ impl Builder {
             }
             return;
         }
+        if let Some(Frame::Skip(n)) = self.stack.last_mut() {
+            if *n > 1 {
+                *n -= 1;
+                return;
+            }
+        }
         let Some(frame) = self.stack.pop() else {
             return;
         };
+        if frame.nests() {
+            self.depth -= 1;
+        }
         match frame {
             Frame::Para(content) => {
                 let content = trim_inlines(content);
@@ -194,6 +246,7 @@ impl Builder {
                 self.inline(inline);
             }
             Frame::Blocks(blocks) => self.stack.push(Frame::Blocks(blocks)),
+            Frame::Skip(_) => {}
         }
     }
 
@@ -209,24 +262,29 @@ impl Builder {
 
     fn inline(&mut self, inline: Inline) {
         if let Some(inlines) = self.inlines_mut() {
-            match (inlines.last_mut(), inline) {
-                (Some(Inline::Text { v }), Inline::Text { v: more }) => v.push_str(&more),
-                (_, inline) => inlines.push(inline),
-            }
+            push_inline(inlines, inline);
             return;
         }
         self.block(Block::Para { c: vec![inline] });
     }
 
+    /// The innermost open frame, looking through skipped containers.
+    fn top(&mut self) -> Option<&mut Frame> {
+        self.stack
+            .iter_mut()
+            .rev()
+            .find(|f| !matches!(f, Frame::Skip(_)))
+    }
+
     fn inlines_mut(&mut self) -> Option<&mut Vec<Inline>> {
-        match self.stack.last_mut()? {
+        match self.top()? {
             Frame::Para(c) | Frame::Span(_, c) | Frame::Item(_, c) => Some(c),
             _ => None,
         }
     }
 
     fn block(&mut self, block: Block) {
-        match self.stack.last_mut() {
+        match self.top() {
             Some(Frame::Blocks(blocks)) | Some(Frame::Quote(blocks)) => blocks.push(block),
             Some(Frame::Item(blocks, loose)) => {
                 let loose = trim_inlines(std::mem::take(loose));
@@ -236,7 +294,17 @@ impl Builder {
                 blocks.push(block);
             }
             Some(Frame::List { items, .. }) => items.push(vec![block]),
-            Some(Frame::Para(c)) | Some(Frame::Span(_, c)) => c.extend(flatten(block)),
+            // Reached only past MAX_NESTING, where blocks run together: keep
+            // them apart.
+            Some(Frame::Para(c)) | Some(Frame::Span(_, c)) => {
+                if !c.is_empty() {
+                    push_inline(c, Inline::Text { v: " ".into() });
+                }
+                for inline in flatten(block) {
+                    push_inline(c, inline);
+                }
+            }
+            Some(Frame::Skip(_)) => {}
             None => self.stack.push(Frame::Blocks(vec![block])),
         }
     }
@@ -275,6 +343,14 @@ fn literal_of(event: &Event<'_>) -> String {
         Event::InlineMath(m) => format!("${m}$"),
         Event::DisplayMath(m) => format!("$${m}$$"),
         _ => String::new(),
+    }
+}
+
+/// Appends an inline, joining adjacent text.
+fn push_inline(inlines: &mut Vec<Inline>, inline: Inline) {
+    match (inlines.last_mut(), inline) {
+        (Some(Inline::Text { v }), Inline::Text { v: more }) => v.push_str(&more),
+        (_, inline) => inlines.push(inline),
     }
 }
 
@@ -419,6 +495,95 @@ mod tests {
         let hostile = "*Bold* #read(\"/etc/passwd\") $x$ <b>[a](b)</b> 1. _u_ \\";
         let blocks = parse(&format!("Name: {}", escape(hostile)));
         assert_eq!(plain_text(&blocks), format!("Name: {hostile}"));
+    }
+
+    /// How deeply blocks and inlines nest: what every recursive walk over
+    /// the model goes through.
+    fn depth(blocks: &[Block]) -> usize {
+        fn inline_depth(c: &[Inline]) -> usize {
+            c.iter()
+                .map(|i| match i {
+                    Inline::Strong { c } | Inline::Emph { c } | Inline::Link { c, .. } => {
+                        1 + inline_depth(c)
+                    }
+                    _ => 0,
+                })
+                .max()
+                .unwrap_or(0)
+        }
+        blocks
+            .iter()
+            .map(|b| match b {
+                Block::Para { c } => inline_depth(c),
+                Block::List { items, .. } => 1 + items.iter().map(|i| depth(i)).max().unwrap_or(0),
+                Block::Quote { c } => 1 + depth(c),
+            })
+            .max()
+            .unwrap_or(0)
+    }
+
+    #[test]
+    fn deep_nesting_keeps_its_text_but_not_its_depth() {
+        // Found by the `markdown` fuzz target: 200 KB of `- ` in a clause
+        // made `policyc check` abort with a stack overflow, and 16 nested
+        // quotes or 40 nested lists made typst give up with an error that
+        // blamed the built-in layout.
+        let n = 100_000;
+        for (open, close) in [
+            ("> ", ""),
+            ("- ", ""),
+            ("1. ", ""),
+            ("*a ", " a*"),
+            ("**a ", " a**"),
+        ] {
+            let text = format!("{}deep{}", open.repeat(n), close.repeat(n));
+            let blocks = parse(&text);
+            assert!(
+                depth(&blocks) <= MAX_NESTING,
+                "{open:?}: {}",
+                depth(&blocks)
+            );
+            assert!(plain_text(&blocks).contains("deep"), "{open:?}");
+        }
+    }
+
+    #[test]
+    fn nesting_up_to_the_limit_is_kept() {
+        let quotes = |n: usize| parse(&format!("{}x", "> ".repeat(n)));
+        assert_eq!(depth(&quotes(MAX_NESTING)), MAX_NESTING);
+        assert_eq!(quotes(MAX_NESTING + 5), quotes(MAX_NESTING));
+        let emph = format!(
+            "{}x{}",
+            "*a ".repeat(MAX_NESTING),
+            " a*".repeat(MAX_NESTING)
+        );
+        assert_eq!(depth(&parse(&emph)), MAX_NESTING);
+    }
+
+    #[test]
+    fn items_of_lists_too_deep_stay_apart() {
+        let mut text = String::new();
+        for i in 0..MAX_NESTING + 4 {
+            text.push_str(&format!(
+                "{}- item{i}\n\n{}  more{i}\n",
+                "  ".repeat(i),
+                "  ".repeat(i)
+            ));
+        }
+        let blocks = parse(&text);
+        assert_eq!(depth(&blocks), MAX_NESTING);
+        let plain = plain_text(&blocks);
+        let words: Vec<&str> = plain.split_whitespace().collect();
+        for i in 0..MAX_NESTING + 4 {
+            assert!(
+                words.contains(&format!("item{i}").as_str()),
+                "item{i} in {plain:?}"
+            );
+            assert!(
+                words.contains(&format!("more{i}").as_str()),
+                "more{i} in {plain:?}"
+            );
+        }
     }
 
     #[test]

@@ -28,9 +28,16 @@ fuzz_target!(|data: &[u8]| {
     };
     let yaml_at = offset_in(text, s.yaml);
     let body_at = offset_in(text, s.body);
-    assert!(yaml_at + s.yaml.len() <= body_at, "yaml and body overlap or are out of order");
+    assert!(
+        yaml_at + s.yaml.len() <= body_at,
+        "yaml and body overlap or are out of order"
+    );
     assert_eq!(&text[yaml_at..yaml_at + s.yaml.len()], s.yaml);
-    assert_eq!(&text[body_at..], s.body, "the body runs to the end of the file");
+    assert_eq!(
+        &text[body_at..],
+        s.body,
+        "the body runs to the end of the file"
+    );
     assert_eq!(s.yaml_line, 2);
     assert!(s.body_line >= 3, "body_line {}", s.body_line);
 
@@ -38,7 +45,13 @@ fuzz_target!(|data: &[u8]| {
     let fence = &text[yaml_at + s.yaml.len()..body_at];
     assert_eq!(fence.trim_end(), "---", "closing fence {fence:?}");
     // The YAML starts right after the opening fence.
-    assert_eq!(text[..yaml_at].strip_prefix('\u{feff}').unwrap_or(&text[..yaml_at]).trim_end(), "---");
+    assert_eq!(
+        text[..yaml_at]
+            .strip_prefix('\u{feff}')
+            .unwrap_or(&text[..yaml_at])
+            .trim_end(),
+        "---"
+    );
     // When the closing fence ends its line, body_line counts the lines before it.
     if fence.ends_with('\n') {
         let newlines = text[..body_at].matches('\n').count();

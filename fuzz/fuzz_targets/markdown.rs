@@ -1,13 +1,14 @@
 //! Arbitrary UTF-8 → `markdown::parse`, then the HTML and JSON renderings.
 //!
-//! Checks that no markup in the input survives into the HTML (every `<` is one
-//! of our own tags), that the block model always serialises to JSON (which is
-//! how clause text reaches typst), and that a placeholder value escaped with
-//! `markdown::escape` reads back literally.
+//! Checks that nesting stays within `MAX_NESTING`, that no markup in the
+//! input survives into the HTML (every `<` is one of our own tags), that the
+//! block model always serialises to JSON (which is how clause text reaches
+//! typst), and that a placeholder value escaped with `markdown::escape` reads
+//! back literally.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use policyc::markdown::{escape, parse, plain_text};
+use policyc::markdown::{escape, parse, plain_text, Block, Inline, MAX_NESTING};
 use policyc::render_html::blocks_html;
 
 /// The tags `blocks_html` itself writes (each may also be a closing tag).
@@ -24,6 +25,31 @@ const OUR_TAGS: [&str; 10] = [
     "blockquote",
 ];
 
+/// How deeply blocks and inlines nest. Bounded, so that no recursive walk
+/// over the model (HTML, JSON, plain text, drop) can overflow the stack.
+fn depth(blocks: &[Block]) -> usize {
+    fn inline_depth(c: &[Inline]) -> usize {
+        c.iter()
+            .map(|i| match i {
+                Inline::Strong { c } | Inline::Emph { c } | Inline::Link { c, .. } => {
+                    1 + inline_depth(c)
+                }
+                _ => 0,
+            })
+            .max()
+            .unwrap_or(0)
+    }
+    blocks
+        .iter()
+        .map(|b| match b {
+            Block::Para { c } => inline_depth(c),
+            Block::List { items, .. } => 1 + items.iter().map(|i| depth(i)).max().unwrap_or(0),
+            Block::Quote { c } => 1 + depth(c),
+        })
+        .max()
+        .unwrap_or(0)
+}
+
 fn check_html(html: &str) {
     assert!(
         !html.to_ascii_lowercase().contains("<script"),
@@ -32,8 +58,9 @@ fn check_html(html: &str) {
     for (at, _) in html.match_indices('<') {
         let rest = html[at + 1..].strip_prefix('/').unwrap_or(&html[at + 1..]);
         let ours = OUR_TAGS.iter().any(|tag| {
-            rest.strip_prefix(tag)
-                .is_some_and(|after| after.starts_with('>') || (*tag == "a" && after.starts_with(" href=\"")))
+            rest.strip_prefix(tag).is_some_and(|after| {
+                after.starts_with('>') || (*tag == "a" && after.starts_with(" href=\""))
+            })
         });
         assert!(ours, "raw `<` at byte {at} of {html:?}");
     }
@@ -54,6 +81,8 @@ fuzz_target!(|data: &[u8]| {
     };
 
     let blocks = parse(s);
+    // A heading's bold wrapper may add one level on top of the limit.
+    assert!(depth(&blocks) <= MAX_NESTING + 1, "nested too deeply");
     check_html(&blocks_html(&blocks));
     serde_json::to_string(&blocks).expect("blocks serialise to JSON");
     let _ = plain_text(&blocks);
@@ -63,5 +92,9 @@ fuzz_target!(|data: &[u8]| {
     // paragraph is dropped.
     let blocks = parse(&format!("x {}", escape(s)));
     let expected = format!("x {}", s.replace(['\n', '\r', '\t'], " "));
-    assert_eq!(plain_text(&blocks), expected.trim_end(), "escaped value {s:?}");
+    assert_eq!(
+        plain_text(&blocks),
+        expected.trim_end(),
+        "escaped value {s:?}"
+    );
 });
