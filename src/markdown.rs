@@ -430,6 +430,31 @@ pub fn escape(text: &str) -> String {
     out
 }
 
+/// How deeply blocks and inlines nest: what every recursive walk over the
+/// model goes through. [`parse`] keeps it within [`MAX_NESTING`] + 1.
+pub fn depth(blocks: &[Block]) -> usize {
+    fn inline_depth(c: &[Inline]) -> usize {
+        c.iter()
+            .map(|i| match i {
+                Inline::Strong { c } | Inline::Emph { c } | Inline::Link { c, .. } => {
+                    1 + inline_depth(c)
+                }
+                _ => 0,
+            })
+            .max()
+            .unwrap_or(0)
+    }
+    blocks
+        .iter()
+        .map(|b| match b {
+            Block::Para { c } => inline_depth(c),
+            Block::List { items, .. } => 1 + items.iter().map(|i| depth(i)).max().unwrap_or(0),
+            Block::Quote { c } => 1 + depth(c),
+        })
+        .max()
+        .unwrap_or(0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -495,31 +520,6 @@ mod tests {
         let hostile = "*Bold* #read(\"/etc/passwd\") $x$ <b>[a](b)</b> 1. _u_ \\";
         let blocks = parse(&format!("Name: {}", escape(hostile)));
         assert_eq!(plain_text(&blocks), format!("Name: {hostile}"));
-    }
-
-    /// How deeply blocks and inlines nest: what every recursive walk over
-    /// the model goes through.
-    fn depth(blocks: &[Block]) -> usize {
-        fn inline_depth(c: &[Inline]) -> usize {
-            c.iter()
-                .map(|i| match i {
-                    Inline::Strong { c } | Inline::Emph { c } | Inline::Link { c, .. } => {
-                        1 + inline_depth(c)
-                    }
-                    _ => 0,
-                })
-                .max()
-                .unwrap_or(0)
-        }
-        blocks
-            .iter()
-            .map(|b| match b {
-                Block::Para { c } => inline_depth(c),
-                Block::List { items, .. } => 1 + items.iter().map(|i| depth(i)).max().unwrap_or(0),
-                Block::Quote { c } => 1 + depth(c),
-            })
-            .max()
-            .unwrap_or(0)
     }
 
     #[test]

@@ -8,7 +8,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use policyc::markdown::{escape, parse, plain_text, Block, Inline, MAX_NESTING};
+use policyc::markdown::{depth, escape, parse, plain_text, MAX_NESTING};
 use policyc::render_html::blocks_html;
 
 /// The tags `blocks_html` itself writes (each may also be a closing tag).
@@ -24,31 +24,6 @@ const OUR_TAGS: [&str; 10] = [
     "br",
     "blockquote",
 ];
-
-/// How deeply blocks and inlines nest. Bounded, so that no recursive walk
-/// over the model (HTML, JSON, plain text, drop) can overflow the stack.
-fn depth(blocks: &[Block]) -> usize {
-    fn inline_depth(c: &[Inline]) -> usize {
-        c.iter()
-            .map(|i| match i {
-                Inline::Strong { c } | Inline::Emph { c } | Inline::Link { c, .. } => {
-                    1 + inline_depth(c)
-                }
-                _ => 0,
-            })
-            .max()
-            .unwrap_or(0)
-    }
-    blocks
-        .iter()
-        .map(|b| match b {
-            Block::Para { c } => inline_depth(c),
-            Block::List { items, .. } => 1 + items.iter().map(|i| depth(i)).max().unwrap_or(0),
-            Block::Quote { c } => 1 + depth(c),
-        })
-        .max()
-        .unwrap_or(0)
-}
 
 fn check_html(html: &str) {
     assert!(
