@@ -10,29 +10,17 @@
 //! N = 400. Figures are printed, never asserted: machines are noisy.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+
+#[path = "../tests/support/mod.rs"]
+mod support;
+use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
 use policyc::build::prepare;
 use policyc::render::parallel_map;
 use policyc::render_pdf::{PdfEngine, Standards};
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap().flatten() {
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
+use support::{copy_dir, repo};
 
 /// A project of `n` schools, each a renamed copy of one of the examples.
 fn synthetic_trust(n: usize) -> tempfile::TempDir {

@@ -87,39 +87,39 @@ fn hostile_strings_are_escaped_in_the_html() {
     assert!(title_line.contains("*Bold* #read(&quot;"), "{title_line}");
 }
 
+/// Builds the fixture's `alpha` PDFs with `layout` as the project's
+/// `templates/policy.typ`; returns the exit status and stderr.
+fn build_with_layout(project: &std::path::Path, layout: &str) -> (Option<i32>, String) {
+    fs::create_dir_all(project.join("templates")).unwrap();
+    fs::write(project.join("templates/policy.typ"), layout).unwrap();
+    let output = run_in(project, &["build", "--school", "alpha", "--format", "pdf"]);
+    (output.status.code(), texts(&output).1)
+}
+
 #[test]
 fn a_template_cannot_read_files_or_import_packages() {
     let project = fixture("basic");
-    fs::create_dir_all(project.path().join("templates")).unwrap();
-    fs::write(
-        project.path().join("templates/policy.typ"),
+    assert!(run_in(
+        project.path(),
+        &["build", "--school", "alpha", "--format", "pdf"]
+    )
+    .status
+    .success());
+    let pdf = project.path().join("out/alpha/aup-staff.pdf");
+    let before = fs::read(&pdf).unwrap();
+    for layout in [
         "#read(\"/etc/passwd\")\n",
-    )
-    .unwrap();
-    let output = run_in(
-        project.path(),
-        &["build", "--school", "alpha", "--format", "pdf"],
-    );
-    let (_, stderr) = texts(&output);
-    assert_eq!(output.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("error[pdf-template]"), "{stderr}");
-    assert!(stderr.contains("--> templates/policy.typ:1:"), "{stderr}");
-    assert!(!stderr.contains("root:"), "{stderr}");
-    assert!(
-        !project.path().join("out").exists(),
-        "nothing is written on failure"
-    );
-
-    fs::write(
-        project.path().join("templates/policy.typ"),
         "#import \"@preview/cetz:0.3.0\": *\nHello\n",
-    )
-    .unwrap();
-    let output = run_in(
-        project.path(),
-        &["build", "--school", "alpha", "--format", "pdf"],
-    );
-    let (_, stderr) = texts(&output);
-    assert_eq!(output.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("--> templates/policy.typ:1:"), "{stderr}");
+    ] {
+        let (code, stderr) = build_with_layout(project.path(), layout);
+        assert_eq!(code, Some(1), "{stderr}");
+        assert!(stderr.contains("error[pdf-template]"), "{stderr}");
+        assert!(stderr.contains("--> templates/policy.typ:1:"), "{stderr}");
+        assert!(!stderr.contains("root:"), "{stderr}");
+        assert_eq!(
+            fs::read(&pdf).unwrap(),
+            before,
+            "a failed build left the earlier output intact"
+        );
+    }
 }
