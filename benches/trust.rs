@@ -17,9 +17,11 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
-use policyc::build::prepare;
-use policyc::render::parallel_map;
-use policyc::render_pdf::{PdfEngine, Standards};
+use policyc::diag::Diagnostics;
+use policyc::model::build::{Standards, WORKER_STACK};
+use policyc::pipeline::prepare;
+use policyc::render::pdf::PdfEngine;
+use policyc::render::pool::parallel_map;
 use support::{copy_dir, repo};
 
 /// A project of `n` schools, each a renamed copy of one of the examples.
@@ -112,7 +114,7 @@ fn measure(n: usize) -> (Figures, tempfile::TempDir) {
 /// The floor: only typst compile + PDF export of the same documents, with
 /// the same engine, on the same threads.
 fn floor(project: &Path) -> (usize, f64) {
-    let (resolved, _) = prepare(project, &[], &[]);
+    let resolved = prepare(project, &[], &[], &mut Diagnostics::default());
     let resolved = resolved.expect("resolves");
     let engine = PdfEngine::new();
     let template = resolved.project.templates.get("policy.typ").text.clone();
@@ -133,7 +135,7 @@ fn floor(project: &Path) -> (usize, f64) {
 
 fn main() {
     let _ = rayon::ThreadPoolBuilder::new()
-        .stack_size(policyc::commands::WORKER_STACK)
+        .stack_size(WORKER_STACK)
         .build_global();
     let n: usize = std::env::args()
         .skip(1)

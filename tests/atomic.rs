@@ -112,7 +112,7 @@ fn the_build_after_a_kill_repairs_outputs_and_manifest() {
             let path = out.join(file["path"].as_str().unwrap());
             let bytes = fs::read(&path).unwrap();
             assert_eq!(
-                policyc::resolve::hex_digest(&bytes),
+                policyc::model::hash::hex_digest(&bytes),
                 file["sha256"].as_str().unwrap(),
                 "{}",
                 path.display()

@@ -6,15 +6,18 @@ mod support;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 
-use policyc::build::{prepare, Resolved};
-use policyc::markdown::plain_text;
-use policyc::model::Reading;
-use policyc::readability::{limits, stats, Stats};
+use policyc::check::readability::{limits, stats, Stats};
+use policyc::diag::Diagnostics;
+use policyc::model::files::Reading;
+use policyc::model::markdown::plain_text;
+use policyc::model::project::Resolved;
+use policyc::pipeline::prepare;
 use serde::Deserialize;
 use support::repo;
 
 fn example() -> Resolved {
-    let (resolved, diags) = prepare(&repo(), &[], &[]);
+    let mut diags = Diagnostics::default();
+    let resolved = prepare(&repo(), &[], &[], &mut diags);
     let (errors, warnings) = diags.counts();
     assert_eq!((errors, warnings), (0, 0), "{:#?}", diags.sorted());
     resolved.expect("the bundled example resolves")

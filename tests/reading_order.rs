@@ -28,7 +28,8 @@ fn extracted_text_reads_in_order() {
         ],
     );
     assert!(output.status.success(), "{:?}", texts(&output));
-    let (resolved, _) = policyc::build::prepare(project.path(), &[], &[]);
+    let mut diags = policyc::diag::Diagnostics::default();
+    let resolved = policyc::pipeline::prepare(project.path(), &[], &[], &mut diags);
     let resolved = resolved.unwrap();
     let mut checked = 0;
     for school in &resolved.schools {
@@ -42,7 +43,7 @@ fn extracted_text_reads_in_order() {
             let mut at = position(&text, &doc.school.name, 0);
             at = position(&text, &doc.title, at);
             for clause in doc.sections.iter().flat_map(|s| &s.clauses) {
-                let plain = policyc::markdown::plain_text(&clause.blocks);
+                let plain = policyc::model::markdown::plain_text(&clause.blocks);
                 let words: Vec<&str> = plain.split_whitespace().take(6).collect();
                 at = position(&text, &words.join(" "), at);
             }

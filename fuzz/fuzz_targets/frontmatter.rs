@@ -5,8 +5,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use policyc::frontmatter::split;
-use policyc::model::ClauseMeta;
+use policyc::load::frontmatter::split;
+use policyc::model::files::ClauseMeta;
 
 /// Byte offset of `part` within `whole`; panics if it is not a sub-slice.
 fn offset_in(whole: &str, part: &str) -> usize {

@@ -8,8 +8,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use policyc::markdown::{depth, escape, parse, plain_text, MAX_NESTING};
-use policyc::render_html::blocks_html;
+use policyc::model::markdown::{depth, escape, parse, plain_text, MAX_NESTING};
+use policyc::render::html::blocks_html;
 
 /// The tags `blocks_html` itself writes (each may also be a closing tag).
 const OUR_TAGS: [&str; 10] = [

@@ -1,0 +1,241 @@
+//! Checks on the library as a whole, before any school is resolved: clause
+//! ids are unique, clauses name audiences, sections and references that
+//! exist, policies are well formed, and no school file has a TODO left.
+
+use std::collections::{BTreeMap, HashSet};
+
+use crate::check::messages::unknown_audience;
+use crate::diag::{suggestion, Diagnostic, Diagnostics};
+use crate::model::files::{Clause, KNOWN_REFS};
+use crate::model::project::Project;
+
+/// Every problem with the library and the policies.
+/// `policies_loaded` is false when a policy file failed to load: clauses
+/// naming its sections are then not reported, to keep the real error in view.
+pub fn check_library(project: &Project, policies_loaded: bool, diags: &mut Diagnostics) {
+    let mut out = Vec::new();
+    let audiences: Vec<&str> = project.audiences.iter().map(|a| a.id.as_str()).collect();
+    let sections: HashSet<&str> = project
+        .policies
+        .iter()
+        .flat_map(|p| p.def.sections.iter().map(|s| s.id.as_str()))
+        .collect();
+    let all_clauses = project
+        .clauses
+        .iter()
+        .chain(project.schools.iter().flat_map(|s| s.local_clauses.iter()));
+    for clause in all_clauses {
+        out.extend(check_clause(
+            project,
+            clause,
+            &audiences,
+            &sections,
+            policies_loaded,
+        ));
+    }
+    out.extend(duplicate_ids(project));
+    out.extend(todo_values(project));
+    for policy in &project.policies {
+        let text = project.sources.get(&policy.file).map_or("", String::as_str);
+        let mut seen = HashSet::new();
+        for section in &policy.def.sections {
+            if let Err(problem) = crate::model::ids::check_id(&section.id) {
+                out.push(
+                    Diagnostic::error("bad-id", &policy.file, format!("section id `{}` {problem}", section.id))
+                        .near(text, &section.id)
+                        .with_hint("section ids use lower-case letters, digits and hyphens, e.g. `social-media`; the heading can be anything"),
+                );
+            }
+            if !seen.insert(section.id.as_str()) {
+                out.push(
+                    Diagnostic::error(
+                        "duplicate-section",
+                        &policy.file,
+                        format!("the section `{}` is defined twice", section.id),
+                    )
+                    .near(text, &section.id)
+                    .with_hint("give each section its own id"),
+                );
+            }
+            for key in section.heading.audience_keys() {
+                if !audiences.contains(&key) {
+                    out.push(unknown_audience(
+                        &policy.file,
+                        text,
+                        "heading",
+                        key,
+                        &audiences,
+                    ));
+                }
+            }
+        }
+        let texts = [
+            ("title", Some(&policy.def.title)),
+            ("intro", policy.def.intro.as_ref()),
+            ("agreement", Some(&policy.def.agreement)),
+        ];
+        for (name, value) in texts {
+            for key in value.map(|v| v.audience_keys()).unwrap_or_default() {
+                if !audiences.contains(&key) {
+                    out.push(unknown_audience(&policy.file, text, name, key, &audiences));
+                }
+            }
+        }
+    }
+    diags.extend(out);
+}
+
+fn check_clause(
+    project: &Project,
+    clause: &Clause,
+    audiences: &[&str],
+    sections: &HashSet<&str>,
+    policies_loaded: bool,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let text = project.sources.get(&clause.file).map_or("", String::as_str);
+    let m = &clause.meta;
+    if m.audiences.is_empty() {
+        out.push(
+            Diagnostic::error(
+                "no-audiences",
+                &clause.file,
+                format!("clause `{}` names no audience", m.id),
+            )
+            .near(text, "audiences")
+            .with_hint(format!(
+                "list who it speaks to, e.g. `audiences: [staff, governor]` (known: {})",
+                audiences.join(", ")
+            )),
+        );
+    }
+    let named = (m.audiences.iter().map(|id| ("audiences", id)))
+        .chain(m.wording.keys().map(|id| ("wording", id)));
+    for (key, id) in named {
+        if !audiences.contains(&id.as_str()) {
+            out.push(unknown_audience(&clause.file, text, key, id, audiences));
+        }
+    }
+    for id in m.wording.keys() {
+        if audiences.contains(&id.as_str()) && !m.audiences.contains(id) {
+            out.push(
+                Diagnostic::error("wording-audience", &clause.file, format!("`wording` gives text for `{id}`, which is not in this clause's `audiences`"))
+                    .near(text, id)
+                    .with_hint(format!("add `{id}` to `audiences`, or remove its wording")),
+            );
+        }
+    }
+    if policies_loaded && !sections.contains(m.section.as_str()) {
+        out.push(
+            Diagnostic::error(
+                "unknown-section",
+                &clause.file,
+                format!("the section `{}` is not in any policy", m.section),
+            )
+            .near(text, &m.section)
+            .with_hint(
+                suggestion(&m.section, sections.iter().copied())
+                    .unwrap_or_else(|| "sections are defined in policies/*.yaml".into()),
+            ),
+        );
+    }
+    let refs: Vec<&str> = KNOWN_REFS.iter().map(|(k, _)| *k).collect();
+    for r in &m.refs {
+        if !refs.contains(&r.as_str()) {
+            out.push(
+                Diagnostic::error(
+                    "unknown-ref",
+                    &clause.file,
+                    format!("unknown reference `{r}`"),
+                )
+                .near(text, r)
+                .with_hint(
+                    suggestion(r, refs.iter().copied())
+                        .unwrap_or_else(|| format!("known references: {}", refs.join(", "))),
+                ),
+            );
+        }
+    }
+    if clause.body.trim().is_empty() && m.wording.len() < m.audiences.len() {
+        out.push(
+            Diagnostic::error(
+                "empty-clause",
+                &clause.file,
+                format!("clause `{}` has no text", m.id),
+            )
+            .at(text, clause.body_line.saturating_sub(1).max(1), 1)
+            .with_hint("write the clause text after the closing `---`"),
+        );
+    }
+    out
+}
+
+/// Warns about `TODO` values left in school files (as `policyc init` writes
+/// them), so `check` says what to fill in next.
+fn todo_values(project: &Project) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (file, text) in &project.sources {
+        if !(file.starts_with("schools/") && file.ends_with(".yaml")) {
+            continue;
+        }
+        for (index, line) in text.lines().enumerate() {
+            let code = line.split(" #").next().unwrap_or(line);
+            if code.trim_start().starts_with('#') {
+                continue;
+            }
+            if let Some(col) = code.find("TODO") {
+                let key = code.split(':').next().unwrap_or("").trim();
+                out.push(
+                    Diagnostic::warning("todo", file, format!("`{key}` still has a TODO value"))
+                        .at(text, index + 1, col + 1)
+                        .with_hint("replace the TODO text with the school's real value"),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// A clause whose id another file already uses.
+fn already_used(project: &Project, clause: &Clause, first: &str, hint: &str) -> Diagnostic {
+    let text = project.sources.get(&clause.file).map_or("", String::as_str);
+    let message = format!(
+        "the clause id `{}` is already used by {first}",
+        clause.meta.id
+    );
+    Diagnostic::error("duplicate-id", &clause.file, message)
+        .near(text, &clause.meta.id)
+        .with_hint(hint)
+}
+
+fn duplicate_ids(project: &Project) -> Vec<Diagnostic> {
+    let mut first_seen: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut out = Vec::new();
+    for clause in &project.clauses {
+        if let Some(first) = first_seen.insert(&clause.meta.id, &clause.file) {
+            out.push(already_used(
+                project,
+                clause,
+                first,
+                "clause ids must be unique across the library; rename one of them",
+            ));
+        }
+    }
+    for school in &project.schools {
+        let mut local: BTreeMap<&str, &str> = BTreeMap::new();
+        for clause in &school.local_clauses {
+            if first_seen.contains_key(clause.meta.id.as_str()) {
+                let text = project.sources.get(&clause.file).map_or("", String::as_str);
+                out.push(
+                    Diagnostic::error("duplicate-id", &clause.file, format!("local clause `{}` has the same id as a library clause", clause.meta.id))
+                        .near(text, &clause.meta.id)
+                        .with_hint(format!("give it a new id, or reword the library clause with `replace: {{ {}: ... }}` in the school file", clause.meta.id)),
+                );
+            }
+            if let Some(first) = local.insert(&clause.meta.id, &clause.file) {
+                out.push(already_used(project, clause, first, "rename one of them"));
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,91 @@
+//! Messages more than one check gives, each worded in one place.
+
+use crate::diag::{suggestion, Diagnostic};
+
+/// `a`, `a and b`, `a, b and c` (or with `or`).
+pub fn join_list(items: &[String], conjunction: &str) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} {conjunction} {last}", rest.join(", ")),
+    }
+}
+
+/// `key` in `file` (whose text is `source`) names an audience that does not
+/// exist; `known` lists those that do.
+pub fn unknown_audience(
+    file: &str,
+    source: &str,
+    key: &str,
+    id: &str,
+    known: &[&str],
+) -> Diagnostic {
+    Diagnostic::error(
+        "unknown-audience",
+        file,
+        format!("`{key}` names the audience `{id}`, which does not exist"),
+    )
+    .near(source, id)
+    .with_hint(suggestion(id, known.iter().copied()).unwrap_or_else(|| {
+        format!(
+            "known audiences: {}; add new ones in policyc.yaml",
+            known.join(", ")
+        )
+    }))
+}
+
+/// `key` in `file` names a clause that is not in the library.
+pub fn unknown_clause(file: &str, source: &str, key: &str, id: &str, ids: &[&str]) -> Diagnostic {
+    Diagnostic::error(
+        "unknown-clause",
+        file,
+        format!("`{key}` names the clause `{id}`, which is not in the library"),
+    )
+    .near(source, id)
+    .with_hint(
+        suggestion(id, ids.iter().copied())
+            .unwrap_or_else(|| "run `policyc list clauses` to see the ids".into()),
+    )
+}
+
+/// `--school` names a school the project does not have.
+pub fn unknown_school(id: &str, ids: &[&str]) -> Diagnostic {
+    Diagnostic::error(
+        "unknown-school",
+        "--school",
+        format!("there is no school `{id}`"),
+    )
+    .with_hint(
+        suggestion(id, ids.iter().copied())
+            .unwrap_or_else(|| format!("schools: {}", ids.join(", "))),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_read_as_english() {
+        let items = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(join_list(&items(&["a"]), "and"), "a");
+        assert_eq!(join_list(&items(&["a", "b", "c"]), "or"), "a, b or c");
+    }
+
+    #[test]
+    fn unknown_audiences_suggest_the_closest() {
+        let d = unknown_audience(
+            "schools/a.yaml",
+            "audiences: [staf]\n",
+            "audiences",
+            "staf",
+            &["staff", "ks2"],
+        );
+        assert_eq!(
+            d.message,
+            "`audiences` names the audience `staf`, which does not exist"
+        );
+        assert_eq!(d.hint.as_deref(), Some("did you mean `staff`?"));
+        assert_eq!(d.line, Some(1));
+    }
+}

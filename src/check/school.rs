@@ -1,0 +1,263 @@
+//! Validation of one merged school against the library, before it is
+//! resolved: required keys, known audiences and policies, clause ids that
+//! exist and are not locked, and dates that parse and come in order.
+
+use crate::check::messages::{join_list, unknown_audience, unknown_clause};
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::model::dates;
+use crate::model::files::Policy;
+use crate::model::project::{Library, SchoolInput};
+
+/// Checks the merged school for what resolving needs: required keys, known
+/// audiences, clause ids that exist, locks respected, valid dates.
+pub fn check_school(
+    lib: Library<'_>,
+    policies: &[Policy],
+    school: SchoolInput<'_>,
+    diags: &mut Diagnostics,
+) {
+    let s = &school.merged.school;
+    let mut out = Vec::new();
+    let err = |code, message: String| {
+        let file = school.file.to_string();
+        Diagnostic::error(code, file, message)
+    };
+    let missing: Vec<&str> = [
+        ("name", s.name.is_some()),
+        ("version", s.version.is_some()),
+        ("approval", s.approval.is_some()),
+        ("review_by", s.review_by.is_some()),
+        ("audiences", s.audiences.is_some()),
+    ]
+    .into_iter()
+    .filter(|(_, present)| !present)
+    .map(|(key, _)| key)
+    .collect();
+    if !missing.is_empty() {
+        let keys: Vec<String> = missing.iter().map(|k| format!("`{k}`")).collect();
+        let chain: Vec<&str> = school
+            .merged
+            .provenance
+            .values()
+            .map(String::as_str)
+            .filter(|f| *f != school.file)
+            .collect();
+        let extends = match chain.first() {
+            Some(base) => format!(" or to {base}, which it extends"),
+            None => {
+                ", or start it with `extends: _trust.yaml` to share a trust's values".to_string()
+            }
+        };
+        out.push(
+            err(
+                "missing-key",
+                format!("school `{}` has no {}", school.id, join_list(&keys, "or")),
+            )
+            .at(school.source, 1, 1)
+            .with_hint(format!(
+                "add {} to {}{extends}",
+                join_list(&keys, "and"),
+                school.file
+            )),
+        );
+    }
+    if s.audiences.as_ref().is_some_and(Vec::is_empty) {
+        out.push(
+            err(
+                "no-audiences",
+                format!("school `{}` lists no audiences", school.id),
+            )
+            .near(school.source, "audiences")
+            .with_hint("list at least one audience, e.g. `audiences: [staff, ks2]`"),
+        );
+    }
+    let known: Vec<&str> = lib.audiences.iter().map(|a| a.id.as_str()).collect();
+    let audience_lists = [
+        ("audiences", s.audiences.as_ref()),
+        (
+            "signature",
+            s.signature.as_ref().and_then(|x| x.parent.as_ref()),
+        ),
+        (
+            "signature",
+            s.signature.as_ref().and_then(|x| x.countersign.as_ref()),
+        ),
+    ];
+    for (key, list) in audience_lists {
+        for id in list.into_iter().flatten() {
+            if !known.contains(&id.as_str()) {
+                let (file, source) = school.setting(key);
+                out.push(unknown_audience(&file, source, key, id, &known));
+            }
+        }
+    }
+    out.extend(check_clause_refs(lib, school));
+    out.extend(check_dates(school));
+    out.extend(check_audience_keys(lib, school));
+    out.extend(check_locked(lib, school));
+    if let Some(ids) = &s.policies {
+        for id in ids {
+            if !policies.iter().any(|p| &p.id == id) {
+                let names = policies.iter().map(|p| p.id.as_str());
+                out.push(
+                    err(
+                        "unknown-policy",
+                        format!("`policies` names `{id}`, which is not a policy"),
+                    )
+                    .near(school.source, id)
+                    .with_hint_opt(crate::diag::suggestion(id, names)),
+                );
+            }
+        }
+    }
+    diags.extend(out);
+}
+
+fn check_clause_refs(lib: Library<'_>, school: SchoolInput<'_>) -> Vec<Diagnostic> {
+    let s = &school.merged.school;
+    let mut out = Vec::new();
+    let library_ids: Vec<&str> = lib.clauses.iter().map(|c| c.meta.id.as_str()).collect();
+    let locked = s.locked.clone().unwrap_or_default();
+    let mut named: Vec<(&str, &String)> = Vec::new();
+    named.extend(s.exclude.iter().flatten().map(|id| ("exclude", id)));
+    named.extend(
+        s.replace
+            .iter()
+            .flat_map(|m| m.keys())
+            .map(|id| ("replace", id)),
+    );
+    for (key, id) in named {
+        let (file, source) = school.setting(key);
+        if !library_ids.contains(&id.as_str()) {
+            if !lib.complete {
+                continue;
+            }
+            out.push(unknown_clause(&file, source, key, id, &library_ids));
+        } else if locked.contains(id) && file == school.file {
+            let lock_file = school
+                .merged
+                .provenance
+                .get("locked")
+                .cloned()
+                .unwrap_or_default();
+            out.push(
+                Diagnostic::error("locked-clause", file, format!("the clause `{id}` is locked by {lock_file} and cannot be used in `{key}`"))
+                    .near(source, id)
+                    .with_hint("the trust requires this wording in every school; ask the trust to change it, or remove it from this list"),
+            );
+        }
+    }
+    out
+}
+
+fn check_dates(school: SchoolInput<'_>) -> Vec<Diagnostic> {
+    let s = &school.merged.school;
+    let mut out = Vec::new();
+    let dates = [
+        ("approval", s.approval.as_ref().map(|a| a.date.as_str())),
+        ("review_by", s.review_by.as_deref()),
+    ];
+    let mut parsed = Vec::new();
+    for (key, value) in dates {
+        let Some(value) = value else { continue };
+        match dates::parse(value) {
+            Ok(date) => parsed.push((key, date, value)),
+            Err(why) => {
+                let (file, source) = school.setting(key);
+                out.push(
+                    Diagnostic::error(
+                        "bad-date",
+                        file,
+                        format!("`{key}` has the date `{value}`, which {why}"),
+                    )
+                    .near(source, value)
+                    .with_hint("write dates as YYYY-MM-DD, e.g. 2026-09-09"),
+                );
+            }
+        }
+    }
+    if let [("approval", approved, _), ("review_by", review, text)] = parsed.as_slice() {
+        if review <= approved {
+            let (file, source) = school.setting("review_by");
+            out.push(
+                Diagnostic::error(
+                    "review-before-approval",
+                    file,
+                    format!("the review date {text} is not after the approval date"),
+                )
+                .near(source, text)
+                .with_hint(
+                    "set `review_by` to a date after `approval: date`, usually a year later",
+                ),
+            );
+        }
+    }
+    out
+}
+
+/// Audience keys in the school's per-audience maps must name its audiences.
+fn check_audience_keys(lib: Library<'_>, school: SchoolInput<'_>) -> Vec<Diagnostic> {
+    let s = &school.merged.school;
+    let known: Vec<&str> = lib.audiences.iter().map(|a| a.id.as_str()).collect();
+    let mut keyed: Vec<(&str, Vec<&str>)> = vec![
+        (
+            "numbering",
+            s.numbering
+                .as_ref()
+                .map(|v| v.audience_keys())
+                .unwrap_or_default(),
+        ),
+        (
+            "retention",
+            s.retention
+                .as_ref()
+                .map(|v| v.audience_keys())
+                .unwrap_or_default(),
+        ),
+        (
+            "intro",
+            s.intro
+                .as_ref()
+                .map(|v| v.audience_keys())
+                .unwrap_or_default(),
+        ),
+        (
+            "layout",
+            s.layout
+                .as_ref()
+                .map(|v| v.audience_keys())
+                .unwrap_or_default(),
+        ),
+        (
+            "values",
+            s.values
+                .as_ref()
+                .map(|v| v.audience_keys())
+                .unwrap_or_default(),
+        ),
+    ];
+    for text in s.replace.iter().flat_map(|r| r.values()) {
+        keyed.push(("replace", text.audience_keys()));
+    }
+    let mut out = Vec::new();
+    for (key, ids) in keyed {
+        for id in ids {
+            if !known.contains(&id) {
+                let (file, source) = school.setting(key);
+                out.push(unknown_audience(&file, source, key, id, &known));
+            }
+        }
+    }
+    out
+}
+
+/// Every `locked` id must name a library clause.
+fn check_locked(lib: Library<'_>, school: SchoolInput<'_>) -> Vec<Diagnostic> {
+    let ids: Vec<&str> = lib.clauses.iter().map(|c| c.meta.id.as_str()).collect();
+    let (file, source) = school.setting("locked");
+    let locked = school.merged.school.locked.iter().flatten();
+    locked
+        .filter(|id| !ids.contains(&id.as_str()))
+        .map(|id| unknown_clause(&file, source, "locked", id, &ids))
+        .collect()
+}

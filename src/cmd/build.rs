@@ -1,0 +1,143 @@
+//! `policyc build` and `policyc watch`: run the pipeline and print what it
+//! wrote, with a progress bar on a terminal and a JSON summary for CI.
+
+use std::io::{IsTerminal, Write};
+
+use anyhow::Result;
+
+use crate::cli::{BuildArgs, OutputFormat, PdfStandardArg};
+use crate::cmd::{abort_on_timeout, print_diagnostics, thread_pool};
+use crate::diag::{relative, ProjectHasErrors, EXIT_OK, EXIT_PROJECT};
+use crate::load::watch;
+use crate::model::build::{Standards, Summary};
+use crate::pipeline::{self, BuildHooks, BuildOptions};
+
+/// `policyc build`.
+pub fn build(args: &BuildArgs) -> Result<i32> {
+    thread_pool(args.jobs)?.install(|| build_once(args))
+}
+
+/// The build options a command line asks for.
+fn build_options(args: &BuildArgs) -> BuildOptions {
+    let project = args.project.project.clone();
+    let standards = Standards {
+        archival: args.pdf_standard.contains(&PdfStandardArg::A2b),
+        accessible: args.pdf_standard.contains(&PdfStandardArg::Ua1),
+    };
+    let documents_listed = args.format.iter().any(|f| *f != OutputFormat::Json);
+    let wants = |f| !documents_listed || args.format.contains(&f);
+    BuildOptions {
+        out: args.out.clone().unwrap_or_else(|| project.join("out")),
+        project,
+        schools: args.schools.clone(),
+        audiences: args.audiences.clone(),
+        pdf: wants(OutputFormat::Pdf),
+        html: wants(OutputFormat::Html),
+        standards,
+        force: args.force,
+    }
+}
+
+/// One build, printed.
+fn build_once(args: &BuildArgs) -> Result<i32> {
+    let opts = build_options(args);
+    let json = args.format.contains(&OutputFormat::Json);
+    let quiet = args.quiet || json;
+    let bar = progress_bar(quiet);
+    let mut stdout = std::io::stdout();
+    let mut sink = std::io::sink();
+    let log: &mut (dyn Write + Send) = if quiet { &mut sink } else { &mut stdout };
+    let progress = |done: usize, total: usize| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    };
+    let hooks = BuildHooks {
+        log,
+        progress: &progress,
+        abort: abort_on_timeout(),
+    };
+    let outcome = pipeline::build(&opts, hooks)?;
+    bar.finish_and_clear();
+    print_diagnostics(&outcome.diags);
+    let (errors, warnings) = outcome.diags.counts();
+    if json {
+        let summary = outcome.summary.clone().unwrap_or_default();
+        let report = serde_json::json!({
+            "ok": outcome.summary.is_some(),
+            "documents": summary.documents,
+            "built": summary.built,
+            "skipped": summary.skipped,
+            "failed": if outcome.summary.is_some() { 0 } else { summary.documents.max(1) },
+            "errors": errors,
+            "warnings": warnings,
+            "files_written": summary.written,
+            "files_unchanged": summary.unchanged,
+            "total_ms": summary.total_ms,
+            "ms_per_pdf": summary.ms_per_pdf,
+        });
+        writeln!(
+            std::io::stdout(),
+            "{}",
+            serde_json::to_string_pretty(&report)?
+        )?;
+    }
+    let Some(summary) = outcome.summary else {
+        let _ = writeln!(std::io::stderr(), "{}", ProjectHasErrors { errors });
+        return Ok(EXIT_PROJECT);
+    };
+    if !json {
+        writeln!(std::io::stdout(), "{}", summary_line(&summary))?;
+    }
+    Ok(EXIT_OK)
+}
+
+/// The last line of a build.
+fn summary_line(s: &Summary) -> String {
+    if s.up_to_date {
+        return format!(
+            "up to date: {} documents, nothing changed ({:.0} ms)",
+            s.documents, s.total_ms
+        );
+    }
+    format!(
+        "built {} of {} documents ({} up to date): {} files written, {} unchanged, in {:.0} ms ({:.1} ms per PDF)",
+        s.built, s.documents, s.skipped, s.written, s.unchanged, s.total_ms, s.ms_per_pdf
+    )
+}
+
+/// A progress bar on a terminal; hidden otherwise or when quiet.
+fn progress_bar(quiet: bool) -> indicatif::ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(0);
+    let style = indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} documents")
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+    bar.set_style(style);
+    bar
+}
+
+/// `policyc watch`.
+pub fn watch(args: &BuildArgs) -> Result<i32> {
+    let pool = thread_pool(args.jobs)?;
+    pool.install(|| build_once(args))?;
+    let opts = build_options(args);
+    let _ = std::fs::create_dir_all(&opts.out);
+    let root = opts
+        .project
+        .canonicalize()
+        .unwrap_or_else(|_| opts.project.clone());
+    writeln!(
+        std::io::stderr(),
+        "watching {} for changes (Ctrl-C to stop)",
+        opts.project.display()
+    )?;
+    watch::watch(&root, &opts.out, |changed| {
+        let names: Vec<String> = changed.iter().map(|p| relative(&root, p)).collect();
+        let _ = writeln!(std::io::stderr(), "changed: {}", names.join(", "));
+        if let Err(err) = pool.install(|| build_once(args)) {
+            let _ = writeln!(std::io::stderr(), "error: {err:#}");
+        }
+    })?;
+    Ok(EXIT_OK)
+}

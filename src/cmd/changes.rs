@@ -1,0 +1,55 @@
+//! `policyc changes`: what changed since a published pack, and who must
+//! sign again; with `--write`, a summary page in each pack.
+
+use std::io::Write;
+
+use anyhow::{bail, Result};
+
+use crate::cli::{ChangesArgs, ReportFormat};
+use crate::cmd::explain::resolved_or_report;
+use crate::cmd::print_diagnostics;
+use crate::diag::{Diagnostics, EXIT_OK, EXIT_PROJECT};
+use crate::output::{read_manifest, records::current_manifest, MANIFEST_FILE};
+use crate::pipeline::write_changes;
+use crate::report::changes::{compare, render_text};
+
+/// `policyc changes`.
+pub fn changes(args: &ChangesArgs) -> Result<i32> {
+    let baseline_path = if args.baseline.is_dir() {
+        args.baseline.join(MANIFEST_FILE)
+    } else {
+        args.baseline.clone()
+    };
+    if !baseline_path.is_file() {
+        bail!("no baseline manifest at {}; give a manifest.json or the output folder of a published build", baseline_path.display());
+    }
+    let baseline = read_manifest(&baseline_path)?;
+    let Some(resolved) = resolved_or_report(&args.project.project) else {
+        return Ok(EXIT_PROJECT);
+    };
+    let report = compare(&baseline, &current_manifest(&resolved));
+    match args.format {
+        ReportFormat::Json => writeln!(
+            std::io::stdout(),
+            "{}",
+            serde_json::to_string_pretty(&report)?
+        )?,
+        ReportFormat::Human => write!(std::io::stdout(), "{}", render_text(&report))?,
+    }
+    if args.write {
+        let out = args
+            .out
+            .clone()
+            .unwrap_or_else(|| args.project.project.join("out"));
+        let mut diags = Diagnostics::default();
+        let written = write_changes(&resolved, &report, &out, &mut diags)?;
+        if diags.has_errors() {
+            print_diagnostics(&diags);
+            return Ok(EXIT_PROJECT);
+        }
+        for path in written {
+            writeln!(std::io::stderr(), "  wrote {path}")?;
+        }
+    }
+    Ok(EXIT_OK)
+}

@@ -1,0 +1,60 @@
+//! `policyc check`: everything a build checks, and every document rendered
+//! in memory, with nothing written.
+
+use std::io::Write;
+
+use anyhow::Result;
+
+use crate::cli::{CheckArgs, ReportFormat};
+use crate::cmd::{abort_on_timeout, count_line, print_diagnostics};
+use crate::diag::{Diagnostics, Severity, EXIT_OK, EXIT_PROJECT};
+use crate::model::build::Standards;
+use crate::pipeline::prepare;
+use crate::render::{discard, render_all, RenderHooks, RenderOptions};
+
+/// `policyc check`.
+pub fn check(args: &CheckArgs) -> Result<i32> {
+    let mut diags = Diagnostics::default();
+    let resolved = prepare(&args.project.project, &[], &[], &mut diags);
+    if let Some(resolved) = &resolved {
+        let options = RenderOptions {
+            pdf: true,
+            html: true,
+            standards: Standards::ALL,
+        };
+        let hooks = RenderHooks {
+            progress: &|_| {},
+            on_timeout: abort_on_timeout(),
+        };
+        render_all(resolved, options, &|_| true, &discard, hooks, &mut diags);
+    }
+    let (errors, warnings) = diags.counts();
+    match args.format {
+        ReportFormat::Json => {
+            let items = diags.sorted();
+            writeln!(
+                std::io::stdout(),
+                "{}",
+                serde_json::to_string_pretty(&items)?
+            )?;
+        }
+        ReportFormat::Human => {
+            print_diagnostics(&diags);
+            if errors == 0 {
+                let docs = resolved.iter().flat_map(|r| r.documents()).count();
+                writeln!(
+                    std::io::stdout(),
+                    "ok: {docs} documents, {}",
+                    count_line(errors, warnings)
+                )?;
+            }
+        }
+    }
+    let failed = errors > 0
+        || (args.deny_warnings
+            && diags
+                .sorted()
+                .iter()
+                .any(|d| d.severity == Severity::Warning));
+    Ok(if failed { EXIT_PROJECT } else { EXIT_OK })
+}

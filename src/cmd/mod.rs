@@ -1,0 +1,94 @@
+//! The commands: one file per subcommand. Each takes its parsed arguments
+//! (clap has done the parsing), runs the pipeline or a stage or two, and
+//! prints: problems to stderr, results to stdout. Only this floor decides
+//! exit codes and ends the process.
+
+pub mod build;
+pub mod changes;
+pub mod check;
+pub mod explain;
+pub mod init;
+pub mod list;
+pub mod shell;
+
+use std::io::Write;
+use std::sync::Arc;
+
+use anyhow::Result;
+
+use crate::cli::{Cli, Command};
+use crate::diag::{use_colour, Diagnostic, Diagnostics, EXIT_FAILURE, EXIT_PROJECT};
+use crate::model::build::WORKER_STACK;
+use crate::render::pool::OnTimeout;
+
+/// Runs a parsed command line and returns the exit status.
+pub fn run(cli: Cli) -> i32 {
+    // Every stage may run on rayon's workers; typst needs deep stacks.
+    let _ = rayon::ThreadPoolBuilder::new()
+        .stack_size(WORKER_STACK)
+        .build_global();
+    let result = match cli.command {
+        Command::Build(args) => build::build(&args),
+        Command::Check(args) => check::check(&args),
+        Command::List(args) => list::list(&args),
+        Command::Explain(args) => explain::explain(&args),
+        Command::Changes(args) => changes::changes(&args),
+        Command::Init(args) => init::init(&args),
+        Command::Watch(args) => build::watch(&args),
+        Command::Completions { shell } => shell::completions(shell),
+        Command::Man => shell::man(),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            let _ = writeln!(std::io::stderr(), "error: {err:#}");
+            EXIT_FAILURE
+        }
+    }
+}
+
+/// Prints diagnostics to stderr, then a count line.
+pub fn print_diagnostics(diags: &Diagnostics) {
+    let colour = use_colour();
+    let mut err = std::io::stderr().lock();
+    for d in diags.sorted() {
+        let _ = writeln!(err, "{}", d.render(colour));
+    }
+    let (errors, warnings) = diags.counts();
+    if errors + warnings > 0 {
+        let _ = writeln!(err, "{}", count_line(errors, warnings));
+    }
+}
+
+/// "1 error, 2 warnings".
+pub fn count_line(errors: usize, warnings: usize) -> String {
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    format!(
+        "{}, {}",
+        plural(errors, "error"),
+        plural(warnings, "warning")
+    )
+}
+
+/// The worker threads: `jobs` of them (0 or none: one per core), each with
+/// a stack deep enough for typst's layout of long documents.
+pub fn thread_pool(jobs: Option<usize>) -> Result<rayon::ThreadPool> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs.unwrap_or(0))
+        .stack_size(WORKER_STACK)
+        .build()?;
+    Ok(pool)
+}
+
+/// What a command does when a layout runs away: report the problem and
+/// end the process, since typst cannot be interrupted. Nothing has been
+/// written by then.
+pub fn abort_on_timeout() -> OnTimeout {
+    Arc::new(|d: &Diagnostic| {
+        eprintln!(
+            "{}\n1 error, 0 warnings\nthe project has 1 error; nothing was written",
+            d.render(use_colour())
+        );
+        std::process::exit(EXIT_PROJECT);
+    })
+}

@@ -1,0 +1,285 @@
+//! Diagnostics: every problem policyc finds in a project, with where it is,
+//! what is wrong and how to fix it.
+//!
+//! A [`Diagnostic`] names a file relative to the project, a 1-based line and
+//! column where known, a stable `code`, the message and an optional hint. It
+//! renders as a rustc/typst-style excerpt for people and as JSON for CI.
+//!
+//! **One convention for every stage:** a stage function takes the
+//! [`Diagnostics`] of the run as `&mut Diagnostics`, pushes every problem it
+//! finds (errors and warnings alike) and returns what it could make, as an
+//! `Option` where a failure leaves nothing usable. The caller decides what
+//! an error means by asking [`Diagnostics::has_errors`]. Work done in
+//! parallel collects into a `Diagnostics` per task and is merged in order.
+//!
+//! Every diagnostic code is listed, with what it means, in docs/FORMAT.md.
+
+use std::fmt::Write as _;
+use std::io::IsTerminal;
+
+use serde::Serialize;
+
+pub mod text;
+
+pub use text::{did_you_mean, find_token, line_column, relative, suggestion};
+
+/// Exit status: success.
+pub const EXIT_OK: i32 = 0;
+/// Exit status: the project has errors (or warnings under `--deny-warnings`).
+pub const EXIT_PROJECT: i32 = 1;
+/// Exit status: the command line was wrong (clap's own status).
+pub const EXIT_USAGE: i32 = 2;
+/// Exit status: outputs could not be written, or another failure outside the project.
+pub const EXIT_FAILURE: i32 = 3;
+
+/// Whether to colour stderr: a terminal, and `NO_COLOR` unset.
+pub fn use_colour() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal()
+}
+
+/// How bad a problem is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The project cannot be built until it is fixed.
+    Error,
+    /// The project builds, but a reader may be let down.
+    Warning,
+}
+
+/// One problem, located in a project file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// The file, relative to the project root (`/` separated).
+    pub file: String,
+    /// 1-based line, when known.
+    pub line: Option<usize>,
+    /// 1-based column, when known.
+    pub column: Option<usize>,
+    /// A stable, kebab-case identifier of the kind of problem.
+    pub code: &'static str,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub hint: Option<String>,
+    /// The text of the offending line, for the excerpt.
+    #[serde(skip)]
+    pub excerpt: Option<String>,
+}
+
+impl Diagnostic {
+    /// An error in `file`, with no position yet.
+    pub fn error(code: &'static str, file: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Error,
+            file: file.into(),
+            line: None,
+            column: None,
+            code,
+            message: message.into(),
+            hint: None,
+            excerpt: None,
+        }
+    }
+
+    /// A warning in `file`, with no position yet.
+    pub fn warning(
+        code: &'static str,
+        file: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            severity: Severity::Warning,
+            ..Self::error(code, file, message)
+        }
+    }
+
+    /// Sets the hint.
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// Sets the hint when there is one.
+    pub fn with_hint_opt(mut self, hint: Option<String>) -> Self {
+        self.hint = hint;
+        self
+    }
+
+    /// Places the diagnostic at `line`:`column` (1-based) of `source`, the
+    /// file's text, and keeps that line for the excerpt.
+    pub fn at(mut self, source: &str, line: usize, column: usize) -> Self {
+        let count = source.lines().count();
+        let (line, column) = if line > count && count > 0 {
+            // Past the end (an unclosed bracket, say): point after the last line.
+            let last = source.lines().next_back().unwrap_or_default();
+            (count, last.chars().count() + 1)
+        } else {
+            (line.max(1), column.max(1))
+        };
+        self.line = Some(line);
+        self.column = Some(column);
+        self.excerpt = source.lines().nth(line - 1).map(str::to_owned);
+        self
+    }
+
+    /// Places the diagnostic at a byte offset of `source`.
+    pub fn at_offset(self, source: &str, offset: usize) -> Self {
+        let (line, column) = line_column(source, offset);
+        self.at(source, line, column)
+    }
+
+    /// Places the diagnostic at the first line of `source` where `needle`
+    /// appears as a YAML key or value, if it does.
+    pub fn near(self, source: &str, needle: &str) -> Self {
+        match find_token(source, needle) {
+            Some(offset) => self.at_offset(source, offset),
+            None => self,
+        }
+    }
+
+    /// `file:line:col`, as far as known.
+    pub fn location(&self) -> String {
+        match (self.line, self.column) {
+            (Some(l), Some(c)) => format!("{}:{l}:{c}", self.file),
+            (Some(l), None) => format!("{}:{l}", self.file),
+            _ => self.file.clone(),
+        }
+    }
+
+    /// Renders the diagnostic for a terminal, rustc style.
+    pub fn render(&self, colour: bool) -> String {
+        let (red, yellow, blue, bold, reset) = if colour {
+            ("\x1b[31m", "\x1b[33m", "\x1b[34m", "\x1b[1m", "\x1b[0m")
+        } else {
+            ("", "", "", "", "")
+        };
+        let (word, tint) = match self.severity {
+            Severity::Error => ("error", red),
+            Severity::Warning => ("warning", yellow),
+        };
+        let mut out = format!(
+            "{bold}{tint}{word}[{}]{reset}{bold}: {}{reset}\n",
+            self.code, self.message
+        );
+        let _ = writeln!(out, "  {blue}-->{reset} {}", self.location());
+        if let (Some(line), Some(text)) = (self.line, &self.excerpt) {
+            let gutter = line.to_string().len();
+            let pad = " ".repeat(gutter);
+            let caret_at = self.column.unwrap_or(1).saturating_sub(1);
+            let shown: String = text.chars().take(160).collect();
+            let indent: String = shown
+                .chars()
+                .take(caret_at)
+                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .collect();
+            let _ = writeln!(out, " {pad} {blue}|{reset}");
+            let _ = writeln!(out, " {blue}{line}{reset} {blue}|{reset} {shown}");
+            let _ = writeln!(out, " {pad} {blue}|{reset} {indent}{tint}^{reset}");
+        }
+        if let Some(hint) = &self.hint {
+            let _ = writeln!(out, "  {blue}={reset} {bold}help{reset}: {hint}");
+        }
+        out
+    }
+}
+
+/// The problems found so far, in the order they were found.
+#[derive(Debug, Default, Clone)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    /// Records one problem.
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.items.push(diagnostic);
+    }
+
+    /// Records several problems.
+    pub fn extend(&mut self, diagnostics: impl IntoIterator<Item = Diagnostic>) {
+        self.items.extend(diagnostics);
+    }
+
+    /// Whether any problem is an error.
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    /// Number of errors and of warnings.
+    pub fn counts(&self) -> (usize, usize) {
+        let items = self.sorted();
+        let errors = items
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count();
+        (errors, items.len() - errors)
+    }
+
+    /// All problems, sorted by file and line, duplicates removed.
+    pub fn sorted(&self) -> Vec<Diagnostic> {
+        let mut items = self.items.clone();
+        items.sort_by(|a, b| {
+            (&a.file, a.line, a.column, a.code, &a.message)
+                .cmp(&(&b.file, b.line, b.column, b.code, &b.message))
+        });
+        items.dedup();
+        items
+    }
+
+    /// Whether nothing was found.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Adds every problem another run collected.
+    pub fn append(&mut self, other: Diagnostics) {
+        self.items.extend(other.items);
+    }
+
+    /// Whether any error is in a file whose path starts with `prefix`.
+    pub fn has_errors_in(&self, prefix: &str) -> bool {
+        self.items
+            .iter()
+            .any(|d| d.severity == Severity::Error && d.file.starts_with(prefix))
+    }
+}
+
+/// The error a build or check returns when the project has problems; the
+/// diagnostics have already been printed.
+#[derive(Debug)]
+pub struct ProjectHasErrors {
+    /// Number of errors found.
+    pub errors: usize,
+}
+
+impl std::fmt::Display for ProjectHasErrors {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let s = if self.errors == 1 { "" } else { "s" };
+        write!(
+            f,
+            "the project has {} error{s}; nothing was written",
+            self.errors
+        )
+    }
+}
+
+impl std::error::Error for ProjectHasErrors {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_excerpt_with_caret_and_hint() {
+        let d = Diagnostic::error("unknown-key", "schools/a.yaml", "unknown key `contcts`")
+            .at("name: A\ncontcts: {}\n", 2, 1)
+            .with_hint("did you mean `contacts`?");
+        assert_eq!(
+            d.render(false),
+            "error[unknown-key]: unknown key `contcts`\n  --> schools/a.yaml:2:1\n   |\n 2 | contcts: {}\n   | ^\n  = help: did you mean `contacts`?\n"
+        );
+    }
+}

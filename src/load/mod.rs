@@ -1,0 +1,480 @@
+//! Reads a project from disk: settings, policies, the clause library, school
+//! files with their `extends` chains, local clauses, logos and template
+//! overrides.
+//!
+//! Loading is one of the two stages that touch the disk (the other is
+//! `output`). Every problem becomes a [`Diagnostic`] naming the file and
+//! line; loading goes on past a bad file so one run reports every mistake.
+
+pub mod frontmatter;
+pub mod paths;
+pub mod watch;
+pub mod yaml;
+
+use std::collections::{BTreeMap, HashSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+
+use crate::diag::{relative, suggestion, Diagnostic, Diagnostics};
+use crate::model::files::{
+    builtin_audiences, Audience, Clause, ClauseMeta, Origin, Policy, PolicyFile, ProjectFile,
+    SchoolFile, CLAUSE_KEYS, SCHOOL_KEYS,
+};
+use crate::model::ids::check_id;
+use crate::model::project::{LogoFile, Project, SchoolSource};
+use crate::model::templates::Templates;
+
+use paths::{image_format, io_reason, read_text_file, safe_join};
+use yaml::yaml_diagnostic;
+
+/// Reads the project at `root`, collecting every problem in `diags`.
+pub fn load_project(root: &Path, diags: &mut Diagnostics) -> Project {
+    let mut loader = Loader {
+        root: root.to_path_buf(),
+        sources: BTreeMap::new(),
+        diags,
+    };
+    let audiences = loader.audiences();
+    let policies = loader.policies();
+    let clauses = loader.clauses(&root.join("clauses"), Origin::Library);
+    let schools = loader.schools();
+    let templates = loader.templates();
+    Project {
+        root: root.to_path_buf(),
+        audiences,
+        policies,
+        clauses,
+        schools,
+        templates,
+        sources: loader.sources,
+    }
+}
+
+struct Loader<'d> {
+    root: PathBuf,
+    sources: BTreeMap<String, String>,
+    diags: &'d mut Diagnostics,
+}
+
+impl Loader<'_> {
+    fn rel(&self, path: &Path) -> String {
+        relative(&self.root, path)
+    }
+
+    /// Reads a text file, reporting why it cannot be read.
+    fn read_text(&mut self, path: &Path) -> Option<String> {
+        let rel = self.rel(path);
+        match read_text_file(path) {
+            Ok(text) => {
+                self.sources.insert(rel, text.clone());
+                Some(text)
+            }
+            Err(err) => {
+                let mut d = Diagnostic::error(err.code, rel, err.message).with_hint(err.hint);
+                if let Some((text, line, column)) = &err.position {
+                    d = d.at(text, *line, *column);
+                }
+                self.diags.push(d);
+                None
+            }
+        }
+    }
+
+    fn parse_yaml<T: DeserializeOwned>(
+        &mut self,
+        rel: &str,
+        text: &str,
+        first_line: usize,
+        keys: &[&str],
+    ) -> Option<T> {
+        let yaml = if text.trim().is_empty() { "{}" } else { text };
+        match serde_yaml::from_str::<T>(yaml) {
+            Ok(value) => Some(value),
+            Err(err) => {
+                let whole = self.sources.get(rel).cloned().unwrap_or_default();
+                self.diags
+                    .push(yaml_diagnostic(rel, &whole, &err, first_line, keys));
+                None
+            }
+        }
+    }
+
+    fn audiences(&mut self) -> Vec<Audience> {
+        let mut audiences = builtin_audiences();
+        let path = self.root.join("policyc.yaml");
+        if !path.exists() {
+            return audiences;
+        }
+        let Some(text) = self.read_text(&path) else {
+            return audiences;
+        };
+        let rel = self.rel(&path);
+        let Some(file) = self.parse_yaml::<ProjectFile>(&rel, &text, 1, &["audiences"]) else {
+            return audiences;
+        };
+        for audience in file.audiences {
+            if let Err(problem) = check_id(&audience.id) {
+                self.diags.push(
+                    Diagnostic::error(
+                        "bad-id",
+                        &rel,
+                        format!("audience id `{}` {problem}", audience.id),
+                    )
+                    .near(&text, &audience.id)
+                    .with_hint(
+                        "use lower-case letters, digits and hyphens, starting with a letter",
+                    ),
+                );
+                continue;
+            }
+            match audiences.iter_mut().find(|a| a.id == audience.id) {
+                Some(existing) => *existing = audience,
+                None => audiences.push(audience),
+            }
+        }
+        audiences
+    }
+
+    fn policies(&mut self) -> Vec<Policy> {
+        let dir = self.root.join("policies");
+        let mut policies = Vec::new();
+        for path in self.list_files(&dir, "yaml") {
+            let Some(id) = self.file_id(&path) else {
+                continue;
+            };
+            let Some(text) = self.read_text(&path) else {
+                continue;
+            };
+            let rel = self.rel(&path);
+            let keys = ["title", "intro", "agreement", "sections"];
+            if let Some(def) = self.parse_yaml::<PolicyFile>(&rel, &text, 1, &keys) {
+                policies.push(Policy { id, file: rel, def });
+            }
+        }
+        if policies.is_empty() && self.diags.is_empty() {
+            self.diags.push(
+                Diagnostic::error("no-policies", "policies", "the project defines no policy")
+                    .with_hint("add a file such as `policies/aup.yaml` with a title, an agreement and sections (see docs/FORMAT.md)"),
+            );
+        }
+        policies
+    }
+
+    /// Reads every `*.md` below `dir` as a clause.
+    fn clauses(&mut self, dir: &Path, origin: Origin) -> Vec<Clause> {
+        let mut paths = Vec::new();
+        self.walk(dir, "md", &mut paths);
+        paths
+            .iter()
+            .filter_map(|path| self.clause(path, origin))
+            .collect()
+    }
+
+    fn clause(&mut self, path: &Path, origin: Origin) -> Option<Clause> {
+        let text = self.read_text(path)?;
+        let rel = self.rel(path);
+        let split = match frontmatter::split(&text) {
+            Ok(split) => split,
+            Err(err) => {
+                let (message, hint) = err.message_and_hint();
+                self.diags.push(
+                    Diagnostic::error("front-matter", &rel, message)
+                        .at(&text, 1, 1)
+                        .with_hint(hint),
+                );
+                return None;
+            }
+        };
+        let meta: ClauseMeta = self.parse_yaml(&rel, split.yaml, split.yaml_line, CLAUSE_KEYS)?;
+        let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned());
+        if let Err(problem) = check_id(&meta.id) {
+            self.diags.push(
+                Diagnostic::error("bad-id", &rel, format!("clause id `{}` {problem}", meta.id))
+                    .near(&text, &meta.id)
+                    .with_hint(
+                        "use lower-case letters, digits and hyphens, starting with a letter",
+                    ),
+            );
+            return None;
+        }
+        if stem.as_deref() != Some(meta.id.as_str()) {
+            self.diags.push(
+                Diagnostic::error(
+                    "id-file-mismatch",
+                    &rel,
+                    format!("clause id `{}` does not match its file name", meta.id),
+                )
+                .near(&text, &meta.id)
+                .with_hint(format!(
+                    "rename the file to `{}.md` or the id to `{}`",
+                    meta.id,
+                    stem.unwrap_or_default()
+                )),
+            );
+        }
+        Some(Clause {
+            body: split.body.to_string(),
+            body_line: split.body_line,
+            meta,
+            file: rel,
+            origin,
+        })
+    }
+
+    fn schools(&mut self) -> Vec<SchoolSource> {
+        let dir = self.root.join("schools");
+        let mut schools = Vec::new();
+        for path in self.list_files(&dir, "yaml") {
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+            if name.is_some_and(|n| n.starts_with('_')) {
+                continue;
+            }
+            let Some(id) = self.file_id(&path) else {
+                continue;
+            };
+            let Some(chain) = self.school_chain(&path) else {
+                continue;
+            };
+            let local_dir = dir.join(&id).join("clauses");
+            let local_clauses = if local_dir.is_dir() {
+                self.clauses(&local_dir, Origin::Local)
+            } else {
+                Vec::new()
+            };
+            let logo = self.logo(&chain);
+            schools.push(SchoolSource {
+                id,
+                chain,
+                local_clauses,
+                logo,
+            });
+        }
+        if schools.is_empty() && !self.diags.has_errors() {
+            self.diags.push(
+                Diagnostic::error("no-schools", "schools", "the project has no school files")
+                    .with_hint("add `schools/<school-id>.yaml` with at least `name:` (run `policyc init` for a starting point)"),
+            );
+        }
+        schools
+    }
+
+    /// Reads a school file and the files it extends, refusing cycles.
+    fn school_chain(&mut self, path: &Path) -> Option<Vec<(String, SchoolFile)>> {
+        let schools_dir = self.root.join("schools");
+        let mut chain: Vec<(String, SchoolFile)> = Vec::new();
+        let mut seen = HashSet::new();
+        let mut current = path.to_path_buf();
+        loop {
+            let rel = self.rel(&current);
+            if !seen.insert(rel.clone()) {
+                let names: Vec<_> = chain.iter().map(|(f, _)| f.as_str()).collect();
+                let from = chain.last().map(|(f, _)| f.clone()).unwrap_or_default();
+                let text = self.sources.get(&from).cloned().unwrap_or_default();
+                self.diags.push(
+                    Diagnostic::error(
+                        "extends-cycle",
+                        &from,
+                        format!(
+                            "`extends` goes round in a circle: {} → {rel}",
+                            names.join(" → ")
+                        ),
+                    )
+                    .near(&text, "extends")
+                    .with_hint("remove the `extends` line from one of these files"),
+                );
+                return None;
+            }
+            let text = self.read_text(&current)?;
+            let file: SchoolFile = self.parse_yaml(&rel, &text, 1, SCHOOL_KEYS)?;
+            let next = file.extends.clone();
+            chain.push((rel.clone(), file));
+            let Some(next) = next else { return Some(chain) };
+            let base_dir = current.parent().unwrap_or(&schools_dir).to_path_buf();
+            match safe_join(&schools_dir, &base_dir, &next) {
+                Ok(target) if target.is_file() => current = target,
+                Ok(_) => {
+                    let hint = self.extends_hint(&next);
+                    self.diags.push(
+                        Diagnostic::error(
+                            "extends-missing",
+                            &rel,
+                            format!("`extends` names `{next}`, which does not exist"),
+                        )
+                        .near(&text, &next)
+                        .with_hint(hint),
+                    );
+                    return None;
+                }
+                Err(why) => {
+                    self.diags.push(
+                        Diagnostic::error("path-outside", &rel, format!("`extends: {next}` {why}"))
+                            .near(&text, &next)
+                            .with_hint(
+                                "name a defaults file inside `schools/`, such as `_trust.yaml`",
+                            ),
+                    );
+                    return None;
+                }
+            }
+        }
+    }
+
+    fn extends_hint(&self, wanted: &str) -> String {
+        let found: Vec<String> = fs::read_dir(self.root.join("schools"))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".yaml"))
+            .collect();
+        suggestion(wanted, found.iter().map(String::as_str)).unwrap_or_else(|| {
+            "check the file name; it is relative to the school file's folder".into()
+        })
+    }
+
+    /// Reads the logo the nearest file in the chain names.
+    fn logo(&mut self, chain: &[(String, SchoolFile)]) -> Option<LogoFile> {
+        let (owner, logo) = chain
+            .iter()
+            .find_map(|(file, school)| school.logo.as_ref().map(|l| (file.clone(), l.clone())))?;
+        let text = self.sources.get(&owner).cloned().unwrap_or_default();
+        let schools_dir = self.root.join("schools");
+        let path = match safe_join(&schools_dir, &schools_dir, &logo.path) {
+            Ok(path) => path,
+            Err(why) => {
+                self.diags.push(
+                    Diagnostic::error(
+                        "path-outside",
+                        &owner,
+                        format!("logo path `{}` {why}", logo.path),
+                    )
+                    .near(&text, &logo.path)
+                    .with_hint(
+                        "put the logo inside `schools/` and give its path relative to that folder",
+                    ),
+                );
+                return None;
+            }
+        };
+        let bytes = match fs::read(&path) {
+            Ok(bytes) => bytes,
+            Err(err) => {
+                let what = if path.is_dir() {
+                    "is a folder".to_string()
+                } else {
+                    format!("cannot be read ({})", io_reason(&err))
+                };
+                self.diags.push(
+                    Diagnostic::error(
+                        "logo-unreadable",
+                        &owner,
+                        format!("logo `{}` {what}", logo.path),
+                    )
+                    .near(&text, &logo.path)
+                    .with_hint("the path is relative to `schools/`, e.g. `hollybrook/logo.svg`"),
+                );
+                return None;
+            }
+        };
+        let Some(format) = image_format(&bytes) else {
+            self.diags.push(
+                Diagnostic::error(
+                    "logo-format",
+                    &owner,
+                    format!("logo `{}` is not an SVG, PNG or JPEG image", logo.path),
+                )
+                .near(&text, &logo.path)
+                .with_hint("export the logo as SVG, PNG or JPEG"),
+            );
+            return None;
+        };
+        Some(LogoFile {
+            file: self.rel(&path),
+            bytes,
+            format,
+        })
+    }
+
+    fn templates(&mut self) -> Templates {
+        let dir = self.root.join("templates");
+        let mut templates = Templates::builtin();
+        for name in Templates::NAMES {
+            let path = dir.join(name);
+            if path.exists() {
+                if let Some(text) = self.read_text(&path) {
+                    templates.set(name, text, self.rel(&path));
+                }
+            }
+        }
+        templates
+    }
+
+    /// The sorted `*.ext` files directly in `dir`.
+    fn list_files(&mut self, dir: &Path, ext: &str) -> Vec<PathBuf> {
+        let entries = match fs::read_dir(dir) {
+            Ok(entries) => entries,
+            Err(_) => return Vec::new(),
+        };
+        let mut paths: Vec<PathBuf> = entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == ext))
+            .collect();
+        paths.sort();
+        paths
+    }
+
+    /// Every `*.ext` file below `dir`, sorted, recursing into folders.
+    fn walk(&mut self, dir: &Path, ext: &str, out: &mut Vec<PathBuf>) {
+        let Ok(entries) = fs::read_dir(dir) else {
+            return;
+        };
+        let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+        paths.sort();
+        for path in paths {
+            let has_ext = path.extension().is_some_and(|e| e == ext);
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            if name.eq_ignore_ascii_case("README.md") || name.starts_with('.') {
+                continue;
+            }
+            if has_ext {
+                // A folder named `x.md` is reported by read_text as a folder.
+                out.push(path);
+            } else if path.is_dir() {
+                self.walk(&path, ext, out);
+            } else {
+                self.diags.push(
+                    Diagnostic::warning(
+                        "ignored-file",
+                        self.rel(&path),
+                        format!("`{name}` is not read: clause files must end in `.{ext}`"),
+                    )
+                    .at("", 1, 1)
+                    .with_hint(format!(
+                        "rename it to end in `.{ext}`, or move it out of this folder"
+                    )),
+                );
+            }
+        }
+    }
+
+    /// The id a file name gives, if it is a valid one.
+    fn file_id(&mut self, path: &Path) -> Option<String> {
+        let stem = path.file_stem()?.to_string_lossy().into_owned();
+        match check_id(&stem) {
+            Ok(()) => Some(stem),
+            Err(problem) => {
+                self.diags.push(
+                    Diagnostic::error("bad-id", self.rel(path), format!("the file name gives the id `{stem}`, which {problem}"))
+                        .with_hint("rename the file: ids use lower-case letters, digits and hyphens, and start with a letter"),
+                );
+                None
+            }
+        }
+    }
+}

@@ -1,0 +1,233 @@
+//! YAML errors as a school administrator would want them: serde_yaml's
+//! messages reworded, located at the file's own line (front matter is
+//! offset), with a hint that says how to fix them.
+
+use crate::diag::{suggestion, Diagnostic};
+
+/// Turns a serde_yaml error into a located diagnostic with a hint.
+/// `first_line` is the file line where `yaml` starts (front matter is offset).
+pub fn yaml_diagnostic(
+    rel: &str,
+    whole: &str,
+    err: &serde_yaml::Error,
+    first_line: usize,
+    keys: &[&str],
+) -> Diagnostic {
+    let raw = err.to_string();
+    let message = raw
+        .split(" at line ")
+        .next()
+        .unwrap_or(&raw)
+        .trim_end_matches(|c: char| c == '.' || c.is_whitespace())
+        .to_string();
+    let (message, hint, code) = explain_yaml_message(&message, keys);
+    let mut d = Diagnostic::error(code, rel, message).with_hint_opt(hint);
+    if code == "duplicate-key" {
+        if let Some(line) = second_key_line(whole, &raw) {
+            return d.at(whole, line, 1);
+        }
+    }
+    if let Some(loc) = err.location() {
+        d = d.at(whole, loc.line() + first_line - 1, loc.column());
+    }
+    d
+}
+
+fn explain_yaml_message(message: &str, keys: &[&str]) -> (String, Option<String>, &'static str) {
+    // Nested errors arrive as `path.to[1]: unknown field …`; keep the path as context.
+    let (path, message) = split_yaml_path(message);
+    let inside = if path.is_empty() {
+        String::new()
+    } else {
+        format!(" in `{path}`")
+    };
+    if let Some(rest) = message.strip_prefix("unknown field `") {
+        let field = rest.split('`').next().unwrap_or("");
+        let expected = rest.split("expected ").nth(1).unwrap_or("");
+        let own: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+        let candidates: Vec<&str> = if path.is_empty() {
+            own.iter().copied().chain(keys.iter().copied()).collect()
+        } else {
+            own.clone()
+        };
+        let hint = suggestion(field, candidates.iter().copied()).or_else(|| {
+            (!own.is_empty()).then(|| format!("the keys allowed here are {}", list(&own)))
+        });
+        return (
+            format!("unknown key `{field}`{inside}"),
+            hint,
+            "unknown-key",
+        );
+    }
+    if let Some(rest) = message.strip_prefix("unknown variant `") {
+        let value = rest.split('`').next().unwrap_or("");
+        let expected = rest.split("expected ").nth(1).unwrap_or("");
+        let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+        let hint = suggestion(value, candidates.iter().copied())
+            .or_else(|| Some(format!("use one of {}", list(&candidates))));
+        return (
+            format!("unknown value `{value}`{inside}"),
+            hint,
+            "bad-value",
+        );
+    }
+    if let Some(field) = message.strip_prefix("missing field `") {
+        let field = field.split('`').next().unwrap_or("");
+        return (
+            format!("missing required key `{field}`{inside}"),
+            Some(format!("add `{field}:` (see docs/FORMAT.md)")),
+            "missing-key",
+        );
+    }
+    if let Some(field) = message.strip_prefix("duplicate field `") {
+        let field = field.split('`').next().unwrap_or("");
+        return (
+            format!("`{field}` is given twice{inside}"),
+            Some(format!("keep one `{field}:` line and delete the other")),
+            "duplicate-key",
+        );
+    }
+    if let Some(rest) = message.strip_prefix("invalid type: ") {
+        let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
+        let what = if path.is_empty() {
+            "this value".to_string()
+        } else {
+            format!("`{path}`")
+        };
+        let message = format!(
+            "{what} should be {}, not {}",
+            plain_type(expected),
+            plain_type(found)
+        );
+        return (message, Some(type_hint(expected)), "wrong-type");
+    }
+    (
+        message.to_string(),
+        Some(syntax_hint(message)),
+        "yaml-syntax",
+    )
+}
+
+/// The line of a key's second appearance, for `duplicate field` errors.
+fn second_key_line(whole: &str, raw: &str) -> Option<usize> {
+    let key = raw.split("duplicate field `").nth(1)?.split('`').next()?;
+    let mut seen = 0;
+    for (i, line) in whole.lines().enumerate() {
+        if line.trim_start().starts_with(&format!("{key}:")) {
+            seen += 1;
+            if seen == 2 {
+                return Some(i + 1);
+            }
+        }
+    }
+    None
+}
+
+/// Splits serde's `a.b[1]: message` into the path and the message.
+fn split_yaml_path(message: &str) -> (&str, &str) {
+    const STARTS: [&str; 6] = [
+        "unknown field",
+        "unknown variant",
+        "missing field",
+        "duplicate field",
+        "invalid type",
+        "invalid value",
+    ];
+    if let Some((path, rest)) = message.split_once(": ") {
+        if !path.contains(' ') && STARTS.iter().any(|s| rest.starts_with(s)) {
+            return (path, rest);
+        }
+    }
+    ("", message)
+}
+
+fn list(items: &[&str]) -> String {
+    items
+        .iter()
+        .map(|i| format!("`{i}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// serde's type words, as a school administrator would say them.
+fn plain_type(serde: &str) -> String {
+    let serde = serde.trim();
+    if let Some(rest) = serde.strip_prefix("integer ") {
+        return format!("the number {}", rest.trim_matches('`'));
+    }
+    if let Some(rest) = serde.strip_prefix("string ") {
+        return format!("the text {rest}");
+    }
+    match serde {
+        "a string" | "string" => "one piece of text".into(),
+        "a sequence" | "sequence" => "a list".into(),
+        "a map" | "map" => "a map of keys and values".into(),
+        "i64" | "u64" | "i32" | "usize" | "an integer" => "a whole number".into(),
+        "a boolean" | "boolean" => "true or false".into(),
+        "unit value" => "empty".into(),
+        s if s.starts_with("struct ") => "a map of keys and values".into(),
+        s if s.starts_with("a value, or a map from audience") => {
+            "a value, or a map from audience to value".into()
+        }
+        s => s.trim_start_matches("a ").to_string(),
+    }
+}
+
+fn type_hint(expected: &str) -> String {
+    match plain_type(expected).as_str() {
+        "a list" => "write a list as `[a, b]` or as lines starting with `- `".into(),
+        "one piece of text" => "write plain text; put it in quotes if it contains `:` or `#`".into(),
+        "a whole number" => "write a whole number, e.g. `order: 20`".into(),
+        "a map of keys and values" => "write keys under it, e.g. `approval: { by: Governing body, date: 2026-09-09 }` (see docs/FORMAT.md)".into(),
+        _ => "see docs/FORMAT.md for the shape of this value".into(),
+    }
+}
+
+/// A hint for a YAML syntax error, from libyaml's wording.
+fn syntax_hint(message: &str) -> String {
+    if message.contains("cannot start any token") {
+        return "YAML cannot be indented with tabs, and some characters (`@`, `` ` ``) cannot start a value: use spaces, and put such values in quotes".into();
+    }
+    if message.contains("expected ',' or ']'") {
+        return "a list opened with `[` is never closed: add `]`".into();
+    }
+    if message.contains("expected ',' or '}'") {
+        return "a map opened with `{` is never closed: add `}`".into();
+    }
+    if message.contains("end of stream") || message.contains("quoted scalar") {
+        return "a quoted value is never closed: add the closing quote".into();
+    }
+    if message.contains("mapping values are not allowed") {
+        return "a value contains `: `: put the whole value in quotes".into();
+    }
+    "check the YAML near this line: indentation (spaces only), colons after keys, and matching quotes and brackets".into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::files::{ClauseMeta, SchoolFile, CLAUSE_KEYS, SCHOOL_KEYS};
+
+    #[test]
+    fn unknown_keys_get_a_suggestion() {
+        let err = serde_yaml::from_str::<SchoolFile>("name: A\ncontcts: {}\n").unwrap_err();
+        let d = yaml_diagnostic(
+            "schools/a.yaml",
+            "name: A\ncontcts: {}\n",
+            &err,
+            1,
+            SCHOOL_KEYS,
+        );
+        assert_eq!(d.message, "unknown key `contcts`");
+        assert_eq!(d.hint.as_deref(), Some("did you mean `contacts`?"));
+        assert_eq!(d.line, Some(2));
+    }
+
+    #[test]
+    fn front_matter_errors_are_offset_to_file_lines() {
+        let whole = "---\nid: a\nsection: [x\n---\n";
+        let err = serde_yaml::from_str::<ClauseMeta>("id: a\nsection: [x\n").unwrap_err();
+        let d = yaml_diagnostic("c.md", whole, &err, 2, CLAUSE_KEYS);
+        assert!(d.line.unwrap() >= 3, "{d:?}");
+    }
+}

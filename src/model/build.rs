@@ -1,0 +1,76 @@
+//! What a build is made of, shared by the pipeline and the stages: the PDF
+//! standards asked for, outputs as they are staged, rendered documents, the
+//! summary, and the facts of this binary (typst version, worker stacks).
+
+use std::path::PathBuf;
+
+use crate::model::document::Document;
+
+/// The typst version built into this binary.
+pub const TYPST_VERSION: &str = env!("POLICYC_TYPST_VERSION");
+
+/// Stack size of a worker thread: typst recurses deeply on long documents.
+pub const WORKER_STACK: usize = 64 << 20;
+
+/// Which PDF standards to conform to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Standards {
+    /// PDF/A-2b, for archiving.
+    pub archival: bool,
+    /// PDF/UA-1, for accessibility.
+    pub accessible: bool,
+}
+
+impl Standards {
+    /// PDF/A-2b and PDF/UA-1: the default.
+    pub const ALL: Standards = Standards {
+        archival: true,
+        accessible: true,
+    };
+}
+
+/// An output handed to the sink as soon as it is rendered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Staged {
+    /// The output's path relative to the output folder.
+    pub rel: String,
+    /// Where the bytes wait to be moved into place, if anywhere.
+    pub temp: Option<PathBuf>,
+    /// SHA-256 of the bytes.
+    pub sha256: String,
+}
+
+/// One rendered document. Its bytes have gone to the sink; what remains is
+/// what the sink made of them (a staged file, for a build).
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    /// The document.
+    pub doc: Document,
+    /// School index in the resolved project's schools.
+    pub school: usize,
+    /// Each output, by format (`pdf`, `html`).
+    pub outputs: Vec<(&'static str, Staged)>,
+    /// Milliseconds spent on the PDF, if one was made.
+    pub pdf_ms: Option<f64>,
+}
+
+/// What a build did.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Summary {
+    /// Documents in the selection.
+    pub documents: usize,
+    /// Documents rendered.
+    pub built: usize,
+    /// Documents whose outputs were already up to date.
+    pub skipped: usize,
+    /// Whether nothing at all had changed.
+    pub up_to_date: bool,
+    /// Files written (changed on disk).
+    pub written: usize,
+    /// Files already up to date.
+    pub unchanged: usize,
+    /// Total milliseconds.
+    pub total_ms: f64,
+    /// Mean milliseconds per PDF.
+    pub ms_per_pdf: f64,
+}

@@ -1,0 +1,50 @@
+//! Dates as schools write them (`YYYY-MM-DD`) and as readers see them
+//! ("9 September 2026").
+
+use time::{macros::format_description, Date};
+
+/// Parses `YYYY-MM-DD`, or says what is wrong with it.
+pub fn parse(text: &str) -> Result<Date, String> {
+    let text = text.trim();
+    let parts: Vec<&str> = text.split('-').collect();
+    let shaped = parts.len() == 3
+        && [4, 2, 2]
+            .iter()
+            .zip(&parts)
+            .all(|(n, p)| p.len() == *n && p.chars().all(|c| c.is_ascii_digit()));
+    if !shaped {
+        return Err("is not in the form YYYY-MM-DD".into());
+    }
+    Date::parse(text, format_description!("[year]-[month]-[day]"))
+        .map_err(|_| "is not a day in the calendar".to_string())
+}
+
+/// `YYYY-MM-DD` for a date.
+pub fn iso(date: Date) -> String {
+    format!(
+        "{:04}-{:02}-{:02}",
+        date.year(),
+        u8::from(date.month()),
+        date.day()
+    )
+}
+
+/// "9 September 2026" for `2026-09-09`; the text unchanged if it is not a date.
+pub fn long_form(text: &str) -> String {
+    match parse(text) {
+        Ok(date) => format!("{} {} {}", date.day(), date.month(), date.year()),
+        Err(_) => text.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_formats() {
+        assert_eq!(long_form("2026-09-09"), "9 September 2026");
+        assert!(parse("2026-02-30").is_err());
+        assert!(parse("9/9/2026").is_err());
+    }
+}

@@ -1,0 +1,183 @@
+//! The resolved document: everything a reader sees, as data, shared by both
+//! renderers, the manifest and the reports. Resolving produces it; nothing
+//! here reads or writes anything.
+
+use serde::Serialize;
+
+use crate::model::files::{Layout, NumberingStyle, Origin, Reading};
+use crate::model::hash::hex_digest;
+use crate::model::key::DocKey;
+use crate::model::markdown::Block;
+
+/// A resolved document: everything a reader sees, as data.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Document {
+    /// Short hash of everything below: printed on every page and the form.
+    pub doc_id: String,
+    /// School id.
+    pub school_id: String,
+    /// Policy id.
+    pub policy_id: String,
+    /// Audience id.
+    pub audience_id: String,
+    /// The school's facts for the header.
+    pub school: SchoolInfo,
+    /// The document title.
+    pub title: String,
+    /// The audience's label.
+    pub audience_label: String,
+    /// How a sentence names the audience.
+    pub audience_noun: String,
+    /// How the audience reads.
+    pub reading: Reading,
+    /// Page layout.
+    pub layout: Layout,
+    /// Clause numbering.
+    pub numbering: NumberingStyle,
+    /// Version and dates.
+    pub meta: Meta,
+    /// Introduction.
+    pub intro: Vec<Block>,
+    /// Values or mission statement.
+    pub values: Vec<Block>,
+    /// Sections with their clauses, in reading order.
+    pub sections: Vec<Section>,
+    /// Linked policies.
+    pub linked_policies: Vec<String>,
+    /// Statement above the signature block.
+    pub agreement: Vec<Block>,
+    /// The signature block.
+    pub signature: Signature,
+}
+
+/// The school facts a document prints.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SchoolInfo {
+    /// Full name.
+    pub name: String,
+    /// The trust's name, if any.
+    pub trust: Option<String>,
+    /// Motto, if any.
+    pub motto: Option<String>,
+    /// Postal address, if any.
+    pub address: Option<String>,
+    /// Web site, if any.
+    pub website: Option<String>,
+    /// The logo, if any.
+    pub logo: Option<LogoRef>,
+}
+
+/// A logo as the renderers see it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LogoRef {
+    /// Alternative text.
+    pub alt: String,
+    /// SHA-256 of the image, so a new logo changes the document id.
+    pub sha256: String,
+}
+
+/// Version and dates.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Meta {
+    /// Version label.
+    pub version: String,
+    /// Approving body.
+    pub approved_by: String,
+    /// Approval date, `YYYY-MM-DD`.
+    pub approved_on: String,
+    /// Approval date for readers, e.g. "9 September 2026".
+    pub approved_on_text: String,
+    /// Next review date, `YYYY-MM-DD`.
+    pub review_by: String,
+    /// Next review date for readers.
+    pub review_by_text: String,
+}
+
+/// A headed section.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Section {
+    /// Section id.
+    pub id: String,
+    /// Heading text.
+    pub heading: String,
+    /// Heading number, for section numbering.
+    pub label: Option<String>,
+    /// Clauses in order.
+    pub clauses: Vec<ResolvedClause>,
+}
+
+/// A clause as it reads in one document.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ResolvedClause {
+    /// Clause id.
+    pub id: String,
+    /// Short title.
+    pub title: Option<String>,
+    /// Its number or bullet.
+    pub label: String,
+    /// Its text.
+    pub blocks: Vec<Block>,
+    /// The poster keyword, for KS1.
+    pub keyword: Option<String>,
+    /// Law and guidance, as display names.
+    pub refs: Vec<String>,
+    /// Where the text came from.
+    #[serde(skip)]
+    pub provenance: Provenance,
+}
+
+/// Where a clause's text came from: for `explain`, the manifest and diffs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Provenance {
+    /// The clause file.
+    pub file: String,
+    /// Whether it is the library's text, a school's own clause or a
+    /// school's rewording.
+    pub origin: Origin,
+    /// The placeholders its text used.
+    pub placeholders: Vec<String>,
+}
+
+/// The signature block.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Signature {
+    /// Field labels for the signer.
+    pub fields: Vec<String>,
+    /// Field labels for a parent or carer, if asked for.
+    pub parent: Option<Vec<String>>,
+    /// The countersignature, if asked for.
+    pub countersign: Option<Countersign>,
+}
+
+/// A headteacher's or deputy's countersignature.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Countersign {
+    /// What the countersigner confirms.
+    pub statement: String,
+    /// Field labels.
+    pub fields: Vec<String>,
+}
+
+impl Document {
+    /// The key that names this document: school, policy, audience.
+    pub fn key(&self) -> DocKey {
+        DocKey::new(&self.school_id, &self.policy_id, &self.audience_id)
+    }
+
+    /// The document id: the first 8 hex digits of the SHA-256 of everything
+    /// the reader sees, grouped `XXXX-XXXX`.
+    pub fn compute_id(&self) -> String {
+        let mut unhashed = self.clone();
+        unhashed.doc_id.clear();
+        let bytes = serde_json::to_vec(&unhashed).unwrap_or_default();
+        let hex = hex_digest(&bytes);
+        format!("{}-{}", &hex[..4], &hex[4..8]).to_uppercase()
+    }
+
+    /// Every clause, with the section it stands in, in reading order.
+    pub fn clauses(&self) -> impl Iterator<Item = (&Section, &ResolvedClause)> {
+        self.sections
+            .iter()
+            .flat_map(|s| s.clauses.iter().map(move |c| (s, c)))
+    }
+}

@@ -1,0 +1,511 @@
+//! The project's input data as typed values: audiences, policies, clauses and
+//! school files, exactly as written on disk (before inheritance or resolving).
+//!
+//! Every struct denies unknown fields, so a typo is an error, not a silent
+//! default.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+pub use crate::model::per_audience::PerAudience;
+
+/// How the audience reads: drives typography and the reading-level check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Reading {
+    /// Adults: standard type.
+    #[default]
+    Adult,
+    /// Pupils aged 7 to 11.
+    Ks2,
+    /// Pupils aged 5 to 7: large type, short lines.
+    Ks1,
+}
+
+/// A field of a signature block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SignatureField {
+    /// Full name, printed.
+    Name,
+    /// The signature itself.
+    Signature,
+    /// The date signed.
+    Date,
+    /// Job title or role.
+    Role,
+    /// Position, e.g. on the governing body.
+    Position,
+    /// A pupil's class.
+    Class,
+    /// The child a parent signs for.
+    Child,
+    /// A visitor's organisation.
+    Organisation,
+}
+
+impl SignatureField {
+    /// The label printed beside the line.
+    pub fn label(self, reading: Reading) -> &'static str {
+        match (self, reading) {
+            (SignatureField::Name, Reading::Adult) => "Full name (printed)",
+            (SignatureField::Name, _) => "My name",
+            (SignatureField::Signature, Reading::Adult) => "Signature",
+            (SignatureField::Signature, _) => "My signature",
+            (SignatureField::Date, _) => "Date",
+            (SignatureField::Role, _) => "Job title or role",
+            (SignatureField::Position, _) => "Position",
+            (SignatureField::Class, _) => "My class",
+            (SignatureField::Child, _) => "Child's name and class",
+            (SignatureField::Organisation, _) => "Organisation",
+        }
+    }
+}
+
+/// An audience: a group that signs its own version of a policy.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Audience {
+    /// Short id, e.g. `staff`.
+    pub id: String,
+    /// Human label, e.g. "Staff".
+    pub label: String,
+    /// How a sentence names the audience, e.g. "staff" or "Key Stage 2
+    /// pupils"; defaults to the label in lower case.
+    #[serde(default)]
+    pub noun: Option<String>,
+    /// Reading style.
+    #[serde(default)]
+    pub reading: Reading,
+    /// The signature fields, in order.
+    pub signature: Vec<SignatureField>,
+}
+
+/// The audiences every project has unless it redefines them.
+pub fn builtin_audiences() -> Vec<Audience> {
+    use SignatureField::*;
+    let a = |id: &str, label: &str, reading, signature: &[SignatureField]| Audience {
+        id: id.into(),
+        label: label.into(),
+        noun: label.starts_with("Key Stage").then(|| label.to_string()),
+        reading,
+        signature: signature.to_vec(),
+    };
+    vec![
+        a(
+            "staff",
+            "Staff",
+            Reading::Adult,
+            &[Name, Signature, Date, Role],
+        ),
+        a(
+            "governor",
+            "Governors",
+            Reading::Adult,
+            &[Name, Signature, Date, Position],
+        ),
+        a(
+            "volunteer",
+            "Volunteers",
+            Reading::Adult,
+            &[Name, Signature, Date],
+        ),
+        a(
+            "ks2",
+            "Key Stage 2 pupils",
+            Reading::Ks2,
+            &[Name, Class, Signature, Date],
+        ),
+        a("ks1", "Key Stage 1 pupils", Reading::Ks1, &[Name, Date]),
+        a(
+            "parent",
+            "Parents and carers",
+            Reading::Adult,
+            &[Name, Child, Signature, Date],
+        ),
+        a(
+            "visitor",
+            "Visitors",
+            Reading::Adult,
+            &[Name, Organisation, Signature, Date],
+        ),
+    ]
+}
+
+impl Audience {
+    /// How a sentence names the audience.
+    pub fn noun(&self) -> String {
+        self.noun
+            .clone()
+            .unwrap_or_else(|| self.label.to_lowercase())
+    }
+}
+
+/// `policyc.yaml`: project-wide settings.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectFile {
+    /// Extra audiences, or redefinitions of built-in ones.
+    #[serde(default)]
+    pub audiences: Vec<Audience>,
+}
+
+/// One section of a policy.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SectionDef {
+    /// Section id, referenced by clauses.
+    pub id: String,
+    /// The heading, per audience.
+    pub heading: PerAudience<String>,
+}
+
+/// `policies/<id>.yaml`: a policy's titles, texts and sections.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyFile {
+    /// Title, per audience.
+    pub title: PerAudience<String>,
+    /// Introduction (Markdown with placeholders), per audience.
+    #[serde(default)]
+    pub intro: Option<PerAudience<String>>,
+    /// Statement above the signature block, per audience.
+    pub agreement: PerAudience<String>,
+    /// Sections in reading order.
+    pub sections: Vec<SectionDef>,
+}
+
+/// A loaded policy.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    /// Id, from the file name.
+    pub id: String,
+    /// The project-relative path of its file.
+    pub file: String,
+    /// The file's contents.
+    pub def: PolicyFile,
+}
+
+/// A clause's front matter.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClauseMeta {
+    /// Unique id.
+    pub id: String,
+    /// Short title.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// The section it belongs to.
+    pub section: String,
+    /// Sort key within the section.
+    pub order: i64,
+    /// The audiences it speaks to.
+    pub audiences: Vec<String>,
+    /// Law and guidance it rests on.
+    #[serde(default)]
+    pub refs: Vec<String>,
+    /// Free-form tags.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Per-audience replacements of the body.
+    #[serde(default)]
+    pub wording: BTreeMap<String, String>,
+    /// One word for the KS1 poster layout.
+    #[serde(default)]
+    pub keyword: Option<String>,
+}
+
+/// Where a clause's text came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum Origin {
+    /// The shared clause library.
+    Library,
+    /// A school's own `clauses/` folder.
+    Local,
+    /// A library clause reworded by a school or trust file's `replace:`.
+    Replaced,
+}
+
+impl Origin {
+    /// The origin as the manifest and reports spell it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Origin::Library => "library",
+            Origin::Local => "local",
+            Origin::Replaced => "replaced",
+        }
+    }
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A loaded clause.
+#[derive(Debug, Clone)]
+pub struct Clause {
+    /// Front matter.
+    pub meta: ClauseMeta,
+    /// Markdown body (a minijinja template).
+    pub body: String,
+    /// Project-relative file path.
+    pub file: String,
+    /// 1-based line of the file where the body starts.
+    pub body_line: usize,
+    /// Library or school-local.
+    pub origin: Origin,
+}
+
+/// A person the documents name.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    /// Full name.
+    pub name: String,
+    /// Email address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Job title, e.g. "Data Protection Officer".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+}
+
+/// The trust a school belongs to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Trust {
+    /// The trust's name.
+    pub name: String,
+}
+
+/// A school's logo.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Logo {
+    /// Path relative to `schools/`.
+    pub path: String,
+    /// Alternative text; defaults to "<school name> logo".
+    #[serde(default)]
+    pub alt: Option<String>,
+}
+
+/// Who approved the policy, and when.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Approval {
+    /// The approving body, e.g. "Full governing body".
+    pub by: String,
+    /// The date, `YYYY-MM-DD`.
+    pub date: String,
+}
+
+/// How clauses are numbered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum NumberingStyle {
+    /// Bullets.
+    Bullet,
+    /// `1.`, `2.` …
+    #[default]
+    Decimal,
+    /// `I.`, `II.` …
+    Roman,
+    /// `a)` … `z)`, then `aa)`, `bb)` …
+    Letter,
+    /// `2.1`, with numbered section headings.
+    Section,
+}
+
+/// The page layout of a document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Layout {
+    /// Headed sections and numbered clauses.
+    #[default]
+    Standard,
+    /// A poster of big keywords, for KS1.
+    Poster,
+}
+
+/// Which audiences get extra signatures.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignatureExtras {
+    /// Audiences whose form also has a parent or carer signature.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<Vec<String>>,
+    /// Audiences whose form is countersigned by the headteacher or deputy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub countersign: Option<Vec<String>>,
+}
+
+/// A school file or a shared defaults file, as written: every field optional.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SchoolFile {
+    /// A defaults file, relative to this one.
+    #[serde(default, skip_serializing)]
+    pub extends: Option<String>,
+    /// Full name.
+    pub name: Option<String>,
+    /// Short name.
+    pub short_name: Option<String>,
+    /// The trust.
+    pub trust: Option<Trust>,
+    /// Postal address.
+    pub address: Option<String>,
+    /// Web site.
+    pub website: Option<String>,
+    /// Motto.
+    pub motto: Option<String>,
+    /// Values or mission statement (Markdown), per audience.
+    pub values: Option<PerAudience<String>>,
+    /// Logo.
+    pub logo: Option<Logo>,
+    /// People named in documents, by role.
+    pub contacts: Option<BTreeMap<String, Contact>>,
+    /// Systems in use, by kind.
+    pub systems: Option<BTreeMap<String, String>>,
+    /// Who approved the policy, and when.
+    pub approval: Option<Approval>,
+    /// Next review date, `YYYY-MM-DD`.
+    pub review_by: Option<String>,
+    /// Version or revision label.
+    pub version: Option<String>,
+    /// The audiences the school produces documents for.
+    pub audiences: Option<Vec<String>>,
+    /// The policies it produces; default all.
+    pub policies: Option<Vec<String>>,
+    /// Numbering style, per audience.
+    pub numbering: Option<PerAudience<NumberingStyle>>,
+    /// Extra signatures.
+    pub signature: Option<SignatureExtras>,
+    /// Linked policies, listed at the end.
+    pub linked_policies: Option<Vec<String>>,
+    /// How long signed copies are kept, per audience.
+    pub retention: Option<PerAudience<String>>,
+    /// Introduction override, per audience.
+    pub intro: Option<PerAudience<String>>,
+    /// Layout, per audience.
+    pub layout: Option<PerAudience<Layout>>,
+    /// Library clauses left out.
+    pub exclude: Option<Vec<String>>,
+    /// Library clauses reworded.
+    pub replace: Option<BTreeMap<String, PerAudience<String>>>,
+    /// Clauses schools may not exclude or replace (in defaults files).
+    pub locked: Option<Vec<String>>,
+    /// Free-form values for `{{ vars.* }}`.
+    pub vars: Option<BTreeMap<String, serde_yaml::Value>>,
+}
+
+/// The keys a school file may have, for "did you mean" hints.
+pub const SCHOOL_KEYS: &[&str] = &[
+    "extends",
+    "name",
+    "short_name",
+    "trust",
+    "address",
+    "website",
+    "motto",
+    "values",
+    "logo",
+    "contacts",
+    "systems",
+    "approval",
+    "review_by",
+    "version",
+    "audiences",
+    "policies",
+    "numbering",
+    "signature",
+    "linked_policies",
+    "retention",
+    "intro",
+    "layout",
+    "exclude",
+    "replace",
+    "locked",
+    "vars",
+];
+
+/// The keys a clause's front matter may have.
+pub const CLAUSE_KEYS: &[&str] = &[
+    "id",
+    "title",
+    "section",
+    "order",
+    "audiences",
+    "refs",
+    "tags",
+    "wording",
+    "keyword",
+];
+
+/// The law and guidance clauses may cite, with their display names.
+pub const KNOWN_REFS: &[(&str, &str)] = &[
+    ("uk-gdpr", "UK GDPR"),
+    ("dpa-2018", "Data Protection Act 2018"),
+    ("kcsie", "Keeping Children Safe in Education"),
+    ("prevent", "The Prevent duty"),
+    ("cdpa-1988", "Copyright, Designs and Patents Act 1988"),
+    ("computer-misuse-act", "Computer Misuse Act 1990"),
+    ("online-safety-act", "Online Safety Act 2023"),
+    ("equality-act", "Equality Act 2010"),
+    ("ico-children-code", "ICO Age Appropriate Design Code"),
+    ("hmrc-benefits", "HMRC rules on benefits in kind"),
+    ("education-act-2011", "Education Act 2011"),
+    (
+        "rip-act",
+        "Investigatory Powers (Interception by Businesses etc.) Regulations 2018",
+    ),
+];
+
+/// The display name of a known reference.
+pub fn ref_label(id: &str) -> Option<&'static str> {
+    KNOWN_REFS.iter().find(|(k, _)| *k == id).map(|(_, v)| *v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn per_audience_reads_a_plain_value_or_a_map() {
+        let all: PerAudience<String> = serde_yaml::from_str("Hello").unwrap();
+        assert_eq!(all.get("ks1").map(String::as_str), Some("Hello"));
+        let map: PerAudience<String> =
+            serde_yaml::from_str("default: Adults\nks1: Children").unwrap();
+        assert_eq!(map.get("ks1").map(String::as_str), Some("Children"));
+        assert_eq!(map.get("staff").map(String::as_str), Some("Adults"));
+        assert_eq!(map.audience_keys(), vec!["ks1"]);
+    }
+
+    #[test]
+    fn per_audience_enum_values_are_checked() {
+        let ok: PerAudience<NumberingStyle> = serde_yaml::from_str("staff: roman").unwrap();
+        assert_eq!(ok.get("staff"), Some(&NumberingStyle::Roman));
+        let err = serde_yaml::from_str::<PerAudience<NumberingStyle>>("staff: romen").unwrap_err();
+        assert!(err.to_string().contains("unknown variant `romen`"), "{err}");
+    }
+
+    #[test]
+    fn per_audience_merge_keeps_school_values_first() {
+        let school: PerAudience<String> = serde_yaml::from_str("staff: S").unwrap();
+        let trust: PerAudience<String> = serde_yaml::from_str("default: T\nstaff: X").unwrap();
+        let merged = school.merged_over(trust);
+        assert_eq!(merged.get("staff").map(String::as_str), Some("S"));
+        assert_eq!(merged.get("ks2").map(String::as_str), Some("T"));
+    }
+
+    #[test]
+    fn school_file_rejects_unknown_keys() {
+        let err = serde_yaml::from_str::<SchoolFile>("name: A\ncontcts: {}\n").unwrap_err();
+        assert!(err.to_string().contains("unknown field `contcts`"), "{err}");
+        assert_eq!(err.location().map(|l| l.line()), Some(2));
+    }
+}

@@ -1,0 +1,122 @@
+//! The build manifest, `out/manifest.json`: what was built, from which
+//! inputs, with content hashes. It is deterministic (no times, sorted), so
+//! CI can diff it, and it carries each clause's resolved text so `changes`
+//! can compare a new build with a published one.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::files::Origin;
+use crate::model::key::DocKey;
+
+/// Everything one `out/` folder holds.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// The policyc version that wrote it.
+    pub policyc: String,
+    /// The built-in typst version.
+    pub typst: String,
+    /// One entry per document, sorted by school, policy, audience.
+    pub documents: Vec<ManifestDoc>,
+}
+
+/// One document's record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ManifestDoc {
+    /// School id.
+    pub school: String,
+    /// School name.
+    pub school_name: String,
+    /// Trust name.
+    pub trust: Option<String>,
+    /// Policy id.
+    pub policy: String,
+    /// Audience id.
+    pub audience: String,
+    /// Audience label.
+    pub audience_label: String,
+    /// Document title.
+    pub title: String,
+    /// Document id printed on every page.
+    pub doc_id: String,
+    /// Version label.
+    pub version: String,
+    /// Approving body.
+    pub approved_by: String,
+    /// Approval date, long form.
+    pub approved_on: String,
+    /// Next review date, long form.
+    pub review_by: String,
+    /// Hash of everything the outputs depend on.
+    pub input_hash: String,
+    /// Files written, by format (`pdf`, `html`).
+    pub outputs: BTreeMap<String, OutputFile>,
+    /// Files read, with hashes.
+    pub inputs: Vec<InputFile>,
+    /// Clauses in reading order.
+    pub clauses: Vec<ManifestClause>,
+}
+
+/// An output file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutputFile {
+    /// Path relative to the output folder.
+    pub path: String,
+    /// SHA-256 of the bytes.
+    pub sha256: String,
+}
+
+/// An input file.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct InputFile {
+    /// Path relative to the project (built-in templates as `<built-in>/…`).
+    pub path: String,
+    /// SHA-256 of the bytes.
+    pub sha256: String,
+}
+
+/// A clause as it reads in the document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ManifestClause {
+    /// Clause id.
+    pub id: String,
+    /// Section id.
+    pub section: String,
+    /// Its number or bullet.
+    pub label: String,
+    /// Where its text came from: `library`, `local` or `replaced`.
+    pub origin: Origin,
+    /// The file its text came from.
+    pub file: String,
+    /// The placeholders it used.
+    pub placeholders: Vec<String>,
+    /// Its resolved plain text.
+    pub text: String,
+}
+
+impl Manifest {
+    /// Parses a manifest's JSON.
+    pub fn from_json(text: &str) -> Result<Self, serde_json::Error> {
+        serde_json::from_str(text)
+    }
+
+    /// The manifest as pretty, stable JSON.
+    pub fn to_json(&self) -> String {
+        let mut text = serde_json::to_string_pretty(self).unwrap_or_else(|_| "{}".into());
+        text.push('\n');
+        text
+    }
+
+    /// Sorts documents into their stable order.
+    pub fn sort(&mut self) {
+        self.documents.sort_by_key(ManifestDoc::key);
+    }
+}
+
+impl ManifestDoc {
+    /// The key that names this document.
+    pub fn key(&self) -> DocKey {
+        DocKey::new(&self.school, &self.policy, &self.audience)
+    }
+}

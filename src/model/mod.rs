@@ -1,0 +1,21 @@
+//! The model floor: the shapes of the data every stage passes on. Project
+//! files as written ([`files`]), the project as loaded and resolved
+//! ([`project`]), the resolved [`document`] both renderers share, its
+//! [`key`] and output paths, the [`manifest`], and the small value types
+//! documents are made of (Markdown blocks, numbering, dates, ids, hashes).
+//!
+//! Nothing here touches the disk; only `diag` lies below it.
+
+pub mod build;
+pub mod dates;
+pub mod document;
+pub mod files;
+pub mod hash;
+pub mod ids;
+pub mod key;
+pub mod manifest;
+pub mod markdown;
+pub mod numbering;
+pub mod per_audience;
+pub mod project;
+pub mod templates;

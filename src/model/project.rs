@@ -1,0 +1,154 @@
+//! A project as loaded (its files, before inheritance), a school merged over
+//! its defaults, and the project once every selected school is resolved.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use crate::model::document::Document;
+use crate::model::files::{Audience, Clause, Policy, SchoolFile};
+use crate::model::templates::Templates;
+
+/// Everything read from a project directory.
+#[derive(Debug, Clone)]
+pub struct Project {
+    /// The project directory.
+    pub root: PathBuf,
+    /// Built-in audiences plus the project's own.
+    pub audiences: Vec<Audience>,
+    /// Policies, sorted by id.
+    pub policies: Vec<Policy>,
+    /// The clause library, sorted by file.
+    pub clauses: Vec<Clause>,
+    /// Schools, sorted by id.
+    pub schools: Vec<SchoolSource>,
+    /// The layouts in force.
+    pub templates: Templates,
+    /// The text of every file read, by project-relative path, for excerpts.
+    pub sources: BTreeMap<String, String>,
+}
+
+impl Project {
+    /// The text of a project file, or `""` if it was not read.
+    pub fn source(&self, file: &str) -> &str {
+        self.sources.get(file).map_or("", String::as_str)
+    }
+}
+
+/// One school's files, before inheritance is applied.
+#[derive(Debug, Clone)]
+pub struct SchoolSource {
+    /// Id, from the file name.
+    pub id: String,
+    /// The school file and then each file it extends, nearest first.
+    pub chain: Vec<(String, SchoolFile)>,
+    /// The school's own clauses.
+    pub local_clauses: Vec<Clause>,
+    /// The logo's bytes, when the merged file names a readable one.
+    pub logo: Option<LogoFile>,
+}
+
+impl SchoolSource {
+    /// The school's own file, relative to the project.
+    pub fn file(&self) -> &str {
+        self.chain.first().map_or("", |(f, _)| f.as_str())
+    }
+}
+
+/// A logo read from disk.
+#[derive(Debug, Clone)]
+pub struct LogoFile {
+    /// Project-relative path.
+    pub file: String,
+    /// The image bytes.
+    pub bytes: Vec<u8>,
+    /// `svg`, `png` or `jpg`.
+    pub format: &'static str,
+}
+
+/// A merged school and where each of its keys was set.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Merged {
+    /// The merged values.
+    pub school: SchoolFile,
+    /// For each key set anywhere in the chain, the nearest file that set it.
+    pub provenance: BTreeMap<&'static str, String>,
+}
+
+/// A school with its resolved documents.
+#[derive(Debug, Clone)]
+pub struct ResolvedSchool {
+    /// School id.
+    pub id: String,
+    /// The merged school data.
+    pub merged: Merged,
+    /// Its logo, if any.
+    pub logo: Option<LogoFile>,
+    /// Its documents, in policy then audience order.
+    pub documents: Vec<Document>,
+    /// The school file and the files it extends.
+    pub files: Vec<String>,
+}
+
+/// A project, loaded and resolved.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    /// The project as read.
+    pub project: Project,
+    /// The selected schools.
+    pub schools: Vec<ResolvedSchool>,
+}
+
+impl Resolved {
+    /// Every document with the index of its school, in a stable order.
+    pub fn documents(&self) -> impl Iterator<Item = (usize, &Document)> {
+        self.schools
+            .iter()
+            .enumerate()
+            .flat_map(|(i, s)| s.documents.iter().map(move |d| (i, d)))
+    }
+}
+
+/// What a document is resolved from, besides the school.
+#[derive(Debug, Clone, Copy)]
+pub struct Library<'a> {
+    /// Every audience the project knows.
+    pub audiences: &'a [Audience],
+    /// The shared clause library.
+    pub clauses: &'a [Clause],
+    /// False when some clause file failed to load: ids that name no clause
+    /// are then not reported, since the missing clause may be the broken one.
+    pub complete: bool,
+}
+
+/// One school, merged, with its local clauses and logo.
+#[derive(Debug, Clone, Copy)]
+pub struct SchoolInput<'a> {
+    /// The school id.
+    pub id: &'a str,
+    /// The school file, relative to the project.
+    pub file: &'a str,
+    /// The school file's text, for locating problems.
+    pub source: &'a str,
+    /// The school merged over its defaults.
+    pub merged: &'a Merged,
+    /// The school's own clauses.
+    pub local_clauses: &'a [Clause],
+    /// The logo's SHA-256, when it has one.
+    pub logo_hash: Option<&'a str>,
+    /// Every project file's text, for locating problems in any of them.
+    pub sources: &'a BTreeMap<String, String>,
+}
+
+impl<'a> SchoolInput<'a> {
+    /// The file that set `key` and its text: the school's own file when it
+    /// set the key itself or nothing did.
+    pub fn setting(&self, key: &str) -> (String, &'a str) {
+        match self.merged.provenance.get(key) {
+            Some(file) if file != self.file => {
+                let text = self.sources.get(file).map_or("", String::as_str);
+                (file.clone(), text)
+            }
+            _ => (self.file.to_string(), self.source),
+        }
+    }
+}

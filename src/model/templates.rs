@@ -1,0 +1,80 @@
+//! The layouts: a typst template for PDF and minijinja templates for HTML.
+//! They are built into the binary; a project overrides one by putting a file
+//! of the same name in its `templates/` folder.
+
+use std::collections::BTreeMap;
+
+/// The built-in typst layout for a document.
+pub const POLICY_TYP: &str = include_str!("../../templates/policy.typ");
+/// The built-in HTML layout for a document.
+pub const DOCUMENT_HTML: &str = include_str!("../../templates/document.html");
+/// The built-in HTML layout for a school's pack index.
+pub const PACK_HTML: &str = include_str!("../../templates/pack.html");
+/// The built-in HTML layout for the trust index.
+pub const TRUST_HTML: &str = include_str!("../../templates/trust.html");
+/// The built-in HTML layout for a school's summary of changes.
+pub const CHANGES_HTML: &str = include_str!("../../templates/changes.html");
+
+/// One layout and where it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Template {
+    /// The template source.
+    pub text: String,
+    /// Project-relative path of an override, or `<built-in>/<name>`.
+    pub file: String,
+}
+
+/// The layouts in force for a project.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Templates {
+    entries: BTreeMap<&'static str, Template>,
+}
+
+impl Templates {
+    /// The file names a project may override.
+    pub const NAMES: [&'static str; 5] = [
+        "policy.typ",
+        "document.html",
+        "pack.html",
+        "trust.html",
+        "changes.html",
+    ];
+
+    /// The layouts built into policyc.
+    pub fn builtin() -> Self {
+        let entries = Self::NAMES
+            .iter()
+            .zip([
+                POLICY_TYP,
+                DOCUMENT_HTML,
+                PACK_HTML,
+                TRUST_HTML,
+                CHANGES_HTML,
+            ])
+            .map(|(name, text)| {
+                let file = format!("<built-in>/{name}");
+                (
+                    *name,
+                    Template {
+                        text: text.to_string(),
+                        file,
+                    },
+                )
+            })
+            .collect();
+        Self { entries }
+    }
+
+    /// Replaces a layout with a project's own.
+    pub fn set(&mut self, name: &'static str, text: String, file: String) {
+        self.entries.insert(name, Template { text, file });
+    }
+
+    /// The layout called `name` (one of [`Templates::NAMES`]).
+    pub fn get(&self, name: &str) -> &Template {
+        match self.entries.get(name) {
+            Some(template) => template,
+            None => unreachable!("templates are only looked up by the names in Templates::NAMES"),
+        }
+    }
+}

@@ -1,0 +1,164 @@
+//! Incremental builds: what each output depends on, and whether the file
+//! on disk is still the one policyc wrote.
+//!
+//! Every document gets an input hash over everything its outputs depend on
+//! (its resolved content, the layouts, the logo, the PDF options and the
+//! tool version). A rebuild skips a document whose hash is unchanged and
+//! whose files are intact. A whole-project fingerprint over every input file
+//! lets a rebuild with nothing changed stop before resolving at all.
+//!
+//! File sizes and modification times live in `out/.policyc-cache.json`,
+//! apart from the manifest, so the manifest stays identical across machines.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::Path;
+use std::time::UNIX_EPOCH;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::model::build::{Standards, TYPST_VERSION};
+use crate::model::document::Document;
+use crate::model::hash::{hex, hex_digest};
+use crate::model::project::Project;
+use crate::model::templates::Templates;
+
+/// The cache file's name inside the output folder.
+pub const CACHE_FILE: &str = ".policyc-cache.json";
+
+/// What the last build left behind.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Cache {
+    /// Fingerprint of every input and option of the last build.
+    pub fingerprint: String,
+    /// Each file written, by path relative to the output folder.
+    pub files: BTreeMap<String, FileStamp>,
+}
+
+/// How a written file looked when it was written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileStamp {
+    /// Size in bytes.
+    pub size: u64,
+    /// Modification time, nanoseconds since the epoch.
+    pub mtime_ns: u128,
+    /// SHA-256 of the bytes.
+    pub sha256: String,
+}
+
+impl Cache {
+    /// Reads the cache; anything unreadable is an empty cache.
+    pub fn read(out_dir: &Path) -> Self {
+        fs::read_to_string(out_dir.join(CACHE_FILE))
+            .ok()
+            .and_then(|text| serde_json::from_str(&text).ok())
+            .unwrap_or_default()
+    }
+
+    /// The cache as JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// Records a file just written with `sha256`.
+    pub fn record(&mut self, out_dir: &Path, rel: &str, sha256: &str) {
+        if let Some((size, mtime_ns)) = stat(&out_dir.join(rel)) {
+            let stamp = FileStamp {
+                size,
+                mtime_ns,
+                sha256: sha256.to_string(),
+            };
+            self.files.insert(rel.to_string(), stamp);
+        }
+    }
+
+    /// Whether `rel` still holds the bytes whose hash is `sha256`: the same
+    /// size and time as recorded, or else the same content.
+    pub fn intact(&self, out_dir: &Path, rel: &str, sha256: &str) -> bool {
+        let path = out_dir.join(rel);
+        if let (Some(stamp), Some((size, mtime_ns))) = (self.files.get(rel), stat(&path)) {
+            if stamp.sha256 == sha256 && stamp.size == size && stamp.mtime_ns == mtime_ns {
+                return true;
+            }
+        }
+        fs::read(&path).is_ok_and(|bytes| hex_digest(&bytes) == sha256)
+    }
+}
+
+fn stat(path: &Path) -> Option<(u64, u128)> {
+    let meta = fs::metadata(path).ok()?;
+    let mtime = meta
+        .modified()
+        .ok()?
+        .duration_since(UNIX_EPOCH)
+        .ok()?
+        .as_nanos();
+    Some((meta.len(), mtime))
+}
+
+/// The build options that change outputs, as text for hashing.
+pub fn options_key(standards: Standards, pdf: bool, html: bool, selection: &[String]) -> String {
+    format!(
+        "policyc {} typst {} a2b={} ua1={} pdf={pdf} html={html} only={}",
+        env!("CARGO_PKG_VERSION"),
+        TYPST_VERSION,
+        standards.archival,
+        standards.accessible,
+        selection.join(",")
+    )
+}
+
+/// A fingerprint of every file the project read, its logos and the options.
+pub fn project_fingerprint(project: &Project, options: &str) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(options.as_bytes());
+    for (path, text) in &project.sources {
+        hasher.update(path.as_bytes());
+        hasher.update([0]);
+        hasher.update(text.as_bytes());
+        hasher.update([0]);
+    }
+    for name in Templates::NAMES {
+        hasher.update(project.templates.get(name).text.as_bytes());
+    }
+    for school in &project.schools {
+        if let Some(logo) = &school.logo {
+            hasher.update(&logo.bytes);
+        }
+    }
+    hex(&hasher.finalize())
+}
+
+/// The hash of everything one document's outputs depend on.
+pub fn input_hash(doc: &Document, project: &Project, logo: Option<&[u8]>, options: &str) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(options.as_bytes());
+    hasher.update(serde_json::to_vec(doc).unwrap_or_default());
+    for name in ["policy.typ", "document.html"] {
+        hasher.update(project.templates.get(name).text.as_bytes());
+    }
+    if let Some(bytes) = logo {
+        hasher.update(bytes);
+    }
+    hex(&hasher.finalize())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_is_intact_until_its_bytes_change() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.pdf"), b"one").unwrap();
+        let mut cache = Cache::default();
+        let sha = hex_digest(b"one");
+        cache.record(dir.path(), "a.pdf", &sha);
+        assert!(cache.intact(dir.path(), "a.pdf", &sha));
+        std::fs::write(dir.path().join("a.pdf"), b"two!").unwrap();
+        assert!(!cache.intact(dir.path(), "a.pdf", &sha));
+        std::fs::remove_file(dir.path().join("a.pdf")).unwrap();
+        assert!(!cache.intact(dir.path(), "a.pdf", &sha));
+    }
+}

@@ -1,0 +1,200 @@
+//! The output stage: the only stage besides loading that touches the disk.
+//! It stages rendered documents, moves them into place, removes the outputs
+//! of documents that no longer exist, and writes the pages, the manifest
+//! and the cache. It never renders: pages arrive as finished HTML.
+//!
+//! Documents go first, the pages next and the manifest last, so the
+//! manifest never names a file that is not there yet.
+
+pub mod atomic;
+pub mod cache;
+pub mod records;
+
+use std::fs;
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+
+use crate::model::build::{Rendered, Summary};
+use crate::model::hash::hex_digest;
+use crate::model::manifest::{Manifest, ManifestDoc};
+
+use atomic::{commit_staged, write_atomic};
+use cache::{Cache, CACHE_FILE};
+
+/// The manifest's file name inside the output folder.
+pub const MANIFEST_FILE: &str = "manifest.json";
+
+/// What the last build left in the output folder, read once per build.
+#[derive(Debug, Clone, Default)]
+pub struct Previous {
+    /// The last manifest (empty if there is none or it cannot be read).
+    pub manifest: Manifest,
+    /// The file-stamp cache (empty if there is none or it cannot be read).
+    pub cache: Cache,
+}
+
+/// Reads what the last build left behind. Anything unreadable counts as
+/// absent, so the build simply does more work.
+pub fn read_previous(out_dir: &Path) -> Previous {
+    Previous {
+        manifest: read_manifest(&out_dir.join(MANIFEST_FILE)).unwrap_or_default(),
+        cache: Cache::read(out_dir),
+    }
+}
+
+/// Reads a manifest; a missing file is an empty manifest.
+pub fn read_manifest(path: &Path) -> Result<Manifest> {
+    if !path.exists() {
+        return Ok(Manifest::default());
+    }
+    let text =
+        fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    Manifest::from_json(&text)
+        .with_context(|| format!("{} is not a policyc manifest", path.display()))
+}
+
+/// Whether a school's folder holds a summary of changes.
+pub fn has_changes_page(out_dir: &Path, school: &str) -> bool {
+    out_dir.join(school).join("changes.html").is_file()
+}
+
+/// Everything a finished build puts in place.
+pub struct Commit<'a> {
+    /// Rendered documents, their outputs staged.
+    pub rendered: &'a [Rendered],
+    /// Records of documents that no longer exist: their outputs go.
+    pub dropped: &'a [ManifestDoc],
+    /// Pages to write: (path relative to the output folder, HTML).
+    pub pages: &'a [(String, String)],
+    /// The manifest to write last.
+    pub manifest: &'a Manifest,
+    /// The fingerprint of the inputs, for the next build's cache.
+    pub fingerprint: String,
+}
+
+/// Moves every staged output into place and writes the pages, the manifest
+/// and the cache, printing a line per file written to `log`.
+pub fn commit(
+    out_dir: &Path,
+    commit: Commit<'_>,
+    mut cache: Cache,
+    log: &mut dyn Write,
+    summary: &mut Summary,
+) -> Result<()> {
+    let mut placer = Placer {
+        out_dir,
+        cache: &mut cache,
+        log,
+        summary,
+    };
+    for (_, staged) in commit.rendered.iter().flat_map(|r| &r.outputs) {
+        if let Some(temp) = &staged.temp {
+            placer.place(&staged.rel, Content::Staged(temp), &staged.sha256)?;
+        }
+    }
+    for stale in commit.dropped {
+        for output in stale.outputs.values() {
+            placer.remove(&output.path)?;
+        }
+    }
+    placer.place_pages(commit.pages)?;
+    let manifest = commit.manifest.to_json();
+    placer.place(
+        MANIFEST_FILE,
+        Content::Bytes(manifest.as_bytes()),
+        &hex_digest(manifest.as_bytes()),
+    )?;
+    cache.fingerprint = commit.fingerprint;
+    write_cache(out_dir, &cache)
+}
+
+/// Writes pages outside a build (a summary of changes and the indexes that
+/// link to it), keeping the cache in step. Returns the paths written.
+pub fn write_pages(out_dir: &Path, pages: &[(String, String)]) -> Result<Vec<String>> {
+    let mut cache = Cache::read(out_dir);
+    let mut summary = Summary::default();
+    let mut log = Vec::new();
+    Placer {
+        out_dir,
+        cache: &mut cache,
+        log: &mut log,
+        summary: &mut summary,
+    }
+    .place_pages(pages)?;
+    write_cache(out_dir, &cache)?;
+    Ok(pages
+        .iter()
+        .map(|(rel, _)| display_path(out_dir, rel))
+        .collect())
+}
+
+fn write_cache(out_dir: &Path, cache: &Cache) -> Result<()> {
+    write_atomic(&out_dir.join(CACHE_FILE), cache.to_json().as_bytes())
+}
+
+/// The bytes of an output: staged in a temporary file, or in memory.
+enum Content<'a> {
+    Staged(&'a Path),
+    Bytes(&'a [u8]),
+}
+
+/// Puts files in place, skipping those that already hold the same bytes.
+struct Placer<'a> {
+    out_dir: &'a Path,
+    cache: &'a mut Cache,
+    log: &'a mut dyn Write,
+    summary: &'a mut Summary,
+}
+
+impl Placer<'_> {
+    /// Puts one output in place unless it already holds these bytes.
+    fn place(&mut self, rel: &str, content: Content<'_>, sha256: &str) -> Result<()> {
+        if self.cache.intact(self.out_dir, rel, sha256) {
+            if let Content::Staged(temp) = content {
+                let _ = fs::remove_file(temp);
+            }
+            self.summary.unchanged += 1;
+            return Ok(());
+        }
+        let path = self.out_dir.join(rel);
+        match content {
+            Content::Staged(temp) => commit_staged(temp, &path)?,
+            Content::Bytes(bytes) => write_atomic(&path, bytes)?,
+        }
+        self.cache.record(self.out_dir, rel, sha256);
+        self.summary.written += 1;
+        writeln!(self.log, "  wrote {}", display_path(self.out_dir, rel))
+            .context("cannot print progress")
+    }
+
+    fn place_pages(&mut self, pages: &[(String, String)]) -> Result<()> {
+        for (rel, html) in pages {
+            let bytes = html.as_bytes();
+            self.place(rel, Content::Bytes(bytes), &hex_digest(bytes))?;
+        }
+        Ok(())
+    }
+
+    /// Removes an output of a document that no longer exists.
+    fn remove(&mut self, rel: &str) -> Result<()> {
+        if fs::remove_file(self.out_dir.join(rel)).is_ok() {
+            writeln!(self.log, "  removed {}", display_path(self.out_dir, rel))
+                .context("cannot print progress")?;
+        }
+        Ok(())
+    }
+}
+
+/// A path for messages: relative to the working directory when inside it.
+pub fn display_path(out_dir: &Path, rel: &str) -> String {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let full = out_dir.join(rel);
+    let shown = full
+        .strip_prefix(&cwd)
+        .unwrap_or(&full)
+        .display()
+        .to_string();
+    shown.strip_prefix("./").map(str::to_owned).unwrap_or(shown)
+}

@@ -1,0 +1,435 @@
+//! The orchestration of a build, and nothing else: load → check → resolve →
+//! render → output, with the checks run at their points (see `check`).
+//!
+//! [`prepare`] runs everything up to and including resolving and reports
+//! every problem at once. [`build`] then renders every document that is not
+//! up to date, staging each output on disk as it is made, and puts the
+//! outputs in place only once every document has rendered, so a failed
+//! build leaves the previous outputs untouched.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::Result;
+use rayon::prelude::*;
+
+use crate::check;
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::load::load_project;
+use crate::model::build::{Standards, Summary};
+use crate::model::dates;
+use crate::model::document::Document;
+use crate::model::hash::hex_digest;
+use crate::model::key::DocKey;
+use crate::model::project::{
+    Library, Project, Resolved, ResolvedSchool, SchoolInput, SchoolSource,
+};
+use crate::output::cache::{input_hash, options_key, project_fingerprint, Cache};
+use crate::output::{self, atomic, records, Previous};
+use crate::render::html::HtmlRenderer;
+use crate::render::pool::OnTimeout;
+use crate::render::{pages, render_all, RenderHooks, RenderOptions};
+use crate::report::changes::Report;
+use crate::resolve::inherit::merge_chain;
+use crate::resolve::resolve_school;
+
+/// What to build and where.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// The project folder.
+    pub project: PathBuf,
+    /// The output folder.
+    pub out: PathBuf,
+    /// Only these schools (all when empty).
+    pub schools: Vec<String>,
+    /// Only these audiences (each school's own when empty).
+    pub audiences: Vec<String>,
+    /// Write PDFs.
+    pub pdf: bool,
+    /// Write HTML pages.
+    pub html: bool,
+    /// PDF standards to conform to.
+    pub standards: Standards,
+    /// Rebuild every document, even if up to date.
+    pub force: bool,
+}
+
+/// Loads, checks and resolves. Returns the resolved project when there are
+/// no errors; every problem goes to `diags`.
+pub fn prepare(
+    root: &Path,
+    schools: &[String],
+    audiences: &[String],
+    diags: &mut Diagnostics,
+) -> Option<Resolved> {
+    let (project, loaded) = load_checked(root, diags);
+    resolve_all(project, loaded, schools, audiences, diags)
+}
+
+/// Which parts of the project loaded without errors.
+#[derive(Debug, Clone, Copy)]
+pub struct Loaded {
+    /// Every policy file loaded.
+    pub policies: bool,
+    /// Every clause file loaded.
+    pub clauses: bool,
+}
+
+/// Loads the project and runs the library-wide checks.
+pub fn load_checked(root: &Path, diags: &mut Diagnostics) -> (Project, Loaded) {
+    let project = load_project(root, diags);
+    let loaded = Loaded {
+        policies: !diags.has_errors_in("policies"),
+        clauses: !diags.has_errors_in("clauses/"),
+    };
+    check::check_library(&project, loaded.policies, diags);
+    (project, loaded)
+}
+
+/// Checks the selection, then checks and resolves the selected schools in
+/// parallel, each with its document checks.
+pub fn resolve_all(
+    project: Project,
+    loaded: Loaded,
+    schools: &[String],
+    audiences: &[String],
+    diags: &mut Diagnostics,
+) -> Option<Resolved> {
+    check::check_selection(&project, schools, audiences, diags);
+    let lib = Library {
+        audiences: &project.audiences,
+        clauses: &project.clauses,
+        complete: loaded.clauses,
+    };
+    let today = today();
+    let results: Vec<(Option<ResolvedSchool>, Diagnostics)> = project
+        .schools
+        .par_iter()
+        .filter(|source| schools.is_empty() || schools.contains(&source.id))
+        .map(|source| {
+            let mut found = Diagnostics::default();
+            let school = resolve_one(&project, lib, source, audiences, &today, &mut found);
+            (school, found)
+        })
+        .collect();
+    let mut resolved = Vec::new();
+    for (school, found) in results {
+        diags.append(found);
+        resolved.extend(school);
+    }
+    if diags.has_errors() {
+        return None;
+    }
+    Some(Resolved {
+        project,
+        schools: resolved,
+    })
+}
+
+/// Merges, checks and resolves one school, then checks its documents.
+fn resolve_one(
+    project: &Project,
+    lib: Library<'_>,
+    source: &SchoolSource,
+    audiences: &[String],
+    today: &str,
+    diags: &mut Diagnostics,
+) -> Option<ResolvedSchool> {
+    let merged = merge_chain(&source.chain);
+    let file = source.file();
+    let logo_hash = source.logo.as_ref().map(|l| hex_digest(&l.bytes));
+    let mut selected = merged.clone();
+    if !audiences.is_empty() {
+        let own = selected.school.audiences.take().unwrap_or_default();
+        let kept: Vec<String> = own.into_iter().filter(|a| audiences.contains(a)).collect();
+        if kept.is_empty() {
+            return None;
+        }
+        selected.school.audiences = Some(kept);
+    }
+    let input = SchoolInput {
+        id: &source.id,
+        file,
+        source: project.source(file),
+        merged: &selected,
+        local_clauses: &source.local_clauses,
+        logo_hash: logo_hash.as_deref(),
+        sources: &project.sources,
+    };
+    let before = diags.has_errors();
+    check::check_school(lib, &project.policies, input, diags);
+    if diags.has_errors() && !before {
+        return None;
+    }
+    let documents = resolve_school(lib, &project.policies, input, diags)?;
+    let school = ResolvedSchool {
+        id: source.id.clone(),
+        merged,
+        logo: source.logo.clone(),
+        documents,
+        files: source.chain.iter().map(|(f, _)| f.clone()).collect(),
+    };
+    check::check_documents(&school, project, today, diags);
+    Some(school)
+}
+
+/// Today's date, `YYYY-MM-DD` (UTC), for warnings about overdue reviews.
+/// `POLICYC_TODAY` (`YYYY-MM-DD`) overrides it, for reproducible checks.
+fn today() -> String {
+    if let Ok(day) = std::env::var("POLICYC_TODAY") {
+        return day;
+    }
+    let now = time::OffsetDateTime::now_utc().date();
+    dates::iso(now)
+}
+
+/// What a build ended with: every diagnostic, and a summary if it wrote.
+#[derive(Debug)]
+pub struct Outcome {
+    /// Errors and warnings, already complete.
+    pub diags: Diagnostics,
+    /// Present when the outputs were written.
+    pub summary: Option<Summary>,
+}
+
+/// How a build reports back while it runs.
+pub struct BuildHooks<'a> {
+    /// Receives a line for each file written.
+    pub log: &'a mut dyn Write,
+    /// Called with (documents done, documents to render).
+    pub progress: &'a (dyn Fn(usize, usize) + Sync),
+    /// Called when a layout runs away, after this build's staged files are
+    /// removed; it reports the problem and ends the process.
+    pub abort: OnTimeout,
+}
+
+/// The whole build: load, check, resolve, render, write. Nothing is
+/// written unless every document resolved and rendered; documents whose
+/// inputs have not changed since the last build are not rendered again.
+pub fn build(opts: &BuildOptions, hooks: BuildHooks<'_>) -> Result<Outcome> {
+    let started = Instant::now();
+    let selection: Vec<String> = opts
+        .schools
+        .iter()
+        .chain(&opts.audiences)
+        .cloned()
+        .collect();
+    let options = options_key(opts.standards, opts.pdf, opts.html, &selection);
+    let mut diags = Diagnostics::default();
+    let (project, loaded) = load_checked(&opts.project, &mut diags);
+    let fingerprint = project_fingerprint(&project, &options);
+    let previous = output::read_previous(&opts.out);
+    if !opts.force
+        && !diags.has_errors()
+        && previous.cache.fingerprint == fingerprint
+        && outputs_intact(&opts.out, &previous.cache)
+    {
+        let documents = previous.manifest.documents.len();
+        let summary = Summary {
+            documents,
+            skipped: documents,
+            up_to_date: true,
+            total_ms: ms(started),
+            ..Summary::default()
+        };
+        return Ok(Outcome {
+            diags,
+            summary: Some(summary),
+        });
+    }
+    let resolved = resolve_all(project, loaded, &opts.schools, &opts.audiences, &mut diags);
+    let Some(resolved) = resolved else {
+        return Ok(Outcome {
+            diags,
+            summary: None,
+        });
+    };
+    let summary = render_and_commit(
+        opts,
+        &resolved,
+        previous,
+        &options,
+        fingerprint,
+        hooks,
+        &mut diags,
+    )?;
+    Ok(Outcome {
+        diags,
+        summary: summary.map(|mut s| {
+            s.total_ms = ms(started);
+            s
+        }),
+    })
+}
+
+/// Renders what is out of date and, if every document rendered, puts the
+/// outputs, pages, manifest and cache in place.
+fn render_and_commit(
+    opts: &BuildOptions,
+    resolved: &Resolved,
+    previous: Previous,
+    options: &str,
+    fingerprint: String,
+    hooks: BuildHooks<'_>,
+    diags: &mut Diagnostics,
+) -> Result<Option<Summary>> {
+    let hashes: BTreeMap<DocKey, String> = resolved
+        .documents()
+        .map(|(i, doc)| {
+            let logo = resolved.schools[i]
+                .logo
+                .as_ref()
+                .map(|l| l.bytes.as_slice());
+            (doc.key(), input_hash(doc, &resolved.project, logo, options))
+        })
+        .collect();
+    let skip = |doc: &Document| !opts.force && up_to_date(&previous, &opts.out, doc, &hashes);
+    let total = resolved.documents().filter(|(_, d)| !skip(d)).count();
+    atomic::remove_temporaries(&opts.out, |_| true);
+    let out_dir = opts.out.clone();
+    let sink = move |doc: &Document, format: &'static str, bytes: &[u8]| {
+        let rel = doc.key().output_path(format);
+        atomic::stage(&out_dir, &rel, bytes).map_err(|e| {
+            Diagnostic::error(
+                "write-failed",
+                rel.clone(),
+                format!("cannot write the output: {e:#}"),
+            )
+            .with_hint("check that the output folder is writable and the disk is not full")
+        })
+    };
+    let abort = Arc::clone(&hooks.abort);
+    let out_dir = opts.out.clone();
+    let render_hooks = RenderHooks {
+        progress: &|done| (hooks.progress)(done, total),
+        on_timeout: Arc::new(move |d: &Diagnostic| {
+            atomic::remove_own_temporaries(&out_dir);
+            abort(d);
+        }),
+    };
+    let render_options = RenderOptions {
+        pdf: opts.pdf,
+        html: opts.html,
+        standards: opts.standards,
+    };
+    let rendered = render_all(
+        resolved,
+        render_options,
+        &|d| !skip(d),
+        &sink,
+        render_hooks,
+        diags,
+    );
+    if diags.has_errors() {
+        atomic::remove_own_temporaries(&opts.out);
+        return Ok(None);
+    }
+    let complete = opts.schools.is_empty() && opts.audiences.is_empty();
+    let next = records::next_manifest(&previous.manifest, resolved, &rendered, &hashes, complete);
+    let page_list = HtmlRenderer::new(&resolved.project.templates).and_then(|renderer| {
+        pages::index_pages(&renderer, &next.manifest, &|s| {
+            output::has_changes_page(&opts.out, s)
+        })
+    });
+    let page_list = match page_list {
+        Ok(pages) => pages,
+        Err(d) => {
+            atomic::remove_own_temporaries(&opts.out);
+            diags.push(d);
+            return Ok(None);
+        }
+    };
+    let mut summary = Summary {
+        documents: hashes.len(),
+        built: rendered.len(),
+        skipped: hashes.len() - rendered.len(),
+        ..Summary::default()
+    };
+    let commit = output::Commit {
+        rendered: &rendered,
+        dropped: &next.dropped,
+        pages: &page_list,
+        manifest: &next.manifest,
+        fingerprint,
+    };
+    output::commit(&opts.out, commit, previous.cache, hooks.log, &mut summary)?;
+    let pdf_times: Vec<f64> = rendered.iter().filter_map(|r| r.pdf_ms).collect();
+    if !pdf_times.is_empty() {
+        summary.ms_per_pdf = pdf_times.iter().sum::<f64>() / pdf_times.len() as f64;
+    }
+    Ok(Some(summary))
+}
+
+fn ms(since: Instant) -> f64 {
+    since.elapsed().as_secs_f64() * 1000.0
+}
+
+/// Whether a document's outputs can be kept: same inputs, files intact.
+fn up_to_date(
+    previous: &Previous,
+    out: &Path,
+    doc: &Document,
+    hashes: &BTreeMap<DocKey, String>,
+) -> bool {
+    let key = doc.key();
+    let Some(entry) = previous.manifest.documents.iter().find(|d| d.key() == key) else {
+        return false;
+    };
+    hashes.get(&key) == Some(&entry.input_hash)
+        && !entry.outputs.is_empty()
+        && entry
+            .outputs
+            .values()
+            .all(|o| previous.cache.intact(out, &o.path, &o.sha256))
+}
+
+/// Whether every file the last build recorded is still as it wrote it.
+fn outputs_intact(out: &Path, cache: &Cache) -> bool {
+    !cache.files.is_empty()
+        && cache
+            .files
+            .iter()
+            .all(|(rel, stamp)| cache.intact(out, rel, &stamp.sha256))
+}
+
+/// Writes `<school>/changes.html` for each school with a change, and
+/// rewrites the indexes so each pack links to its summary. Returns the
+/// paths written.
+pub fn write_changes(
+    resolved: &Resolved,
+    report: &Report,
+    out_dir: &Path,
+    diags: &mut Diagnostics,
+) -> Result<Vec<String>> {
+    let renderer = match HtmlRenderer::new(&resolved.project.templates) {
+        Ok(r) => r,
+        Err(d) => {
+            diags.push(d);
+            return Ok(Vec::new());
+        }
+    };
+    let changes = match pages::changes_pages(&renderer, resolved, report) {
+        Ok(p) => p,
+        Err(d) => {
+            diags.push(d);
+            return Ok(Vec::new());
+        }
+    };
+    let written = output::write_pages(out_dir, &changes)?;
+    let previous = output::read_previous(out_dir);
+    if !previous.manifest.documents.is_empty() {
+        let index = pages::index_pages(&renderer, &previous.manifest, &|s| {
+            output::has_changes_page(out_dir, s)
+        });
+        match index {
+            Ok(index) => {
+                output::write_pages(out_dir, &index)?;
+            }
+            Err(d) => diags.push(d),
+        }
+    }
+    Ok(written)
+}

@@ -1,0 +1,314 @@
+//! HTML output: one self-contained page per document, a pack index per
+//! school and a trust index, through minijinja with HTML auto-escaping.
+//!
+//! Clause text is turned into HTML here from the shared block model, with
+//! every string escaped, and handed to the template as ready-made markup.
+
+use std::collections::BTreeMap;
+
+use minijinja::{AutoEscape, Environment, Value};
+use serde::Serialize;
+
+use crate::diag::Diagnostic;
+use crate::model::document::Document;
+use crate::model::markdown::{Block, Inline};
+use crate::model::templates::Templates;
+use crate::report::changes::DocChange;
+
+/// Renders HTML pages with a project's templates.
+pub struct HtmlRenderer {
+    env: Environment<'static>,
+    /// Each template's file and text, for locating errors.
+    sources: BTreeMap<&'static str, (String, String)>,
+}
+
+/// One row of a school's pack index.
+#[derive(Debug, Clone, Serialize)]
+pub struct PackEntry {
+    /// Document title.
+    pub title: String,
+    /// Audience label.
+    pub audience_label: String,
+    /// Document id.
+    pub doc_id: String,
+    /// Relative link to the PDF, if built.
+    pub pdf: Option<String>,
+    /// Relative link to the HTML page, if built.
+    pub html: Option<String>,
+}
+
+/// The facts a pack index prints under its heading, as the manifest
+/// records them.
+#[derive(Debug, Clone, Serialize)]
+pub struct PackFacts {
+    /// Version label.
+    pub version: String,
+    /// Approving body.
+    pub approved_by: String,
+    /// Approval date for readers.
+    pub approved_on_text: String,
+    /// Next review date for readers.
+    pub review_by_text: String,
+}
+
+/// One row of the trust index.
+#[derive(Debug, Clone, Serialize)]
+pub struct TrustEntry {
+    /// School id (its folder).
+    pub id: String,
+    /// School name.
+    pub name: String,
+    /// Number of documents.
+    pub count: usize,
+    /// Version label.
+    pub version: String,
+}
+
+impl HtmlRenderer {
+    /// Prepares the HTML templates; a broken override is reported at its line.
+    pub fn new(templates: &Templates) -> Result<Self, Diagnostic> {
+        let mut env = Environment::new();
+        env.set_auto_escape_callback(|_| AutoEscape::Html);
+        env.set_undefined_behavior(minijinja::UndefinedBehavior::Chainable);
+        env.set_fuel(Some(5_000_000));
+        let mut sources = BTreeMap::new();
+        for name in ["document.html", "pack.html", "trust.html", "changes.html"] {
+            let template = templates.get(name);
+            env.add_template_owned(name, template.text.clone())
+                .map_err(|e| template_diagnostic(&e, &template.file, &template.text))?;
+            sources.insert(name, (template.file.clone(), template.text.clone()));
+        }
+        Ok(Self { env, sources })
+    }
+
+    /// The page for one document. `logo_src` is a `data:` URL when the
+    /// school has a logo; `pdf_href` links to the matching PDF.
+    pub fn document(
+        &self,
+        doc: &Document,
+        logo_src: Option<&str>,
+        pdf_href: &str,
+    ) -> Result<String, Diagnostic> {
+        let mut clauses = BTreeMap::new();
+        for section in &doc.sections {
+            for clause in &section.clauses {
+                clauses.insert(
+                    clause.id.clone(),
+                    Value::from_safe_string(blocks_html(&clause.blocks)),
+                );
+            }
+        }
+        let html = minijinja::context! {
+            intro => Value::from_safe_string(blocks_html(&doc.intro)),
+            values => if doc.values.is_empty() { Value::from(false) } else { Value::from_safe_string(blocks_html(&doc.values)) },
+            agreement => Value::from_safe_string(blocks_html(&doc.agreement)),
+            clauses => clauses,
+        };
+        let ctx = minijinja::context! { doc => doc, html => html, logo_src => logo_src, pdf_href => pdf_href };
+        self.render("document.html", ctx)
+    }
+
+    /// A school's pack index.
+    pub fn pack(
+        &self,
+        school_name: &str,
+        trust: Option<&str>,
+        meta: &PackFacts,
+        documents: &[PackEntry],
+        has_changes: bool,
+    ) -> Result<String, Diagnostic> {
+        let school = minijinja::context! { name => school_name, trust => trust };
+        self.render(
+            "pack.html",
+            minijinja::context! { school => school, meta => meta, documents => documents, changes => has_changes },
+        )
+    }
+
+    /// A school's printable summary of changes.
+    pub fn changes(
+        &self,
+        school_name: &str,
+        trust: Option<&str>,
+        changes: &[DocChange],
+        summary: &str,
+    ) -> Result<String, Diagnostic> {
+        let school = minijinja::context! { name => school_name, trust => trust };
+        self.render(
+            "changes.html",
+            minijinja::context! { school => school, documents => changes, summary => summary },
+        )
+    }
+
+    /// The trust index.
+    pub fn trust(&self, trust: Option<&str>, schools: &[TrustEntry]) -> Result<String, Diagnostic> {
+        let total: usize = schools.iter().map(|s| s.count).sum();
+        self.render(
+            "trust.html",
+            minijinja::context! { trust => trust, schools => schools, total => total },
+        )
+    }
+
+    fn render(&self, name: &str, ctx: Value) -> Result<String, Diagnostic> {
+        let (file, text) = self.sources.get(name).cloned().unwrap_or_default();
+        let template = self
+            .env
+            .get_template(name)
+            .map_err(|e| template_diagnostic(&e, &file, &text))?;
+        template
+            .render(ctx)
+            .map_err(|e| template_diagnostic(&e, &file, &text))
+    }
+}
+
+/// A located diagnostic for an HTML template error.
+fn template_diagnostic(err: &minijinja::Error, file: &str, text: &str) -> Diagnostic {
+    let detail = err.detail().unwrap_or("invalid template");
+    let d = Diagnostic::error("html-template", file, format!("the HTML template cannot be used: {detail}"))
+        .with_hint("HTML templates use minijinja: `{{ doc.title }}` for values, `{% if … %}…{% endif %}` for conditions");
+    match (err.range(), err.line()) {
+        (Some(range), _) => d.at_offset(text, range.start),
+        (None, Some(line)) => d.at(text, line, 1),
+        _ => d,
+    }
+}
+
+/// Blocks as HTML, every string escaped.
+pub fn blocks_html(blocks: &[Block]) -> String {
+    let mut out = String::new();
+    for block in blocks {
+        block_html(block, &mut out);
+    }
+    out
+}
+
+fn block_html(block: &Block, out: &mut String) {
+    match block {
+        Block::Para { c } => {
+            out.push_str("<p>");
+            inlines_html(c, out);
+            out.push_str("</p>\n");
+        }
+        Block::List { ordered, items } => {
+            let tag = if *ordered { "ol" } else { "ul" };
+            out.push_str(&format!("<{tag}>\n"));
+            for item in items {
+                out.push_str("<li>");
+                for block in item {
+                    block_html(block, out);
+                }
+                out.push_str("</li>\n");
+            }
+            out.push_str(&format!("</{tag}>\n"));
+        }
+        Block::Quote { c } => {
+            out.push_str("<blockquote>\n");
+            for block in c {
+                block_html(block, out);
+            }
+            out.push_str("</blockquote>\n");
+        }
+    }
+}
+
+fn inlines_html(inlines: &[Inline], out: &mut String) {
+    for inline in inlines {
+        match inline {
+            Inline::Text { v } => out.push_str(&escape(v)),
+            Inline::Code { v } => {
+                out.push_str("<code>");
+                out.push_str(&escape(v));
+                out.push_str("</code>");
+            }
+            Inline::Strong { c } => wrap("strong", c, out),
+            Inline::Emph { c } => wrap("em", c, out),
+            Inline::Link { url, c } => {
+                out.push_str(&format!("<a href=\"{}\">", escape(url)));
+                inlines_html(c, out);
+                out.push_str("</a>");
+            }
+            Inline::Break => out.push_str("<br>"),
+        }
+    }
+}
+
+fn wrap(tag: &str, content: &[Inline], out: &mut String) {
+    out.push_str(&format!("<{tag}>"));
+    inlines_html(content, out);
+    out.push_str(&format!("</{tag}>"));
+}
+
+/// Escapes text for HTML content and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A `data:` URL embedding a logo, so each page is self-contained.
+pub fn data_url(format: &str, bytes: &[u8]) -> String {
+    let mime = match format {
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        _ => "image/jpeg",
+    };
+    format!("data:{mime};base64,{}", base64(bytes))
+}
+
+fn base64(bytes: &[u8]) -> String {
+    const TABLE: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |acc, (i, b)| acc | (u32::from(*b) << (16 - 8 * i)));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(TABLE[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::markdown::parse;
+
+    #[test]
+    fn hostile_text_is_escaped() {
+        let blocks = parse("<script>alert(1)</script> and \"quotes\" & 'x'");
+        let html = blocks_html(&blocks);
+        assert_eq!(html, "<p>&lt;script&gt;alert(1)&lt;/script&gt; and &quot;quotes&quot; &amp; &#39;x&#39;</p>\n");
+    }
+
+    #[test]
+    fn lists_and_links() {
+        let html = blocks_html(&parse("- [a](https://x.example/?q=1&r=2)\n- **b**"));
+        assert_eq!(
+            html,
+            "<ul>\n<li><p><a href=\"https://x.example/?q=1&amp;r=2\">a</a></p>\n</li>\n<li><p><strong>b</strong></p>\n</li>\n</ul>\n"
+        );
+    }
+
+    #[test]
+    fn base64_matches_rfc_4648() {
+        assert_eq!(base64(b""), "");
+        assert_eq!(base64(b"f"), "Zg==");
+        assert_eq!(base64(b"fo"), "Zm8=");
+        assert_eq!(base64(b"foo"), "Zm9v");
+        assert_eq!(base64(b"foobar"), "Zm9vYmFy");
+    }
+}

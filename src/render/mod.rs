@@ -1,0 +1,174 @@
+//! The render stage: resolved documents → PDF and HTML bytes, on all cores.
+//!
+//! Each output is handed to a [`Sink`] as soon as it is made (a build's
+//! sink stages it on disk, `check`'s keeps nothing), so rendering itself
+//! never writes and never holds thousands of documents in memory. A
+//! template failure becomes a diagnostic against the template file,
+//! reported once. A runaway layout is handed to the caller's
+//! [`pool::OnTimeout`]; this stage never ends the process.
+
+pub mod html;
+pub mod pages;
+pub mod pdf;
+pub mod pool;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::model::build::{Rendered, Staged, Standards};
+use crate::model::document::Document;
+use crate::model::hash::hex_digest;
+use crate::model::project::Resolved;
+use crate::model::templates::Template;
+
+use html::{data_url, HtmlRenderer};
+use pdf::{PdfEngine, TemplateError};
+use pool::{parallel_map, render_timeout, OnTimeout, Watchdog};
+
+/// Receives each output as soon as it is rendered, so a build of thousands
+/// of documents never holds them all in memory.
+pub type Sink<'a> =
+    dyn Fn(&Document, &'static str, &[u8]) -> Result<Staged, Diagnostic> + Sync + 'a;
+
+/// Which formats to render, and how.
+#[derive(Debug, Clone, Copy)]
+pub struct RenderOptions {
+    /// Render PDFs.
+    pub pdf: bool,
+    /// Render HTML pages.
+    pub html: bool,
+    /// PDF standards.
+    pub standards: Standards,
+}
+
+/// What a render run reports back to its caller while it works.
+pub struct RenderHooks<'a> {
+    /// Called with the number of documents done after each one.
+    pub progress: &'a (dyn Fn(usize) + Sync),
+    /// Called if a layout runs away (see [`pool::Watchdog`]).
+    pub on_timeout: OnTimeout,
+}
+
+/// Renders the documents for which `wanted` is true, in parallel, handing
+/// each output to `sink`. Returns them in a stable order; problems go to
+/// `diags`.
+pub fn render_all(
+    resolved: &Resolved,
+    options: RenderOptions,
+    wanted: &(dyn Fn(&Document) -> bool + Sync),
+    sink: &Sink<'_>,
+    hooks: RenderHooks<'_>,
+    diags: &mut Diagnostics,
+) -> Vec<Rendered> {
+    let templates = &resolved.project.templates;
+    let html = match HtmlRenderer::new(templates) {
+        Ok(html) => html,
+        Err(d) => {
+            diags.push(d);
+            return Vec::new();
+        }
+    };
+    let engine = PdfEngine::new();
+    let typ = templates.get("policy.typ");
+    let jobs: Vec<(usize, &Document)> = resolved.documents().filter(|(_, d)| wanted(d)).collect();
+    let done = AtomicUsize::new(0);
+    let watchdog = Watchdog::start(render_timeout(), timeout_diagnostic(typ), hooks.on_timeout);
+    let results = parallel_map(&jobs, rayon::current_num_threads(), |(school, doc)| {
+        let result = render_one(resolved, *school, doc, options, &engine, &html, typ, sink);
+        watchdog.tick();
+        (hooks.progress)(done.fetch_add(1, Ordering::Relaxed) + 1);
+        result
+    });
+    watchdog.stop();
+    let mut rendered = Vec::new();
+    for result in results {
+        match result {
+            Ok(r) => rendered.push(r),
+            Err(d) => diags.push(d),
+        }
+    }
+    rendered
+}
+
+/// What the watchdog reports when the layout stops finishing documents.
+fn timeout_diagnostic(typ: &Template) -> Diagnostic {
+    Diagnostic::error(
+        "pdf-template-timeout",
+        &typ.file,
+        format!(
+            "the PDF layout did not finish a document within {} seconds",
+            render_timeout()
+        ),
+    )
+    .with_hint(
+        "look for a loop that never ends (such as `while true`) or runaway recursion in the layout",
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+fn render_one(
+    resolved: &Resolved,
+    school: usize,
+    doc: &Document,
+    options: RenderOptions,
+    engine: &PdfEngine,
+    html: &HtmlRenderer,
+    typ: &Template,
+    sink: &Sink<'_>,
+) -> Result<Rendered, Diagnostic> {
+    let logo_file = resolved.schools[school].logo.as_ref();
+    let mut outputs = Vec::new();
+    let mut pdf_ms = None;
+    if options.pdf {
+        let started = Instant::now();
+        let logo = logo_file.map(|l| (l.format, l.bytes.as_slice()));
+        let bytes = engine
+            .render(&typ.text, doc, logo, options.standards)
+            .map_err(|e| typst_diagnostic(&e, typ))?;
+        pdf_ms = Some(started.elapsed().as_secs_f64() * 1000.0);
+        outputs.push(("pdf", sink(doc, "pdf", &bytes)?));
+    }
+    if options.html {
+        let logo_src = logo_file.map(|l| data_url(l.format, &l.bytes));
+        let pdf_href = doc.key().file_name("pdf");
+        let page = html.document(doc, logo_src.as_deref(), &pdf_href)?;
+        outputs.push(("html", sink(doc, "html", page.as_bytes())?));
+    }
+    Ok(Rendered {
+        doc: doc.clone(),
+        school,
+        outputs,
+        pdf_ms,
+    })
+}
+
+/// A sink that keeps nothing, for checking without writing.
+pub fn discard(doc: &Document, format: &'static str, bytes: &[u8]) -> Result<Staged, Diagnostic> {
+    Ok(Staged {
+        rel: doc.key().output_path(format),
+        temp: None,
+        sha256: hex_digest(bytes),
+    })
+}
+
+/// A typst failure as a diagnostic in the layout file. The message does not
+/// name the document, so the same mistake is reported once, not per PDF.
+fn typst_diagnostic(err: &TemplateError, typ: &Template) -> Diagnostic {
+    let hint = if err.hints.is_empty() {
+        "fix the layout at this line; it receives the document as `json(\"/data.json\")`"
+            .to_string()
+    } else {
+        err.hints.join("; ")
+    };
+    let mut d = Diagnostic::error(
+        "pdf-template",
+        &typ.file,
+        format!("the PDF layout cannot be compiled: {}", err.message),
+    )
+    .with_hint(hint);
+    if let Some(line) = err.line {
+        d = d.at(&typ.text, line, err.column.unwrap_or(1));
+    }
+    d
+}

@@ -1,0 +1,279 @@
+//! PDF output: typst, in process, with fonts built into the binary.
+//!
+//! A [`PdfEngine`] holds what every document shares (the standard library
+//! and fonts). Each document gets a tiny [`DocWorld`] holding three virtual
+//! files: the layout (`/main.typ`), the document as JSON data
+//! (`/data.json`) and the logo. Nothing else can be read: there is no disk
+//! access and no package import, so clause and school text can only ever be
+//! data.
+
+use serde::Serialize;
+use typst::diag::{FileError, FileResult, Severity, SourceDiagnostic};
+use typst::foundations::{Bytes, Datetime};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World, WorldExt};
+use typst_layout::PagedDocument;
+use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
+
+use crate::model::build::Standards;
+use crate::model::dates;
+use crate::model::document::Document;
+
+/// What every document shares: the standard library and the fonts.
+pub struct PdfEngine {
+    library: LazyHash<Library>,
+    book: LazyHash<FontBook>,
+    fonts: Vec<Font>,
+}
+
+/// A typst failure, located in the layout template where possible.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TemplateError {
+    /// 1-based line in the template, if the error points into it.
+    pub line: Option<usize>,
+    /// 1-based column.
+    pub column: Option<usize>,
+    /// typst's message.
+    pub message: String,
+    /// typst's hints.
+    pub hints: Vec<String>,
+}
+
+impl TemplateError {
+    fn plain(message: String) -> Self {
+        Self {
+            line: None,
+            column: None,
+            message,
+            hints: Vec::new(),
+        }
+    }
+}
+
+impl Default for PdfEngine {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl PdfEngine {
+    /// Loads the embedded fonts; no system fonts are used.
+    pub fn new() -> Self {
+        let fonts: Vec<Font> = typst_assets::fonts()
+            .flat_map(|data| Font::iter(Bytes::new(data)))
+            .collect();
+        let book = FontBook::from_fonts(&fonts);
+        Self {
+            library: LazyHash::new(Library::builder().build()),
+            book: LazyHash::new(book),
+            fonts,
+        }
+    }
+
+    /// Compiles one document with `template` (typst source) into PDF bytes.
+    pub fn render(
+        &self,
+        template: &str,
+        doc: &Document,
+        logo: Option<(&str, &[u8])>,
+        standards: Standards,
+    ) -> Result<Vec<u8>, TemplateError> {
+        let world = DocWorld::new(self, template, doc, logo).map_err(TemplateError::plain)?;
+        let result = typst::compile::<PagedDocument>(&world);
+        let paged = result.output.map_err(|errors| world.describe(&errors))?;
+        let options = pdf_options(doc, standards).map_err(TemplateError::plain)?;
+        let bytes = typst_pdf::pdf(&paged, &options).map_err(|errors| world.describe(&errors))?;
+        comemo::evict(10);
+        Ok(bytes)
+    }
+}
+
+/// PDF options pinned for reproducible output: the creator string, the
+/// identifier and the timestamp all come from the document.
+fn pdf_options(doc: &Document, standards: Standards) -> Result<PdfOptions, String> {
+    let mut list = Vec::new();
+    if standards.archival {
+        list.push(PdfStandard::A_2b);
+    }
+    if standards.accessible {
+        list.push(PdfStandard::Ua_1);
+    }
+    let standards = PdfStandards::new(&list).map_err(|e| e.message().to_string())?;
+    Ok(PdfOptions {
+        ident: typst::foundations::Smart::Custom(format!(
+            "{}/{}/{}",
+            doc.school_id, doc.policy_id, doc.audience_id
+        )),
+        creator: typst::foundations::Smart::Custom(Some(format!(
+            "policyc {}",
+            env!("CARGO_PKG_VERSION")
+        ))),
+        timestamp: timestamp(&doc.meta.approved_on),
+        standards,
+        ..PdfOptions::default()
+    })
+}
+
+/// The PDF's creation date: `SOURCE_DATE_EPOCH` when set, else the approval
+/// date at midnight UTC.
+fn timestamp(approved_on: &str) -> Option<Timestamp> {
+    if let Some(epoch) = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+    {
+        let t = time::OffsetDateTime::from_unix_timestamp(epoch).ok()?;
+        let dt = Datetime::from_ymd_hms(
+            t.year(),
+            t.month().into(),
+            t.day(),
+            t.hour(),
+            t.minute(),
+            t.second(),
+        )?;
+        return Some(Timestamp::new_utc(dt));
+    }
+    let date = dates::parse(approved_on).ok()?;
+    let dt = Datetime::from_ymd_hms(date.year(), date.month().into(), date.day(), 0, 0, 0)?;
+    Some(Timestamp::new_utc(dt))
+}
+
+/// The data handed to the layout as `/data.json`.
+#[derive(Debug, Serialize)]
+pub struct TemplateData<'a> {
+    doc: &'a Document,
+    logo: Option<String>,
+}
+
+/// What the layout reads as `/data.json` for `doc`, whose logo (if any)
+/// has the given format. This, with the layout, is the whole typst input.
+pub fn template_data<'a>(doc: &'a Document, logo_format: Option<&str>) -> TemplateData<'a> {
+    TemplateData {
+        doc,
+        logo: logo_format.map(logo_path),
+    }
+}
+
+/// The virtual path of a logo in `format`.
+fn logo_path(format: &str) -> String {
+    format!("/logo.{format}")
+}
+
+/// A world of three virtual files.
+struct DocWorld<'e> {
+    engine: &'e PdfEngine,
+    main: Source,
+    data_id: FileId,
+    data: Bytes,
+    logo: Option<(FileId, Bytes)>,
+}
+
+fn file_id(path: &str) -> Result<FileId, String> {
+    let vpath = VirtualPath::new(path).map_err(|e| format!("bad virtual path {path}: {e:?}"))?;
+    Ok(RootedPath::new(VirtualRoot::Project, vpath).intern())
+}
+
+impl<'e> DocWorld<'e> {
+    fn new(
+        engine: &'e PdfEngine,
+        template: &str,
+        doc: &Document,
+        logo: Option<(&str, &[u8])>,
+    ) -> Result<Self, String> {
+        let data = serde_json::to_vec(&template_data(doc, logo.map(|(format, _)| format)))
+            .map_err(|e| format!("cannot serialise the document: {e}"))?;
+        let logo = match logo {
+            Some((format, bytes)) => {
+                Some((file_id(&logo_path(format))?, Bytes::new(bytes.to_vec())))
+            }
+            None => None,
+        };
+        Ok(Self {
+            engine,
+            main: Source::new(file_id("/main.typ")?, template.to_string()),
+            data_id: file_id("/data.json")?,
+            data: Bytes::new(data),
+            logo,
+        })
+    }
+
+    /// Turns typst diagnostics into one message located in the template.
+    fn describe(&self, diagnostics: &[SourceDiagnostic]) -> TemplateError {
+        let first = diagnostics
+            .iter()
+            .find(|d| d.severity == Severity::Error)
+            .or(diagnostics.first());
+        let Some(first) = first else {
+            return TemplateError::plain("typst failed without a message".into());
+        };
+        let message = first.message.to_string();
+        let hints = first.hints.iter().map(|h| h.v.to_string()).collect();
+        let (line, column) = match (first.span.id(), self.range(first.span)) {
+            (Some(id), Some(range)) if id == self.main.id() => {
+                let lines = self.main.lines();
+                let line = lines.byte_to_line(range.start).map(|l| l + 1);
+                let column = lines.byte_to_column(range.start).map(|c| c + 1);
+                (line, column)
+            }
+            _ => (None, None),
+        };
+        TemplateError {
+            line,
+            column,
+            message,
+            hints,
+        }
+    }
+}
+
+impl World for DocWorld<'_> {
+    fn library(&self) -> &LazyHash<Library> {
+        &self.engine.library
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        &self.engine.book
+    }
+
+    fn main(&self) -> FileId {
+        self.main.id()
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        if id == self.main.id() {
+            Ok(self.main.clone())
+        } else {
+            Err(refuse(id))
+        }
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        if id == self.data_id {
+            return Ok(self.data.clone());
+        }
+        match &self.logo {
+            Some((logo_id, bytes)) if *logo_id == id => Ok(bytes.clone()),
+            _ => Err(refuse(id)),
+        }
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        self.engine.fonts.get(index).cloned()
+    }
+
+    fn today(&self, _offset: Option<typst::foundations::Duration>) -> Option<Datetime> {
+        None
+    }
+}
+
+/// Every file but the three virtual ones is refused: no disk, no packages.
+fn refuse(id: FileId) -> FileError {
+    if matches!(id.get().root(), VirtualRoot::Package(_)) {
+        FileError::Other(Some(
+            "packages are not available in policyc templates".into(),
+        ))
+    } else {
+        FileError::AccessDenied
+    }
+}

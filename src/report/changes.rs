@@ -1,0 +1,427 @@
+//! What changed since a baseline (such as last year's published pack), and
+//! who must sign again.
+//!
+//! The baseline is a manifest: it records every clause's resolved text, so
+//! a comparison needs nothing else from the old build. A document must be
+//! signed again exactly when its document ID changed, because the ID is a
+//! hash of everything the signer read.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use similar::{ChangeTag, TextDiff};
+
+use crate::model::manifest::{Manifest, ManifestDoc};
+
+/// The comparison of a whole build with its baseline.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Report {
+    /// One entry per document, sorted by school, policy, audience.
+    pub documents: Vec<DocChange>,
+    /// One line per school.
+    pub schools: Vec<SchoolSummary>,
+}
+
+/// How one document changed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DocChange {
+    /// School id.
+    pub school: String,
+    /// Policy id.
+    pub policy: String,
+    /// Audience id.
+    pub audience: String,
+    /// Audience label.
+    pub audience_label: String,
+    /// Whether the document is new, removed, changed or unchanged.
+    pub status: ChangeStatus,
+    /// Document ID in the baseline.
+    pub old_id: Option<String>,
+    /// Document ID now.
+    pub new_id: Option<String>,
+    /// Whether signers must sign again.
+    pub sign_again: bool,
+    /// Clauses added.
+    pub added: Vec<ClauseText>,
+    /// Clauses removed.
+    pub removed: Vec<ClauseText>,
+    /// Clauses reworded, with a word-level diff.
+    pub reworded: Vec<Reworded>,
+}
+
+/// How a document changed since the baseline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChangeStatus {
+    /// Not in the baseline.
+    New,
+    /// In the baseline only.
+    Removed,
+    /// Its document ID changed.
+    Changed,
+    /// Its document ID is the same.
+    Unchanged,
+}
+
+impl std::fmt::Display for ChangeStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            ChangeStatus::New => "new",
+            ChangeStatus::Removed => "removed",
+            ChangeStatus::Changed => "changed",
+            ChangeStatus::Unchanged => "unchanged",
+        })
+    }
+}
+
+/// What a run of words in a diff does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RunKind {
+    /// Words in both texts.
+    Same,
+    /// Words only in the old text.
+    Removed,
+    /// Words only in the new text.
+    Added,
+}
+
+/// A clause and its text.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClauseText {
+    /// Clause id.
+    pub id: String,
+    /// Resolved text.
+    pub text: String,
+}
+
+/// A reworded clause.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Reworded {
+    /// Clause id.
+    pub id: String,
+    /// The diff as runs of unchanged, removed and added words.
+    pub diff: Vec<DiffRun>,
+}
+
+/// A run of words in a diff.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DiffRun {
+    /// Whether the words stay, go or arrive.
+    pub kind: RunKind,
+    /// The words, with their spacing.
+    pub text: String,
+}
+
+/// One school's summary.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SchoolSummary {
+    /// School id.
+    pub school: String,
+    /// Documents now.
+    pub documents: usize,
+    /// Audiences that must sign again.
+    pub sign_again: Vec<String>,
+    /// The summary as a sentence.
+    pub line: String,
+}
+
+/// Compares the current documents with a baseline.
+pub fn compare(baseline: &Manifest, current: &Manifest) -> Report {
+    let old: BTreeMap<_, _> = baseline.documents.iter().map(|d| (d.key(), d)).collect();
+    let new: BTreeMap<_, _> = current.documents.iter().map(|d| (d.key(), d)).collect();
+    let mut keys: Vec<_> = old.keys().chain(new.keys()).cloned().collect();
+    keys.sort();
+    keys.dedup();
+    let documents: Vec<DocChange> = keys
+        .iter()
+        .map(|k| compare_doc(old.get(k).copied(), new.get(k).copied()))
+        .collect();
+    let schools = summarise(&documents);
+    Report { documents, schools }
+}
+
+fn compare_doc(old: Option<&ManifestDoc>, new: Option<&ManifestDoc>) -> DocChange {
+    let any = new.or(old).map(|d| {
+        (
+            d.school.clone(),
+            d.policy.clone(),
+            d.audience.clone(),
+            d.audience_label.clone(),
+        )
+    });
+    let (school, policy, audience, audience_label) = any.unwrap_or_default();
+    let old_clauses: BTreeMap<&str, &str> = old
+        .iter()
+        .flat_map(|d| d.clauses.iter())
+        .map(|c| (c.id.as_str(), c.text.as_str()))
+        .collect();
+    let new_clauses: BTreeMap<&str, &str> = new
+        .iter()
+        .flat_map(|d| d.clauses.iter())
+        .map(|c| (c.id.as_str(), c.text.as_str()))
+        .collect();
+    let text = |id: &&str, t: &&str| ClauseText {
+        id: id.to_string(),
+        text: t.to_string(),
+    };
+    let added = new_clauses
+        .iter()
+        .filter(|(id, _)| !old_clauses.contains_key(*id))
+        .map(|(i, t)| text(i, t))
+        .collect();
+    let removed = old_clauses
+        .iter()
+        .filter(|(id, _)| !new_clauses.contains_key(*id))
+        .map(|(i, t)| text(i, t))
+        .collect();
+    let reworded = new_clauses
+        .iter()
+        .filter_map(|(id, now)| {
+            let before = old_clauses.get(id)?;
+            (before != now).then(|| Reworded {
+                id: id.to_string(),
+                diff: word_diff(before, now),
+            })
+        })
+        .collect();
+    let (old_id, new_id) = (old.map(|d| d.doc_id.clone()), new.map(|d| d.doc_id.clone()));
+    let status = match (&old_id, &new_id) {
+        (None, Some(_)) => ChangeStatus::New,
+        (Some(_), None) => ChangeStatus::Removed,
+        (Some(a), Some(b)) if a != b => ChangeStatus::Changed,
+        _ => ChangeStatus::Unchanged,
+    };
+    DocChange {
+        school,
+        policy,
+        audience,
+        audience_label,
+        status,
+        sign_again: matches!(status, ChangeStatus::New | ChangeStatus::Changed),
+        old_id,
+        new_id,
+        added,
+        removed,
+        reworded,
+    }
+}
+
+/// A word-level diff of two texts.
+pub fn word_diff(before: &str, after: &str) -> Vec<DiffRun> {
+    let diff = TextDiff::from_words(before, after);
+    let mut runs: Vec<DiffRun> = Vec::new();
+    for change in diff.iter_all_changes() {
+        let kind = match change.tag() {
+            ChangeTag::Equal => RunKind::Same,
+            ChangeTag::Delete => RunKind::Removed,
+            ChangeTag::Insert => RunKind::Added,
+        };
+        match runs.last_mut() {
+            Some(run) if run.kind == kind => run.text.push_str(change.value()),
+            _ => runs.push(DiffRun {
+                kind,
+                text: change.value().to_string(),
+            }),
+        }
+    }
+    runs
+}
+
+/// The diff as text: `[-removed-]` and `{+added+}`.
+pub fn diff_text(runs: &[DiffRun]) -> String {
+    runs.iter()
+        .map(|r| match r.kind {
+            RunKind::Removed => format!("[-{}-]", r.text),
+            RunKind::Added => format!("{{+{}+}}", r.text),
+            RunKind::Same => r.text.clone(),
+        })
+        .collect()
+}
+
+fn summarise(documents: &[DocChange]) -> Vec<SchoolSummary> {
+    let mut by_school: BTreeMap<&str, Vec<&DocChange>> = BTreeMap::new();
+    for d in documents {
+        by_school.entry(d.school.as_str()).or_default().push(d);
+    }
+    by_school
+        .into_iter()
+        .map(|(school, docs)| {
+            let current = docs
+                .iter()
+                .filter(|d| d.status != ChangeStatus::Removed)
+                .count();
+            let sign_again: Vec<String> = docs
+                .iter()
+                .filter(|d| d.sign_again)
+                .map(|d| d.audience.clone())
+                .collect();
+            let line = if sign_again.is_empty() {
+                format!("{school}: {current} documents, none changed; nobody needs to sign again")
+            } else {
+                format!(
+                    "{school}: {} of {current} documents changed; must sign again: {}",
+                    sign_again.len(),
+                    sign_again.join(", ")
+                )
+            };
+            SchoolSummary {
+                school: school.to_string(),
+                documents: current,
+                sign_again,
+                line,
+            }
+        })
+        .collect()
+}
+
+/// The report for a terminal.
+pub fn render_text(report: &Report) -> String {
+    let mut out = String::new();
+    for d in report
+        .documents
+        .iter()
+        .filter(|d| d.status != ChangeStatus::Unchanged)
+    {
+        let ids = format!(
+            "{} → {}",
+            d.old_id.as_deref().unwrap_or("none"),
+            d.new_id.as_deref().unwrap_or("none")
+        );
+        let sign = if d.sign_again {
+            "; must be signed again"
+        } else {
+            ""
+        };
+        out.push_str(&format!(
+            "{}/{}-{}: {} ({ids}){sign}\n",
+            d.school, d.policy, d.audience, d.status
+        ));
+        for c in &d.added {
+            out.push_str(&format!("  + {}: {}\n", c.id, c.text));
+        }
+        for c in &d.removed {
+            out.push_str(&format!("  - {}: {}\n", c.id, c.text));
+        }
+        for c in &d.reworded {
+            out.push_str(&format!("  ~ {}: {}\n", c.id, diff_text(&c.diff)));
+        }
+    }
+    if !out.is_empty() {
+        out.push('\n');
+    }
+    for s in &report.schools {
+        out.push_str(&s.line);
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::manifest::ManifestClause;
+
+    fn doc(audience: &str, id: &str, clauses: &[(&str, &str)]) -> ManifestDoc {
+        ManifestDoc {
+            school: "s".into(),
+            school_name: "S".into(),
+            trust: None,
+            policy: "aup".into(),
+            audience: audience.into(),
+            audience_label: audience.into(),
+            title: "T".into(),
+            doc_id: id.into(),
+            version: "1".into(),
+            approved_by: "B".into(),
+            approved_on: "1 September 2026".into(),
+            review_by: "1 September 2027".into(),
+            input_hash: String::new(),
+            outputs: BTreeMap::new(),
+            inputs: Vec::new(),
+            clauses: clauses
+                .iter()
+                .map(|(id, text)| ManifestClause {
+                    id: id.to_string(),
+                    section: "x".into(),
+                    label: "1.".into(),
+                    origin: crate::model::files::Origin::Library,
+                    file: String::new(),
+                    placeholders: Vec::new(),
+                    text: text.to_string(),
+                })
+                .collect(),
+        }
+    }
+
+    fn manifest(docs: Vec<ManifestDoc>) -> Manifest {
+        Manifest {
+            policyc: String::new(),
+            typst: String::new(),
+            documents: docs,
+        }
+    }
+
+    #[test]
+    fn reports_added_removed_and_reworded_clauses() {
+        let old = manifest(vec![
+            doc(
+                "staff",
+                "A",
+                &[("a", "I will lock my screen."), ("b", "Gone soon.")],
+            ),
+            doc("ks2", "K", &[("p", "Be kind.")]),
+        ]);
+        let new = manifest(vec![
+            doc(
+                "staff",
+                "B",
+                &[("a", "I will always lock my screen."), ("c", "Brand new.")],
+            ),
+            doc("ks2", "K", &[("p", "Be kind.")]),
+        ]);
+        let report = compare(&old, &new);
+        let staff = report
+            .documents
+            .iter()
+            .find(|d| d.audience == "staff")
+            .unwrap();
+        assert_eq!(staff.status, ChangeStatus::Changed);
+        assert!(staff.sign_again);
+        assert_eq!(staff.added[0].id, "c");
+        assert_eq!(staff.removed[0].id, "b");
+        assert_eq!(
+            diff_text(&staff.reworded[0].diff),
+            "I will {+always +}lock my screen."
+        );
+        let ks2 = report
+            .documents
+            .iter()
+            .find(|d| d.audience == "ks2")
+            .unwrap();
+        assert_eq!(ks2.status, ChangeStatus::Unchanged);
+        assert_eq!(
+            report.schools[0].line,
+            "s: 1 of 2 documents changed; must sign again: staff"
+        );
+    }
+
+    #[test]
+    fn new_and_removed_documents() {
+        let old = manifest(vec![doc("volunteer", "V", &[])]);
+        let new = manifest(vec![doc("parent", "P", &[("x", "Hi.")])]);
+        let report = compare(&old, &new);
+        let statuses: Vec<_> = report
+            .documents
+            .iter()
+            .map(|d| (d.audience.as_str(), d.status, d.sign_again))
+            .collect();
+        assert_eq!(
+            statuses,
+            vec![
+                ("parent", ChangeStatus::New, true),
+                ("volunteer", ChangeStatus::Removed, false)
+            ]
+        );
+    }
+}

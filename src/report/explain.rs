@@ -1,0 +1,304 @@
+//! Explaining a project: lists of clauses, schools and audiences, the
+//! make-up of one resolved document, and how a school departs from its
+//! trust. Everything here turns loaded or resolved data into text tables;
+//! nothing touches the disk.
+
+use std::collections::BTreeMap;
+
+use crate::model::document::Document;
+use crate::model::files::{Origin, SchoolFile};
+use crate::model::project::{Project, Resolved, ResolvedSchool, SchoolSource};
+use crate::resolve::inherit::merge_chain;
+
+/// A plain text table with a header row, columns padded to fit.
+pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
+    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
+    for row in rows {
+        for (i, cell) in row.iter().enumerate() {
+            if let Some(w) = widths.get_mut(i) {
+                *w = (*w).max(cell.chars().count());
+            }
+        }
+    }
+    let line = |cells: Vec<&str>| {
+        let padded: Vec<String> = cells
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| format!("{c:<w$}"))
+            .collect();
+        padded.join("  ").trim_end().to_string() + "\n"
+    };
+    let mut out = line(headers.to_vec());
+    out.push_str(&line(
+        widths
+            .iter()
+            .map(|w| "-".repeat(*w))
+            .collect::<Vec<_>>()
+            .iter()
+            .map(String::as_str)
+            .collect(),
+    ));
+    for row in rows {
+        out.push_str(&line(row.iter().map(String::as_str).collect()));
+    }
+    out
+}
+
+/// The clause library, optionally only clauses for `audience` or with `tag`.
+pub fn list_clauses(project: &Project, audience: Option<&str>, tag: Option<&str>) -> String {
+    let rows: Vec<Vec<String>> = project
+        .clauses
+        .iter()
+        .filter(|c| audience.is_none_or(|a| c.meta.audiences.iter().any(|x| x == a)))
+        .filter(|c| tag.is_none_or(|t| c.meta.tags.iter().any(|x| x == t)))
+        .map(|c| {
+            vec![
+                c.meta.id.clone(),
+                c.meta.section.clone(),
+                c.meta.audiences.join(","),
+                c.meta.title.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    table(&["ID", "SECTION", "AUDIENCES", "TITLE"], &rows)
+}
+
+/// The schools with their names, audiences and the file they extend.
+pub fn list_schools(project: &Project) -> String {
+    let rows: Vec<Vec<String>> = project
+        .schools
+        .iter()
+        .map(|s| {
+            let merged = merge_chain(&s.chain).school;
+            vec![
+                s.id.clone(),
+                merged.name.unwrap_or_default(),
+                merged.audiences.unwrap_or_default().join(","),
+                s.chain
+                    .get(1)
+                    .map(|(f, _)| f.clone())
+                    .unwrap_or_else(|| "-".into()),
+            ]
+        })
+        .collect();
+    table(&["ID", "NAME", "AUDIENCES", "EXTENDS"], &rows)
+}
+
+/// The audiences the project knows.
+pub fn list_audiences(project: &Project) -> String {
+    let rows: Vec<Vec<String>> = project
+        .audiences
+        .iter()
+        .map(|a| {
+            let count = project
+                .clauses
+                .iter()
+                .filter(|c| c.meta.audiences.contains(&a.id))
+                .count();
+            let fields: Vec<String> = a
+                .signature
+                .iter()
+                .map(|f| format!("{f:?}").to_lowercase())
+                .collect();
+            vec![
+                a.id.clone(),
+                a.label.clone(),
+                format!("{:?}", a.reading).to_lowercase(),
+                count.to_string(),
+                fields.join(","),
+            ]
+        })
+        .collect();
+    table(&["ID", "LABEL", "READING", "CLAUSES", "SIGNS"], &rows)
+}
+
+/// One resolved document as a table: section, clause, where its text came
+/// from and the placeholders it used.
+pub fn explain_document(doc: &Document, school_file: &str) -> String {
+    let mut out = format!(
+        "{} · {} · {} · document ID {}\n\n",
+        doc.school.name, doc.title, doc.audience_label, doc.doc_id
+    );
+    let rows: Vec<Vec<String>> = doc
+        .clauses()
+        .map(|(s, c)| {
+            let source = match c.provenance.origin {
+                Origin::Replaced if c.provenance.file == school_file => {
+                    "school: replaced".to_string()
+                }
+                Origin::Replaced => format!("trust: replaced ({})", c.provenance.file),
+                Origin::Local => "school: added".to_string(),
+                Origin::Library => "library".to_string(),
+            };
+            vec![
+                s.id.clone(),
+                c.label.clone(),
+                c.id.clone(),
+                c.title.clone().unwrap_or_default(),
+                source,
+                c.provenance.placeholders.join(", "),
+            ]
+        })
+        .collect();
+    out.push_str(&table(
+        &[
+            "SECTION",
+            "NO.",
+            "CLAUSE",
+            "TITLE",
+            "SOURCE",
+            "PLACEHOLDERS",
+        ],
+        &rows,
+    ));
+    out
+}
+
+/// Everything in which a school departs from the defaults it extends:
+/// values it sets differently, clauses it leaves out, rewords or adds.
+pub fn diff_trust(source: &SchoolSource, resolved: &ResolvedSchool) -> String {
+    let Some((own_file, own)) = source.chain.first() else {
+        return String::new();
+    };
+    let defaults_file = source
+        .chain
+        .get(1)
+        .map(|(f, _)| f.as_str())
+        .unwrap_or("(no defaults file)");
+    let defaults = merge_chain(&source.chain[1..]).school;
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    for (key, (theirs, mine)) in key_values(own, &defaults) {
+        let change = if theirs.is_empty() {
+            "adds"
+        } else {
+            "overrides"
+        };
+        rows.push(vec![key, change.into(), one_line(&theirs), one_line(&mine)]);
+    }
+    for clause in &source.local_clauses {
+        rows.push(vec![
+            format!("clause {}", clause.meta.id),
+            "adds local clause".into(),
+            String::new(),
+            clause.file.clone(),
+        ]);
+    }
+    let mut out = format!(
+        "{} ({own_file}) against {defaults_file}: {} departure{}\n\n",
+        resolved.merged.school.name.clone().unwrap_or_default(),
+        rows.len(),
+        if rows.len() == 1 { "" } else { "s" }
+    );
+    out.push_str(&table(&["KEY", "CHANGE", "TRUST", "SCHOOL"], &rows));
+    out
+}
+
+/// For each key the school file sets: the defaults' value and its own,
+/// as YAML text, where they differ.
+fn key_values(own: &SchoolFile, defaults: &SchoolFile) -> BTreeMap<String, (String, String)> {
+    let to_map = |f: &SchoolFile| match serde_yaml::to_value(f) {
+        Ok(serde_yaml::Value::Mapping(m)) => m,
+        _ => serde_yaml::Mapping::new(),
+    };
+    let (mine, theirs) = (to_map(own), to_map(defaults));
+    let mut out = BTreeMap::new();
+    for (key, value) in &mine {
+        if value.is_null() {
+            continue;
+        }
+        let base = theirs.get(key).cloned().unwrap_or(serde_yaml::Value::Null);
+        let key = key.as_str().unwrap_or_default().to_string();
+        match (value, &base) {
+            // Maps merge key by key, so compare them key by key.
+            (
+                serde_yaml::Value::Mapping(own_map),
+                serde_yaml::Value::Mapping(_) | serde_yaml::Value::Null,
+            ) if key != "trust" => {
+                for (sub, v) in own_map {
+                    let b = base.get(sub).cloned().unwrap_or(serde_yaml::Value::Null);
+                    if &b != v {
+                        let sub = sub
+                            .as_str()
+                            .map(str::to_owned)
+                            .unwrap_or_else(|| yaml_text(sub));
+                        out.insert(format!("{key}.{sub}"), (yaml_text(&b), yaml_text(v)));
+                    }
+                }
+            }
+            _ if &base != value => {
+                out.insert(key, (yaml_text(&base), yaml_text(value)));
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// A YAML value on one line: lists as `a, b`, maps as `k: v; k: v`.
+fn yaml_text(value: &serde_yaml::Value) -> String {
+    use serde_yaml::Value;
+    match value {
+        Value::Null => String::new(),
+        Value::Sequence(items) => items.iter().map(yaml_text).collect::<Vec<_>>().join(", "),
+        Value::Mapping(map) => map
+            .iter()
+            .map(|(k, v)| format!("{}: {}", yaml_text(k), yaml_text(v)))
+            .collect::<Vec<_>>()
+            .join("; "),
+        Value::String(s) => s.clone(),
+        other => serde_yaml::to_string(other)
+            .unwrap_or_default()
+            .trim()
+            .to_string(),
+    }
+}
+
+fn one_line(text: &str) -> String {
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() > 60 {
+        format!("{}…", flat.chars().take(59).collect::<String>())
+    } else {
+        flat
+    }
+}
+
+/// The school and document `explain` asks for, if they exist.
+pub fn find_document<'r>(
+    resolved: &'r Resolved,
+    school: &str,
+    policy: Option<&str>,
+    audience: &str,
+) -> Option<(&'r ResolvedSchool, &'r Document)> {
+    let s = resolved.schools.iter().find(|s| s.id == school)?;
+    let doc = s
+        .documents
+        .iter()
+        .find(|d| d.audience_id == audience && policy.is_none_or(|p| d.policy_id == p))?;
+    Some((s, doc))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_pad_columns() {
+        let t = table(
+            &["A", "LONGER"],
+            &[
+                vec!["x".into(), "y".into()],
+                vec!["wide cell".into(), "z".into()],
+            ],
+        );
+        assert_eq!(
+            t,
+            "A          LONGER\n---------  ------\nx          y\nwide cell  z\n"
+        );
+    }
+
+    #[test]
+    fn long_values_are_shortened() {
+        assert_eq!(one_line("a\n  b"), "a b");
+        assert!(one_line(&"x".repeat(100)).ends_with('…'));
+    }
+}

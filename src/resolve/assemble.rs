@@ -1,0 +1,189 @@
+//! Assembling a document's parts: the sections with the clauses an
+//! audience gets (exclusions, replacements and local clauses applied, in
+//! order), their numbers, the signature block and the school's facts.
+
+use std::collections::BTreeMap;
+
+use crate::diag::Diagnostic;
+use crate::model::dates;
+use crate::model::document::{
+    Countersign, Document, LogoRef, Meta, Provenance, ResolvedClause, SchoolInfo, Section,
+    Signature,
+};
+use crate::model::files::{
+    ref_label, Audience, Clause, NumberingStyle, Origin, Policy, SchoolFile,
+};
+use crate::model::numbering;
+use crate::model::project::{Library, SchoolInput};
+use crate::resolve::placeholders::{Anchor, PlaceholderFiller};
+
+pub(crate) fn numbering_style(s: &SchoolFile, audience: &str) -> NumberingStyle {
+    s.numbering
+        .as_ref()
+        .and_then(|n| n.get(audience))
+        .copied()
+        .unwrap_or_default()
+}
+
+pub(crate) fn school_info(s: &SchoolFile, logo_hash: Option<&str>) -> SchoolInfo {
+    let name = s.name.clone().unwrap_or_default();
+    let logo = match (s.logo.as_ref(), logo_hash) {
+        (Some(logo), Some(hash)) => Some(LogoRef {
+            alt: logo.alt.clone().unwrap_or_else(|| format!("{name} logo")),
+            sha256: hash.to_string(),
+        }),
+        _ => None,
+    };
+    SchoolInfo {
+        trust: s.trust.as_ref().map(|t| t.name.clone()),
+        motto: s.motto.clone(),
+        address: s.address.clone(),
+        website: s.website.clone(),
+        logo,
+        name,
+    }
+}
+
+pub(crate) fn meta(s: &SchoolFile) -> Meta {
+    let approval = s.approval.clone();
+    let approved_on = approval
+        .as_ref()
+        .map(|a| a.date.clone())
+        .unwrap_or_default();
+    let review_by = s.review_by.clone().unwrap_or_default();
+    Meta {
+        version: s.version.clone().unwrap_or_default(),
+        approved_by: approval.map(|a| a.by).unwrap_or_default(),
+        approved_on_text: dates::long_form(&approved_on),
+        approved_on,
+        review_by_text: dates::long_form(&review_by),
+        review_by,
+    }
+}
+
+/// The policy's sections, each with the clauses this audience gets.
+pub(crate) fn sections(
+    lib: Library<'_>,
+    policy: &Policy,
+    audience: &Audience,
+    school: SchoolInput<'_>,
+    filler: &PlaceholderFiller<'_>,
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<Section> {
+    let s = &school.merged.school;
+    let aid = audience.id.as_str();
+    let excluded = s.exclude.clone().unwrap_or_default();
+    let mut by_section: BTreeMap<&str, Vec<&Clause>> = BTreeMap::new();
+    for clause in lib.clauses.iter().chain(school.local_clauses) {
+        let m = &clause.meta;
+        let wanted = m.audiences.iter().any(|a| a == aid)
+            && !(clause.origin == Origin::Library && excluded.contains(&m.id));
+        if wanted {
+            by_section
+                .entry(m.section.as_str())
+                .or_default()
+                .push(clause);
+        }
+    }
+    let mut out = Vec::new();
+    for def in &policy.def.sections {
+        let mut clauses = by_section.remove(def.id.as_str()).unwrap_or_default();
+        clauses.sort_by(|a, b| (a.meta.order, &a.meta.id).cmp(&(b.meta.order, &b.meta.id)));
+        let resolved = clauses
+            .into_iter()
+            .filter_map(|c| match resolve_clause(c, aid, s, school, filler) {
+                Ok(rc) => Some(rc),
+                Err(d) => {
+                    problems.push(d);
+                    None
+                }
+            })
+            .collect();
+        out.push(Section {
+            id: def.id.clone(),
+            heading: def.heading.get(aid).cloned().unwrap_or_default(),
+            label: None,
+            clauses: resolved,
+        });
+    }
+    out
+}
+
+fn resolve_clause(
+    clause: &Clause,
+    aid: &str,
+    s: &SchoolFile,
+    school: SchoolInput<'_>,
+    filler: &PlaceholderFiller<'_>,
+) -> Result<ResolvedClause, Diagnostic> {
+    let m = &clause.meta;
+    let replaced = s
+        .replace
+        .as_ref()
+        .and_then(|r| r.get(&m.id))
+        .and_then(|r| r.get(aid));
+    let (text, file, anchor, origin) = match (replaced, m.wording.get(aid)) {
+        (Some(text), _) => {
+            let (file, _) = school.setting("replace");
+            (text.as_str(), file, Anchor::Key(&m.id), Origin::Replaced)
+        }
+        (None, Some(text)) => (
+            text.as_str(),
+            clause.file.clone(),
+            Anchor::Key("wording"),
+            clause.origin,
+        ),
+        (None, None) => (
+            clause.body.as_str(),
+            clause.file.clone(),
+            Anchor::Line(clause.body_line),
+            clause.origin,
+        ),
+    };
+    let (blocks, placeholders) = filler.fill(text, &file, anchor)?;
+    Ok(ResolvedClause {
+        id: m.id.clone(),
+        title: m.title.clone(),
+        label: String::new(),
+        blocks,
+        keyword: m.keyword.clone(),
+        refs: m
+            .refs
+            .iter()
+            .map(|r| ref_label(r).unwrap_or(r).to_string())
+            .collect(),
+        provenance: Provenance {
+            file,
+            origin,
+            placeholders,
+        },
+    })
+}
+
+pub(crate) fn number_clauses(doc: &mut Document) {
+    let style = doc.numbering;
+    let mut index = 0;
+    for (i, section) in doc.sections.iter_mut().enumerate() {
+        section.label = numbering::section_label(style, i + 1);
+        for (j, clause) in section.clauses.iter_mut().enumerate() {
+            clause.label = numbering::clause_label(style, index, i + 1, j);
+            index += 1;
+        }
+    }
+}
+
+pub(crate) fn signature(s: &SchoolFile, audience: &Audience) -> Signature {
+    let extras = s.signature.clone().unwrap_or_default();
+    let listed =
+        |list: &Option<Vec<String>>| list.as_ref().is_some_and(|l| l.contains(&audience.id));
+    let strings = |labels: &[&str]| labels.iter().map(|l| l.to_string()).collect::<Vec<_>>();
+    Signature {
+        fields: audience.signature.iter().map(|f| f.label(audience.reading).to_string()).collect(),
+        parent: listed(&extras.parent)
+            .then(|| strings(&["Parent or carer's name", "Parent or carer's signature", "Date"])),
+        countersign: listed(&extras.countersign).then(|| Countersign {
+            statement: "I confirm that this person may be given access to the school systems their role needs.".into(),
+            fields: strings(&["Headteacher or deputy (printed)", "Signature", "Date"]),
+        }),
+    }
+}

@@ -1,0 +1,146 @@
+//! Inheritance: folds a school file over the defaults files it `extends`.
+//!
+//! The nearer file wins. Maps (`contacts`, `systems`, `vars`, `replace`,
+//! per-audience values, `signature`) merge key by key; every other value,
+//! lists included, is taken whole from the nearest file that sets it. The
+//! merge also records which file each top-level key came from, so messages
+//! and `explain` can point at it.
+
+use std::collections::BTreeMap;
+
+use crate::model::files::{SchoolFile, SignatureExtras};
+use crate::model::project::Merged;
+
+/// Merges a chain of files, nearest (the school's own) first.
+pub fn merge_chain(chain: &[(String, SchoolFile)]) -> Merged {
+    let mut merged = Merged {
+        school: SchoolFile::default(),
+        provenance: BTreeMap::new(),
+    };
+    for (file, layer) in chain.iter().rev() {
+        merge_layer(&mut merged, layer.clone(), file);
+    }
+    merged
+}
+
+/// Lays `top` over `acc`: `top`'s values win.
+fn merge_layer(acc: &mut Merged, top: SchoolFile, file: &str) {
+    let base = &mut acc.school;
+    let prov = &mut acc.provenance;
+    macro_rules! whole {
+        ($($field:ident),*) => {$(
+            if let Some(value) = top.$field {
+                base.$field = Some(value);
+                prov.insert(stringify!($field), file.to_string());
+            }
+        )*};
+    }
+    macro_rules! keyed {
+        ($($field:ident),*) => {$(
+            if let Some(value) = top.$field {
+                base.$field = Some(merge_maps(value, base.$field.take()));
+                prov.insert(stringify!($field), file.to_string());
+            }
+        )*};
+    }
+    macro_rules! per_audience {
+        ($($field:ident),*) => {$(
+            if let Some(value) = top.$field {
+                base.$field = Some(match base.$field.take() {
+                    Some(below) => value.merged_over(below),
+                    None => value,
+                });
+                prov.insert(stringify!($field), file.to_string());
+            }
+        )*};
+    }
+    whole!(
+        name,
+        short_name,
+        trust,
+        address,
+        website,
+        motto,
+        logo,
+        approval,
+        review_by,
+        version,
+        audiences,
+        policies,
+        linked_policies,
+        exclude,
+        locked
+    );
+    keyed!(contacts, systems, replace, vars);
+    per_audience!(numbering, retention, intro, layout, values);
+    if let Some(signature) = top.signature {
+        let below = base.signature.take().unwrap_or_default();
+        base.signature = Some(SignatureExtras {
+            parent: signature.parent.or(below.parent),
+            countersign: signature.countersign.or(below.countersign),
+        });
+        prov.insert("signature", file.to_string());
+    }
+}
+
+fn merge_maps<V>(
+    top: BTreeMap<String, V>,
+    below: Option<BTreeMap<String, V>>,
+) -> BTreeMap<String, V> {
+    let mut merged = below.unwrap_or_default();
+    merged.extend(top);
+    merged
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(yaml: &str) -> SchoolFile {
+        serde_yaml::from_str(yaml).unwrap()
+    }
+
+    #[test]
+    fn school_values_win_and_maps_merge() {
+        let trust = file(
+            "name: Trust default\ncontacts:\n  dpo: {name: D}\n  it: {name: I}\nnumbering: {default: decimal, ks2: bullet}\nexclude: [a, b]\n",
+        );
+        let school = file(
+            "extends: _trust.yaml\nname: School\ncontacts:\n  dpo: {name: Local}\nnumbering: {staff: roman}\nexclude: [c]\n",
+        );
+        let merged = merge_chain(&[
+            ("schools/s.yaml".into(), school),
+            ("schools/_trust.yaml".into(), trust),
+        ]);
+        let s = &merged.school;
+        assert_eq!(s.name.as_deref(), Some("School"));
+        let contacts = s.contacts.as_ref().unwrap();
+        assert_eq!(contacts["dpo"].name, "Local");
+        assert_eq!(contacts["it"].name, "I");
+        let numbering = s.numbering.as_ref().unwrap();
+        assert_eq!(
+            numbering.get("staff"),
+            Some(&crate::model::files::NumberingStyle::Roman)
+        );
+        assert_eq!(
+            numbering.get("ks2"),
+            Some(&crate::model::files::NumberingStyle::Bullet)
+        );
+        assert_eq!(
+            numbering.get("ks1"),
+            Some(&crate::model::files::NumberingStyle::Decimal)
+        );
+        assert_eq!(s.exclude.as_deref(), Some(&["c".to_string()][..]));
+        assert_eq!(merged.provenance["contacts"], "schools/s.yaml");
+    }
+
+    #[test]
+    fn signature_extras_merge_per_kind() {
+        let trust = file("signature: {parent: [ks1, ks2]}\n");
+        let school = file("signature: {countersign: [staff]}\n");
+        let merged = merge_chain(&[("s".into(), school), ("t".into(), trust)]);
+        let sig = merged.school.signature.unwrap();
+        assert_eq!(sig.parent.unwrap(), vec!["ks1", "ks2"]);
+        assert_eq!(sig.countersign.unwrap(), vec!["staff"]);
+    }
+}

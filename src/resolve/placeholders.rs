@@ -1,0 +1,269 @@
+//! The placeholder filler: fills `{{ … }}` placeholders and `{% … %}`
+//! conditions in clause and policy text from a school's values, escapes
+//! every value as Markdown so it stays literal, parses the result, and turns
+//! template errors into diagnostics at the line of the file to fix.
+
+use minijinja::{Environment, ErrorKind, UndefinedBehavior};
+use serde_json::{json, Value as Json};
+
+use crate::diag::{find_token, Diagnostic};
+use crate::model::document::Meta;
+use crate::model::files::{Audience, SchoolFile};
+use crate::model::markdown::{self, Block};
+use crate::model::project::SchoolInput;
+
+/// The values placeholders can name.
+pub(crate) fn context(s: &SchoolFile, audience: &Audience, title: &str, meta: &Meta) -> Json {
+    let name = s.name.clone().unwrap_or_default();
+    json!({
+        "school": {
+            "name": name,
+            "short_name": s.short_name.clone().unwrap_or_else(|| name.clone()),
+            "address": s.address,
+            "website": s.website,
+            "motto": s.motto,
+        },
+        "trust": s.trust,
+        "contacts": s.contacts,
+        "systems": s.systems,
+        "vars": s.vars,
+        "retention": s.retention.as_ref().and_then(|r| r.get(&audience.id)),
+        "policy": {
+            "title": title,
+            "version": meta.version,
+            "approved_by": meta.approved_by,
+            "approved_on": meta.approved_on_text,
+            "review_by": meta.review_by_text,
+        },
+        "audience": audience.id,
+        "audience_label": audience.label,
+        "audience_noun": audience.noun(),
+    })
+}
+
+/// Fills placeholders and parses the Markdown, turning template errors into
+/// diagnostics at the right line.
+pub(crate) struct PlaceholderFiller<'a> {
+    env: Environment<'static>,
+    context: minijinja::Value,
+    json: Json,
+    school: SchoolInput<'a>,
+}
+
+impl<'a> PlaceholderFiller<'a> {
+    /// A filler for one document's values (see [`context`]).
+    pub(crate) fn new(context: &Json, school: SchoolInput<'a>) -> Self {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        env.set_fuel(Some(50_000));
+        env.set_formatter(|out, _state, value| {
+            let text = if value.is_none() || value.is_undefined() {
+                String::new()
+            } else {
+                value.to_string()
+            };
+            out.write_str(&markdown::escape(&text))
+                .map_err(minijinja::Error::from)
+        });
+        Self {
+            env,
+            context: minijinja::Value::from_serialize(context),
+            json: context.clone(),
+            school,
+        }
+    }
+
+    /// Renders `text`, which stands in `file` at `anchor`.
+    pub(crate) fn fill(
+        &self,
+        text: &str,
+        file: &str,
+        anchor: Anchor<'_>,
+    ) -> Result<(Vec<Block>, Vec<String>), Diagnostic> {
+        let template = self
+            .env
+            .template_from_named_str(file, text)
+            .map_err(|e| self.template_error(&e, text, file, anchor))?;
+        let mut used: Vec<String> = template.undeclared_variables(true).into_iter().collect();
+        used.sort();
+        let filled = template
+            .render(&self.context)
+            .map_err(|e| self.template_error(&e, text, file, anchor))?;
+        Ok((markdown::parse(&filled), used))
+    }
+
+    /// Renders a text field of a YAML file (intro, agreement, values).
+    pub(crate) fn field(
+        &self,
+        text: &str,
+        file: &str,
+        key: &str,
+        problems: &mut Vec<Diagnostic>,
+    ) -> Vec<Block> {
+        match self.fill(text, file, Anchor::Key(key)) {
+            Ok((blocks, _)) => blocks,
+            Err(d) => {
+                problems.push(d);
+                Vec::new()
+            }
+        }
+    }
+
+    fn template_error(
+        &self,
+        err: &minijinja::Error,
+        text: &str,
+        file: &str,
+        anchor: Anchor<'_>,
+    ) -> Diagnostic {
+        let line_in_text = err.line().unwrap_or(1).max(1);
+        let expr = err
+            .range()
+            .map(|r| enclosing_expression(text, r))
+            .unwrap_or_default();
+        let source = self.school.sources.get(file).map_or("", String::as_str);
+        let first_line = match anchor {
+            Anchor::Line(line) => line,
+            Anchor::Key(key) => value_line(source, key, text),
+        };
+        let line = first_line + line_in_text - 1;
+        let excerpt = source
+            .lines()
+            .nth(line - 1)
+            .filter(|l| expr.is_empty() || l.contains(&expr))
+            .or_else(|| text.lines().nth(line_in_text - 1))
+            .unwrap_or("");
+        let column = if expr.is_empty() {
+            1
+        } else {
+            excerpt.find(&expr).map_or(1, |c| c + 1)
+        };
+        let (code, message, hint) = match err.kind() {
+            ErrorKind::UndefinedError => (
+                "undefined-placeholder",
+                format!("`{expr}` is not defined for school `{}`", self.school.id),
+                self.undefined_hint(&expr),
+            ),
+            ErrorKind::SyntaxError => (
+                "template-syntax",
+                format!("placeholder syntax error: {}", err.detail().unwrap_or("invalid syntax")),
+                "placeholders look like `{{ school.name }}`; conditions like `{% if audience == \"staff\" %}…{% endif %}`".to_string(),
+            ),
+            ErrorKind::OutOfFuel => (
+                "template-too-slow",
+                "the placeholders in this text take too long to fill".to_string(),
+                "simplify the loops in this text".to_string(),
+            ),
+            _ => (
+                "template-error",
+                format!("cannot fill placeholders: {}", err.detail().unwrap_or("invalid template")),
+                "check the placeholder against docs/FORMAT.md".to_string(),
+            ),
+        };
+        let mut d = Diagnostic::error(code, file, message).with_hint(hint);
+        d.line = Some(line);
+        d.column = Some(column);
+        d.excerpt = Some(excerpt.to_string());
+        d
+    }
+
+    /// Names the first missing part of a dotted placeholder and where to add it.
+    fn undefined_hint(&self, expr: &str) -> String {
+        let head = expr
+            .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.'))
+            .next()
+            .unwrap_or("");
+        let path: Vec<&str> = head.split('.').filter(|p| !p.is_empty()).collect();
+        let file = self.school.file;
+        let mut node = &self.json;
+        for (depth, part) in path.iter().enumerate() {
+            match node.get(part) {
+                Some(next) if !next.is_null() => node = next,
+                Some(_) if depth == 0 => {
+                    return match path.get(1) {
+                        Some(next) => missing_value_hint(&[part], next, file),
+                        None => missing_value_hint(&[], part, file),
+                    };
+                }
+                _ if depth == 0 => {
+                    let names = self
+                        .json
+                        .as_object()
+                        .map(|o| o.keys().map(String::as_str).collect::<Vec<_>>())
+                        .unwrap_or_default();
+                    return crate::diag::suggestion(part, names).unwrap_or_else(|| {
+                        format!("`{part}` is not a placeholder policyc provides; see the placeholder table in docs/FORMAT.md")
+                    });
+                }
+                _ => return missing_value_hint(&path[..depth], part, file),
+            }
+        }
+        format!("give `{expr}` a value in {file} or the file it extends")
+    }
+}
+
+/// Where a text given in YAML stands: the line of its first line, searched
+/// for after `key`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Anchor<'k> {
+    /// The text starts on this line of the file.
+    Line(usize),
+    /// The text is the value of (or follows) this key.
+    Key(&'k str),
+}
+
+/// The file line where `text` (a YAML value) starts, searching after `key`.
+fn value_line(source: &str, key: &str, text: &str) -> usize {
+    let from = find_token(source, key).unwrap_or(0);
+    let first = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("");
+    let at = source[from..].find(first).map_or(from, |i| from + i);
+    crate::diag::line_column(source, at).0
+}
+
+/// Where to add a missing value, given the defined path before it.
+fn missing_value_hint(parent: &[&str], part: &str, file: &str) -> String {
+    match parent {
+        [] if matches!(part, "systems" | "contacts" | "vars" | "retention") => {
+            format!("the school has no `{part}:`; add it to {file} or its trust file (see docs/FORMAT.md)")
+        }
+        ["contacts"] => format!(
+            "add `{part}: {{ name: …, email: … }}` under `contacts:` in {file} or its trust file"
+        ),
+        ["contacts", role] => {
+            format!("add `{part}: …` to `contacts: {role}:` in {file} or its trust file")
+        }
+        ["systems"] => format!("add `{part}: …` under `systems:` in {file} or its trust file"),
+        ["vars"] => format!("add `{part}: …` under `vars:` in {file}"),
+        ["retention"] | ["retention", ..] => {
+            format!("add `retention:` for this audience in {file} or its trust file")
+        }
+        [] | ["school"] | ["trust"] => format!("add `{part}:` to {file} or its trust file"),
+        _ => format!("add `{part}` under `{}` in {file}", parent.join(".")),
+    }
+}
+
+/// The whole `{{ … }}` or `{% … %}` tag around a byte range, without its
+/// delimiters, or the range's own text if it is not inside one.
+fn enclosing_expression(text: &str, range: std::ops::Range<usize>) -> String {
+    let start = range.start.min(text.len());
+    let before = &text[..start];
+    let open = before
+        .rfind("{{")
+        .into_iter()
+        .chain(before.rfind("{%"))
+        .max();
+    let close = text[start..].find(['}', '%']).map(|i| start + i);
+    match (open, close) {
+        (Some(open), Some(close)) if !text[open..start].contains("}}") && open + 2 <= close => text
+            [open + 2..close]
+            .trim()
+            .trim_start_matches(['-', '+'])
+            .trim()
+            .to_string(),
+        _ => text.get(range).unwrap_or("").trim().to_string(),
+    }
+}
