@@ -58,7 +58,7 @@ fn run_case(case: &Path, bless: bool) -> Result<(), String> {
         }
     }
     if case.join("files").is_dir() {
-        overlay(&case.join("files"), project.path());
+        support::copy_dir(&case.join("files"), project.path());
     }
     let args = fs::read_to_string(case.join("args.txt")).unwrap_or_else(|_| "check".into());
     let args: Vec<&str> = args.split_whitespace().collect();
@@ -95,23 +95,4 @@ fn run_case(case: &Path, bless: bool) -> Result<(), String> {
         ));
     }
     Ok(())
-}
-
-/// Copies `from` over `to`; a file named `NAME.symlink` becomes a symbolic
-/// link named `NAME` pointing at the file's contents.
-fn overlay(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap().flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let path = entry.path();
-        if path.is_dir() {
-            overlay(&path, &to.join(&name));
-        } else if let Some(link) = name.strip_suffix(".symlink") {
-            let target = fs::read_to_string(&path).unwrap();
-            let _ = fs::remove_file(to.join(link));
-            std::os::unix::fs::symlink(target.trim(), to.join(link)).unwrap();
-        } else {
-            fs::copy(&path, to.join(&name)).unwrap();
-        }
-    }
 }

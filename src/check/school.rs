@@ -5,7 +5,7 @@
 use crate::check::messages::{join_list, unknown_audience, unknown_clause};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::dates;
-use crate::model::files::Policy;
+use crate::model::files::{PerAudience, Policy};
 use crate::model::project::{Library, SchoolInput};
 
 /// Checks the merged school for what resolving needs: required keys, known
@@ -199,42 +199,18 @@ fn check_dates(school: SchoolInput<'_>) -> Vec<Diagnostic> {
 fn check_audience_keys(lib: Library<'_>, school: SchoolInput<'_>) -> Vec<Diagnostic> {
     let s = &school.merged.school;
     let known: Vec<&str> = lib.audiences.iter().map(|a| a.id.as_str()).collect();
+    fn keys<T>(value: &Option<PerAudience<T>>) -> Vec<&str> {
+        value
+            .as_ref()
+            .map(|v| v.audience_keys())
+            .unwrap_or_default()
+    }
     let mut keyed: Vec<(&str, Vec<&str>)> = vec![
-        (
-            "numbering",
-            s.numbering
-                .as_ref()
-                .map(|v| v.audience_keys())
-                .unwrap_or_default(),
-        ),
-        (
-            "retention",
-            s.retention
-                .as_ref()
-                .map(|v| v.audience_keys())
-                .unwrap_or_default(),
-        ),
-        (
-            "intro",
-            s.intro
-                .as_ref()
-                .map(|v| v.audience_keys())
-                .unwrap_or_default(),
-        ),
-        (
-            "layout",
-            s.layout
-                .as_ref()
-                .map(|v| v.audience_keys())
-                .unwrap_or_default(),
-        ),
-        (
-            "values",
-            s.values
-                .as_ref()
-                .map(|v| v.audience_keys())
-                .unwrap_or_default(),
-        ),
+        ("numbering", keys(&s.numbering)),
+        ("retention", keys(&s.retention)),
+        ("intro", keys(&s.intro)),
+        ("layout", keys(&s.layout)),
+        ("values", keys(&s.values)),
     ];
     for text in s.replace.iter().flat_map(|r| r.values()) {
         keyed.push(("replace", text.audience_keys()));
@@ -260,4 +236,65 @@ fn check_locked(lib: Library<'_>, school: SchoolInput<'_>) -> Vec<Diagnostic> {
         .filter(|id| !ids.contains(&id.as_str()))
         .map(|id| unknown_clause(&file, source, "locked", id, &ids))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resolve::fixture::{Fixture, SCHOOL};
+
+    fn problems(yaml: &str) -> Vec<Diagnostic> {
+        let fixture = Fixture::new(yaml);
+        let mut diags = Diagnostics::default();
+        check_school(
+            fixture.lib(),
+            &fixture.policies,
+            fixture.input(),
+            &mut diags,
+        );
+        diags.sorted()
+    }
+
+    fn codes(yaml: &str) -> Vec<&'static str> {
+        problems(yaml).iter().map(|d| d.code).collect()
+    }
+
+    #[test]
+    fn a_complete_school_passes() {
+        assert!(problems(SCHOOL).is_empty());
+    }
+
+    #[test]
+    fn missing_keys_are_named_together() {
+        let d = &problems("name: Lonely\n")[0];
+        assert_eq!(d.code, "missing-key");
+        assert_eq!(
+            d.message,
+            "school `s` has no `version`, `approval`, `review_by` or `audiences`"
+        );
+    }
+
+    #[test]
+    fn unknown_names_are_caught() {
+        let yaml =
+            SCHOOL.replace("[staff, ks2]", "[staff, ks9]") + "exclude: [lokc]\npolicies: [aupp]\n";
+        assert_eq!(
+            codes(&yaml),
+            ["unknown-audience", "unknown-clause", "unknown-policy"]
+        );
+    }
+
+    #[test]
+    fn locked_clauses_cannot_be_changed_by_the_school() {
+        let yaml = format!("{SCHOOL}locked: [lock]\nexclude: [lock]\n");
+        assert_eq!(codes(&yaml), ["locked-clause"]);
+    }
+
+    #[test]
+    fn dates_must_parse_and_come_in_order() {
+        let bad = SCHOOL.replace("2027-09-01", "2027-13-01");
+        assert_eq!(codes(&bad), ["bad-date"]);
+        let backwards = SCHOOL.replace("2027-09-01", "2026-08-01");
+        assert_eq!(codes(&backwards), ["review-before-approval"]);
+    }
 }

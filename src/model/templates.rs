@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 
 /// The built-in typst layout for a document.
 pub const POLICY_TYP: &str = include_str!("../../templates/policy.typ");
+/// The built-in page frame every HTML layout extends.
+pub const BASE_HTML: &str = include_str!("../../templates/base.html");
 /// The built-in HTML layout for a document.
 pub const DOCUMENT_HTML: &str = include_str!("../../templates/document.html");
 /// The built-in HTML layout for a school's pack index.
@@ -32,8 +34,9 @@ pub struct Templates {
 
 impl Templates {
     /// The file names a project may override.
-    pub const NAMES: [&'static str; 5] = [
+    pub const NAMES: [&'static str; 6] = [
         "policy.typ",
+        "base.html",
         "document.html",
         "pack.html",
         "trust.html",
@@ -46,6 +49,7 @@ impl Templates {
             .iter()
             .zip([
                 POLICY_TYP,
+                BASE_HTML,
                 DOCUMENT_HTML,
                 PACK_HTML,
                 TRUST_HTML,
@@ -69,6 +73,19 @@ impl Templates {
     pub fn set(&mut self, name: &'static str, text: String, file: String) {
         self.entries.insert(name, Template { text, file });
     }
+
+    /// The layouts a document's own outputs are made with: its PDF layout
+    /// and the HTML layouts its page uses.
+    pub const DOCUMENT: [&'static str; 3] = ["policy.typ", "base.html", "document.html"];
+
+    /// The HTML layouts, each of which may extend `base.html`.
+    pub const HTML: [&'static str; 5] = [
+        "base.html",
+        "document.html",
+        "pack.html",
+        "trust.html",
+        "changes.html",
+    ];
 
     /// The layout called `name` (one of [`Templates::NAMES`]).
     pub fn get(&self, name: &str) -> &Template {

@@ -135,7 +135,7 @@ pub fn input_hash(doc: &Document, project: &Project, logo: Option<&[u8]>, option
     let mut hasher = Sha256::new();
     hasher.update(options.as_bytes());
     hasher.update(serde_json::to_vec(doc).unwrap_or_default());
-    for name in ["policy.typ", "document.html"] {
+    for name in Templates::DOCUMENT {
         hasher.update(project.templates.get(name).text.as_bytes());
     }
     if let Some(bytes) = logo {

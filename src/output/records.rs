@@ -11,6 +11,7 @@ use crate::model::key::DocKey;
 use crate::model::manifest::{InputFile, Manifest, ManifestClause, ManifestDoc, OutputFile};
 use crate::model::markdown::plain_text;
 use crate::model::project::{Resolved, ResolvedSchool};
+use crate::model::templates::Templates;
 
 /// The record of one document of `school`, with its outputs and input hash.
 pub fn manifest_doc(
@@ -74,7 +75,7 @@ fn document_inputs(resolved: &Resolved, school: &ResolvedSchool, doc: &Document)
             })
         })
         .collect();
-    for name in ["policy.typ", "document.html"] {
+    for name in Templates::DOCUMENT {
         let t = project.templates.get(name);
         inputs.push(InputFile {
             path: t.file.clone(),

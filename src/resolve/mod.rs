@@ -7,6 +7,8 @@
 //! [`Diagnostic`]s that point at the clause or school line to fix.
 
 pub mod assemble;
+#[cfg(test)]
+pub mod fixture;
 pub mod inherit;
 pub mod placeholders;
 
@@ -141,4 +143,122 @@ pub fn resolve_document(
     number_clauses(&mut doc);
     doc.doc_id = doc.compute_id();
     Some(doc)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::files::Origin;
+    use crate::model::markdown::plain_text;
+    use crate::resolve::fixture::{clause, Fixture, SCHOOL};
+
+    fn resolve(fixture: &Fixture) -> (Option<Vec<Document>>, Diagnostics) {
+        let mut diags = Diagnostics::default();
+        let docs = resolve_school(
+            fixture.lib(),
+            &fixture.policies,
+            fixture.input(),
+            &mut diags,
+        );
+        (docs, diags)
+    }
+
+    fn texts(doc: &Document) -> Vec<(String, String)> {
+        doc.clauses()
+            .map(|(_, c)| (c.label.clone(), plain_text(&c.blocks)))
+            .collect()
+    }
+
+    #[test]
+    fn a_document_per_audience_in_order_and_numbered() {
+        let fixture = Fixture::new(SCHOOL);
+        let (docs, diags) = resolve(&fixture);
+        let docs = docs.expect("resolves");
+        assert!(diags.is_empty(), "{:?}", diags.sorted());
+        let ids: Vec<&str> = docs.iter().map(|d| d.audience_id.as_str()).collect();
+        assert_eq!(ids, ["staff", "ks2"]);
+        assert_eq!(
+            texts(&docs[0]),
+            [
+                ("1.".into(), "I keep my password secret.".into()),
+                ("2.".into(), "I will lock my screen.".into()),
+                ("3.".into(), "I will tell Ms Example about a breach.".into()),
+            ]
+        );
+        assert_eq!(docs[1].title, "My promise");
+        assert_eq!(docs[1].sections.len(), 1, "ks2 has no data clauses");
+        assert_eq!(docs[1].sections[0].heading, "Staying safe");
+    }
+
+    #[test]
+    fn exclusions_replacements_and_local_clauses_apply() {
+        let yaml = format!("{SCHOOL}exclude: [lock]\nreplace:\n  passwords: I will never share my password.\nnumbering: bullet\n");
+        let mut fixture = Fixture::new(&yaml);
+        let mut local = clause("lanyards", "safety", 5, "staff", "I wear my lanyard.");
+        local.origin = Origin::Local;
+        fixture.local.push(local);
+        let docs = resolve(&fixture).0.expect("resolves");
+        let staff = &docs[0];
+        let clauses: Vec<(&str, Origin)> = staff
+            .clauses()
+            .map(|(_, c)| (c.id.as_str(), c.provenance.origin))
+            .collect();
+        assert_eq!(
+            clauses,
+            [
+                ("lanyards", Origin::Local),
+                ("passwords", Origin::Replaced),
+                ("dpo", Origin::Library)
+            ]
+        );
+        assert_eq!(
+            texts(staff)[1],
+            ("•".into(), "I will never share my password.".into())
+        );
+    }
+
+    #[test]
+    fn values_are_literal_text_not_markup() {
+        let yaml = SCHOOL.replace("Ms Example", "'*Ms* [x](javascript:y) <b>'");
+        let docs = resolve(&Fixture::new(&yaml)).0.expect("resolves");
+        assert_eq!(
+            texts(&docs[0])[2].1,
+            "I will tell *Ms* [x](javascript:y) <b> about a breach."
+        );
+    }
+
+    #[test]
+    fn the_document_id_follows_the_words() {
+        let first = resolve(&Fixture::new(SCHOOL)).0.expect("resolves");
+        let again = resolve(&Fixture::new(SCHOOL)).0.expect("resolves");
+        assert_eq!(first[0].doc_id, again[0].doc_id);
+        assert_eq!(first[0].doc_id.len(), 9);
+        let reworded = SCHOOL.replace("Ms Example", "Mr Example");
+        let changed = resolve(&Fixture::new(&reworded)).0.expect("resolves");
+        assert_ne!(first[0].doc_id, changed[0].doc_id, "staff wording changed");
+        assert_eq!(first[1].doc_id, changed[1].doc_id, "ks2 wording did not");
+    }
+
+    #[test]
+    fn an_undefined_placeholder_names_the_clause_line_and_the_fix() {
+        let yaml = SCHOOL.replace(
+            "  dpo: { name: Ms Example, email: dpo@test.example }\n",
+            "  it: { name: I, email: i@test.example }\n",
+        );
+        let (docs, diags) = resolve(&Fixture::new(&yaml));
+        assert!(docs.is_none());
+        let d = &diags.sorted()[0];
+        assert_eq!(d.code, "undefined-placeholder");
+        assert_eq!(d.file, "clauses/dpo.md");
+        assert_eq!(d.line, Some(6));
+        assert_eq!(
+            d.message,
+            "`contacts.dpo.name` is not defined for school `s`"
+        );
+        assert!(d
+            .hint
+            .as_deref()
+            .unwrap_or("")
+            .contains("add `dpo: { name: …, email: … }` under `contacts:`"));
+    }
 }

@@ -55,15 +55,22 @@ pub fn fixture(name: &str) -> tempfile::TempDir {
     dir
 }
 
-/// Copies a folder recursively.
+/// Copies a folder recursively over `to`. A file named `NAME.symlink`
+/// becomes a symbolic link named `NAME` to the path the file holds, so the
+/// corpora can describe links without committing them.
 pub fn copy_dir(from: &Path, to: &Path) {
     fs::create_dir_all(to).unwrap();
     for entry in fs::read_dir(from).unwrap().flatten() {
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target);
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let path = entry.path();
+        if path.is_dir() {
+            copy_dir(&path, &to.join(&name));
+        } else if let Some(link) = name.strip_suffix(".symlink") {
+            let target = fs::read_to_string(&path).unwrap();
+            let _ = fs::remove_file(to.join(link));
+            std::os::unix::fs::symlink(target.trim(), to.join(link)).unwrap();
         } else {
-            fs::copy(entry.path(), &target).unwrap();
+            fs::copy(&path, to.join(&name)).unwrap();
         }
     }
 }

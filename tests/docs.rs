@@ -1,0 +1,104 @@
+//! The documentation stays true to the code: every diagnostic code the
+//! source can produce is in docs/FORMAT.md's table, and the table lists no
+//! code the source has lost.
+
+mod support;
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::Path;
+
+use support::repo;
+
+/// Every quoted kebab-case word that opens a diagnostic in the source.
+fn codes_in_source() -> BTreeSet<String> {
+    let mut codes = BTreeSet::new();
+    let mut files = Vec::new();
+    collect(&repo().join("src"), &mut files);
+    // diag/ defines diagnostics; it reports none of its own.
+    files.retain(|f| !f.starts_with(repo().join("src/diag")));
+    // How a diagnostic opens: a constructor, the school check's `err`
+    // helper, a read error, or a match arm choosing (code, message, hint).
+    let openers = [
+        "Diagnostic::error(",
+        "Diagnostic::warning(",
+        "err(",
+        "ReadError::new(",
+        "=> (",
+    ];
+    for file in files {
+        let text = fs::read_to_string(&file).unwrap();
+        let text = text.split("#[cfg(test)]\nmod tests").next().unwrap_or("");
+        for opener in openers {
+            for piece in text.split(opener).skip(1) {
+                let piece = piece.trim_start();
+                if let Some(rest) = piece.strip_prefix('"') {
+                    let code: String = rest.chars().take_while(|c| *c != '"').collect();
+                    if !code.is_empty()
+                        && code
+                            .chars()
+                            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                    {
+                        codes.insert(code);
+                    }
+                }
+            }
+        }
+        // YAML errors choose their code from a table of returns.
+        for code in [
+            "unknown-key",
+            "bad-value",
+            "missing-key",
+            "duplicate-key",
+            "wrong-type",
+            "yaml-syntax",
+        ] {
+            if text.contains(&format!("\"{code}\"")) {
+                codes.insert(code.to_string());
+            }
+        }
+    }
+    codes
+}
+
+fn collect(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+    for entry in fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            collect(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// The codes in the first column of FORMAT.md's diagnostic table.
+fn codes_in_docs() -> BTreeSet<String> {
+    let text = fs::read_to_string(repo().join("docs/FORMAT.md")).unwrap();
+    let table = text
+        .split("## Diagnostic codes")
+        .nth(1)
+        .expect("a diagnostic code table");
+    table
+        .lines()
+        .filter_map(|l| l.strip_prefix("| `"))
+        .filter_map(|l| l.split('`').next())
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn every_diagnostic_code_is_documented() {
+    let source = codes_in_source();
+    let docs = codes_in_docs();
+    let undocumented: Vec<_> = source.difference(&docs).collect();
+    let stale: Vec<_> = docs.difference(&source).collect();
+    assert!(
+        undocumented.is_empty(),
+        "add these codes to docs/FORMAT.md: {undocumented:?}"
+    );
+    assert!(
+        stale.is_empty(),
+        "docs/FORMAT.md lists codes the source no longer has: {stale:?}"
+    );
+}

@@ -1,0 +1,172 @@
+//! The layered layout of `src/` holds: imports only go down the floors
+//! (commands → pipeline → stages → model → diagnostics), and no files
+//! import each other in a cycle.
+
+mod support;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::path::Path;
+
+use support::repo;
+
+/// Module path (`render::html`) → source, without test modules.
+fn modules() -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    walk(&repo().join("src"), &mut out);
+    out
+}
+
+fn walk(dir: &Path, out: &mut BTreeMap<String, String>) {
+    for entry in fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            walk(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            let rel = path.strip_prefix(repo().join("src")).unwrap();
+            let rel = rel.to_string_lossy().trim_end_matches(".rs").to_string();
+            let name = rel.trim_end_matches("/mod").replace('/', "::");
+            let name = if name == "lib" || name == "main" {
+                String::new()
+            } else {
+                name
+            };
+            let text = fs::read_to_string(&path).unwrap();
+            let code = text
+                .split("#[cfg(test)]\nmod tests")
+                .next()
+                .unwrap_or("")
+                .to_string();
+            out.insert(name, code);
+        }
+    }
+}
+
+/// The longest known module that `path` (a `crate::` path) lies in.
+fn owner(path: &str, known: &BTreeMap<String, String>) -> Option<String> {
+    let mut parts: Vec<&str> = path.split("::").collect();
+    while !parts.is_empty() {
+        let candidate = parts.join("::");
+        if known.contains_key(&candidate) {
+            return Some(candidate);
+        }
+        parts.pop();
+    }
+    None
+}
+
+/// Each module's imports of other modules of this crate.
+fn imports(known: &BTreeMap<String, String>) -> BTreeMap<String, BTreeSet<String>> {
+    let mut edges = BTreeMap::new();
+    for (name, code) in known {
+        let mut deps = BTreeSet::new();
+        for piece in code.split("crate::").skip(1) {
+            let path: String = piece
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == ':')
+                .collect();
+            let path = path.trim_end_matches(':');
+            let rest = &piece[path.len()..];
+            // `crate::a::{b, c::d}`: each item may be a module of its own.
+            if let Some(list) = rest.strip_prefix("::{") {
+                for item in list.split('}').next().unwrap_or("").split(',') {
+                    let item = item.split_whitespace().next().unwrap_or("");
+                    let item = item.split("::{").next().unwrap_or(item);
+                    if let Some(m) = owner(&format!("{path}::{item}"), known) {
+                        deps.insert(m);
+                    }
+                }
+            } else if let Some(m) = owner(path, known) {
+                deps.insert(m);
+            }
+        }
+        deps.remove(name);
+        edges.insert(name.clone(), deps);
+    }
+    edges
+}
+
+/// The floor of a module: 0 commands, 1 pipeline, 2 stages, 3 model, 4 diag.
+fn floor(module: &str) -> usize {
+    match module.split("::").next().unwrap_or("") {
+        "" | "cli" | "cmd" => 0,
+        "pipeline" => 1,
+        "load" | "check" | "resolve" | "render" | "output" | "report" => 2,
+        "model" => 3,
+        "diag" => 4,
+        other => panic!("src/{other} is on no floor: add it to tests/layers.rs and the README"),
+    }
+}
+
+#[test]
+fn imports_only_go_down() {
+    let known = modules();
+    let upward: Vec<String> = imports(&known)
+        .iter()
+        .flat_map(|(from, deps)| deps.iter().map(move |to| (from, to)))
+        .filter(|(from, to)| floor(to) < floor(from))
+        .map(|(from, to)| format!("{from} → {to}"))
+        .collect();
+    assert!(upward.is_empty(), "imports that go up a floor: {upward:#?}");
+}
+
+#[test]
+fn no_module_imports_itself_through_others() {
+    let edges = imports(&modules());
+    // Depth-first search for a back edge.
+    fn visit<'a>(
+        node: &'a str,
+        edges: &'a BTreeMap<String, BTreeSet<String>>,
+        state: &mut BTreeMap<&'a str, bool>,
+        path: &mut Vec<&'a str>,
+    ) -> Option<Vec<String>> {
+        match state.get(node) {
+            Some(true) => return None,
+            Some(false) => {
+                let start = path.iter().position(|n| *n == node).unwrap_or(0);
+                return Some(path[start..].iter().map(|s| s.to_string()).collect());
+            }
+            None => {}
+        }
+        state.insert(node, false);
+        path.push(node);
+        for next in &edges[node] {
+            if let Some(cycle) = visit(next, edges, state, path) {
+                return Some(cycle);
+            }
+        }
+        path.pop();
+        state.insert(node, true);
+        None
+    }
+    let mut state = BTreeMap::new();
+    for node in edges.keys() {
+        let cycle = visit(node, &edges, &mut state, &mut Vec::new());
+        assert!(cycle.is_none(), "an import cycle: {cycle:?}");
+    }
+}
+
+#[test]
+fn no_source_file_is_over_600_lines() {
+    let mut long = Vec::new();
+    for entry in glob_rs(&repo().join("src")) {
+        let lines = fs::read_to_string(&entry).unwrap().lines().count();
+        if lines > 600 {
+            long.push(format!("{} ({lines} lines)", entry.display()));
+        }
+    }
+    assert!(long.is_empty(), "split these files: {long:?}");
+}
+
+fn glob_rs(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(glob_rs(&path));
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+    out
+}
