@@ -7,7 +7,7 @@ use anyhow::Result;
 
 use crate::cli::{BuildArgs, OutputFormat, PdfStandardArg};
 use crate::cmd::{abort_on_timeout, print_diagnostics, thread_pool};
-use crate::diag::{relative, ProjectHasErrors, EXIT_OK, EXIT_PROJECT};
+use crate::diag::{ProjectHasErrors, EXIT_OK, EXIT_PROJECT};
 use crate::load::watch;
 use crate::model::build::{Standards, Summary};
 use crate::pipeline::{self, BuildHooks, BuildOptions};
@@ -122,19 +122,13 @@ pub fn watch(args: &BuildArgs) -> Result<i32> {
     let pool = thread_pool(args.jobs)?;
     pool.install(|| build_once(args))?;
     let opts = build_options(args);
-    let _ = std::fs::create_dir_all(&opts.out);
-    let root = opts
-        .project
-        .canonicalize()
-        .unwrap_or_else(|_| opts.project.clone());
     writeln!(
         std::io::stderr(),
         "watching {} for changes (Ctrl-C to stop)",
         opts.project.display()
     )?;
-    watch::watch(&root, &opts.out, |changed| {
-        let names: Vec<String> = changed.iter().map(|p| relative(&root, p)).collect();
-        let _ = writeln!(std::io::stderr(), "changed: {}", names.join(", "));
+    watch::watch(&opts.project, &opts.out, |changed| {
+        let _ = writeln!(std::io::stderr(), "changed: {}", changed.join(", "));
         if let Err(err) = pool.install(|| build_once(args)) {
             let _ = writeln!(std::io::stderr(), "error: {err:#}");
         }

@@ -3,27 +3,19 @@
 
 use std::io::Write;
 
-use anyhow::{bail, Result};
+use anyhow::Result;
 
 use crate::cli::{ChangesArgs, ReportFormat};
 use crate::cmd::explain::resolved_or_report;
 use crate::cmd::print_diagnostics;
 use crate::diag::{Diagnostics, EXIT_OK, EXIT_PROJECT};
-use crate::output::{read_manifest, records::current_manifest, MANIFEST_FILE};
+use crate::output::{read_baseline, records::current_manifest};
 use crate::pipeline::write_changes;
 use crate::report::changes::{compare, render_text};
 
 /// `policyc changes`.
 pub fn changes(args: &ChangesArgs) -> Result<i32> {
-    let baseline_path = if args.baseline.is_dir() {
-        args.baseline.join(MANIFEST_FILE)
-    } else {
-        args.baseline.clone()
-    };
-    if !baseline_path.is_file() {
-        bail!("no baseline manifest at {}; give a manifest.json or the output folder of a published build", baseline_path.display());
-    }
-    let baseline = read_manifest(&baseline_path)?;
+    let baseline = read_baseline(&args.baseline)?;
     let Some(resolved) = resolved_or_report(&args.project.project) else {
         return Ok(EXIT_PROJECT);
     };

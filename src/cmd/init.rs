@@ -11,12 +11,12 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context, Result};
+use anyhow::Result;
 use include_dir::{include_dir, Dir};
 
 use crate::cli::InitArgs;
 use crate::diag::EXIT_OK;
-use crate::output::atomic::write_atomic;
+use crate::output::write_new_project;
 
 /// The bundled clause library.
 static CLAUSES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/clauses");
@@ -52,16 +52,6 @@ pub fn init(args: &InitArgs) -> Result<i32> {
 /// `trust`, the school extends a trust defaults file. Returns the files
 /// written, relative to `dir`.
 pub fn write_project(dir: &Path, trust: bool) -> Result<Vec<PathBuf>> {
-    if dir.exists() {
-        let mut entries =
-            std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?;
-        if entries.next().is_some() {
-            bail!(
-                "{} is not empty; run `policyc init` in a new or empty folder",
-                dir.display()
-            );
-        }
-    }
     let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
     embedded(&CLAUSES, Path::new("clauses"), &mut files);
     embedded(&POLICIES, Path::new("policies"), &mut files);
@@ -78,9 +68,7 @@ pub fn write_project(dir: &Path, trust: bool) -> Result<Vec<PathBuf>> {
         LOCAL_CLAUSE.into(),
     ));
     files.push((".gitignore".into(), b"/out\n".to_vec()));
-    for (rel, bytes) in &files {
-        write_atomic(&dir.join(rel), bytes)?;
-    }
+    write_new_project(dir, &files)?;
     Ok(files.into_iter().map(|(p, _)| p).collect())
 }
 

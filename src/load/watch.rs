@@ -11,6 +11,8 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
+
+use crate::diag::relative;
 use notify::event::ModifyKind;
 use notify::{Event, EventKind, RecursiveMode, Watcher};
 
@@ -18,14 +20,20 @@ use notify::{Event, EventKind, RecursiveMode, Watcher};
 pub const DEBOUNCE: Duration = Duration::from_millis(250);
 
 /// Watches `project` (ignoring `out`) and calls `rebuild` with the changed
-/// paths after each burst of changes, until the process is stopped.
-pub fn watch(project: &Path, out: &Path, mut rebuild: impl FnMut(&[PathBuf])) -> Result<()> {
+/// files, relative to the project, after each burst of changes, until the
+/// process is stopped.
+pub fn watch(project: &Path, out: &Path, mut rebuild: impl FnMut(&[String])) -> Result<()> {
+    let project = &project
+        .canonicalize()
+        .unwrap_or_else(|_| project.to_path_buf());
     let (tx, rx) = mpsc::channel::<notify::Result<Event>>();
     let mut watcher =
         notify::recommended_watcher(tx).context("cannot watch files on this system")?;
     watcher
         .watch(project, RecursiveMode::Recursive)
         .with_context(|| format!("cannot watch {}", project.display()))?;
+    // The output folder may not exist yet after a failed first build.
+    let _ = std::fs::create_dir_all(out);
     let out = out.canonicalize().unwrap_or_else(|_| out.to_path_buf());
     while let Ok(first) = rx.recv() {
         let mut changed = relevant(changed_paths(first), &out);
@@ -48,9 +56,10 @@ pub fn watch(project: &Path, out: &Path, mut rebuild: impl FnMut(&[PathBuf])) ->
                 Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(()),
             }
         }
-        changed.sort();
-        changed.dedup();
-        rebuild(&changed);
+        let mut names: Vec<String> = changed.iter().map(|p| relative(project, p)).collect();
+        names.sort();
+        names.dedup();
+        rebuild(&names);
     }
     Ok(())
 }

@@ -55,6 +55,42 @@ pub fn read_manifest(path: &Path) -> Result<Manifest> {
         .with_context(|| format!("{} is not a policyc manifest", path.display()))
 }
 
+/// Reads a baseline for `changes`: a manifest file, or an output folder
+/// holding one.
+pub fn read_baseline(path: &Path) -> Result<Manifest> {
+    let file = if path.is_dir() {
+        path.join(MANIFEST_FILE)
+    } else {
+        path.to_path_buf()
+    };
+    if !file.is_file() {
+        anyhow::bail!(
+            "no baseline manifest at {}; give a manifest.json or the output folder of a published build",
+            file.display()
+        );
+    }
+    read_manifest(&file)
+}
+
+/// Writes the files of a new project into `dir`, which must be empty or
+/// absent.
+pub fn write_new_project(dir: &Path, files: &[(std::path::PathBuf, Vec<u8>)]) -> Result<()> {
+    if dir.exists() {
+        let mut entries =
+            fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?;
+        if entries.next().is_some() {
+            anyhow::bail!(
+                "{} is not empty; run `policyc init` in a new or empty folder",
+                dir.display()
+            );
+        }
+    }
+    for (rel, bytes) in files {
+        write_atomic(&dir.join(rel), bytes)?;
+    }
+    Ok(())
+}
+
 /// Whether a school's folder holds a summary of changes.
 pub fn has_changes_page(out_dir: &Path, school: &str) -> bool {
     out_dir.join(school).join("changes.html").is_file()
