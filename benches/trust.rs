@@ -127,7 +127,7 @@ fn floor(project: &Path) -> (usize, f64) {
     parallel_map(&jobs, rayon::current_num_threads(), |(school, doc)| {
         let logo = school.logo.as_ref().map(|l| (l.format, l.bytes.as_slice()));
         engine
-            .render(&template, doc, logo, Standards::ALL)
+            .render(&template, doc, logo, Standards::ALL, None)
             .expect("renders");
     });
     (jobs.len(), started.elapsed().as_secs_f64())

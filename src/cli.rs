@@ -185,8 +185,8 @@ pub struct BuildArgs {
     /// Rebuild every document, even those already up to date.
     #[arg(long)]
     pub force: bool,
-    /// Render on at most N threads [default: all cores].
-    #[arg(long, short, value_name = "N")]
+    /// Render on at most N threads, 1 to 256 [default: all cores].
+    #[arg(long, short, value_name = "N", value_parser = parse_jobs)]
     pub jobs: Option<usize>,
     /// PDF standards: none, a-2b, ua-1 or a-2b,ua-1.
     #[arg(
@@ -245,4 +245,13 @@ pub enum ReportFormat {
     Human,
     /// A JSON array for CI.
     Json,
+}
+
+/// `--jobs`: a whole number from 1 to 256. More threads than that only add
+/// memory (each has a 64 MB stack) and can exhaust the system's threads.
+fn parse_jobs(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(n) if (1..=256).contains(&n) => Ok(n),
+        _ => Err(format!("`{text}` is not a number of threads from 1 to 256")),
+    }
 }

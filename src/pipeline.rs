@@ -28,6 +28,7 @@ use crate::model::project::{
     Library, Project, Resolved, ResolvedSchool, SchoolInput, SchoolSource,
 };
 use crate::output::cache::{input_hash, options_key, project_fingerprint, Cache};
+use crate::output::lock::{self, OutputLock};
 use crate::output::{self, atomic, records, Previous};
 use crate::render::html::HtmlRenderer;
 use crate::render::pool::OnTimeout;
@@ -55,6 +56,9 @@ pub struct BuildOptions {
     pub standards: Standards,
     /// Rebuild every document, even if up to date.
     pub force: bool,
+    /// The PDFs' creation time, seconds since 1970 (`SOURCE_DATE_EPOCH`);
+    /// otherwise each document's approval date.
+    pub timestamp: Option<i64>,
 }
 
 /// Loads, checks and resolves. Returns the resolved project when there are
@@ -104,7 +108,7 @@ pub fn resolve_all(
         clauses: &project.clauses,
         complete: loaded.clauses,
     };
-    let today = today();
+    let today = today(diags);
     let results: Vec<(Option<ResolvedSchool>, Diagnostics)> = project
         .schools
         .par_iter()
@@ -177,10 +181,21 @@ fn resolve_one(
 }
 
 /// Today's date, `YYYY-MM-DD` (UTC), for warnings about overdue reviews.
-/// `POLICYC_TODAY` (`YYYY-MM-DD`) overrides it, for reproducible checks.
-fn today() -> String {
+/// `POLICYC_TODAY` (`YYYY-MM-DD`) overrides it, for reproducible checks; a
+/// value that is not a date is an error, not silently today.
+fn today(diags: &mut Diagnostics) -> String {
     if let Ok(day) = std::env::var("POLICYC_TODAY") {
-        return day;
+        match dates::parse(&day) {
+            Ok(_) => return day,
+            Err(why) => diags.push(
+                Diagnostic::error(
+                    "bad-env",
+                    "POLICYC_TODAY",
+                    format!("`POLICYC_TODAY` is `{day}`, which {why}"),
+                )
+                .with_hint("set it to a date such as 2026-09-01, or unset it to use today's date"),
+            ),
+        }
     }
     let now = time::OffsetDateTime::now_utc().date();
     dates::iso(now)
@@ -204,6 +219,9 @@ pub struct BuildHooks<'a> {
     /// Called when a layout runs away, after this build's staged files are
     /// removed; it reports the problem and ends the process.
     pub abort: OnTimeout,
+    /// Called once if another build holds the output folder, with its
+    /// process id when known; the build then waits for it.
+    pub waiting: &'a dyn Fn(Option<u32>),
 }
 
 /// The whole build: load, check, resolve, render, write. Nothing is
@@ -217,13 +235,28 @@ pub fn build(opts: &BuildOptions, hooks: BuildHooks<'_>) -> Result<Outcome> {
         .chain(&opts.audiences)
         .cloned()
         .collect();
-    let options = options_key(opts.standards, opts.pdf, opts.html, &selection);
+    let options = options_key(
+        opts.standards,
+        opts.pdf,
+        opts.html,
+        opts.timestamp,
+        &selection,
+    );
     let mut diags = Diagnostics::default();
+    check_out_folder(&opts.project, &opts.out, &mut diags);
     let (project, loaded) = load_checked(&opts.project, &mut diags);
+    if diags.has_errors() {
+        // Resolve anyway, to report every problem in one run.
+        resolve_all(project, loaded, &opts.schools, &opts.audiences, &mut diags);
+        return Ok(Outcome {
+            diags,
+            summary: None,
+        });
+    }
+    let lock = OutputLock::acquire(&opts.out, |pid| (hooks.waiting)(pid))?;
     let fingerprint = project_fingerprint(&project, &options);
     let previous = output::read_previous(&opts.out);
     if !opts.force
-        && !diags.has_errors()
         && previous.cache.fingerprint == fingerprint
         && outputs_intact(&opts.out, &previous.cache)
     {
@@ -242,12 +275,13 @@ pub fn build(opts: &BuildOptions, hooks: BuildHooks<'_>) -> Result<Outcome> {
     }
     let resolved = resolve_all(project, loaded, &opts.schools, &opts.audiences, &mut diags);
     let Some(resolved) = resolved else {
+        lock.tidy_after_failure();
         return Ok(Outcome {
             diags,
             summary: None,
         });
     };
-    let summary = render_and_commit(
+    let result = render_and_commit(
         opts,
         &resolved,
         previous,
@@ -255,18 +289,75 @@ pub fn build(opts: &BuildOptions, hooks: BuildHooks<'_>) -> Result<Outcome> {
         fingerprint,
         hooks,
         &mut diags,
-    )?;
-    Ok(Outcome {
-        diags,
-        summary: summary.map(|mut s| {
-            s.total_ms = ms(started);
-            s
-        }),
-    })
+    );
+    match result {
+        Ok(Some(mut summary)) => {
+            summary.total_ms = ms(started);
+            Ok(Outcome {
+                diags,
+                summary: Some(summary),
+            })
+        }
+        Ok(None) => {
+            atomic::remove_own_temporaries(&opts.out);
+            lock.tidy_after_failure();
+            Ok(Outcome {
+                diags,
+                summary: None,
+            })
+        }
+        Err(err) => {
+            atomic::remove_own_temporaries(&opts.out);
+            lock.tidy_after_failure();
+            Err(err)
+        }
+    }
+}
+
+/// Refuses an output folder inside the folders policyc reads: every later
+/// build would find its own outputs among the inputs.
+fn check_out_folder(project: &Path, out: &Path, diags: &mut Diagnostics) {
+    let real_project = project
+        .canonicalize()
+        .unwrap_or_else(|_| project.to_path_buf());
+    let real_out = canonical_or_planned(out);
+    for input in ["clauses", "schools", "policies", "templates", "fonts"] {
+        if real_out.starts_with(real_project.join(input)) {
+            diags.push(
+                Diagnostic::error(
+                    "out-inside-inputs",
+                    "--out",
+                    format!("the output folder {} is inside the project's `{input}/` folder", out.display()),
+                )
+                .with_hint("choose an output folder outside clauses/, schools/, policies/, templates/ and fonts/, such as the default `out/`"),
+            );
+        }
+    }
+}
+
+/// The canonical form of a path that may not exist yet: its nearest
+/// existing ancestor made canonical, with the rest joined on.
+fn canonical_or_planned(path: &Path) -> PathBuf {
+    let mut missing = Vec::new();
+    let mut base = path.to_path_buf();
+    loop {
+        if let Ok(real) = base.canonicalize() {
+            return missing.iter().rev().fold(real, |acc, part| acc.join(part));
+        }
+        match (base.file_name().map(|n| n.to_os_string()), base.parent()) {
+            (Some(name), Some(parent)) => {
+                missing.push(name);
+                base = parent.to_path_buf();
+            }
+            _ => return path.to_path_buf(),
+        }
+    }
 }
 
 /// Renders what is out of date and, if every document rendered, puts the
-/// outputs, pages, manifest and cache in place.
+/// outputs, pages, manifest and cache in place. `None` when the project
+/// had problems (in `diags`); an error when the output folder could not be
+/// written.
 fn render_and_commit(
     opts: &BuildOptions,
     resolved: &Resolved,
@@ -288,13 +379,14 @@ fn render_and_commit(
         .collect();
     let skip = |doc: &Document| !opts.force && up_to_date(&previous, &opts.out, doc, &hashes);
     let total = resolved.documents().filter(|(_, d)| !skip(d)).count();
+    // The lock is held: any temporary here was left by a build that died.
     atomic::remove_temporaries(&opts.out, |_| true);
     let out_dir = opts.out.clone();
     let sink = move |doc: &Document, format: &'static str, bytes: &[u8]| {
         let rel = doc.key().output_path(format);
         atomic::stage(&out_dir, &rel, bytes).map_err(|e| {
             Diagnostic::error(
-                "write-failed",
+                WRITE_FAILED,
                 rel.clone(),
                 format!("cannot write the output: {e:#}"),
             )
@@ -307,6 +399,7 @@ fn render_and_commit(
         progress: &|done| (hooks.progress)(done, total),
         on_timeout: Arc::new(move |d: &Diagnostic| {
             atomic::remove_own_temporaries(&out_dir);
+            lock::remove_empty_folders(&out_dir);
             abort(d);
         }),
     };
@@ -314,6 +407,7 @@ fn render_and_commit(
         pdf: opts.pdf,
         html: opts.html,
         standards: opts.standards,
+        timestamp: opts.timestamp,
     };
     let rendered = render_all(
         resolved,
@@ -323,8 +417,14 @@ fn render_and_commit(
         render_hooks,
         diags,
     );
+    if let Some(failed) = diags.take(WRITE_FAILED).into_iter().next() {
+        anyhow::bail!(
+            "{}: {}",
+            output::display_path(&opts.out, &failed.file),
+            failed.message
+        );
+    }
     if diags.has_errors() {
-        atomic::remove_own_temporaries(&opts.out);
         return Ok(None);
     }
     let complete = opts.schools.is_empty() && opts.audiences.is_empty();
@@ -337,7 +437,6 @@ fn render_and_commit(
     let page_list = match page_list {
         Ok(pages) => pages,
         Err(d) => {
-            atomic::remove_own_temporaries(&opts.out);
             diags.push(d);
             return Ok(None);
         }
@@ -362,6 +461,10 @@ fn render_and_commit(
     }
     Ok(Some(summary))
 }
+
+/// The code of a diagnostic for an output that could not be staged: not a
+/// problem with the project, so the build ends with one message and exit 3.
+const WRITE_FAILED: &str = "write-failed";
 
 fn ms(since: Instant) -> f64 {
     since.elapsed().as_secs_f64() * 1000.0

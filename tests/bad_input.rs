@@ -4,6 +4,7 @@
 //! Each folder in `tests/bad-input/` is one case. Its `files/` folder is laid
 //! over a copy of `tests/fixtures/basic` (a `remove.txt` lists fixture files
 //! to delete first); `args.txt` holds the command line (default `check`);
+//! `env.txt` sets environment variables (`NAME=value`, one a line);
 //! `stderr.txt` is the exact expected standard error. Run with
 //! `BLESS=1 cargo test --release --test bad_input` to rewrite the expected
 //! files after a deliberate change, then read the diff.
@@ -62,7 +63,14 @@ fn run_case(case: &Path, bless: bool) -> Result<(), String> {
     }
     let args = fs::read_to_string(case.join("args.txt")).unwrap_or_else(|_| "check".into());
     let args: Vec<&str> = args.split_whitespace().collect();
-    let output = run_in(project.path(), &args);
+    let mut command = policyc();
+    command.args(&args).current_dir(project.path());
+    if let Ok(env) = fs::read_to_string(case.join("env.txt")) {
+        for (name, value) in env.lines().filter_map(|l| l.split_once('=')) {
+            command.env(name, value);
+        }
+    }
+    let output = command.output().expect("the policyc binary runs");
     let (_, stderr) = texts(&output);
     let expected_path = case.join("stderr.txt");
     if bless {

@@ -5,7 +5,7 @@ use crate::check::readability::{self, limits, Stats};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::dates;
 use crate::model::document::Document;
-use crate::model::markdown::plain_text;
+use crate::model::markdown::{each_inline, plain_text, Inline};
 use crate::model::project::{Project, ResolvedSchool};
 
 /// Warnings about resolved documents: pupil pledges above their reading
@@ -22,6 +22,7 @@ pub fn check_documents(
         if let Some(d) = reading_level(doc, file, source) {
             diags.push(d);
         }
+        check_text_fits(doc, project, diags);
     }
     let review = school
         .merged
@@ -44,6 +45,76 @@ pub fn check_documents(
             );
         }
     }
+}
+
+/// The longest link address a document may hold: typst refuses much
+/// longer ones, and no reader types them.
+pub const MAX_URL_CHARS: usize = 2_000;
+
+/// A word longer than this runs off the printed line.
+pub const LONG_WORD_CHARS: usize = 70;
+
+/// A word longer than this cannot be laid out at all.
+pub const MAX_WORD_CHARS: usize = 1_000;
+
+/// Links must have an address of a sane length, and words must fit on a
+/// line. Each problem is reported in the clause file that holds it.
+fn check_text_fits(doc: &Document, project: &Project, diags: &mut Diagnostics) {
+    for (_, clause) in doc.clauses() {
+        let file = clause.provenance.file.as_str();
+        let source = project.source(file);
+        each_inline(&clause.blocks, &mut |inline| {
+            match inline {
+            Inline::Link { url, .. } if url.is_empty() => diags.push(
+                Diagnostic::error("bad-link", file, "a link has no address")
+                    .at_text(source, "]()")
+                    .with_hint("write the address between the brackets, as in `[our policy](https://school.example/policy)`, or remove the link"),
+            ),
+            Inline::Link { url, .. } if url.chars().count() > MAX_URL_CHARS => diags.push(
+                Diagnostic::error(
+                    "bad-link",
+                    file,
+                    format!("a link address is {} characters long; the most a document can hold is {MAX_URL_CHARS}", url.chars().count()),
+                )
+                .at_text(source, &url.chars().take(40).collect::<String>())
+                .with_hint("link to the page's short address instead"),
+            ),
+            Inline::Text { v } | Inline::Code { v } => {
+                if let Some(d) = long_word(v, file, source) {
+                    diags.push(d);
+                }
+            }
+            _ => {}
+        }
+        });
+    }
+}
+
+/// A word too long for a printed line, as an error past [`MAX_WORD_CHARS`]
+/// and a warning past [`LONG_WORD_CHARS`].
+fn long_word(text: &str, file: &str, source: &str) -> Option<Diagnostic> {
+    let word = text.split_whitespace().max_by_key(|w| w.chars().count())?;
+    let length = word.chars().count();
+    let head: String = word.chars().take(30).collect();
+    let d = if length > MAX_WORD_CHARS {
+        Diagnostic::error(
+            "word-too-long",
+            file,
+            format!("a word of {length} characters cannot be laid out on a page"),
+        )
+    } else if length > LONG_WORD_CHARS && !word.contains("://") {
+        Diagnostic::warning(
+            "long-word",
+            file,
+            format!("the word `{head}…` ({length} characters) will run off the printed line"),
+        )
+    } else {
+        return None;
+    };
+    Some(
+        d.at_text(source, &head)
+            .with_hint("break it with spaces or hyphens, or make a long address a link"),
+    )
 }
 
 fn reading_level(doc: &Document, file: &str, source: &str) -> Option<Diagnostic> {

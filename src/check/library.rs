@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use crate::check::messages::unknown_audience;
+use crate::check::messages::{duplicate_entry, repeated, unknown_audience};
 use crate::diag::{suggestion, Diagnostic, Diagnostics};
 use crate::model::files::{Clause, KNOWN_REFS};
 use crate::model::project::Project;
@@ -108,6 +108,15 @@ fn check_clause(
                 audiences.join(", ")
             )),
         );
+    }
+    for (key, list) in [
+        ("audiences", &m.audiences),
+        ("refs", &m.refs),
+        ("tags", &m.tags),
+    ] {
+        if let Some(entry) = repeated(list) {
+            out.push(duplicate_entry(&clause.file, text, key, entry));
+        }
     }
     let named = (m.audiences.iter().map(|id| ("audiences", id)))
         .chain(m.wording.keys().map(|id| ("wording", id)));

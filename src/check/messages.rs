@@ -48,6 +48,26 @@ pub fn unknown_clause(file: &str, source: &str, key: &str, id: &str, ids: &[&str
     )
 }
 
+/// The first entry a list holds twice, if any.
+pub fn repeated<'a>(items: impl IntoIterator<Item = &'a String>) -> Option<&'a str> {
+    let mut seen = std::collections::HashSet::new();
+    items
+        .into_iter()
+        .find(|item| !seen.insert(item.as_str()))
+        .map(String::as_str)
+}
+
+/// `key` in `file` lists `entry` twice.
+pub fn duplicate_entry(file: &str, source: &str, key: &str, entry: &str) -> Diagnostic {
+    Diagnostic::error(
+        "duplicate-entry",
+        file,
+        format!("`{key}` lists `{entry}` twice"),
+    )
+    .near_second(source, entry)
+    .with_hint(format!("remove the second `{entry}`"))
+}
+
 /// `--school` names a school the project does not have.
 pub fn unknown_school(id: &str, ids: &[&str]) -> Diagnostic {
     Diagnostic::error(

@@ -2,7 +2,9 @@
 //! resolved: required keys, known audiences and policies, clause ids that
 //! exist and are not locked, and dates that parse and come in order.
 
-use crate::check::messages::{join_list, unknown_audience, unknown_clause};
+use crate::check::messages::{
+    duplicate_entry, join_list, repeated, unknown_audience, unknown_clause,
+};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::dates;
 use crate::model::files::{PerAudience, Policy};
@@ -91,6 +93,8 @@ pub fn check_school(
             }
         }
     }
+    out.extend(check_lists(school));
+    out.extend(check_blank_values(school));
     out.extend(check_clause_refs(lib, school));
     out.extend(check_dates(school));
     out.extend(check_audience_keys(lib, school));
@@ -111,6 +115,88 @@ pub fn check_school(
         }
     }
     diags.extend(out);
+}
+
+/// Every list of ids names each entry once: a repeated audience would
+/// build the same document twice.
+fn check_lists(school: SchoolInput<'_>) -> Vec<Diagnostic> {
+    let s = &school.merged.school;
+    let signature = s.signature.as_ref();
+    let lists = [
+        ("audiences", s.audiences.as_ref()),
+        ("exclude", s.exclude.as_ref()),
+        ("locked", s.locked.as_ref()),
+        ("policies", s.policies.as_ref()),
+        ("linked_policies", s.linked_policies.as_ref()),
+        ("signature", signature.and_then(|x| x.parent.as_ref())),
+        ("signature", signature.and_then(|x| x.countersign.as_ref())),
+    ];
+    lists
+        .into_iter()
+        .filter_map(|(key, list)| {
+            let entry = repeated(list?)?;
+            let (file, source) = school.setting(key);
+            Some(duplicate_entry(&file, source, key, entry))
+        })
+        .collect()
+}
+
+/// Values a reader will see must not be blank: a name of spaces prints as
+/// nothing where the school's name belongs.
+fn check_blank_values(school: SchoolInput<'_>) -> Vec<Diagnostic> {
+    let s = &school.merged.school;
+    let mut values: Vec<(&str, String, Option<&str>)> = vec![
+        ("name", "name".into(), s.name.as_deref()),
+        ("short_name", "short_name".into(), s.short_name.as_deref()),
+        ("version", "version".into(), s.version.as_deref()),
+        ("motto", "motto".into(), s.motto.as_deref()),
+        ("address", "address".into(), s.address.as_deref()),
+        ("website", "website".into(), s.website.as_deref()),
+        (
+            "trust",
+            "trust.name".into(),
+            s.trust.as_ref().map(|t| t.name.as_str()),
+        ),
+        (
+            "approval",
+            "approval.by".into(),
+            s.approval.as_ref().map(|a| a.by.as_str()),
+        ),
+    ];
+    for (role, contact) in s.contacts.iter().flatten() {
+        values.push((
+            "contacts",
+            format!("contacts.{role}.name"),
+            Some(&contact.name),
+        ));
+        values.push((
+            "contacts",
+            format!("contacts.{role}.email"),
+            contact.email.as_deref(),
+        ));
+        values.push((
+            "contacts",
+            format!("contacts.{role}.title"),
+            contact.title.as_deref(),
+        ));
+    }
+    for (name, system) in s.systems.iter().flatten() {
+        values.push(("systems", format!("systems.{name}"), Some(system)));
+    }
+    for title in s.linked_policies.iter().flatten() {
+        values.push(("linked_policies", "linked_policies".into(), Some(title)));
+    }
+    values
+        .into_iter()
+        .filter(|(_, _, value)| value.is_some_and(|v| v.trim().is_empty()))
+        .map(|(key, path, _)| {
+            let (file, source) = school.setting(key);
+            let last = path.rsplit('.').next().unwrap_or(&path).to_string();
+            Diagnostic::error("blank-value", &file, format!("`{path}` is blank"))
+                .near(source, &last)
+                .with_hint(format!("give `{path}` a value"))
+        })
+        .collect()
 }
 
 fn check_clause_refs(lib: Library<'_>, school: SchoolInput<'_>) -> Vec<Diagnostic> {

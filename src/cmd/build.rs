@@ -6,8 +6,8 @@ use std::io::{IsTerminal, Write};
 use anyhow::Result;
 
 use crate::cli::{BuildArgs, OutputFormat, PdfStandardArg};
-use crate::cmd::{abort_on_timeout, print_diagnostics, thread_pool};
-use crate::diag::{ProjectHasErrors, EXIT_OK, EXIT_PROJECT};
+use crate::cmd::{abort_on_timeout, print_diagnostics, source_date_epoch, thread_pool};
+use crate::diag::{Diagnostic, Diagnostics, ProjectHasErrors, EXIT_OK, EXIT_PROJECT};
 use crate::load::watch;
 use crate::model::build::{Standards, Summary};
 use crate::pipeline::{self, BuildHooks, BuildOptions};
@@ -17,8 +17,8 @@ pub fn build(args: &BuildArgs) -> Result<i32> {
     thread_pool(args.jobs)?.install(|| build_once(args))
 }
 
-/// The build options a command line asks for.
-fn build_options(args: &BuildArgs) -> BuildOptions {
+/// The build options a command line (and the environment) asks for.
+fn build_options(args: &BuildArgs) -> Result<BuildOptions, Diagnostic> {
     let project = args.project.project.clone();
     let standards = Standards {
         archival: args.pdf_standard.contains(&PdfStandardArg::A2b),
@@ -26,7 +26,8 @@ fn build_options(args: &BuildArgs) -> BuildOptions {
     };
     let documents_listed = args.format.iter().any(|f| *f != OutputFormat::Json);
     let wants = |f| !documents_listed || args.format.contains(&f);
-    BuildOptions {
+    Ok(BuildOptions {
+        timestamp: source_date_epoch()?,
         out: args.out.clone().unwrap_or_else(|| project.join("out")),
         project,
         schools: args.schools.clone(),
@@ -35,12 +36,21 @@ fn build_options(args: &BuildArgs) -> BuildOptions {
         html: wants(OutputFormat::Html),
         standards,
         force: args.force,
-    }
+    })
 }
 
 /// One build, printed.
 fn build_once(args: &BuildArgs) -> Result<i32> {
-    let opts = build_options(args);
+    let opts = match build_options(args) {
+        Ok(opts) => opts,
+        Err(d) => {
+            let mut diags = Diagnostics::default();
+            diags.push(d);
+            print_diagnostics(&diags);
+            let _ = writeln!(std::io::stderr(), "{}", ProjectHasErrors { errors: 1 });
+            return Ok(EXIT_PROJECT);
+        }
+    };
     let json = args.format.contains(&OutputFormat::Json);
     let quiet = args.quiet || json;
     let bar = progress_bar(quiet);
@@ -51,10 +61,19 @@ fn build_once(args: &BuildArgs) -> Result<i32> {
         bar.set_length(total as u64);
         bar.set_position(done as u64);
     };
+    let waiting = |pid: Option<u32>| {
+        let holder = pid.map(|p| format!(" (process {p})")).unwrap_or_default();
+        let _ = writeln!(
+            std::io::stderr(),
+            "waiting for another policyc build{holder} to finish with {}",
+            opts.out.display()
+        );
+    };
     let hooks = BuildHooks {
         log,
         progress: &progress,
         abort: abort_on_timeout(),
+        waiting: &waiting,
     };
     let outcome = pipeline::build(&opts, hooks)?;
     bar.finish_and_clear();
@@ -121,13 +140,14 @@ fn progress_bar(quiet: bool) -> indicatif::ProgressBar {
 pub fn watch(args: &BuildArgs) -> Result<i32> {
     let pool = thread_pool(args.jobs)?;
     pool.install(|| build_once(args))?;
-    let opts = build_options(args);
+    let project = args.project.project.clone();
+    let out = args.out.clone().unwrap_or_else(|| project.join("out"));
     writeln!(
         std::io::stderr(),
         "watching {} for changes (Ctrl-C to stop)",
-        opts.project.display()
+        project.display()
     )?;
-    watch::watch(&opts.project, &opts.out, |changed| {
+    watch::watch(&project, &out, |changed| {
         let _ = writeln!(std::io::stderr(), "changed: {}", changed.join(", "));
         if let Err(err) = pool.install(|| build_once(args)) {
             let _ = writeln!(std::io::stderr(), "error: {err:#}");

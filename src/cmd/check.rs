@@ -6,7 +6,7 @@ use std::io::Write;
 use anyhow::Result;
 
 use crate::cli::{CheckArgs, ReportFormat};
-use crate::cmd::{abort_on_timeout, count_line, print_diagnostics};
+use crate::cmd::{abort_on_timeout, count_line, print_diagnostics, source_date_epoch};
 use crate::diag::{Diagnostics, Severity, EXIT_OK, EXIT_PROJECT};
 use crate::model::build::Standards;
 use crate::pipeline::prepare;
@@ -15,12 +15,17 @@ use crate::render::{discard, render_all, RenderHooks, RenderOptions};
 /// `policyc check`.
 pub fn check(args: &CheckArgs) -> Result<i32> {
     let mut diags = Diagnostics::default();
+    let timestamp = source_date_epoch().unwrap_or_else(|d| {
+        diags.push(d);
+        None
+    });
     let resolved = prepare(&args.project.project, &[], &[], &mut diags);
-    if let Some(resolved) = &resolved {
+    if let Some(resolved) = resolved.as_ref().filter(|_| !diags.has_errors()) {
         let options = RenderOptions {
             pdf: true,
             html: true,
             standards: Standards::ALL,
+            timestamp,
         };
         let hooks = RenderHooks {
             progress: &|_| {},

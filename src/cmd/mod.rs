@@ -80,6 +80,25 @@ pub fn thread_pool(jobs: Option<usize>) -> Result<rayon::ThreadPool> {
     Ok(pool)
 }
 
+/// `SOURCE_DATE_EPOCH`, the PDFs' creation time for reproducible builds:
+/// `None` when unset; a value that is not a time is an error, never
+/// silently ignored.
+pub fn source_date_epoch() -> Result<Option<i64>, Diagnostic> {
+    let Ok(text) = std::env::var("SOURCE_DATE_EPOCH") else {
+        return Ok(None);
+    };
+    // From 1970 to the last second of the year 9999, as PDF dates allow.
+    match text.trim().parse::<i64>() {
+        Ok(seconds) if (0..=253_402_300_799).contains(&seconds) => Ok(Some(seconds)),
+        _ => Err(Diagnostic::error(
+            "bad-env",
+            "SOURCE_DATE_EPOCH",
+            format!("`SOURCE_DATE_EPOCH` is `{text}`, which is not a number of seconds since 1 January 1970"),
+        )
+        .with_hint("unset it, or set it to a time such as 1788220800 (1 September 2026)")),
+    }
+}
+
 /// What a command does when a layout runs away: report the problem and
 /// end the process, since typst cannot be interrupted. Nothing has been
 /// written by then.

@@ -140,6 +140,28 @@ impl Diagnostic {
         }
     }
 
+    /// Places the diagnostic where `needle` first appears in `source`,
+    /// anywhere (not only as a whole word), if it does.
+    pub fn at_text(self, source: &str, needle: &str) -> Self {
+        match source.find(needle).filter(|_| !needle.is_empty()) {
+            Some(offset) => self.at_offset(source, offset),
+            None => self,
+        }
+    }
+
+    /// Places the diagnostic at the second time `needle` appears in
+    /// `source` as a YAML key or value (the first, if it appears once).
+    pub fn near_second(self, source: &str, needle: &str) -> Self {
+        let second = find_token(source, needle).and_then(|first| {
+            let after = first + needle.len();
+            find_token(&source[after..], needle).map(|next| after + next)
+        });
+        match second {
+            Some(offset) => self.at_offset(source, offset),
+            None => self.near(source, needle),
+        }
+    }
+
     /// `file:line:col`, as far as known.
     pub fn location(&self) -> String {
         match (self.line, self.column) {
@@ -232,6 +254,15 @@ impl Diagnostics {
     /// Whether nothing was found.
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
+    }
+
+    /// Takes out every problem with `code`, leaving the rest.
+    pub fn take(&mut self, code: &str) -> Vec<Diagnostic> {
+        let (taken, kept) = std::mem::take(&mut self.items)
+            .into_iter()
+            .partition(|d| d.code == code);
+        self.items = kept;
+        taken
     }
 
     /// Adds every problem another run collected.

@@ -26,13 +26,15 @@ use crate::model::ids::check_id;
 use crate::model::project::{LogoFile, Project, SchoolSource};
 use crate::model::templates::Templates;
 
-use paths::{image_format, io_reason, read_text_file, safe_join};
-use yaml::yaml_diagnostic;
+use paths::{image_format, read_fenced, read_text_file, safe_join, MAX_BINARY_BYTES};
+use yaml::{duplicate_key_diagnostic, yaml_diagnostic};
 
 /// Reads the project at `root`, collecting every problem in `diags`.
 pub fn load_project(root: &Path, diags: &mut Diagnostics) -> Project {
     let mut loader = Loader {
         root: root.to_path_buf(),
+        fence: root.canonicalize().unwrap_or_else(|_| root.to_path_buf()),
+        walked: HashSet::new(),
         sources: BTreeMap::new(),
         diags,
     };
@@ -54,6 +56,10 @@ pub fn load_project(root: &Path, diags: &mut Diagnostics) -> Project {
 
 struct Loader<'d> {
     root: PathBuf,
+    /// The project folder, canonical: no file outside it is read.
+    fence: PathBuf,
+    /// Folders already walked, canonical, so a link cannot loop.
+    walked: HashSet<PathBuf>,
     sources: BTreeMap<String, String>,
     diags: &'d mut Diagnostics,
 }
@@ -66,7 +72,7 @@ impl Loader<'_> {
     /// Reads a text file, reporting why it cannot be read.
     fn read_text(&mut self, path: &Path) -> Option<String> {
         let rel = self.rel(path);
-        match read_text_file(path) {
+        match read_text_file(&self.fence, path) {
             Ok(text) => {
                 self.sources.insert(rel, text.clone());
                 Some(text)
@@ -90,6 +96,15 @@ impl Loader<'_> {
         keys: &[&str],
     ) -> Option<T> {
         let yaml = if text.trim().is_empty() { "{}" } else { text };
+        // serde fills a map from the last of two equal keys without a word;
+        // reading the YAML as plain values first catches them at any depth.
+        if let Err(err) = serde_yaml::from_str::<serde_yaml::Value>(yaml) {
+            let whole = self.sources.get(rel).cloned().unwrap_or_default();
+            if let Some(d) = duplicate_key_diagnostic(rel, &whole, &err, first_line) {
+                self.diags.push(d);
+                return None;
+            }
+        }
         match serde_yaml::from_str::<T>(yaml) {
             Ok(value) => Some(value),
             Err(err) => {
@@ -358,13 +373,19 @@ impl Loader<'_> {
                 return None;
             }
         };
-        let bytes = match fs::read(&path) {
+        let bytes = match read_fenced(&self.fence, &path, MAX_BINARY_BYTES) {
             Ok(bytes) => bytes,
             Err(err) => {
-                let what = if path.is_dir() {
-                    "is a folder".to_string()
-                } else {
-                    format!("cannot be read ({})", io_reason(&err))
+                let what = match err.code {
+                    "is-directory" => "is a folder".to_string(),
+                    "unreadable" => {
+                        err.message
+                            .replacen("cannot read the file", "cannot be read", 1)
+                    }
+                    _ => err
+                        .message
+                        .replacen("the file is", "is", 1)
+                        .replacen("this is", "is", 1),
                 };
                 self.diags.push(
                     Diagnostic::error(
@@ -428,6 +449,23 @@ impl Loader<'_> {
 
     /// Every `*.ext` file below `dir`, sorted, recursing into folders.
     fn walk(&mut self, dir: &Path, ext: &str, out: &mut Vec<PathBuf>) {
+        let Ok(real) = dir.canonicalize() else {
+            return;
+        };
+        if !real.starts_with(&self.fence) {
+            self.diags.push(
+                Diagnostic::error(
+                    "path-outside",
+                    self.rel(dir),
+                    "this folder is a link to a folder outside the project",
+                )
+                .with_hint("copy the clauses into the project instead of linking to them"),
+            );
+            return;
+        }
+        if !self.walked.insert(real) {
+            return;
+        }
         let Ok(entries) = fs::read_dir(dir) else {
             return;
         };

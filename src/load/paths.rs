@@ -32,34 +32,103 @@ impl ReadError {
     }
 }
 
-/// Reads a UTF-8 text file, or says why it cannot be read.
-pub fn read_text_file(path: &Path) -> Result<String, ReadError> {
-    if path.is_dir() {
+/// The largest text file (clause, school, policy, layout) policyc reads.
+/// Real files are a few kilobytes; the cap keeps a pasted-in document from
+/// taking gigabytes of memory during layout.
+pub const MAX_TEXT_BYTES: u64 = 256 * 1024;
+
+/// The largest logo or font policyc reads.
+pub const MAX_BINARY_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Reads a project file's bytes. Refuses a link that leads outside `fence`
+/// (the project folder, already canonical), anything but a regular file
+/// (a FIFO would hang the build), and a file over `limit` bytes.
+pub fn read_fenced(fence: &Path, path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+    let link = path
+        .symlink_metadata()
+        .is_ok_and(|m| m.file_type().is_symlink());
+    if link && !path.exists() {
+        return Err(ReadError::new(
+            "unreadable",
+            "the file is a link to a file that does not exist",
+            "replace the link with the file itself, or remove it",
+        ));
+    }
+    if link {
+        let inside = path
+            .canonicalize()
+            .is_ok_and(|real| real.starts_with(fence));
+        if !inside {
+            return Err(ReadError::new(
+                "path-outside",
+                "the file is a link to a file outside the project",
+                "copy the file into the project instead of linking to it",
+            ));
+        }
+    }
+    let meta = fs::metadata(path).map_err(|err| unreadable(&err))?;
+    if meta.is_dir() {
         return Err(ReadError::new(
             "is-directory",
             "expected a file but found a folder",
             "remove the folder or rename it without the file extension",
         ));
     }
-    let bytes = fs::read(path).map_err(|err| {
-        let dangling = path
-            .symlink_metadata()
-            .is_ok_and(|m| m.file_type().is_symlink())
-            && !path.exists();
-        if dangling {
-            return ReadError::new(
-                "unreadable",
-                "the file is a link to a file that does not exist",
-                "replace the link with the file itself, or remove it",
-            );
-        }
-        ReadError::new(
-            "unreadable",
-            format!("cannot read the file ({})", io_reason(&err)),
-            "check that the file exists and that you have permission to read it",
-        )
-    })?;
-    String::from_utf8(bytes).map_err(|err| {
+    if !meta.is_file() {
+        return Err(ReadError::new(
+            "not-a-file",
+            "this is not an ordinary file (it is a pipe, socket or device)",
+            "replace it with an ordinary file",
+        ));
+    }
+    if meta.len() > limit {
+        return Err(too_large(meta.len(), limit));
+    }
+    let mut bytes = Vec::new();
+    let file = fs::File::open(path).map_err(|err| unreadable(&err))?;
+    std::io::Read::read_to_end(&mut std::io::Read::take(file, limit + 1), &mut bytes)
+        .map_err(|err| unreadable(&err))?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large(bytes.len() as u64, limit));
+    }
+    Ok(bytes)
+}
+
+fn unreadable(err: &std::io::Error) -> ReadError {
+    ReadError::new(
+        "unreadable",
+        format!("cannot read the file ({})", io_reason(err)),
+        "check that the file exists and that you have permission to read it",
+    )
+}
+
+fn too_large(size: u64, limit: u64) -> ReadError {
+    ReadError::new(
+        "too-large",
+        format!(
+            "the file is {}; policyc reads files of at most {}",
+            human_size(size),
+            human_size(limit)
+        ),
+        "a clause or school file holds a few paragraphs: remove pasted-in material or split the file",
+    )
+}
+
+/// `256 KB`, `20.0 MB`.
+fn human_size(bytes: u64) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+    } else {
+        format!("{} KB", bytes.div_ceil(1024))
+    }
+}
+
+/// Reads a project text file: fenced as [`read_fenced`], UTF-8, and free of
+/// control characters (which no font can print and YAML rejects without
+/// saying where).
+pub fn read_text_file(fence: &Path, path: &Path) -> Result<String, ReadError> {
+    let bytes = read_fenced(fence, path, MAX_TEXT_BYTES)?;
+    let text = String::from_utf8(bytes).map_err(|err| {
         let at = err.utf8_error().valid_up_to();
         let before = String::from_utf8_lossy(&err.as_bytes()[..at]).into_owned();
         let (line, column) = line_column(&before, before.len());
@@ -72,7 +141,25 @@ pub fn read_text_file(path: &Path) -> Result<String, ReadError> {
                 "the file was probably saved as ANSI or Windows-1252: save it again as UTF-8 in your editor",
             )
         }
-    })
+    })?;
+    if let Some((at, c)) = text
+        .char_indices()
+        .find(|(_, c)| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+    {
+        let (line, column) = line_column(&text, at);
+        return Err(ReadError {
+            position: Some((text.clone(), line, column)),
+            ..ReadError::new(
+                "control-character",
+                format!(
+                    "line {line}, column {column} holds an invisible control character (U+{:04X}) that cannot be printed",
+                    c as u32
+                ),
+                "delete it: it usually arrives with text pasted from another program",
+            )
+        });
+    }
+    Ok(text)
 }
 
 /// A short reason for an I/O error, in plain words.

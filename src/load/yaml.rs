@@ -33,6 +33,74 @@ pub fn yaml_diagnostic(
     d
 }
 
+/// A key given twice in one map, at any depth, located at its second
+/// appearance, with the line of the first. `None` if `err` is another error.
+pub fn duplicate_key_diagnostic(
+    rel: &str,
+    whole: &str,
+    err: &serde_yaml::Error,
+    first_line: usize,
+) -> Option<Diagnostic> {
+    let raw = err.to_string();
+    let (path, rest) = match raw.split_once(": duplicate entry with key ") {
+        Some((path, rest)) => (path, rest),
+        None => ("", raw.strip_prefix("duplicate entry with key ")?),
+    };
+    let key = rest.split(" at line ").next().unwrap_or(rest).trim();
+    let key = key.trim_matches('"');
+    // serde_yaml points at the map; the key's two appearances follow it.
+    let map_line = err.location().map_or(1, |l| l.line()) + first_line - 1;
+    let start: usize = whole
+        .split_inclusive('\n')
+        .take(map_line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    let found = key_positions(&whole[start.min(whole.len())..], key);
+    let inside = if path.is_empty() {
+        String::new()
+    } else {
+        format!(" in `{path}`")
+    };
+    let d = Diagnostic::error(
+        "duplicate-key",
+        rel,
+        format!("`{key}` is given twice{inside}"),
+    );
+    Some(match found.as_slice() {
+        [first, second, ..] => {
+            let (line, _) = crate::diag::line_column(whole, start + first);
+            d.at_offset(whole, start + second).with_hint(format!(
+                "the first `{key}` is on line {line}; keep one and delete the other"
+            ))
+        }
+        _ => d
+            .at(whole, map_line, 1)
+            .with_hint(format!("keep one `{key}:` and delete the other")),
+    })
+}
+
+/// Byte offsets where `key` stands as a key (`key:` or `"key":`), in order.
+fn key_positions(text: &str, key: &str) -> Vec<usize> {
+    let mut out = Vec::new();
+    for quoted in [format!("\"{key}\""), format!("'{key}'"), key.to_string()] {
+        let mut from = 0;
+        while let Some(found) = text[from..].find(&quoted) {
+            let at = from + found;
+            let after = text[at + quoted.len()..].trim_start_matches([' ', '\t']);
+            let before = text[..at].chars().next_back();
+            let starts_token =
+                before.is_none_or(|c| matches!(c, ' ' | '\t' | '\n' | '{' | ',' | '-'));
+            if after.starts_with(':') && starts_token {
+                out.push(at);
+            }
+            from = at + quoted.len();
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
 fn explain_yaml_message(message: &str, keys: &[&str]) -> (String, Option<String>, &'static str) {
     // Nested errors arrive as `path.to[1]: unknown field …`; keep the path as context.
     let (path, message) = split_yaml_path(message);

@@ -15,8 +15,15 @@ pub fn parse(text: &str) -> Result<Date, String> {
     if !shaped {
         return Err("is not in the form YYYY-MM-DD".into());
     }
-    Date::parse(text, format_description!("[year]-[month]-[day]"))
-        .map_err(|_| "is not a day in the calendar".to_string())
+    let date = Date::parse(text, format_description!("[year]-[month]-[day]"))
+        .map_err(|_| "is not a day in the calendar".to_string())?;
+    if !(1900..=2999).contains(&date.year()) {
+        return Err(format!(
+            "is in the year {}, not a year a school policy is dated (use a year from 1900 to 2999)",
+            &text[..4]
+        ));
+    }
+    Ok(date)
 }
 
 /// `YYYY-MM-DD` for a date.

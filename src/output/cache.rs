@@ -48,12 +48,21 @@ pub struct FileStamp {
 }
 
 impl Cache {
-    /// Reads the cache; anything unreadable is an empty cache.
+    /// Reads the cache; anything unreadable is an empty cache. Stamps whose
+    /// paths could leave the output folder are dropped (see [`Cache::parse`]).
     pub fn read(out_dir: &Path) -> Self {
         fs::read_to_string(out_dir.join(CACHE_FILE))
-            .ok()
-            .and_then(|text| serde_json::from_str(&text).ok())
+            .map(|text| Self::parse(&text))
             .unwrap_or_default()
+    }
+
+    /// Parses a cache file, which is untrusted: malformed text is an empty
+    /// cache, and only stamps for plain relative paths inside the output
+    /// folder are kept.
+    pub fn parse(text: &str) -> Self {
+        let mut cache: Cache = serde_json::from_str(text).unwrap_or_default();
+        cache.files.retain(|rel, _| is_plain_relative(rel));
+        cache
     }
 
     /// The cache as JSON.
@@ -86,6 +95,16 @@ impl Cache {
     }
 }
 
+/// Whether `rel` is a plain relative path that stays inside the folder it is
+/// joined to: `/`-separated names, none empty, `.` or `..`, no drive or root.
+pub fn is_plain_relative(rel: &str) -> bool {
+    !rel.is_empty()
+        && !rel.contains(['\\', ':', '\0'])
+        && rel
+            .split('/')
+            .all(|part| !part.is_empty() && part != "." && part != "..")
+}
+
 fn stat(path: &Path) -> Option<(u64, u128)> {
     let meta = fs::metadata(path).ok()?;
     let mtime = meta
@@ -98,9 +117,15 @@ fn stat(path: &Path) -> Option<(u64, u128)> {
 }
 
 /// The build options that change outputs, as text for hashing.
-pub fn options_key(standards: Standards, pdf: bool, html: bool, selection: &[String]) -> String {
+pub fn options_key(
+    standards: Standards,
+    pdf: bool,
+    html: bool,
+    timestamp: Option<i64>,
+    selection: &[String],
+) -> String {
     format!(
-        "policyc {} typst {} a2b={} ua1={} pdf={pdf} html={html} only={}",
+        "policyc {} typst {} a2b={} ua1={} pdf={pdf} html={html} epoch={timestamp:?} only={}",
         env!("CARGO_PKG_VERSION"),
         TYPST_VERSION,
         standards.archival,
@@ -147,6 +172,17 @@ pub fn input_hash(doc: &Document, project: &Project, logo: Option<&[u8]>, option
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stamps_that_leave_the_folder_are_dropped() {
+        let text = r#"{"fingerprint":"f","files":{"a/b.pdf":{"size":1,"mtime_ns":1,"sha256":"x"},"../../etc/passwd":{"size":1,"mtime_ns":1,"sha256":"x"},"/abs":{"size":1,"mtime_ns":1,"sha256":"x"}}}"#;
+        let cache = Cache::parse(text);
+        assert_eq!(cache.files.keys().collect::<Vec<_>>(), ["a/b.pdf"]);
+        assert_eq!(Cache::parse("not json"), Cache::default());
+        assert!(
+            !is_plain_relative("a/./b") && !is_plain_relative("a//b") && !is_plain_relative("c:x")
+        );
+    }
 
     #[test]
     fn a_file_is_intact_until_its_bytes_change() {

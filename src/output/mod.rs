@@ -8,8 +8,10 @@
 
 pub mod atomic;
 pub mod cache;
+pub mod lock;
 pub mod records;
 
+use std::collections::BTreeSet;
 use std::fs;
 use std::io::Write;
 use std::path::Path;
@@ -18,6 +20,7 @@ use anyhow::{Context, Result};
 
 use crate::model::build::{Rendered, Summary};
 use crate::model::hash::hex_digest;
+use crate::model::ids::check_id;
 use crate::model::manifest::{Manifest, ManifestDoc};
 
 use atomic::{commit_staged, write_atomic};
@@ -37,11 +40,33 @@ pub struct Previous {
 
 /// Reads what the last build left behind. Anything unreadable counts as
 /// absent, so the build simply does more work.
+///
+/// Both files come from outside (a restored CI cache, a downloaded
+/// artefact), so they are untrusted: records and stamps whose ids or paths
+/// are not exactly what policyc itself writes are dropped, and nothing they
+/// name outside the output folder is ever read, written or deleted.
 pub fn read_previous(out_dir: &Path) -> Previous {
+    let manifest = read_manifest(&out_dir.join(MANIFEST_FILE)).unwrap_or_default();
     Previous {
-        manifest: read_manifest(&out_dir.join(MANIFEST_FILE)).unwrap_or_default(),
+        manifest: trusted_records(manifest),
         cache: Cache::read(out_dir),
     }
+}
+
+/// Keeps the records whose ids are valid and whose outputs sit exactly
+/// where policyc puts them.
+pub fn trusted_records(mut manifest: Manifest) -> Manifest {
+    manifest.documents.retain(|doc| {
+        let key = doc.key();
+        let ids_ok = [&key.school, &key.policy, &key.audience]
+            .iter()
+            .all(|id| check_id(id).is_ok());
+        ids_ok
+            && doc.outputs.iter().all(|(format, file)| {
+                matches!(format.as_str(), "pdf" | "html") && file.path == key.output_path(format)
+            })
+    });
+    manifest
 }
 
 /// Reads a manifest; a missing file is an empty manifest.
@@ -135,6 +160,24 @@ pub fn commit(
             placer.remove(&output.path)?;
         }
     }
+    // A school with no documents left loses its pack pages and folder.
+    let gone: BTreeSet<&str> = commit
+        .dropped
+        .iter()
+        .map(|d| d.school.as_str())
+        .filter(|school| {
+            !commit
+                .manifest
+                .documents
+                .iter()
+                .any(|d| d.school == *school)
+        })
+        .collect();
+    for school in gone {
+        placer.remove(&format!("{school}/index.html"))?;
+        placer.remove(&format!("{school}/changes.html"))?;
+        let _ = fs::remove_dir(out_dir.join(school));
+    }
     placer.place_pages(commit.pages)?;
     let manifest = commit.manifest.to_json();
     placer.place(
@@ -215,6 +258,7 @@ impl Placer<'_> {
 
     /// Removes an output of a document that no longer exists.
     fn remove(&mut self, rel: &str) -> Result<()> {
+        self.cache.files.remove(rel);
         if fs::remove_file(self.out_dir.join(rel)).is_ok() {
             writeln!(self.log, "  removed {}", display_path(self.out_dir, rel))
                 .context("cannot print progress")?;

@@ -128,9 +128,12 @@ pub struct NextManifest {
     pub dropped: Vec<ManifestDoc>,
 }
 
-/// Merges this build's records into the previous manifest. `hashes` holds
-/// the input hash of every document in the selection; `complete` is true
-/// when nothing was filtered out, so old records outside it are stale.
+/// Merges this build's records into the previous manifest. Every document
+/// in the selection gets a fresh record (rendered ones with their new
+/// outputs, up-to-date ones with the outputs they already have), so an
+/// incremental build's manifest is the same as a clean build's. `hashes`
+/// holds the input hash of every document in the selection; `complete` is
+/// true when nothing was filtered out, so old records outside it are stale.
 pub fn next_manifest(
     previous: &Manifest,
     resolved: &Resolved,
@@ -138,9 +141,13 @@ pub fn next_manifest(
     hashes: &BTreeMap<DocKey, String>,
     complete: bool,
 ) -> NextManifest {
-    let mut entries = Vec::new();
+    let mut outputs: BTreeMap<DocKey, BTreeMap<String, OutputFile>> = previous
+        .documents
+        .iter()
+        .map(|d| (d.key(), d.outputs.clone()))
+        .collect();
     for item in rendered {
-        let outputs = item
+        let files = item
             .outputs
             .iter()
             .map(|(format, staged)| {
@@ -151,10 +158,23 @@ pub fn next_manifest(
                 (format.to_string(), file)
             })
             .collect();
-        let hash = hashes.get(&item.doc.key()).cloned().unwrap_or_default();
-        let school = &resolved.schools[item.school];
-        entries.push(manifest_doc(resolved, school, &item.doc, outputs, hash));
+        outputs.insert(item.doc.key(), files);
     }
+    let entries: Vec<ManifestDoc> = resolved
+        .documents()
+        .filter_map(|(i, doc)| {
+            let key = doc.key();
+            let files = outputs.get(&key)?.clone();
+            let hash = hashes.get(&key).cloned().unwrap_or_default();
+            Some(manifest_doc(
+                resolved,
+                &resolved.schools[i],
+                doc,
+                files,
+                hash,
+            ))
+        })
+        .collect();
     let rewritten: BTreeSet<DocKey> = entries.iter().map(ManifestDoc::key).collect();
     let (mut kept, dropped): (Vec<ManifestDoc>, Vec<ManifestDoc>) = previous
         .documents

@@ -40,6 +40,9 @@ pub struct RenderOptions {
     pub html: bool,
     /// PDF standards.
     pub standards: Standards,
+    /// The PDFs' creation time, seconds since 1970; `None`: each document's
+    /// approval date.
+    pub timestamp: Option<i64>,
 }
 
 /// What a render run reports back to its caller while it works.
@@ -121,10 +124,13 @@ fn render_one(
     let mut outputs = Vec::new();
     let mut pdf_ms = None;
     if options.pdf {
+        if let Some(c) = engine.unprintable(doc) {
+            return Err(unprintable(c, resolved, school, doc));
+        }
         let started = Instant::now();
         let logo = logo_file.map(|l| (l.format, l.bytes.as_slice()));
         let bytes = engine
-            .render(&typ.text, doc, logo, options.standards)
+            .render(&typ.text, doc, logo, options.standards, options.timestamp)
             .map_err(|e| typst_diagnostic(&e, typ))?;
         pdf_ms = Some(started.elapsed().as_secs_f64() * 1000.0);
         outputs.push(("pdf", sink(doc, "pdf", &bytes)?));
@@ -141,6 +147,40 @@ fn render_one(
         outputs,
         pdf_ms,
     })
+}
+
+/// A character no font has, reported in the input file that holds it: a
+/// clause, the school's files or the policy.
+fn unprintable(c: char, resolved: &Resolved, school: usize, doc: &Document) -> Diagnostic {
+    let project = &resolved.project;
+    let mut files: Vec<&str> = doc
+        .clauses()
+        .map(|(_, cl)| cl.provenance.file.as_str())
+        .collect();
+    files.extend(resolved.schools[school].files.iter().map(String::as_str));
+    files.extend(
+        project
+            .policies
+            .iter()
+            .filter(|p| p.id == doc.policy_id)
+            .map(|p| p.file.as_str()),
+    );
+    let file = files
+        .into_iter()
+        .find(|f| project.source(f).contains(c))
+        .unwrap_or_else(|| {
+            resolved.schools[school]
+                .files
+                .first()
+                .map_or("", String::as_str)
+        });
+    Diagnostic::error(
+        "unprintable-character",
+        file,
+        format!("`{c}` (U+{:04X}) cannot be printed: none of the fonts built into policyc has it", c as u32),
+    )
+    .at_text(project.source(file), &c.to_string())
+    .with_hint("write it another way, or leave it out; emoji and some scripts (such as Chinese) cannot be printed yet")
 }
 
 /// A sink that keeps nothing, for checking without writing.

@@ -72,6 +72,25 @@ impl PdfEngine {
         }
     }
 
+    /// The first character of `doc` that no font can print, if any. typst
+    /// would otherwise fail inside the layout (PDF/A forbids a missing
+    /// glyph) and blame the layout file.
+    pub fn unprintable(&self, doc: &Document) -> Option<char> {
+        let text = serde_json::to_string(doc).ok()?;
+        let mut seen = std::collections::HashSet::new();
+        text.chars()
+            .filter(|c| !c.is_whitespace() && !c.is_ascii())
+            .filter(|c| seen.insert(*c))
+            .find(|c| !self.printable(*c))
+    }
+
+    /// Whether some font has a glyph for `c`.
+    fn printable(&self, c: char) -> bool {
+        self.fonts
+            .iter()
+            .any(|font| font.info().coverage.contains(c as u32))
+    }
+
     /// Compiles one document with `template` (typst source) into PDF bytes.
     pub fn render(
         &self,
@@ -79,11 +98,12 @@ impl PdfEngine {
         doc: &Document,
         logo: Option<(&str, &[u8])>,
         standards: Standards,
+        timestamp: Option<i64>,
     ) -> Result<Vec<u8>, TemplateError> {
         let world = DocWorld::new(self, template, doc, logo).map_err(TemplateError::plain)?;
         let result = typst::compile::<PagedDocument>(&world);
         let paged = result.output.map_err(|errors| world.describe(&errors))?;
-        let options = pdf_options(doc, standards).map_err(TemplateError::plain)?;
+        let options = pdf_options(doc, standards, timestamp).map_err(TemplateError::plain)?;
         let bytes = typst_pdf::pdf(&paged, &options).map_err(|errors| world.describe(&errors))?;
         comemo::evict(10);
         Ok(bytes)
@@ -92,7 +112,11 @@ impl PdfEngine {
 
 /// PDF options pinned for reproducible output: the creator string, the
 /// identifier and the timestamp all come from the document.
-fn pdf_options(doc: &Document, standards: Standards) -> Result<PdfOptions, String> {
+fn pdf_options(
+    doc: &Document,
+    standards: Standards,
+    epoch: Option<i64>,
+) -> Result<PdfOptions, String> {
     let mut list = Vec::new();
     if standards.archival {
         list.push(PdfStandard::A_2b);
@@ -110,19 +134,16 @@ fn pdf_options(doc: &Document, standards: Standards) -> Result<PdfOptions, Strin
             "policyc {}",
             env!("CARGO_PKG_VERSION")
         ))),
-        timestamp: timestamp(&doc.meta.approved_on),
+        timestamp: timestamp(epoch, &doc.meta.approved_on),
         standards,
         ..PdfOptions::default()
     })
 }
 
-/// The PDF's creation date: `SOURCE_DATE_EPOCH` when set, else the approval
-/// date at midnight UTC.
-fn timestamp(approved_on: &str) -> Option<Timestamp> {
-    if let Some(epoch) = std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|s| s.trim().parse::<i64>().ok())
-    {
+/// The PDF's creation date: `epoch` (seconds since 1970, from
+/// `SOURCE_DATE_EPOCH`) when given, else the approval date at midnight UTC.
+fn timestamp(epoch: Option<i64>, approved_on: &str) -> Option<Timestamp> {
+    if let Some(epoch) = epoch {
         let t = time::OffsetDateTime::from_unix_timestamp(epoch).ok()?;
         let dt = Datetime::from_ymd_hms(
             t.year(),

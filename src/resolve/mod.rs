@@ -11,6 +11,7 @@ pub mod assemble;
 pub mod fixture;
 pub mod inherit;
 pub mod placeholders;
+pub mod sandbox;
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::document::Document;

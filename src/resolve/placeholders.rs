@@ -3,7 +3,7 @@
 //! every value as Markdown so it stays literal, parses the result, and turns
 //! template errors into diagnostics at the line of the file to fix.
 
-use minijinja::{Environment, ErrorKind, UndefinedBehavior};
+use minijinja::{Environment, ErrorKind};
 use serde_json::{json, Value as Json};
 
 use crate::diag::{find_token, Diagnostic};
@@ -11,6 +11,7 @@ use crate::model::document::Meta;
 use crate::model::files::{Audience, SchoolFile};
 use crate::model::markdown::{self, Block};
 use crate::model::project::SchoolInput;
+use crate::resolve::sandbox::{self, CappedWriter, MAX_FILLED_BYTES};
 
 /// The values placeholders can name.
 pub(crate) fn context(s: &SchoolFile, audience: &Audience, title: &str, meta: &Meta) -> Json {
@@ -53,9 +54,7 @@ pub(crate) struct PlaceholderFiller<'a> {
 impl<'a> PlaceholderFiller<'a> {
     /// A filler for one document's values (see [`context`]).
     pub(crate) fn new(context: &Json, school: SchoolInput<'a>) -> Self {
-        let mut env = Environment::new();
-        env.set_undefined_behavior(UndefinedBehavior::Strict);
-        env.set_fuel(Some(50_000));
+        let mut env = sandbox::environment();
         env.set_formatter(|out, _state, value| {
             let text = if value.is_none() || value.is_undefined() {
                 String::new()
@@ -80,16 +79,78 @@ impl<'a> PlaceholderFiller<'a> {
         file: &str,
         anchor: Anchor<'_>,
     ) -> Result<(Vec<Block>, Vec<String>), Diagnostic> {
+        if let Err(refused) = sandbox::check(text) {
+            let (line, column, excerpt) = self.place(text, file, anchor, refused.offset);
+            let mut d = Diagnostic::error(
+                "placeholder-not-allowed",
+                file,
+                format!("`{}` uses {}, which placeholders may not use", refused.tag, refused.what),
+            )
+            .with_hint(format!(
+                "placeholders insert values (`{{{{ school.name }}}}`) and choose text with `{{% if %}}`, `{{% elif %}}`, `{{% else %}}` and `{{% endif %}}`; the filters allowed are {}",
+                sandbox::FILTERS[..6].join(", ")
+            ));
+            d.line = Some(line);
+            d.column = Some(column);
+            d.excerpt = Some(excerpt);
+            return Err(d);
+        }
         let template = self
             .env
             .template_from_named_str(file, text)
             .map_err(|e| self.template_error(&e, text, file, anchor))?;
         let mut used: Vec<String> = template.undeclared_variables(true).into_iter().collect();
         used.sort();
-        let filled = template
-            .render(&self.context)
-            .map_err(|e| self.template_error(&e, text, file, anchor))?;
-        Ok((markdown::parse(&filled), used))
+        let mut out = CappedWriter::new(MAX_FILLED_BYTES);
+        if let Err(e) = template.render_captured_to(&self.context, &mut out) {
+            if out.overflowed {
+                let (line, column, excerpt) = self.place(text, file, anchor, 0);
+                let mut d = Diagnostic::error(
+                    "text-too-long",
+                    file,
+                    format!(
+                        "this text is longer than {} KB once its placeholders are filled",
+                        MAX_FILLED_BYTES / 1024
+                    ),
+                )
+                .with_hint("a clause states one thing in a few sentences: shorten it, or check that a value in the school file is not pasted in many times");
+                d.line = Some(line);
+                d.column = Some(column);
+                d.excerpt = Some(excerpt);
+                return Err(d);
+            }
+            return Err(self.template_error(&e, text, file, anchor));
+        }
+        Ok((markdown::parse(&out.into_string()), used))
+    }
+
+    /// The file line, column and line text of byte `offset` of `text`,
+    /// which stands in `file` at `anchor`.
+    fn place(
+        &self,
+        text: &str,
+        file: &str,
+        anchor: Anchor<'_>,
+        offset: usize,
+    ) -> (usize, usize, String) {
+        let source = self.school.sources.get(file).map_or("", String::as_str);
+        let (line_in_text, column_in_text) = crate::diag::line_column(text, offset);
+        let first_line = match anchor {
+            Anchor::Line(line) => line,
+            Anchor::Key(key) => value_line(source, key, text),
+        };
+        let line = first_line + line_in_text - 1;
+        let text_line = text.lines().nth(line_in_text - 1).unwrap_or("");
+        match source.lines().nth(line - 1) {
+            Some(file_line) if !text_line.is_empty() && file_line.contains(text_line.trim()) => {
+                let indent = file_line.find(text_line.trim()).unwrap_or(0);
+                let lead = text_line.len() - text_line.trim_start().len();
+                let column =
+                    file_line[..indent].chars().count() + column_in_text.saturating_sub(lead);
+                (line, column.max(1), file_line.to_string())
+            }
+            _ => (line, column_in_text, text_line.to_string()),
+        }
     }
 
     /// Renders a text field of a YAML file (intro, agreement, values).

@@ -56,8 +56,9 @@ pub fn fixture(name: &str) -> tempfile::TempDir {
 }
 
 /// Copies a folder recursively over `to`. A file named `NAME.symlink`
-/// becomes a symbolic link named `NAME` to the path the file holds, so the
-/// corpora can describe links without committing them.
+/// becomes a symbolic link named `NAME` to the path the file holds, and a
+/// file named `NAME.fifo` becomes a named pipe `NAME`, so the corpora can
+/// describe links and pipes without committing them.
 pub fn copy_dir(from: &Path, to: &Path) {
     fs::create_dir_all(to).unwrap();
     for entry in fs::read_dir(from).unwrap().flatten() {
@@ -65,6 +66,10 @@ pub fn copy_dir(from: &Path, to: &Path) {
         let path = entry.path();
         if path.is_dir() {
             copy_dir(&path, &to.join(&name));
+        } else if let Some(pipe) = name.strip_suffix(".fifo") {
+            let path = std::ffi::CString::new(to.join(pipe).to_string_lossy().as_bytes()).unwrap();
+            // SAFETY: `path` is a valid NUL-terminated string.
+            assert_eq!(unsafe { libc::mkfifo(path.as_ptr(), 0o644) }, 0, "mkfifo");
         } else if let Some(link) = name.strip_suffix(".symlink") {
             let target = fs::read_to_string(&path).unwrap();
             let _ = fs::remove_file(to.join(link));

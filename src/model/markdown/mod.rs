@@ -11,7 +11,7 @@ use serde::Serialize;
 
 mod text;
 
-pub use text::{depth, escape, inline_text, plain_text};
+pub use text::{depth, each_inline, escape, inline_text, plain_text};
 
 /// A block of clause text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

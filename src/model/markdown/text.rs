@@ -83,3 +83,23 @@ pub fn depth(blocks: &[Block]) -> usize {
         .max()
         .unwrap_or(0)
 }
+
+/// Calls `f` on every inline of `blocks`, depth first, in reading order.
+pub fn each_inline(blocks: &[Block], f: &mut impl FnMut(&Inline)) {
+    fn inlines(items: &[Inline], f: &mut impl FnMut(&Inline)) {
+        for inline in items {
+            f(inline);
+            match inline {
+                Inline::Strong { c } | Inline::Emph { c } | Inline::Link { c, .. } => inlines(c, f),
+                _ => {}
+            }
+        }
+    }
+    for block in blocks {
+        match block {
+            Block::Para { c } => inlines(c, f),
+            Block::List { items, .. } => items.iter().for_each(|item| each_inline(item, f)),
+            Block::Quote { c } => each_inline(c, f),
+        }
+    }
+}
