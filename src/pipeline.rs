@@ -505,6 +505,7 @@ pub fn write_changes(
     resolved: &Resolved,
     report: &Report,
     out_dir: &Path,
+    waiting: &dyn Fn(Option<u32>),
     diags: &mut Diagnostics,
 ) -> Result<Vec<String>> {
     let renderer = match HtmlRenderer::new(&resolved.project.templates) {
@@ -521,6 +522,7 @@ pub fn write_changes(
             return Ok(Vec::new());
         }
     };
+    let _lock = OutputLock::acquire(out_dir, waiting)?;
     let written = output::write_pages(out_dir, &changes)?;
     let previous = output::read_previous(out_dir);
     if !previous.manifest.documents.is_empty() {

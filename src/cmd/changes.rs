@@ -34,7 +34,15 @@ pub fn changes(args: &ChangesArgs) -> Result<i32> {
             .clone()
             .unwrap_or_else(|| args.project.project.join("out"));
         let mut diags = Diagnostics::default();
-        let written = write_changes(&resolved, &report, &out, &mut diags)?;
+        let waiting = |pid: Option<u32>| {
+            let holder = pid.map(|p| format!(" (process {p})")).unwrap_or_default();
+            let _ = writeln!(
+                std::io::stderr(),
+                "waiting for a policyc build{holder} to finish with {}",
+                out.display()
+            );
+        };
+        let written = write_changes(&resolved, &report, &out, &waiting, &mut diags)?;
         if diags.has_errors() {
             print_diagnostics(&diags);
             return Ok(EXIT_PROJECT);

@@ -26,7 +26,7 @@ use crate::model::ids::check_id;
 use crate::model::project::{LogoFile, Project, SchoolSource};
 use crate::model::templates::Templates;
 
-use paths::{image_format, read_fenced, read_text_file, safe_join, MAX_BINARY_BYTES};
+use paths::{check_image, image_format, read_fenced, read_text_file, safe_join, MAX_BINARY_BYTES};
 use yaml::{duplicate_key_diagnostic, yaml_diagnostic};
 
 /// Reads the project at `root`, collecting every problem in `diags`.
@@ -411,6 +411,18 @@ impl Loader<'_> {
             );
             return None;
         };
+        if let Err(why) = check_image(format, &bytes) {
+            self.diags.push(
+                Diagnostic::error(
+                    "logo-damaged",
+                    &owner,
+                    format!("logo `{}` {why}", logo.path),
+                )
+                .near(&text, &logo.path)
+                .with_hint("export the logo again from the original artwork, as SVG, PNG or JPEG"),
+            );
+            return None;
+        }
         Some(LogoFile {
             file: self.rel(&path),
             bytes,

@@ -200,6 +200,37 @@ pub fn safe_join(fence: &Path, base: &Path, given: &str) -> Result<PathBuf, &'st
     Ok(joined)
 }
 
+/// Decodes an image as the PDF layout will, so a damaged or incomplete
+/// logo is reported against the school file that names it instead of
+/// failing inside the layout. Returns why it cannot be used.
+pub fn check_image(format: &str, bytes: &[u8]) -> Result<(), String> {
+    use typst::foundations::Bytes;
+    use typst::visualize::{ExchangeFormat, RasterImage, SvgImage};
+    let data = Bytes::new(bytes.to_vec());
+    match format {
+        "svg" => SvgImage::new(data)
+            .map(|_| ())
+            .map_err(|_| "is a damaged or incomplete SVG image".to_string()),
+        "png" | "jpg" => {
+            let kind = if format == "png" {
+                ExchangeFormat::Png
+            } else {
+                ExchangeFormat::Jpg
+            };
+            RasterImage::plain(data, kind).map(|_| ()).map_err(|e| {
+                let cause = e.to_string();
+                let cause = cause
+                    .strip_prefix("failed to decode image (")
+                    .and_then(|c| c.strip_suffix(')'))
+                    .unwrap_or(&cause)
+                    .to_string();
+                format!("is a damaged or incomplete image ({cause})")
+            })
+        }
+        _ => Err("is not an SVG, PNG or JPEG image".into()),
+    }
+}
+
 /// Recognises SVG, PNG and JPEG by their first bytes.
 pub fn image_format(bytes: &[u8]) -> Option<&'static str> {
     if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {

@@ -1,0 +1,309 @@
+//! The hostile corpus: what an attacker or a careless user can do to the
+//! files around a project, beyond the bad-input corpus's one-mistake cases.
+//! Nothing outside `out/` is written or deleted, no input aborts the
+//! process, and builds that overlap or die leave `out/` consistent.
+
+mod support;
+
+use std::fs;
+use std::path::Path;
+use std::process::{Child, Output};
+use std::time::{Duration, Instant};
+
+use support::*;
+
+fn build(project: &Path, extra: &[&str]) -> Output {
+    let mut args = vec!["build", "--quiet"];
+    args.extend_from_slice(extra);
+    run_in(project, &args)
+}
+
+fn assert_ok(output: &Output) {
+    let (stdout, stderr) = texts(output);
+    assert!(output.status.success(), "build failed:\n{stdout}\n{stderr}");
+}
+
+/// Every file under `dir` whose name starts with `.` and ends in `.tmp`.
+fn temporaries(dir: &Path) -> Vec<String> {
+    let mut found = Vec::new();
+    for entry in fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            found.extend(temporaries(&path));
+        } else {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.ends_with(".tmp") {
+                found.push(path.display().to_string());
+            }
+        }
+    }
+    found
+}
+
+/// Every output the manifest lists holds the bytes it records.
+fn assert_manifest_matches(out: &Path) {
+    let text = fs::read_to_string(out.join("manifest.json")).unwrap();
+    let manifest: serde_json::Value = serde_json::from_str(&text).unwrap();
+    for doc in manifest["documents"].as_array().unwrap() {
+        for file in doc["outputs"].as_object().unwrap().values() {
+            let path = out.join(file["path"].as_str().unwrap());
+            let bytes = fs::read(&path)
+                .unwrap_or_else(|_| panic!("{} is listed but missing", path.display()));
+            assert_eq!(
+                policyc::model::hash::hex_digest(&bytes),
+                file["sha256"].as_str().unwrap(),
+                "{} does not match the manifest",
+                path.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn a_tampered_manifest_cannot_reach_outside_out() {
+    let outer = tempfile::tempdir().unwrap();
+    let project = outer.path().join("project");
+    support::copy_dir(fixture("basic").path(), &project);
+    assert_ok(&build(&project, &[]));
+    let victim = outer.path().join("victim.txt");
+    fs::write(&victim, "keep me").unwrap();
+    let manifest_path = project.join("out/manifest.json");
+    let mut manifest: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(&manifest_path).unwrap()).unwrap();
+    let mut evil = manifest["documents"][0].clone();
+    evil["school"] = "../../x".into();
+    evil["outputs"]["pdf"]["path"] = "../../victim.txt".into();
+    let mut stale = manifest["documents"][0].clone();
+    stale["school"] = "gone".into();
+    stale["outputs"]["pdf"]["path"] = "../../victim.txt".into();
+    let docs = manifest["documents"].as_array_mut().unwrap();
+    docs.push(evil);
+    docs.push(stale);
+    fs::write(&manifest_path, serde_json::to_string(&manifest).unwrap()).unwrap();
+    let cache_path = project.join("out/.policyc-cache.json");
+    let mut cache: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(&cache_path).unwrap()).unwrap();
+    cache["files"]["../../victim.txt"] =
+        serde_json::json!({"size": 7, "mtime_ns": 1, "sha256": "00"});
+    fs::write(&cache_path, serde_json::to_string(&cache).unwrap()).unwrap();
+    // A full build and a filtered one, which keeps the records it does not
+    // rebuild: neither may delete the victim or write `x/index.html`.
+    assert_ok(&build(&project, &["--force"]));
+    assert_ok(&build(&project, &["--school", "alpha", "--force"]));
+    assert_eq!(fs::read_to_string(&victim).unwrap(), "keep me");
+    assert!(!outer.path().join("x").exists());
+    assert!(!project.join("x").exists());
+    assert_manifest_matches(&project.join("out"));
+}
+
+#[test]
+fn a_write_failure_is_one_message_and_exit_3() {
+    let project = fixture("basic");
+    fs::write(project.path().join("out"), "a file where the folder goes").unwrap();
+    let output = build(project.path(), &[]);
+    let (_, stderr) = texts(&output);
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with("error: cannot create the output folder "),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn an_oversized_clause_is_refused_before_it_costs_memory() {
+    let project = fixture("basic");
+    let body = "I will be careful. ".repeat(20_000);
+    let clause =
+        format!("---\nid: huge\nsection: safety\norder: 1\naudiences: [staff]\n---\n{body}\n");
+    fs::write(project.path().join("clauses/core/huge.md"), clause).unwrap();
+    let output = build(project.path(), &[]);
+    let (_, stderr) = texts(&output);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.starts_with("error[too-large]: the file is 372 KB; policyc reads files of at most 256 KB\n  --> clauses/core/huge.md\n"), "{stderr}");
+    assert!(!project.path().join("out").exists());
+}
+
+#[test]
+fn a_failed_first_build_leaves_no_out_folder() {
+    let project = fixture("basic");
+    fs::create_dir_all(project.path().join("templates")).unwrap();
+    fs::write(project.path().join("templates/policy.typ"), "#let x = (\n").unwrap();
+    let output = build(project.path(), &[]);
+    assert_eq!(output.status.code(), Some(1), "{}", texts(&output).1);
+    assert!(!project.path().join("out").exists(), "out/ was left behind");
+}
+
+#[test]
+fn too_many_jobs_is_a_usage_error() {
+    let project = fixture("basic");
+    let output = build(project.path(), &["-j", "100000"]);
+    let (_, stderr) = texts(&output);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("`100000` is not a number of threads from 1 to 256"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn an_incremental_manifest_equals_a_clean_one() {
+    let project = fixture("basic");
+    assert_ok(&build(project.path(), &[]));
+    let school = project.path().join("schools/alpha.yaml");
+    let text = fs::read_to_string(&school).unwrap();
+    fs::write(&school, format!("# reviewed in November\n{text}")).unwrap();
+    assert_ok(&build(project.path(), &[]));
+    let clean = tempfile::tempdir().unwrap();
+    assert_ok(&build(
+        project.path(),
+        &["--out", clean.path().to_str().unwrap()],
+    ));
+    assert_eq!(
+        fs::read_to_string(project.path().join("out/manifest.json")).unwrap(),
+        fs::read_to_string(clean.path().join("manifest.json")).unwrap()
+    );
+}
+
+#[test]
+fn source_date_epoch_is_an_input() {
+    let project = fixture("basic");
+    assert_ok(&build(project.path(), &["--format", "pdf"]));
+    let pdf = project.path().join("out/alpha/aup-staff.pdf");
+    let digest = |p: &Path| policyc::model::hash::hex_digest(&fs::read(p).unwrap());
+    let before = digest(&pdf);
+    // 1 January 2026, not the approval date the first build used.
+    let output = policyc()
+        .args(["build", "--quiet", "--format", "pdf"])
+        .env("SOURCE_DATE_EPOCH", "1767225600")
+        .current_dir(project.path())
+        .output()
+        .unwrap();
+    assert_ok(&output);
+    assert_ne!(digest(&pdf), before, "the new creation date is written");
+}
+
+#[test]
+fn a_removed_school_leaves_no_pack_behind() {
+    let project = fixture("basic");
+    assert_ok(&build(project.path(), &[]));
+    assert!(project.path().join("out/beta/index.html").exists());
+    fs::remove_file(project.path().join("schools/beta.yaml")).unwrap();
+    assert_ok(&build(project.path(), &[]));
+    assert!(
+        !project.path().join("out/beta").exists(),
+        "out/beta is stale"
+    );
+    let trust = fs::read_to_string(project.path().join("out/index.html")).unwrap();
+    assert!(!trust.contains("beta/index.html"));
+}
+
+fn spawn_build(project: &Path, extra: &[&str]) -> Child {
+    policyc()
+        .args(["build", "--quiet", "--force"])
+        .args(extra)
+        .current_dir(project)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+#[test]
+fn concurrent_builds_wait_for_each_other() {
+    let project = fixture("example");
+    // Disjoint filters, the case that used to lose staged files.
+    let schools = ["wrenfold", "copperbeck", "oakhollow"];
+    let children: Vec<Child> = schools
+        .iter()
+        .flat_map(|s| {
+            [
+                spawn_build(project.path(), &["--school", s]),
+                spawn_build(project.path(), &[]),
+            ]
+        })
+        .collect();
+    for child in children {
+        let output = child.wait_with_output().unwrap();
+        assert_ok(&output);
+    }
+    let out = project.path().join("out");
+    assert!(temporaries(&out).is_empty(), "{:?}", temporaries(&out));
+    assert_manifest_matches(&out);
+}
+
+#[test]
+fn a_build_killed_while_another_waits_leaves_out_consistent() {
+    let project = fixture("example");
+    assert_ok(&build(project.path(), &[]));
+    let out = project.path().join("out");
+    for delay_ms in [20, 80, 200] {
+        let mut first = spawn_build(project.path(), &[]);
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        let second = spawn_build(project.path(), &[]);
+        // SAFETY: kill(2) on a child we started.
+        unsafe { libc::kill(first.id() as i32, libc::SIGKILL) };
+        let _ = first.wait();
+        let started = Instant::now();
+        let output = second.wait_with_output().unwrap();
+        assert_ok(&output);
+        assert!(started.elapsed() < Duration::from_secs(120));
+        assert!(temporaries(&out).is_empty(), "{:?}", temporaries(&out));
+        assert_manifest_matches(&out);
+    }
+}
+
+/// The same properties the `outputs` fuzz target checks, on the seeds and
+/// on hand-made hostile variants, so CI runs them on every change.
+#[test]
+fn the_readers_of_out_keep_only_safe_paths() {
+    use policyc::model::ids::check_id;
+    use policyc::model::manifest::Manifest;
+    use policyc::output::cache::{is_plain_relative, Cache};
+    use policyc::output::trusted_records;
+    let seeds = repo().join("fuzz/seeds/outputs");
+    let mut inputs: Vec<String> = fs::read_dir(&seeds)
+        .unwrap()
+        .flatten()
+        .map(|e| fs::read_to_string(e.path()).unwrap())
+        .collect();
+    let manifest = fs::read_to_string(seeds.join("manifest.json")).unwrap();
+    for hostile in [
+        "../x",
+        "/etc/passwd",
+        "a\\\\b",
+        "c:x",
+        "",
+        "a//b",
+        "./a",
+        "x/../../y",
+    ] {
+        inputs.push(manifest.replace("\"school\": \"", &format!("\"school\": \"{hostile}")));
+        inputs.push(manifest.replacen("\"path\": \"", &format!("\"path\": \"{hostile}/"), 1));
+        inputs.push(format!(
+            r#"{{"fingerprint":"f","files":{{"{hostile}":{{"size":1,"mtime_ns":1,"sha256":"s"}}}}}}"#
+        ));
+    }
+    for text in &inputs {
+        for rel in Cache::parse(text).files.keys() {
+            assert!(is_plain_relative(rel), "kept {rel:?}");
+        }
+        if let Ok(m) = Manifest::from_json(text) {
+            for doc in trusted_records(m).documents {
+                let key = doc.key();
+                assert!([&key.school, &key.policy, &key.audience]
+                    .iter()
+                    .all(|id| check_id(id).is_ok()));
+                for (format, file) in &doc.outputs {
+                    assert_eq!(file.path, key.output_path(format));
+                }
+            }
+        }
+    }
+    assert!(
+        !trusted_records(Manifest::from_json(&manifest).unwrap())
+            .documents
+            .is_empty(),
+        "an honest manifest keeps its records"
+    );
+}
