@@ -35,12 +35,14 @@ pub enum Command {
     Build(BuildArgs),
     /// Check the whole project and report every problem, writing nothing.
     #[command(
-        after_help = "Examples:\n  policyc check\n  policyc check --format json --deny-warnings"
+        after_help = "Examples:\n  policyc check\n  policyc check --format json --deny-warnings
+  policyc check --deny-overdue"
     )]
     Check(CheckArgs),
     /// List the clauses, schools or audiences of a project.
     #[command(
-        after_help = "Examples:\n  policyc list clauses --audience ks2\n  policyc list clauses --tag security\n  policyc list schools\n  policyc list audiences"
+        after_help = "Examples:\n  policyc list clauses --audience ks2\n  policyc list clauses --tag security\n  policyc list schools\n  policyc list audiences
+  policyc list modules"
     )]
     List(ListArgs),
     /// Show what a document is made of, or how a school departs from its trust.
@@ -101,6 +103,8 @@ pub enum ListWhat {
     Schools,
     /// The audiences.
     Audiences,
+    /// The opt-in modules a school can switch on.
+    Modules,
 }
 
 /// `policyc explain`.
@@ -133,6 +137,9 @@ pub struct ChangesArgs {
     /// How to print the report.
     #[arg(long, value_enum, default_value = "human")]
     pub format: ReportFormat,
+    /// Exit with status 1 when any document changed, like `git diff --exit-code`.
+    #[arg(long)]
+    pub exit_code: bool,
     /// Also write out/<school>/changes.html and link it from the pack index.
     #[arg(long)]
     pub write: bool,
@@ -209,9 +216,13 @@ pub struct CheckArgs {
     /// How to print problems.
     #[arg(long, value_enum, default_value = "human")]
     pub format: ReportFormat,
-    /// Fail on warnings too.
+    /// Fail on warnings too, except an overdue review date, so CI does not
+    /// start failing on its own the day a review falls due.
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Fail when a policy's review date has passed (for a scheduled job).
+    #[arg(long)]
+    pub deny_overdue: bool,
 }
 
 /// An output format of `build`.

@@ -106,6 +106,7 @@ pub fn resolve_all(
     let lib = Library {
         audiences: &project.audiences,
         clauses: &project.clauses,
+        modules: &project.modules,
         complete: loaded.clauses,
     };
     let today = today(diags);

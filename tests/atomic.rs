@@ -46,7 +46,11 @@ fn a_killed_build_leaves_only_complete_old_or_new_files() {
     assert!(run_in(project.path(), &["build"]).status.success());
     let old = outputs(&out);
     // The "new" outputs: build the changed project elsewhere, once, fully.
-    reword(project.path(), "I understand", "I accept");
+    reword(
+        project.path(),
+        "keep systems secure",
+        "keep its systems secure",
+    );
     let new_dir = tempfile::tempdir().unwrap();
     let new_out = new_dir.path().to_str().unwrap().to_string();
     assert!(run_in(project.path(), &["build", "--out", &new_out])
@@ -94,7 +98,11 @@ fn the_build_after_a_kill_repairs_outputs_and_manifest() {
     let project = fixture("example");
     let out = project.path().join("out");
     assert!(run_in(project.path(), &["build"]).status.success());
-    reword(project.path(), "I understand", "I accept");
+    reword(
+        project.path(),
+        "keep systems secure",
+        "keep its systems secure",
+    );
     let mut child = policyc()
         .args(["build", "--quiet"])
         .current_dir(project.path())
@@ -121,7 +129,7 @@ fn the_build_after_a_kill_repairs_outputs_and_manifest() {
     }
     let staff = squash(&pdf_text(&out.join("wrenfold/aup-staff.pdf")));
     assert!(
-        staff.contains("I accept"),
+        staff.contains("keep its systems secure"),
         "the repaired build has the new wording"
     );
     let leftovers: Vec<_> = fs::read_dir(out.join("wrenfold"))

@@ -70,7 +70,7 @@ fn list_filters_clauses_by_audience_and_tag() {
     let (stdout, _) = texts(&output);
     assert_eq!(
         stdout,
-        "ID          SECTION  AUDIENCES  TITLE\n----------  -------  ---------  ---------\npasswords   safety   staff,ks2  Passwords\ntell-adult  safety   ks2\n"
+        "ID          SECTION  AUDIENCES  MODULE  TITLE\n----------  -------  ---------  ------  ---------\npasswords   safety   staff,ks2  -       Passwords\ntell-adult  safety   ks2        -\n"
     );
     let schools = texts(&run_in(project.path(), &["list", "schools"])).0;
     assert!(
@@ -79,7 +79,7 @@ fn list_filters_clauses_by_audience_and_tag() {
     );
     let audiences = texts(&run_in(project.path(), &["list", "audiences"])).0;
     assert!(
-        audiences.contains("ks1        Key Stage 1 pupils  ks1      0        name,date"),
+        audiences.contains("ks1        Key Stage 1 pupils  ks1        0        name,date"),
         "{audiences}"
     );
 }
@@ -131,12 +131,13 @@ fn changes_names_exactly_the_documents_that_must_be_signed_again() {
         [
             "copperbeck/aup-staff",
             "oakhollow/aup-staff",
+            "ravensmoor/aup-staff",
             "wrenfold/aup-staff"
         ],
         "{stdout}"
     );
     assert!(
-        stdout.contains("  ~ approved-apps: I will {+always +}"),
+        stdout.contains("  ~ approved-apps: With pupils, I will {+always +}"),
         "{stdout}"
     );
     assert!(
@@ -163,7 +164,12 @@ fn changes_names_exactly_the_documents_that_must_be_signed_again() {
         .collect();
     assert_eq!(
         again,
-        ["copperbeck/staff", "oakhollow/staff", "wrenfold/staff"]
+        [
+            "copperbeck/staff",
+            "oakhollow/staff",
+            "ravensmoor/staff",
+            "wrenfold/staff"
+        ]
     );
     let write = run_in(
         project.path(),
@@ -340,14 +346,22 @@ fn the_ci_recipe_uses_real_commands_and_options() {
     let text = fs::read_to_string(repo().join("examples/ci/policyc.yml")).unwrap();
     let workflow: serde_yaml::Value =
         serde_yaml::from_str(&text).expect("the recipe is valid YAML");
-    let steps = workflow["jobs"]["build"]["steps"].as_sequence().unwrap();
+    let jobs = workflow["jobs"].as_mapping().expect("the recipe has jobs");
+    let steps = jobs
+        .values()
+        .filter_map(|job| job["steps"].as_sequence())
+        .flatten();
     let mut commands = 0;
     for step in steps {
         let Some(run) = step["run"].as_str() else {
             continue;
         };
         for line in run.lines() {
-            for part in line.split("policyc ").skip(1) {
+            for part in line
+                .split("policyc ")
+                .chain(line.split("\"$policyc\" "))
+                .skip(1)
+            {
                 let words: Vec<&str> = part
                     .split_whitespace()
                     .take_while(|w| !matches!(*w, ">" | "|" | "||"))

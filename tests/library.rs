@@ -23,34 +23,111 @@ fn example() -> Resolved {
     resolved.expect("the bundled example resolves")
 }
 
-fn clauses_for(resolved: &Resolved, audience: &str) -> usize {
-    let library = resolved.project.clauses.iter();
-    library
-        .filter(|c| c.meta.audiences.iter().any(|a| a == audience))
-        .count()
+/// For each school's `audience` document: the number of library clauses in
+/// no module, and their words as the reader sees them.
+fn core_sizes(resolved: &Resolved, audience: &str) -> Vec<(String, usize, usize)> {
+    use policyc::model::files::Origin;
+    let mut sizes = Vec::new();
+    for school in &resolved.schools {
+        for doc in school
+            .documents
+            .iter()
+            .filter(|d| d.audience_id == audience)
+        {
+            let core: Vec<_> = doc
+                .clauses()
+                .filter(|(_, c)| c.provenance.module.is_none())
+                .filter(|(_, c)| c.provenance.origin != Origin::Local)
+                .collect();
+            let words = core
+                .iter()
+                .map(|(_, c)| plain_text(&c.blocks).split_whitespace().count())
+                .sum();
+            sizes.push((school.id.clone(), core.len(), words));
+        }
+    }
+    sizes
 }
 
 #[test]
-fn clause_counts_per_audience() {
+fn the_core_is_short_enough_to_read_before_signing() {
     let resolved = example();
-    for (audience, minimum) in [
-        ("staff", 45),
-        ("governor", 20),
-        ("volunteer", 20),
-        ("ks2", 14),
-        ("parent", 6),
-        ("visitor", 5),
+    // (audience, clauses at least, clauses at most, words at most), for the
+    // core as each example school prints it.
+    for (audience, least, most, max_words) in [
+        ("staff", 28, 34, 1_250),
+        ("governor", 15, 26, 850),
+        ("volunteer", 10, 18, 500),
+        ("visitor", 4, 8, 200),
+        ("parent", 8, 15, 550),
+        ("ks2", 10, 14, 160),
+        ("ks1", 5, 6, 60),
+        ("secondary", 25, 34, 1_000),
     ] {
-        let n = clauses_for(&resolved, audience);
+        let sizes = core_sizes(&resolved, audience);
         assert!(
-            n >= minimum,
-            "{audience} has {n} clauses, fewer than {minimum}"
+            !sizes.is_empty(),
+            "no example school has a {audience} document"
         );
+        for (school, n, words) in sizes {
+            assert!(
+                (least..=most).contains(&n),
+                "{school} {audience} has {n} core clauses; expected {least} to {most}"
+            );
+            assert!(
+                words <= max_words,
+                "{school} {audience}'s core runs to {words} words; at most {max_words}"
+            );
+        }
     }
-    let ks1 = clauses_for(&resolved, "ks1");
+}
+
+#[test]
+fn modules_are_switched_on_by_schools_and_reach_only_them() {
+    let resolved = example();
+    let project = &resolved.project;
+    assert!(project.modules.len() >= 7, "{:?}", project.modules.keys());
+    for (id, module) in &project.modules {
+        let clauses: Vec<_> = project
+            .clauses
+            .iter()
+            .filter(|c| c.meta.module.as_deref() == Some(id.as_str()))
+            .collect();
+        assert!(!clauses.is_empty(), "module `{id}` has no clauses");
+        for c in &clauses {
+            assert!(
+                c.file.starts_with(&format!("clauses/modules/{id}/")),
+                "{} is in module `{id}` but not in its folder",
+                c.file
+            );
+            assert!(c
+                .meta
+                .audiences
+                .iter()
+                .all(|a| module.audiences.contains(a)));
+        }
+    }
+    let mut seen_on = BTreeSet::new();
+    for school in &resolved.schools {
+        let on = school.merged.school.modules.clone().unwrap_or_default();
+        seen_on.extend(on.iter().cloned());
+        for doc in &school.documents {
+            for (_, clause) in doc.clauses() {
+                if let Some(module) = &clause.provenance.module {
+                    assert!(
+                        on.contains(module),
+                        "{} {} has `{}` from module `{module}`, which it does not switch on",
+                        school.id,
+                        doc.audience_id,
+                        clause.id
+                    );
+                }
+            }
+        }
+    }
     assert!(
-        (5..=7).contains(&ks1),
-        "ks1 has {ks1} rules; it should have five to seven"
+        seen_on.len() >= 4,
+        "the example switches on only {seen_on:?}"
     );
 }
 
@@ -80,11 +157,15 @@ fn every_design_topic_is_covered_for_its_audiences() {
         .iter()
         .map(|c| (c.meta.id.as_str(), &c.meta.audiences))
         .collect();
-    for table in ["topics-adult.yaml", "topics-pupil.yaml"] {
+    for table in [
+        "topics-adult.yaml",
+        "topics-pupil.yaml",
+        "topics-secondary.yaml",
+    ] {
         let text = fs::read_to_string(repo().join("tests/data").join(table)).unwrap();
         let topics: BTreeMap<String, Topic> = serde_yaml::from_str(&text).unwrap();
         assert!(
-            topics.len() >= 15,
+            topics.len() >= 12,
             "{table} lists only {} topics",
             topics.len()
         );
@@ -244,7 +325,12 @@ fn pupil_pledges_read_at_their_level() {
         .iter()
         .flat_map(|s| s.documents.iter().map(|d| d.reading))
         .collect();
-    assert!(reading.contains(&Reading::Ks1) && reading.contains(&Reading::Ks2));
+    for level in [Reading::Ks1, Reading::Ks2, Reading::Secondary] {
+        assert!(
+            reading.contains(&level),
+            "no {level:?} document in the example"
+        );
+    }
 }
 
 #[test]
@@ -271,4 +357,91 @@ I acknowledge that unauthorised circumvention of institutional filtering infrast
     );
     let denied = support::run_in(project.path(), &["check", "--deny-warnings"]);
     assert_eq!(denied.status.code(), Some(1));
+}
+
+/// The pages of a PDF, as poppler's `pdfinfo` counts them.
+fn pages(pdf: &std::path::Path) -> usize {
+    support::ensure_tool("pdfinfo", "poppler-utils");
+    let output = std::process::Command::new("pdfinfo")
+        .arg(pdf)
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("pdfinfo cannot count the pages of {}", pdf.display()))
+}
+
+/// The text of one page of a PDF.
+fn page_text(pdf: &std::path::Path, page: usize) -> String {
+    let n = page.to_string();
+    let output = std::process::Command::new("pdftotext")
+        .args(["-f", &n, "-l", &n, "-layout"])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn every_example_document_fits_its_page_budget() {
+    let project = support::fixture("example");
+    let out = project.path().join("out");
+    let build = support::run_in(project.path(), &["build", "--quiet", "--format", "pdf"]);
+    assert!(build.status.success(), "{:?}", support::texts(&build));
+    // The most pages each audience's agreement may take, signature included.
+    let budget = BTreeMap::from([
+        ("staff", 4),
+        ("governor", 3),
+        ("volunteer", 2),
+        ("visitor", 1),
+        ("parent", 2),
+        ("ks2", 2),
+        ("ks1", 1),
+        ("secondary", 3),
+    ]);
+    let mut checked = 0;
+    for school in fs::read_dir(&out)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().is_dir())
+    {
+        for pdf in fs::read_dir(school.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+        {
+            if pdf.extension().is_none_or(|e| e != "pdf") {
+                continue;
+            }
+            let stem = pdf.file_stem().unwrap().to_string_lossy().into_owned();
+            let audience = stem.rsplit('-').next().unwrap().to_string();
+            let most = budget[audience.as_str()];
+            let n = pages(&pdf);
+            let name = format!("{}/{stem}", school.file_name().to_string_lossy());
+            assert!(n <= most, "{name} runs to {n} pages; its budget is {most}");
+            if n > 1 {
+                // The signature never stands alone: the last page has the
+                // end of the agreement above it.
+                let last = page_text(&pdf, n);
+                let heading = ["Agreement and signature", "My promise"]
+                    .iter()
+                    .find_map(|h| last.find(h))
+                    .unwrap_or_else(|| panic!("{name}: no signature heading on its last page"));
+                let above: Vec<&str> = last[..heading]
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .collect();
+                assert!(
+                    above.len() > 2,
+                    "{name}: the signature block stands alone on page {n}: {above:?}"
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 20, "only {checked} PDFs checked");
 }

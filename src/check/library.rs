@@ -165,6 +165,27 @@ fn check_clause(
             );
         }
     }
+    if let Some(id) = &m.module {
+        match project.modules.get(id) {
+            None => {
+                let ids = project.modules.keys().map(String::as_str);
+                out.push(
+                    Diagnostic::error("unknown-module", &clause.file, format!("clause `{}` belongs to the module `{id}`, which modules.yaml does not define", m.id))
+                        .near(text, id)
+                        .with_hint(suggestion(id, ids).unwrap_or_else(|| "define the module in modules.yaml: a title, a description and its audiences".into())),
+                );
+            }
+            Some(module) => {
+                for audience in m.audiences.iter().filter(|a| !module.audiences.contains(a)) {
+                    out.push(
+                        Diagnostic::error("module-audience", &clause.file, format!("clause `{}` speaks to `{audience}`, but its module `{id}` is not for that audience", m.id))
+                            .near(text, audience)
+                            .with_hint(format!("add `{audience}` to the module's `audiences` in modules.yaml, or remove it from this clause")),
+                    );
+                }
+            }
+        }
+    }
     if clause.body.trim().is_empty() && m.wording.len() < m.audiences.len() {
         out.push(
             Diagnostic::error(

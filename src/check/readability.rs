@@ -50,6 +50,7 @@ pub fn limits(reading: Reading) -> Option<(f64, f64)> {
     match reading {
         Reading::Ks1 => Some((3.5, 9.0)),
         Reading::Ks2 => Some((5.5, 14.0)),
+        Reading::Secondary => Some((8.0, 16.0)),
         Reading::Adult => None,
     }
 }

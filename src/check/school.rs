@@ -5,7 +5,7 @@
 use crate::check::messages::{
     duplicate_entry, join_list, repeated, unknown_audience, unknown_clause,
 };
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::{suggestion, Diagnostic, Diagnostics};
 use crate::model::dates;
 use crate::model::files::{PerAudience, Policy};
 use crate::model::project::{Library, SchoolInput};
@@ -95,6 +95,7 @@ pub fn check_school(
     }
     out.extend(check_lists(school));
     out.extend(check_blank_values(school));
+    out.extend(check_modules(lib, school));
     out.extend(check_clause_refs(lib, school));
     out.extend(check_dates(school));
     out.extend(check_audience_keys(lib, school));
@@ -127,6 +128,7 @@ fn check_lists(school: SchoolInput<'_>) -> Vec<Diagnostic> {
         ("exclude", s.exclude.as_ref()),
         ("locked", s.locked.as_ref()),
         ("policies", s.policies.as_ref()),
+        ("modules", s.modules.as_ref()),
         ("linked_policies", s.linked_policies.as_ref()),
         ("signature", signature.and_then(|x| x.parent.as_ref())),
         ("signature", signature.and_then(|x| x.countersign.as_ref())),
@@ -195,6 +197,36 @@ fn check_blank_values(school: SchoolInput<'_>) -> Vec<Diagnostic> {
             Diagnostic::error("blank-value", &file, format!("`{path}` is blank"))
                 .near(source, &last)
                 .with_hint(format!("give `{path}` a value"))
+        })
+        .collect()
+}
+
+/// Every module a school switches on is one `modules.yaml` defines.
+fn check_modules(lib: Library<'_>, school: SchoolInput<'_>) -> Vec<Diagnostic> {
+    let (file, source) = school.setting("modules");
+    let ids: Vec<&str> = lib.modules.keys().map(String::as_str).collect();
+    school
+        .merged
+        .school
+        .modules
+        .iter()
+        .flatten()
+        .filter(|id| !lib.modules.contains_key(*id))
+        .map(|id| {
+            Diagnostic::error(
+                "unknown-module",
+                &file,
+                format!("`modules` names the module `{id}`, which modules.yaml does not define"),
+            )
+            .near(source, id)
+            .with_hint(suggestion(id, ids.iter().copied()).unwrap_or_else(|| {
+                if ids.is_empty() {
+                    "the project has no modules.yaml; run `policyc list modules` after adding one"
+                        .into()
+                } else {
+                    format!("modules: {}", ids.join(", "))
+                }
+            }))
         })
         .collect()
 }

@@ -31,6 +31,8 @@ const TRUST_YAML: &str = include_str!("init/trust.yaml");
 const STANDALONE_YAML: &str = include_str!("init/standalone.yaml");
 /// Example local clauses.
 const LOCAL_CLAUSE: &str = include_str!("init/local-clause.md");
+/// The opt-in modules of the bundled library.
+const MODULES_YAML: &str = include_str!("../../modules.yaml");
 /// The project settings file.
 const POLICYC_YAML: &str = include_str!("init/policyc.yaml");
 
@@ -56,6 +58,7 @@ pub fn write_project(dir: &Path, trust: bool) -> Result<Vec<PathBuf>> {
     embedded(&CLAUSES, Path::new("clauses"), &mut files);
     embedded(&POLICIES, Path::new("policies"), &mut files);
     files.push(("policyc.yaml".into(), POLICYC_YAML.into()));
+    files.push(("modules.yaml".into(), MODULES_YAML.into()));
     let school = if trust {
         files.push(("schools/_trust.yaml".into(), TRUST_YAML.into()));
         SCHOOL_YAML

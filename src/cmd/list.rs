@@ -24,6 +24,7 @@ pub fn list(args: &ListArgs) -> Result<i32> {
         }
         ListWhat::Schools => explain::list_schools(&project),
         ListWhat::Audiences => explain::list_audiences(&project),
+        ListWhat::Modules => explain::list_modules(&project),
     };
     write!(std::io::stdout(), "{text}")?;
     Ok(EXIT_OK)

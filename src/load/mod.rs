@@ -19,8 +19,8 @@ use serde::de::DeserializeOwned;
 
 use crate::diag::{relative, suggestion, Diagnostic, Diagnostics};
 use crate::model::files::{
-    builtin_audiences, Audience, Clause, ClauseMeta, Origin, Policy, PolicyFile, ProjectFile,
-    SchoolFile, CLAUSE_KEYS, SCHOOL_KEYS,
+    builtin_audiences, Audience, Clause, ClauseMeta, ModuleDef, Origin, Policy, PolicyFile,
+    ProjectFile, SchoolFile, CLAUSE_KEYS, SCHOOL_KEYS,
 };
 use crate::model::ids::check_id;
 use crate::model::project::{LogoFile, Project, SchoolSource};
@@ -41,6 +41,7 @@ pub fn load_project(root: &Path, diags: &mut Diagnostics) -> Project {
     let audiences = loader.audiences();
     let policies = loader.policies();
     let clauses = loader.clauses(&root.join("clauses"), Origin::Library);
+    let modules = loader.modules();
     let schools = loader.schools();
     let templates = loader.templates();
     Project {
@@ -48,6 +49,7 @@ pub fn load_project(root: &Path, diags: &mut Diagnostics) -> Project {
         audiences,
         policies,
         clauses,
+        modules,
         schools,
         templates,
         sources: loader.sources,
@@ -150,6 +152,33 @@ impl Loader<'_> {
             }
         }
         audiences
+    }
+
+    /// `modules.yaml`, if the project has one: the opt-in modules.
+    fn modules(&mut self) -> BTreeMap<String, ModuleDef> {
+        let path = self.root.join("modules.yaml");
+        if !path.exists() {
+            return BTreeMap::new();
+        }
+        let Some(text) = self.read_text(&path) else {
+            return BTreeMap::new();
+        };
+        let rel = self.rel(&path);
+        let keys = ["title", "description", "audiences", "applies_to"];
+        let modules: BTreeMap<String, ModuleDef> =
+            self.parse_yaml(&rel, &text, 1, &keys).unwrap_or_default();
+        for id in modules.keys() {
+            if let Err(problem) = check_id(id) {
+                self.diags.push(
+                    Diagnostic::error("bad-id", &rel, format!("module id `{id}` {problem}"))
+                        .near(&text, id)
+                        .with_hint(
+                            "use lower-case letters, digits and hyphens, starting with a letter",
+                        ),
+                );
+            }
+        }
+        modules
     }
 
     fn policies(&mut self) -> Vec<Policy> {

@@ -136,6 +136,8 @@ pub struct Provenance {
     pub origin: Origin,
     /// The placeholders its text used.
     pub placeholders: Vec<String>,
+    /// The opt-in module it belongs to, if any.
+    pub module: Option<String>,
 }
 
 /// The signature block.

@@ -22,6 +22,8 @@ pub enum Reading {
     Ks2,
     /// Pupils aged 5 to 7: large type, short lines.
     Ks1,
+    /// Pupils aged 11 to 16 (KS3 and KS4), with a sixth form if any.
+    Secondary,
 }
 
 /// A field of a signature block.
@@ -120,6 +122,12 @@ pub fn builtin_audiences() -> Vec<Audience> {
         ),
         a("ks1", "Key Stage 1 pupils", Reading::Ks1, &[Name, Date]),
         a(
+            "secondary",
+            "Secondary pupils",
+            Reading::Secondary,
+            &[Name, Class, Signature, Date],
+        ),
+        a(
             "parent",
             "Parents and carers",
             Reading::Adult,
@@ -215,6 +223,10 @@ pub struct ClauseMeta {
     /// One word for the KS1 poster layout.
     #[serde(default)]
     pub keyword: Option<String>,
+    /// The opt-in module the clause belongs to: it is included only in the
+    /// documents of schools that switch the module on.
+    #[serde(default)]
+    pub module: Option<String>,
 }
 
 /// Where a clause's text came from.
@@ -399,6 +411,8 @@ pub struct SchoolFile {
     pub replace: Option<BTreeMap<String, PerAudience<String>>>,
     /// Clauses schools may not exclude or replace (in defaults files).
     pub locked: Option<Vec<String>>,
+    /// The opt-in modules switched on (see `modules.yaml`).
+    pub modules: Option<Vec<String>>,
     /// Free-form values for `{{ vars.* }}`.
     pub vars: Option<BTreeMap<String, serde_yaml::Value>>,
 }
@@ -430,6 +444,7 @@ pub const SCHOOL_KEYS: &[&str] = &[
     "exclude",
     "replace",
     "locked",
+    "modules",
     "vars",
 ];
 
@@ -444,6 +459,7 @@ pub const CLAUSE_KEYS: &[&str] = &[
     "tags",
     "wording",
     "keyword",
+    "module",
 ];
 
 /// The law and guidance clauses may cite, with their display names.
@@ -463,7 +479,58 @@ pub const KNOWN_REFS: &[(&str, &str)] = &[
         "rip-act",
         "Investigatory Powers (Interception by Businesses etc.) Regulations 2018",
     ),
+    (
+        "ukcis-nudes",
+        "UKCIS, Sharing nudes and semi-nudes: advice for education settings",
+    ),
+    (
+        "dfe-genai",
+        "DfE, Generative artificial intelligence in education",
+    ),
+    ("dfe-phones", "DfE, Mobile phones in schools"),
+    (
+        "dfe-searching",
+        "DfE, Searching, screening and confiscation",
+    ),
+    ("dfe-filtering", "DfE, Filtering and monitoring standards"),
+    (
+        "dfe-cyber",
+        "DfE, Cyber security standards for schools and colleges",
+    ),
+    ("ico-monitoring", "ICO, Monitoring workers"),
+    ("tra", "Teaching Regulation Agency: teacher misconduct"),
+    ("pca-1978", "Protection of Children Act 1978"),
+    ("pida", "Public Interest Disclosure Act 1998"),
+    ("jcq-ai", "JCQ, AI use in assessments"),
 ];
+
+/// `modules.yaml`: one opt-in module, which a school switches on with
+/// `modules: [<id>]`.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModuleDef {
+    /// A short title for lists.
+    pub title: String,
+    /// What the module covers and who switches it on.
+    pub description: String,
+    /// Every audience its clauses speak to.
+    pub audiences: Vec<String>,
+    /// `school`: everyone in the audience signs it once the school switches
+    /// it on; `role`: only some staff hold the role it is for.
+    #[serde(default)]
+    pub applies_to: ModuleScope,
+}
+
+/// Who a module is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ModuleScope {
+    /// Everyone in the module's audiences.
+    #[default]
+    School,
+    /// Only the staff who hold a role (trainees, IT administrators…).
+    Role,
+}
 
 /// The display name of a known reference.
 pub fn ref_label(id: &str) -> Option<&'static str> {

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use crate::model::document::Document;
-use crate::model::files::{Audience, Clause, Policy, SchoolFile};
+use crate::model::files::{Audience, Clause, ModuleDef, Policy, SchoolFile};
 use crate::model::templates::Templates;
 
 /// Everything read from a project directory.
@@ -19,6 +19,8 @@ pub struct Project {
     pub policies: Vec<Policy>,
     /// The clause library, sorted by file.
     pub clauses: Vec<Clause>,
+    /// The opt-in modules `modules.yaml` defines, by id.
+    pub modules: BTreeMap<String, ModuleDef>,
     /// Schools, sorted by id.
     pub schools: Vec<SchoolSource>,
     /// The layouts in force.
@@ -115,6 +117,8 @@ pub struct Library<'a> {
     pub audiences: &'a [Audience],
     /// The shared clause library.
     pub clauses: &'a [Clause],
+    /// The opt-in modules, by id.
+    pub modules: &'a BTreeMap<String, ModuleDef>,
     /// False when some clause file failed to load: ids that name no clause
     /// are then not reported, since the missing clause may be the broken one.
     pub complete: bool,

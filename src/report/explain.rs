@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use crate::model::document::Document;
-use crate::model::files::{Origin, SchoolFile};
+use crate::model::files::{ModuleScope, Origin, SchoolFile};
 use crate::model::project::{Project, Resolved, ResolvedSchool, SchoolSource};
 use crate::resolve::inherit::merge_chain;
 
@@ -56,11 +56,12 @@ pub fn list_clauses(project: &Project, audience: Option<&str>, tag: Option<&str>
                 c.meta.id.clone(),
                 c.meta.section.clone(),
                 c.meta.audiences.join(","),
+                c.meta.module.clone().unwrap_or_else(|| "-".into()),
                 c.meta.title.clone().unwrap_or_default(),
             ]
         })
         .collect();
-    table(&["ID", "SECTION", "AUDIENCES", "TITLE"], &rows)
+    table(&["ID", "SECTION", "AUDIENCES", "MODULE", "TITLE"], &rows)
 }
 
 /// The schools with their names, audiences and the file they extend.
@@ -82,6 +83,50 @@ pub fn list_schools(project: &Project) -> String {
         })
         .collect();
     table(&["ID", "NAME", "AUDIENCES", "EXTENDS"], &rows)
+}
+
+/// The opt-in modules, with the schools that switch each on.
+pub fn list_modules(project: &Project) -> String {
+    let rows: Vec<Vec<String>> = project
+        .modules
+        .iter()
+        .map(|(id, m)| {
+            let clauses = project
+                .clauses
+                .iter()
+                .filter(|c| c.meta.module.as_deref() == Some(id))
+                .count();
+            let schools: Vec<String> = project
+                .schools
+                .iter()
+                .filter(|s| {
+                    let merged = merge_chain(&s.chain).school;
+                    merged.modules.is_some_and(|on| on.contains(id))
+                })
+                .map(|s| s.id.clone())
+                .collect();
+            let scope = match m.applies_to {
+                ModuleScope::School => "school",
+                ModuleScope::Role => "role",
+            };
+            vec![
+                id.clone(),
+                m.title.clone(),
+                m.audiences.join(","),
+                scope.into(),
+                clauses.to_string(),
+                if schools.is_empty() {
+                    "-".into()
+                } else {
+                    schools.join(",")
+                },
+            ]
+        })
+        .collect();
+    table(
+        &["ID", "TITLE", "AUDIENCES", "FOR", "CLAUSES", "SCHOOLS"],
+        &rows,
+    )
 }
 
 /// The audiences the project knows.
@@ -128,7 +173,10 @@ pub fn explain_document(doc: &Document, school_file: &str) -> String {
                 }
                 Origin::Replaced => format!("trust: replaced ({})", c.provenance.file),
                 Origin::Local => "school: added".to_string(),
-                Origin::Library => "library".to_string(),
+                Origin::Library => match &c.provenance.module {
+                    Some(module) => format!("library: module {module}"),
+                    None => "library".to_string(),
+                },
             };
             vec![
                 s.id.clone(),

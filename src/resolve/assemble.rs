@@ -73,10 +73,13 @@ pub(crate) fn sections(
     let s = &school.merged.school;
     let aid = audience.id.as_str();
     let excluded = s.exclude.clone().unwrap_or_default();
+    let switched_on = s.modules.clone().unwrap_or_default();
     let mut by_section: BTreeMap<&str, Vec<&Clause>> = BTreeMap::new();
     for clause in lib.clauses.iter().chain(school.local_clauses) {
         let m = &clause.meta;
+        let module_on = m.module.as_ref().is_none_or(|id| switched_on.contains(id));
         let wanted = m.audiences.iter().any(|a| a == aid)
+            && module_on
             && !(clause.origin == Origin::Library && excluded.contains(&m.id));
         if wanted {
             by_section
@@ -156,6 +159,7 @@ fn resolve_clause(
             file,
             origin,
             placeholders,
+            module: m.module.clone(),
         },
     })
 }

@@ -3,7 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::files::{builtin_audiences, Audience, Clause, Origin, Policy, SchoolFile};
+use crate::model::files::{
+    builtin_audiences, Audience, Clause, ModuleDef, Origin, Policy, SchoolFile,
+};
 use crate::model::project::{Library, Merged, SchoolInput};
 
 /// The project's policy file.
@@ -32,6 +34,8 @@ pub struct Fixture {
     pub merged: Merged,
     /// File texts by path.
     pub sources: BTreeMap<String, String>,
+    /// The opt-in modules.
+    pub modules: BTreeMap<String, ModuleDef>,
 }
 
 /// A clause in `section` for `audiences`, with `body` as its text.
@@ -82,6 +86,10 @@ impl Fixture {
             }],
             merged,
             sources,
+            modules: serde_yaml::from_str(
+                "trips: { title: Trips, description: Devices on trips., audiences: [staff] }",
+            )
+            .expect("fixture modules parse"),
         }
     }
 
@@ -90,6 +98,7 @@ impl Fixture {
         Library {
             audiences: &self.audiences,
             clauses: &self.clauses,
+            modules: &self.modules,
             complete: true,
         }
     }

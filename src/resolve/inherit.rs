@@ -69,7 +69,8 @@ fn merge_layer(acc: &mut Merged, top: SchoolFile, file: &str) {
         policies,
         linked_policies,
         exclude,
-        locked
+        locked,
+        modules
     );
     keyed!(contacts, systems, replace, vars);
     per_audience!(numbering, retention, intro, layout, values);

@@ -136,7 +136,7 @@ pub fn resolve_document(
             .collect(),
         linked_policies: match audience.reading {
             Reading::Adult => s.linked_policies.clone().unwrap_or_default(),
-            Reading::Ks1 | Reading::Ks2 => Vec::new(),
+            Reading::Ks1 | Reading::Ks2 | Reading::Secondary => Vec::new(),
         },
         agreement,
         signature: signature(s, audience),

@@ -46,8 +46,10 @@ pub fn fixture(name: &str) -> tempfile::TempDir {
         for part in ["policies", "clauses", "schools"] {
             copy_dir(&repo().join(part), &dir.path().join(part));
         }
-        if repo().join("policyc.yaml").exists() {
-            fs::copy(repo().join("policyc.yaml"), dir.path().join("policyc.yaml")).unwrap();
+        for file in ["policyc.yaml", "modules.yaml"] {
+            if repo().join(file).exists() {
+                fs::copy(repo().join(file), dir.path().join(file)).unwrap();
+            }
         }
     } else {
         copy_dir(&repo().join("tests/fixtures").join(name), dir.path());
