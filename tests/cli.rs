@@ -379,3 +379,41 @@ fn the_ci_recipe_uses_real_commands_and_options() {
     }
     assert!(commands >= 3, "the recipe runs check, build and changes");
 }
+
+#[test]
+fn overdue_reviews_fail_only_the_job_that_asks() {
+    let project = fixture("basic");
+    let check = |extra: &[&str]| {
+        let mut args = vec!["check"];
+        args.extend_from_slice(extra);
+        policyc()
+            .args(&args)
+            .env("POLICYC_TODAY", "2027-10-01")
+            .current_dir(project.path())
+            .output()
+            .unwrap()
+    };
+    let plain = check(&["--deny-warnings"]);
+    let (_, stderr) = texts(&plain);
+    assert!(stderr.contains("warning[review-overdue]"), "{stderr}");
+    assert_eq!(plain.status.code(), Some(0), "{stderr}");
+    assert_eq!(check(&["--deny-overdue"]).status.code(), Some(1));
+}
+
+#[test]
+fn changes_exit_code_says_whether_anything_changed() {
+    let project = fixture("basic");
+    let baseline = tempfile::tempdir().unwrap();
+    let out = baseline.path().to_str().unwrap();
+    assert!(run_in(project.path(), &["build", "--out", out])
+        .status
+        .success());
+    let args = ["changes", "--baseline", out, "--exit-code"];
+    assert_eq!(run_in(project.path(), &args).status.code(), Some(0));
+    let clause = project.path().join("clauses/core/passwords.md");
+    let text = fs::read_to_string(&clause).unwrap();
+    fs::write(&clause, format!("{text}\nI will change them when asked.\n")).unwrap();
+    assert_eq!(run_in(project.path(), &args).status.code(), Some(1));
+    let without = run_in(project.path(), &["changes", "--baseline", out]);
+    assert_eq!(without.status.code(), Some(0), "--exit-code is opt-in");
+}

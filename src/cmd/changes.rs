@@ -11,7 +11,7 @@ use crate::cmd::print_diagnostics;
 use crate::diag::{Diagnostics, EXIT_OK, EXIT_PROJECT};
 use crate::output::{read_baseline, records::current_manifest};
 use crate::pipeline::write_changes;
-use crate::report::changes::{compare, render_text};
+use crate::report::changes::{compare, render_text, ChangeStatus};
 
 /// `policyc changes`.
 pub fn changes(args: &ChangesArgs) -> Result<i32> {
@@ -51,5 +51,13 @@ pub fn changes(args: &ChangesArgs) -> Result<i32> {
             writeln!(std::io::stderr(), "  wrote {path}")?;
         }
     }
-    Ok(EXIT_OK)
+    let changed = report
+        .documents
+        .iter()
+        .any(|d| d.status != ChangeStatus::Unchanged);
+    Ok(if args.exit_code && changed {
+        EXIT_PROJECT
+    } else {
+        EXIT_OK
+    })
 }

@@ -12,6 +12,9 @@ use crate::model::build::Standards;
 use crate::pipeline::prepare;
 use crate::render::{discard, render_all, RenderHooks, RenderOptions};
 
+/// The warning a review date that has passed gives.
+const OVERDUE: &str = "review-overdue";
+
 /// `policyc check`.
 pub fn check(args: &CheckArgs) -> Result<i32> {
     let mut diags = Diagnostics::default();
@@ -55,11 +58,13 @@ pub fn check(args: &CheckArgs) -> Result<i32> {
             }
         }
     }
-    let failed = errors > 0
-        || (args.deny_warnings
-            && diags
-                .sorted()
-                .iter()
-                .any(|d| d.severity == Severity::Warning));
+    let warnings = diags.sorted();
+    let warned = |overdue: bool| {
+        warnings
+            .iter()
+            .any(|d| d.severity == Severity::Warning && (d.code == OVERDUE) == overdue)
+    };
+    let failed =
+        errors > 0 || (args.deny_warnings && warned(false)) || (args.deny_overdue && warned(true));
     Ok(if failed { EXIT_PROJECT } else { EXIT_OK })
 }
