@@ -17,7 +17,7 @@ pub const VERSION: &str = concat!(
 #[derive(Debug, Parser)]
 #[command(name = "policyc", version = VERSION, about, long_about = None)]
 #[command(
-    after_help = "Examples:\n  policyc build                       build every school's pack into ./out\n  policyc check                       check the project without writing anything\n  policyc build --school hollybrook   build one school"
+    after_help = "Examples:\n  policyc build                       build every school's pack into ./out\n  policyc check                       check the project without writing anything\n  policyc build --school wrenfold     build one school"
 )]
 pub struct Cli {
     /// What to do.
@@ -30,7 +30,7 @@ pub struct Cli {
 pub enum Command {
     /// Build PDF and HTML documents for every school, policy and audience.
     #[command(
-        after_help = "Examples:\n  policyc build\n  policyc build --school hollybrook --audience staff --audience ks2\n  policyc build --project ../trust-policies --out /tmp/packs --format pdf"
+        after_help = "Examples:\n  policyc build\n  policyc build --school wrenfold --audience staff --audience ks2\n  policyc build --project . --out packs --format pdf"
     )]
     Build(BuildArgs),
     /// Check the whole project and report every problem, writing nothing.
@@ -41,13 +41,13 @@ pub enum Command {
     Check(CheckArgs),
     /// List the clauses, schools or audiences of a project.
     #[command(
-        after_help = "Examples:\n  policyc list clauses --audience ks2\n  policyc list clauses --tag security\n  policyc list schools\n  policyc list audiences
+        after_help = "Examples:\n  policyc list clauses --audience ks2\n  policyc list clauses --tag passwords\n  policyc list schools\n  policyc list audiences
   policyc list modules"
     )]
     List(ListArgs),
     /// Show what a document is made of, or how a school departs from its trust.
     #[command(
-        after_help = "Examples:\n  policyc explain --school wrenfold --audience staff\n  policyc explain --school oakhollow --diff-trust"
+        after_help = "Examples:\n  policyc explain --school wrenfold --audience staff\n  policyc explain --school oakhollow --diff-trust\n  policyc explain --school ravensmoor --audience secondary"
     )]
     Explain(ExplainArgs),
     /// Compare with a published pack: what changed, and who must sign again.
@@ -67,15 +67,32 @@ pub enum Command {
     Watch(BuildArgs),
     /// Print a shell completion script.
     #[command(
-        after_help = "Examples:\n  policyc completions bash > /etc/bash_completion.d/policyc\n  policyc completions zsh > ~/.zfunc/_policyc"
+        after_help = "Examples:\n  policyc completions bash > /etc/bash_completion.d/policyc\n  policyc completions zsh > ~/.zfunc/_policyc\n  policyc completions fish --project . > ~/.config/fish/completions/policyc.fish"
     )]
     Completions {
         /// The shell.
         shell: clap_complete::Shell,
+        /// Offer this project's schools and audiences for `--school` and
+        /// `--audience` (regenerate the script when schools change).
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        project: PathBuf,
     },
-    /// Print the man page (roff).
-    #[command(after_help = "Examples:\n  policyc man > policyc.1 && man ./policyc.1")]
-    Man,
+    /// Print a man page (roff), or write them all to a folder.
+    #[command(
+        after_help = "Examples:\n  policyc man > policyc.1 && man ./policyc.1\n  policyc man build > policyc-build.1\n  policyc man --dir man"
+    )]
+    Man(ManArgs),
+}
+
+/// `policyc man`.
+#[derive(Debug, Clone, Args)]
+pub struct ManArgs {
+    /// The subcommand whose page to print [default: the page for policyc itself].
+    #[arg(value_name = "COMMAND")]
+    pub command: Option<String>,
+    /// Write every page (policyc.1, policyc-build.1, …) into this folder instead.
+    #[arg(long, value_name = "DIR", conflicts_with = "command")]
+    pub dir: Option<PathBuf>,
 }
 
 /// `policyc list`.

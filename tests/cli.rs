@@ -70,7 +70,7 @@ fn list_filters_clauses_by_audience_and_tag() {
     let (stdout, _) = texts(&output);
     assert_eq!(
         stdout,
-        "ID          SECTION  AUDIENCES  MODULE  TITLE\n----------  -------  ---------  ------  ---------\npasswords   safety   staff,ks2  -       Passwords\ntell-adult  safety   ks2        -\n"
+        "ID          SECTION  AUDIENCES  MODULE  FROM     TITLE\n----------  -------  ---------  ------  -------  ---------\npasswords   safety   staff,ks2  -       library  Passwords\ntell-adult  safety   ks2        -       library\n"
     );
     let schools = texts(&run_in(project.path(), &["list", "schools"])).0;
     assert!(
@@ -416,4 +416,117 @@ fn changes_exit_code_says_whether_anything_changed() {
     assert_eq!(run_in(project.path(), &args).status.code(), Some(1));
     let without = run_in(project.path(), &["changes", "--baseline", out]);
     assert_eq!(without.status.code(), Some(0), "--exit-code is opt-in");
+}
+
+/// The commands an example line runs: `policyc …` up to a redirection, a
+/// pipe, `&&` or a trailing comment (two spaces or `#`).
+fn example_command(line: &str) -> Option<Vec<String>> {
+    let rest = line.trim().strip_prefix("policyc ")?;
+    let rest = rest.split("  ").next().unwrap_or(rest);
+    let rest = rest.split(" #").next().unwrap_or(rest);
+    let words: Vec<String> = rest
+        .split_whitespace()
+        .take_while(|w| !matches!(*w, ">" | "|" | "&&" | "||"))
+        .map(str::to_string)
+        .collect();
+    (!words.is_empty()).then_some(words)
+}
+
+#[test]
+fn every_example_in_the_help_and_the_readme_runs_on_the_bundled_example() {
+    let project = fixture("example");
+    // The published packs the `changes` examples compare with.
+    for published in ["published/2025", "published"] {
+        let built = run_in(project.path(), &["build", "--quiet", "--out", published]);
+        assert!(built.status.success(), "{:?}", texts(&built));
+    }
+    let mut examples = Vec::new();
+    let top = String::from_utf8(run_in(project.path(), &["--help"]).stdout).unwrap();
+    examples.extend(top.lines().filter_map(example_command));
+    for cmd in [
+        "build",
+        "check",
+        "list",
+        "explain",
+        "changes",
+        "init",
+        "watch",
+        "completions",
+        "man",
+    ] {
+        let help = String::from_utf8(run_in(project.path(), &[cmd, "--help"]).stdout).unwrap();
+        let section = help.split("Examples:").nth(1).unwrap_or("");
+        examples.extend(section.lines().filter_map(example_command));
+    }
+    let readme = fs::read_to_string(repo().join("README.md")).unwrap();
+    for block in readme.split("```sh\n").skip(1) {
+        let code = block.split("```").next().unwrap_or("");
+        examples.extend(code.lines().filter_map(example_command));
+    }
+    assert!(
+        examples.len() >= 25,
+        "only {} examples found",
+        examples.len()
+    );
+    for words in examples {
+        if words[0] == "watch" {
+            continue; // runs until stopped; its options are build's
+        }
+        let args: Vec<&str> = words.iter().map(String::as_str).collect();
+        let output = run_in(project.path(), &args);
+        let (_, stderr) = texts(&output);
+        // `changes --exit-code` exits 1 when something changed: here nothing has.
+        assert!(
+            output.status.success(),
+            "`policyc {}` failed on the bundled example:\n{stderr}",
+            words.join(" ")
+        );
+    }
+}
+
+#[test]
+fn man_pages_exist_for_every_command_and_completions_know_the_schools() {
+    let project = fixture("example");
+    let dir = tempfile::tempdir().unwrap();
+    let man = run_in(
+        project.path(),
+        &["man", "--dir", dir.path().to_str().unwrap()],
+    );
+    assert!(man.status.success(), "{:?}", texts(&man));
+    let mut pages: Vec<String> = fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    pages.sort();
+    for name in [
+        "policyc.1",
+        "policyc-build.1",
+        "policyc-check.1",
+        "policyc-changes.1",
+        "policyc-man.1",
+    ] {
+        assert!(pages.iter().any(|p| p == name), "no {name} in {pages:?}");
+    }
+    let build = fs::read_to_string(dir.path().join("policyc-build.1")).unwrap();
+    for section in [
+        ".SH EXIT STATUS",
+        ".SH ENVIRONMENT",
+        ".SH FILES",
+        "SOURCE_DATE_EPOCH",
+        "pdf\\-standard",
+    ] {
+        assert!(build.contains(section), "policyc-build(1) lacks {section}");
+    }
+    let top = texts(&run_in(project.path(), &["man"])).0;
+    assert!(
+        top.contains("policyc\\-build(1)") || top.contains("policyc-build(1)"),
+        "{top}"
+    );
+    let unknown = run_in(project.path(), &["man", "bulid"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    let bash = texts(&run_in(project.path(), &["completions", "bash"])).0;
+    for id in ["wrenfold", "ravensmoor", "secondary"] {
+        assert!(bash.contains(id), "the bash completions do not offer {id}");
+    }
 }

@@ -96,6 +96,7 @@ pub fn check_school(
     out.extend(check_lists(school));
     out.extend(check_blank_values(school));
     out.extend(check_modules(lib, school));
+    out.extend(check_replace_audiences(lib, school));
     out.extend(check_clause_refs(lib, school));
     out.extend(check_dates(school));
     out.extend(check_audience_keys(lib, school));
@@ -199,6 +200,33 @@ fn check_blank_values(school: SchoolInput<'_>) -> Vec<Diagnostic> {
                 .with_hint(format!("give `{path}` a value"))
         })
         .collect()
+}
+
+/// A per-audience `replace` for an audience the clause does not speak to
+/// would be ignored without a word: warn, so the school sees it.
+fn check_replace_audiences(lib: Library<'_>, school: SchoolInput<'_>) -> Vec<Diagnostic> {
+    let (file, source) = school.setting("replace");
+    let mut out = Vec::new();
+    for (id, text) in school.merged.school.replace.iter().flatten() {
+        let Some(clause) = lib.clauses.iter().find(|c| &c.meta.id == id) else {
+            continue;
+        };
+        let known: Vec<&str> = lib.audiences.iter().map(|a| a.id.as_str()).collect();
+        for audience in text.audience_keys() {
+            if known.contains(&audience) && !clause.meta.audiences.iter().any(|a| a == audience) {
+                out.push(
+                    Diagnostic::warning(
+                        "replace-audience-ignored",
+                        &file,
+                        format!("`replace: {id}` gives text for `{audience}`, but the clause `{id}` does not speak to `{audience}`, so the text is never used"),
+                    )
+                    .near(source, audience)
+                    .with_hint(format!("the clause speaks to {}; remove the `{audience}` text, or add a local clause for {audience}", clause.meta.audiences.join(", "))),
+                );
+            }
+        }
+    }
+    out
 }
 
 /// Every module a school switches on is one `modules.yaml` defines.

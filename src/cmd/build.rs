@@ -7,7 +7,7 @@ use anyhow::Result;
 
 use crate::cli::{BuildArgs, OutputFormat, PdfStandardArg};
 use crate::cmd::{abort_on_timeout, print_diagnostics, source_date_epoch, thread_pool};
-use crate::diag::{Diagnostic, Diagnostics, ProjectHasErrors, EXIT_OK, EXIT_PROJECT};
+use crate::diag::{Diagnostic, Diagnostics, ProjectHasErrors, EXIT_OK, EXIT_PROJECT, EXIT_USAGE};
 use crate::load::watch;
 use crate::model::build::{Standards, Summary};
 use crate::pipeline::{self, BuildHooks, BuildOptions};
@@ -41,6 +41,13 @@ fn build_options(args: &BuildArgs) -> Result<BuildOptions, Diagnostic> {
 
 /// One build, printed.
 fn build_once(args: &BuildArgs) -> Result<i32> {
+    if args.pdf_standard.len() > 1 && args.pdf_standard.contains(&PdfStandardArg::None) {
+        let _ = writeln!(
+            std::io::stderr(),
+            "error: `--pdf-standard none` cannot be combined with a standard: give `none` alone, or `a-2b`, `ua-1` or `a-2b,ua-1`"
+        );
+        return Ok(EXIT_USAGE);
+    }
     let opts = match build_options(args) {
         Ok(opts) => opts,
         Err(d) => {
@@ -114,13 +121,28 @@ fn build_once(args: &BuildArgs) -> Result<i32> {
 fn summary_line(s: &Summary) -> String {
     if s.up_to_date {
         return format!(
-            "up to date: {} documents, nothing changed ({:.0} ms)",
-            s.documents, s.total_ms
+            "up to date: {} document{}, nothing changed ({:.0} ms)",
+            s.documents,
+            if s.documents == 1 { "" } else { "s" },
+            s.total_ms
         );
     }
+    let files = |n: usize| if n == 1 { "file" } else { "files" };
+    let documents = if s.documents == 1 {
+        "document"
+    } else {
+        "documents"
+    };
     format!(
-        "built {} of {} documents ({} up to date): {} files written, {} unchanged, in {:.0} ms ({:.1} ms per PDF)",
-        s.built, s.documents, s.skipped, s.written, s.unchanged, s.total_ms, s.ms_per_pdf
+        "built {} of {} {documents} ({} up to date): {} {} written, {} unchanged, in {:.0} ms ({:.1} ms per PDF)",
+        s.built,
+        s.documents,
+        s.skipped,
+        s.written,
+        files(s.written),
+        s.unchanged,
+        s.total_ms,
+        s.ms_per_pdf
     )
 }
 

@@ -5,9 +5,10 @@ use std::io::Write;
 
 use anyhow::{bail, Result};
 
+use crate::check::messages::unknown_school;
 use crate::cli::ExplainArgs;
 use crate::cmd::print_diagnostics;
-use crate::diag::{suggestion, Diagnostics, EXIT_OK, EXIT_PROJECT};
+use crate::diag::{Diagnostics, EXIT_OK, EXIT_PROJECT};
 use crate::model::project::Resolved;
 use crate::pipeline::prepare;
 use crate::report::explain;
@@ -29,9 +30,11 @@ pub fn explain(args: &ExplainArgs) -> Result<i32> {
         return Ok(EXIT_PROJECT);
     };
     let Some(index) = resolved.schools.iter().position(|s| s.id == args.school) else {
-        let ids = resolved.schools.iter().map(|s| s.id.as_str());
-        let hint = suggestion(&args.school, ids).unwrap_or_default();
-        bail!("there is no school `{}`; {hint}", args.school);
+        let ids: Vec<&str> = resolved.schools.iter().map(|s| s.id.as_str()).collect();
+        let mut diags = Diagnostics::default();
+        diags.push(unknown_school(&args.school, &ids));
+        print_diagnostics(&diags);
+        return Ok(EXIT_PROJECT);
     };
     let school = &resolved.schools[index];
     let text = if args.diff_trust {

@@ -4,6 +4,7 @@ use std::io::Write;
 
 use anyhow::Result;
 
+use crate::check::messages::unknown_audience;
 use crate::cli::{ListArgs, ListWhat};
 use crate::cmd::print_diagnostics;
 use crate::diag::{Diagnostics, EXIT_OK, EXIT_PROJECT};
@@ -17,6 +18,20 @@ pub fn list(args: &ListArgs) -> Result<i32> {
     if diags.has_errors() {
         print_diagnostics(&diags);
         return Ok(EXIT_PROJECT);
+    }
+    if let Some(audience) = &args.audience {
+        let known: Vec<&str> = project.audiences.iter().map(|a| a.id.as_str()).collect();
+        if !known.contains(&audience.as_str()) {
+            diags.push(unknown_audience(
+                "--audience",
+                "",
+                "--audience",
+                audience,
+                &known,
+            ));
+            print_diagnostics(&diags);
+            return Ok(EXIT_PROJECT);
+        }
     }
     let text = match args.what {
         ListWhat::Clauses => {

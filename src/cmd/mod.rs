@@ -35,8 +35,8 @@ pub fn run(cli: Cli) -> i32 {
         Command::Changes(args) => changes::changes(&args),
         Command::Init(args) => init::init(&args),
         Command::Watch(args) => build::watch(&args),
-        Command::Completions { shell } => shell::completions(shell),
-        Command::Man => shell::man(),
+        Command::Completions { shell, project } => shell::completions(shell, &project),
+        Command::Man(args) => shell::man(&args),
     };
     match result {
         Ok(code) => code,

@@ -31,6 +31,31 @@ use yaml::{duplicate_key_diagnostic, yaml_diagnostic};
 
 /// Reads the project at `root`, collecting every problem in `diags`.
 pub fn load_project(root: &Path, diags: &mut Diagnostics) -> Project {
+    if !root.is_dir() {
+        let what = if root.exists() {
+            "is not a folder"
+        } else {
+            "does not exist"
+        };
+        diags.push(
+            Diagnostic::error(
+                "no-project",
+                "--project",
+                format!("the project folder {} {what}", root.display()),
+            )
+            .with_hint("give --project the folder that holds clauses/, schools/ and policies/ (run `policyc init` to start one)"),
+        );
+        return Project {
+            root: root.to_path_buf(),
+            audiences: builtin_audiences(),
+            policies: Vec::new(),
+            clauses: Vec::new(),
+            modules: BTreeMap::new(),
+            schools: Vec::new(),
+            templates: Templates::builtin(),
+            sources: BTreeMap::new(),
+        };
+    }
     let mut loader = Loader {
         root: root.to_path_buf(),
         fence: root.canonicalize().unwrap_or_else(|_| root.to_path_buf()),

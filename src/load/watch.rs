@@ -96,15 +96,35 @@ pub fn relevant(paths: Vec<PathBuf>, out: &Path) -> Vec<PathBuf> {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            !(name.starts_with('.')
-                || name.ends_with('~')
-                || name.ends_with(".swp")
-                || name.ends_with(".tmp"))
+            !is_editor_scratch(&name)
         })
         .collect();
     kept.sort();
     kept.dedup();
     kept
+}
+
+/// Whether a file name is an editor's or the system's scratch file, not an
+/// input: hidden files and Emacs locks (`.#x`), backups (`x~`, `#x#`),
+/// Vim's swap files and write probe (`.x.swp`, `4913`), temporaries
+/// (`x.tmp`) and the files Office and macOS leave (`~$x`, `.DS_Store`).
+pub fn is_editor_scratch(name: &str) -> bool {
+    name.starts_with('.')
+        || name.starts_with("~$")
+        || name.ends_with('~')
+        || (name.starts_with('#') && name.ends_with('#'))
+        || [
+            ".swp",
+            ".swo",
+            ".swx",
+            ".tmp",
+            ".bak",
+            ".crdownload",
+            ".part",
+        ]
+        .iter()
+        .any(|ext| name.ends_with(ext))
+        || name.chars().all(|c| c.is_ascii_digit())
 }
 
 #[cfg(test)]
@@ -122,5 +142,23 @@ mod tests {
             PathBuf::from("/p/clauses/x.md"),
         ];
         assert_eq!(relevant(paths, out), vec![PathBuf::from("/p/clauses/x.md")]);
+    }
+
+    #[test]
+    fn editor_scratch_files_are_recognised() {
+        for name in [
+            "4913",
+            ".#aup.yaml",
+            "#aup.yaml#",
+            "aup.yaml.bak",
+            "~$policy.md",
+            "x.md.swo",
+            ".DS_Store",
+        ] {
+            assert!(is_editor_scratch(name), "{name}");
+        }
+        for name in ["aup.yaml", "own-account.md", "logo.svg", "policy.typ"] {
+            assert!(!is_editor_scratch(name), "{name}");
+        }
     }
 }

@@ -44,24 +44,33 @@ pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
     out
 }
 
-/// The clause library, optionally only clauses for `audience` or with `tag`.
+/// The clause library and every school's own clauses, optionally only
+/// clauses for `audience` or with `tag`.
 pub fn list_clauses(project: &Project, audience: Option<&str>, tag: Option<&str>) -> String {
-    let rows: Vec<Vec<String>> = project
-        .clauses
+    let library = project.clauses.iter().map(|c| ("library", c));
+    let local = project
+        .schools
         .iter()
-        .filter(|c| audience.is_none_or(|a| c.meta.audiences.iter().any(|x| x == a)))
-        .filter(|c| tag.is_none_or(|t| c.meta.tags.iter().any(|x| x == t)))
-        .map(|c| {
+        .flat_map(|s| s.local_clauses.iter().map(move |c| (s.id.as_str(), c)));
+    let rows: Vec<Vec<String>> = library
+        .chain(local)
+        .filter(|(_, c)| audience.is_none_or(|a| c.meta.audiences.iter().any(|x| x == a)))
+        .filter(|(_, c)| tag.is_none_or(|t| c.meta.tags.iter().any(|x| x == t)))
+        .map(|(from, c)| {
             vec![
                 c.meta.id.clone(),
                 c.meta.section.clone(),
                 c.meta.audiences.join(","),
                 c.meta.module.clone().unwrap_or_else(|| "-".into()),
+                from.to_string(),
                 c.meta.title.clone().unwrap_or_default(),
             ]
         })
         .collect();
-    table(&["ID", "SECTION", "AUDIENCES", "MODULE", "TITLE"], &rows)
+    table(
+        &["ID", "SECTION", "AUDIENCES", "MODULE", "FROM", "TITLE"],
+        &rows,
+    )
 }
 
 /// The schools with their names, audiences and the file they extend.

@@ -285,6 +285,9 @@ fn value_line(source: &str, key: &str, text: &str) -> usize {
     crate::diag::line_column(source, at).0
 }
 
+/// The fields a contact has.
+const CONTACT_FIELDS: [&str; 3] = ["name", "email", "title"];
+
 /// Where to add a missing value, given the defined path before it.
 fn missing_value_hint(parent: &[&str], part: &str, file: &str) -> String {
     match parent {
@@ -294,15 +297,19 @@ fn missing_value_hint(parent: &[&str], part: &str, file: &str) -> String {
         ["contacts"] => format!(
             "add `{part}: {{ name: …, email: … }}` under `contacts:` in {file} or its trust file"
         ),
-        ["contacts", role] => {
-            format!("add `{part}: …` to `contacts: {role}:` in {file} or its trust file")
-        }
+        ["contacts", role] => match crate::diag::suggestion(part, CONTACT_FIELDS) {
+            Some(hint) if !CONTACT_FIELDS.contains(&part) => {
+                format!("{hint} a contact has `name`, `email` and `title`")
+            }
+            _ => format!("add `{part}: …` to `contacts: {role}:` in {file} or its trust file"),
+        },
+        ["trust"] => format!("add `trust: {{ {part}: … }}` to {file} or its trust file"),
         ["systems"] => format!("add `{part}: …` under `systems:` in {file} or its trust file"),
         ["vars"] => format!("add `{part}: …` under `vars:` in {file}"),
         ["retention"] | ["retention", ..] => {
             format!("add `retention:` for this audience in {file} or its trust file")
         }
-        [] | ["school"] | ["trust"] => format!("add `{part}:` to {file} or its trust file"),
+        [] | ["school"] => format!("add `{part}:` to {file} or its trust file"),
         _ => format!("add `{part}` under `{}` in {file}", parent.join(".")),
     }
 }
