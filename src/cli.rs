@@ -47,7 +47,7 @@ pub enum Command {
     List(ListArgs),
     /// Show what a document is made of, or how a school departs from its trust.
     #[command(
-        after_help = "Examples:\n  policyc explain --school wrenfold --audience staff\n  policyc explain --school oakhollow --diff-trust\n  policyc explain --school ravensmoor --audience secondary"
+        after_help = "Examples:\n  policyc explain --school wrenfold --audience staff\n  policyc explain --school oakhollow --diff-trust\n  policyc explain --school ravensmoor --audience secondary\n  policyc explain --trust\n  policyc explain --trust --format json"
     )]
     Explain(ExplainArgs),
     /// Compare with a published pack: what changed, and who must sign again.
@@ -130,10 +130,14 @@ pub struct ExplainArgs {
     #[command(flatten)]
     pub project: ProjectArgs,
     /// The school.
-    #[arg(long, value_name = "ID")]
-    pub school: String,
+    #[arg(long, value_name = "ID", required_unless_present = "trust")]
+    pub school: Option<String>,
     /// The audience whose document to explain.
-    #[arg(long, value_name = "ID", required_unless_present = "diff_trust")]
+    #[arg(
+        long,
+        value_name = "ID",
+        required_unless_present_any = ["diff_trust", "trust"]
+    )]
     pub audience: Option<String>,
     /// The policy [default: the first that has the audience].
     #[arg(long, value_name = "ID")]
@@ -141,6 +145,13 @@ pub struct ExplainArgs {
     /// List every way the school departs from the defaults it extends.
     #[arg(long, conflicts_with = "audience")]
     pub diff_trust: bool,
+    /// Audit every school: its policy departures from the trust defaults,
+    /// apart from routine facts such as its name, address and contacts.
+    #[arg(long, conflicts_with_all = ["school", "audience", "policy", "diff_trust"])]
+    pub trust: bool,
+    /// How to print the trust audit (--trust only).
+    #[arg(long, value_enum, default_value = "human", requires = "trust")]
+    pub format: ReportFormat,
 }
 
 /// `policyc changes`.
@@ -151,7 +162,8 @@ pub struct ChangesArgs {
     /// The baseline: a manifest.json, or an output folder holding one.
     #[arg(long, value_name = "PATH")]
     pub baseline: PathBuf,
-    /// How to print the report.
+    /// How to print the report: text, or one JSON object with `documents`,
+    /// `clauses` and `schools`.
     #[arg(long, value_enum, default_value = "human")]
     pub format: ReportFormat,
     /// Exit with status 1 when any document changed, like `git diff --exit-code`.
@@ -266,12 +278,12 @@ pub enum PdfStandardArg {
     Ua1,
 }
 
-/// How `check` prints problems.
+/// How `check`, `changes` and `explain --trust` print their reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ReportFormat {
-    /// Excerpts for people.
+    /// Text for people.
     Human,
-    /// A JSON array for CI.
+    /// JSON for CI (each command's shape is in docs/FORMAT.md).
     Json,
 }
 

@@ -31,9 +31,12 @@ use crate::output::cache::{input_hash, options_key, project_fingerprint, Cache};
 use crate::output::lock::{self, OutputLock};
 use crate::output::{self, atomic, records, Previous};
 use crate::render::html::HtmlRenderer;
+use crate::render::pages::IndexFacts;
 use crate::render::pool::OnTimeout;
 use crate::render::{pages, render_all, RenderHooks, RenderOptions};
-use crate::report::changes::Report;
+use crate::report::audit::audit_trust;
+use crate::report::changes::{Editorial, Report};
+use crate::resolve::editorial;
 use crate::resolve::inherit::merge_chain;
 use crate::resolve::resolve_school;
 
@@ -131,6 +134,7 @@ pub fn resolve_all(
     Some(Resolved {
         project,
         schools: resolved,
+        today,
     })
 }
 
@@ -255,7 +259,11 @@ pub fn build(opts: &BuildOptions, hooks: BuildHooks<'_>) -> Result<Outcome> {
         });
     }
     let lock = OutputLock::acquire(&opts.out, |pid| (hooks.waiting)(pid))?;
-    let fingerprint = project_fingerprint(&project, &options);
+    // The trust index flags overdue reviews, so a new day is a new build
+    // for the pages (documents depend only on `options`). A bad
+    // POLICYC_TODAY is reported when the project is resolved.
+    let day = today(&mut Diagnostics::default());
+    let fingerprint = project_fingerprint(&project, &format!("{options}\ntoday {day}"));
     let previous = output::read_previous(&opts.out);
     if !opts.force
         && previous.cache.fingerprint == fingerprint
@@ -430,11 +438,14 @@ fn render_and_commit(
     }
     let complete = opts.schools.is_empty() && opts.audiences.is_empty();
     let next = records::next_manifest(&previous.manifest, resolved, &rendered, &hashes, complete);
-    let page_list = HtmlRenderer::new(&resolved.project.templates).and_then(|renderer| {
-        pages::index_pages(&renderer, &next.manifest, &|s| {
-            output::has_changes_page(&opts.out, s)
-        })
-    });
+    let audit = audit_trust(&resolved.project);
+    let facts = IndexFacts {
+        today: &resolved.today,
+        audit: &audit,
+        has_changes: &|s| output::has_changes_page(&opts.out, s),
+    };
+    let page_list = HtmlRenderer::new(&resolved.project.templates)
+        .and_then(|renderer| pages::index_pages(&renderer, &next.manifest, &facts));
     let page_list = match page_list {
         Ok(pages) => pages,
         Err(d) => {
@@ -451,7 +462,8 @@ fn render_and_commit(
     let commit = output::Commit {
         rendered: &rendered,
         dropped: &next.dropped,
-        pages: &page_list,
+        pages: &page_list.write,
+        stale_pages: &page_list.remove,
         manifest: &next.manifest,
         fingerprint,
     };
@@ -499,43 +511,57 @@ fn outputs_intact(out: &Path, cache: &Cache) -> bool {
             .all(|(rel, stamp)| cache.intact(out, rel, &stamp.sha256))
 }
 
-/// Writes `<school>/changes.html` for each school with a change, and
-/// rewrites the indexes so each pack links to its summary. Returns the
-/// paths written.
+/// Writes `<school>/changes.html` for each school with a change, removes
+/// it for each school without one, and rewrites the indexes so each pack
+/// links to its summary only while it has one. Returns the paths written
+/// and removed.
 pub fn write_changes(
     resolved: &Resolved,
     report: &Report,
     out_dir: &Path,
     waiting: &dyn Fn(Option<u32>),
     diags: &mut Diagnostics,
-) -> Result<Vec<String>> {
+) -> Result<(Vec<String>, Vec<String>)> {
     let renderer = match HtmlRenderer::new(&resolved.project.templates) {
         Ok(r) => r,
         Err(d) => {
             diags.push(d);
-            return Ok(Vec::new());
+            return Ok(Default::default());
         }
     };
     let changes = match pages::changes_pages(&renderer, resolved, report) {
         Ok(p) => p,
         Err(d) => {
             diags.push(d);
-            return Ok(Vec::new());
+            return Ok(Default::default());
         }
     };
     let _lock = OutputLock::acquire(out_dir, waiting)?;
-    let written = output::write_pages(out_dir, &changes)?;
+    let (written, removed) = output::write_pages(out_dir, &changes.write, &changes.remove)?;
     let previous = output::read_previous(out_dir);
     if !previous.manifest.documents.is_empty() {
-        let index = pages::index_pages(&renderer, &previous.manifest, &|s| {
-            output::has_changes_page(out_dir, s)
-        });
-        match index {
+        let audit = audit_trust(&resolved.project);
+        let facts = IndexFacts {
+            today: &resolved.today,
+            audit: &audit,
+            has_changes: &|s| output::has_changes_page(out_dir, s),
+        };
+        match pages::index_pages(&renderer, &previous.manifest, &facts) {
             Ok(index) => {
-                output::write_pages(out_dir, &index)?;
+                output::write_pages(out_dir, &index.write, &index.remove)?;
             }
             Err(d) => diags.push(d),
         }
     }
-    Ok(written)
+    Ok((written, removed))
+}
+
+/// Each document's ID with its editorial edits undone, and each marked
+/// clause's reason: what `changes` needs to tell an editorial change from
+/// one people must sign again.
+pub fn editorial_marks(resolved: &Resolved) -> Editorial {
+    Editorial {
+        reasons: editorial::reasons(&resolved.project),
+        unedited_ids: editorial::unedited_ids(&resolved.project, &resolved.schools),
+    }
 }

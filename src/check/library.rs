@@ -197,6 +197,7 @@ fn check_clause(
             .with_hint("write the clause text after the closing `---`"),
         );
     }
+    out.extend(editorial_mark(clause, text));
     out
 }
 
@@ -265,6 +266,43 @@ fn duplicate_ids(project: &Project) -> Vec<Diagnostic> {
             if let Some(first) = local.insert(&clause.meta.id, &clause.file) {
                 out.push(already_used(project, clause, first, "rename one of them"));
             }
+        }
+    }
+    out
+}
+
+/// An editorial mark that cannot mean what it says: no reason, no fixes, a
+/// fix that changes nothing, or a fix whose new text the clause lacks.
+fn editorial_mark(clause: &Clause, text: &str) -> Vec<Diagnostic> {
+    let Some(mark) = &clause.meta.editorial else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mismatch = |message: String| {
+        Diagnostic::warning("editorial-mismatch", &clause.file, message)
+            .near(text, "editorial")
+            .with_hint("give a `reason` and, under `fixes`, each edit as `was:` (the old text) and `now:` (the text the clause has now), exactly as written in this file")
+    };
+    if mark.reason.trim().is_empty() || mark.fixes.is_empty() {
+        out.push(mismatch(format!(
+            "clause `{}` is marked editorial without a reason or without fixes, so the mark is ignored",
+            clause.meta.id
+        )));
+    }
+    let texts: Vec<&str> = std::iter::once(clause.body.as_str())
+        .chain(clause.meta.wording.values().map(String::as_str))
+        .collect();
+    for fix in &mark.fixes {
+        if fix.now == fix.was || fix.now.is_empty() {
+            out.push(mismatch(format!(
+                "an editorial fix of clause `{}` changes nothing: `was` and `now` are the same or `now` is empty",
+                clause.meta.id
+            )));
+        } else if !texts.iter().any(|t| t.contains(&fix.now)) {
+            out.push(mismatch(format!(
+                "clause `{}` is marked editorial, but its text does not contain `{}`",
+                clause.meta.id, fix.now
+            )));
         }
     }
     out

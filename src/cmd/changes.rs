@@ -10,8 +10,9 @@ use crate::cmd::explain::resolved_or_report;
 use crate::cmd::print_diagnostics;
 use crate::diag::{Diagnostics, EXIT_OK, EXIT_PROJECT};
 use crate::output::{read_baseline, records::current_manifest};
-use crate::pipeline::write_changes;
-use crate::report::changes::{compare, render_text, ChangeStatus};
+use crate::pipeline::{editorial_marks, write_changes};
+use crate::report::changes::{compare, ChangeStatus};
+use crate::report::changes_text::render_text;
 
 /// `policyc changes`.
 pub fn changes(args: &ChangesArgs) -> Result<i32> {
@@ -19,7 +20,11 @@ pub fn changes(args: &ChangesArgs) -> Result<i32> {
     let Some(resolved) = resolved_or_report(&args.project.project) else {
         return Ok(EXIT_PROJECT);
     };
-    let report = compare(&baseline, &current_manifest(&resolved));
+    let report = compare(
+        &baseline,
+        &current_manifest(&resolved),
+        &editorial_marks(&resolved),
+    );
     match args.format {
         ReportFormat::Json => writeln!(
             std::io::stdout(),
@@ -42,13 +47,19 @@ pub fn changes(args: &ChangesArgs) -> Result<i32> {
                 out.display()
             );
         };
-        let written = write_changes(&resolved, &report, &out, &waiting, &mut diags)?;
+        let (written, removed) = write_changes(&resolved, &report, &out, &waiting, &mut diags)?;
         if diags.has_errors() {
             print_diagnostics(&diags);
             return Ok(EXIT_PROJECT);
         }
         for path in written {
             writeln!(std::io::stderr(), "  wrote {path}")?;
+        }
+        for path in removed {
+            writeln!(
+                std::io::stderr(),
+                "  removed {path} (no change since the baseline)"
+            )?;
         }
     }
     let changed = report

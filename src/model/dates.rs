@@ -44,6 +44,24 @@ pub fn long_form(text: &str) -> String {
     }
 }
 
+/// Reads a date back from the long form [`long_form`] writes ("9 September
+/// 2026"), or from `YYYY-MM-DD`; `None` for anything else.
+pub fn parse_long_form(text: &str) -> Option<Date> {
+    if let Ok(date) = parse(text) {
+        return Some(date);
+    }
+    let parts: Vec<&str> = text.split_whitespace().collect();
+    let [day, month, year] = parts.as_slice() else {
+        return None;
+    };
+    let month = (1..=12u8)
+        .filter_map(|n| time::Month::try_from(n).ok())
+        .find(|m| m.to_string() == *month)?;
+    let year: i32 = year.parse().ok()?;
+    let day: u8 = day.parse().ok()?;
+    Date::from_calendar_date(year, month, day).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -53,5 +71,14 @@ mod tests {
         assert_eq!(long_form("2026-09-09"), "9 September 2026");
         assert!(parse("2026-02-30").is_err());
         assert!(parse("9/9/2026").is_err());
+    }
+
+    #[test]
+    fn long_form_reads_back() {
+        let date = parse("2027-09-01").unwrap();
+        assert_eq!(parse_long_form(&long_form("2027-09-01")), Some(date));
+        assert_eq!(parse_long_form("2027-09-01"), Some(date));
+        assert_eq!(parse_long_form("31 February 2027"), None);
+        assert_eq!(parse_long_form("soon"), None);
     }
 }

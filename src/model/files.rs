@@ -227,6 +227,10 @@ pub struct ClauseMeta {
     /// documents of schools that switch the module on.
     #[serde(default)]
     pub module: Option<String>,
+    /// A claim that the clause's wording differs from the published one only
+    /// editorially, so nobody need sign again (see `changes`).
+    #[serde(default)]
+    pub editorial: Option<crate::model::editorial::EditorialMark>,
 }
 
 /// Where a clause's text came from.
@@ -460,6 +464,7 @@ pub const CLAUSE_KEYS: &[&str] = &[
     "wording",
     "keyword",
     "module",
+    "editorial",
 ];
 
 /// The law and guidance clauses may cite, with their display names.

@@ -1,7 +1,7 @@
 //! The model floor: the shapes of the data every stage passes on. Project
 //! files as written ([`files`]), the project as loaded and resolved
 //! ([`project`]), the resolved [`document`] both renderers share, its
-//! [`key`] and output paths, the [`manifest`], and the small value types
+//! [`key`] and output paths, the [`manifest`], editorial marks, and the small value types
 //! documents are made of (Markdown blocks, numbering, dates, ids, hashes).
 //!
 //! Nothing here touches the disk; only `diag` lies below it.
@@ -9,6 +9,7 @@
 pub mod build;
 pub mod dates;
 pub mod document;
+pub mod editorial;
 pub mod files;
 pub mod hash;
 pub mod ids;

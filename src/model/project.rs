@@ -98,6 +98,9 @@ pub struct Resolved {
     pub project: Project,
     /// The selected schools.
     pub schools: Vec<ResolvedSchool>,
+    /// The day the project was checked against (`YYYY-MM-DD`): today, or
+    /// `POLICYC_TODAY`. Pages flag overdue reviews against it.
+    pub today: String,
 }
 
 impl Resolved {

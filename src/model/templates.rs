@@ -16,6 +16,8 @@ pub const PACK_HTML: &str = include_str!("../../templates/pack.html");
 pub const TRUST_HTML: &str = include_str!("../../templates/trust.html");
 /// The built-in HTML layout for a school's summary of changes.
 pub const CHANGES_HTML: &str = include_str!("../../templates/changes.html");
+/// The built-in HTML layout for a school's departures from its trust.
+pub const DEPARTURES_HTML: &str = include_str!("../../templates/departures.html");
 
 /// One layout and where it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,13 +36,14 @@ pub struct Templates {
 
 impl Templates {
     /// The file names a project may override.
-    pub const NAMES: [&'static str; 6] = [
+    pub const NAMES: [&'static str; 7] = [
         "policy.typ",
         "base.html",
         "document.html",
         "pack.html",
         "trust.html",
         "changes.html",
+        "departures.html",
     ];
 
     /// The layouts built into policyc.
@@ -54,6 +57,7 @@ impl Templates {
                 PACK_HTML,
                 TRUST_HTML,
                 CHANGES_HTML,
+                DEPARTURES_HTML,
             ])
             .map(|(name, text)| {
                 let file = format!("<built-in>/{name}");
@@ -79,12 +83,13 @@ impl Templates {
     pub const DOCUMENT: [&'static str; 3] = ["policy.typ", "base.html", "document.html"];
 
     /// The HTML layouts, each of which may extend `base.html`.
-    pub const HTML: [&'static str; 5] = [
+    pub const HTML: [&'static str; 6] = [
         "base.html",
         "document.html",
         "pack.html",
         "trust.html",
         "changes.html",
+        "departures.html",
     ];
 
     /// The layout called `name` (one of [`Templates::NAMES`]).

@@ -129,6 +129,8 @@ pub struct Commit<'a> {
     pub dropped: &'a [ManifestDoc],
     /// Pages to write: (path relative to the output folder, HTML).
     pub pages: &'a [(String, String)],
+    /// Pages nothing links to any more: removed if present.
+    pub stale_pages: &'a [String],
     /// The manifest to write last.
     pub manifest: &'a Manifest,
     /// The fingerprint of the inputs, for the next build's cache.
@@ -176,7 +178,11 @@ pub fn commit(
     for school in gone {
         placer.remove(&format!("{school}/index.html"))?;
         placer.remove(&format!("{school}/changes.html"))?;
+        placer.remove(&format!("{school}/departures.html"))?;
         let _ = fs::remove_dir(out_dir.join(school));
+    }
+    for stale in commit.stale_pages {
+        placer.remove(stale)?;
     }
     placer.place_pages(commit.pages)?;
     let manifest = commit.manifest.to_json();
@@ -190,23 +196,37 @@ pub fn commit(
 }
 
 /// Writes pages outside a build (a summary of changes and the indexes that
-/// link to it), keeping the cache in step. Returns the paths written.
-pub fn write_pages(out_dir: &Path, pages: &[(String, String)]) -> Result<Vec<String>> {
+/// link to it) and removes the `stale` pages nothing links to any more,
+/// keeping the cache in step. Returns the paths written and the paths
+/// removed.
+pub fn write_pages(
+    out_dir: &Path,
+    pages: &[(String, String)],
+    stale: &[String],
+) -> Result<(Vec<String>, Vec<String>)> {
     let mut cache = Cache::read(out_dir);
     let mut summary = Summary::default();
     let mut log = Vec::new();
-    Placer {
+    let mut placer = Placer {
         out_dir,
         cache: &mut cache,
         log: &mut log,
         summary: &mut summary,
+    };
+    let mut removed = Vec::new();
+    for rel in stale {
+        if out_dir.join(rel).is_file() {
+            placer.remove(rel)?;
+            removed.push(display_path(out_dir, rel));
+        }
     }
-    .place_pages(pages)?;
+    placer.place_pages(pages)?;
     write_cache(out_dir, &cache)?;
-    Ok(pages
+    let written = pages
         .iter()
         .map(|(rel, _)| display_path(out_dir, rel))
-        .collect())
+        .collect();
+    Ok((written, removed))
 }
 
 fn write_cache(out_dir: &Path, cache: &Cache) -> Result<()> {

@@ -13,6 +13,7 @@ use crate::diag::Diagnostic;
 use crate::model::document::Document;
 use crate::model::markdown::{Block, Inline};
 use crate::model::templates::Templates;
+use crate::report::audit::SchoolAudit;
 use crate::report::changes::DocChange;
 
 /// Renders HTML pages with a project's templates.
@@ -35,6 +36,15 @@ pub struct PackEntry {
     pub pdf: Option<String>,
     /// Relative link to the HTML page, if built.
     pub html: Option<String>,
+}
+
+/// The other pages a pack index links to, when they exist.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PackLinks {
+    /// `changes.html`, the summary of changes.
+    pub changes: bool,
+    /// `departures.html`, with this many policy departures.
+    pub departures: Option<usize>,
 }
 
 /// The facts a pack index prints under its heading, as the manifest
@@ -60,8 +70,40 @@ pub struct TrustEntry {
     pub name: String,
     /// Number of documents.
     pub count: usize,
-    /// Version label.
-    pub version: String,
+    /// Version, approval and review dates, as the manifest records them.
+    pub facts: PackFacts,
+    /// Whether the review date is before the day of the build.
+    pub review_overdue: bool,
+    /// How many policy departures from the trust defaults the school makes;
+    /// `None` when there is no departures page (no defaults file, or the
+    /// school is no longer in the project).
+    pub policy_departures: Option<usize>,
+    /// Each document's audience and ID.
+    pub documents: Vec<TrustDocument>,
+    /// How many of the people asked to sign have signed. There is no
+    /// signing ledger yet, so this is always `None`: nothing is shown
+    /// rather than a made-up figure.
+    pub sign_off: Option<SignOffProgress>,
+}
+
+/// A document as the trust index lists it.
+#[derive(Debug, Clone, Serialize)]
+pub struct TrustDocument {
+    /// Document title.
+    pub title: String,
+    /// Audience label.
+    pub audience_label: String,
+    /// Document ID.
+    pub doc_id: String,
+}
+
+/// Sign-off completion for one school, once a signing ledger exists.
+#[derive(Debug, Clone, Serialize)]
+pub struct SignOffProgress {
+    /// Signatures recorded against the current document IDs.
+    pub signed: usize,
+    /// Signatures expected.
+    pub expected: usize,
 }
 
 impl HtmlRenderer {
@@ -115,12 +157,30 @@ impl HtmlRenderer {
         trust: Option<&str>,
         meta: &PackFacts,
         documents: &[PackEntry],
-        has_changes: bool,
+        links: PackLinks,
     ) -> Result<String, Diagnostic> {
         let school = minijinja::context! { name => school_name, trust => trust };
         self.render(
             "pack.html",
-            minijinja::context! { school => school, meta => meta, documents => documents, changes => has_changes },
+            minijinja::context! {
+                school => school,
+                meta => meta,
+                documents => documents,
+                changes => links.changes,
+                departures => links.departures,
+            },
+        )
+    }
+
+    /// A school's departures from the defaults it extends.
+    pub fn departures(
+        &self,
+        trust: Option<&str>,
+        audit: &SchoolAudit,
+    ) -> Result<String, Diagnostic> {
+        self.render(
+            "departures.html",
+            minijinja::context! { trust => trust, school => audit },
         )
     }
 
@@ -139,12 +199,25 @@ impl HtmlRenderer {
         )
     }
 
-    /// The trust index.
-    pub fn trust(&self, trust: Option<&str>, schools: &[TrustEntry]) -> Result<String, Diagnostic> {
+    /// The trust index. `today_text` is the day review dates were checked
+    /// against, for readers.
+    pub fn trust(
+        &self,
+        trust: Option<&str>,
+        schools: &[TrustEntry],
+        today_text: &str,
+    ) -> Result<String, Diagnostic> {
         let total: usize = schools.iter().map(|s| s.count).sum();
+        let sign_off = schools.iter().any(|s| s.sign_off.is_some());
         self.render(
             "trust.html",
-            minijinja::context! { trust => trust, schools => schools, total => total },
+            minijinja::context! {
+                trust => trust,
+                schools => schools,
+                total => total,
+                today_text => today_text,
+                sign_off => sign_off,
+            },
         )
     }
 

@@ -1,61 +1,129 @@
-//! The pages around the documents: each school's pack index and the trust
-//! index (made from the manifest, so they list every document built so far,
-//! not only this run's), and each school's summary of changes.
+//! The pages around the documents: each school's pack index, its
+//! departures from the trust defaults and the trust index (made from the
+//! manifest, so they list every document built so far, not only this
+//! run's), and each school's summary of changes.
 
 use std::collections::BTreeMap;
 
 use crate::diag::Diagnostic;
+use crate::model::dates;
 use crate::model::manifest::{Manifest, ManifestDoc};
 use crate::model::project::Resolved;
-use crate::render::html::{HtmlRenderer, PackEntry, PackFacts, TrustEntry};
-use crate::report::changes::{DocChange, Report};
+use crate::render::html::{
+    HtmlRenderer, PackEntry, PackFacts, PackLinks, TrustDocument, TrustEntry,
+};
+use crate::report::audit::TrustAudit;
+use crate::report::changes::{ChangeStatus, DocChange, Report};
 
 /// A page to write: its path relative to the output folder and its HTML.
 pub type Page = (String, String);
 
-/// Every school's pack index and the trust index. `has_changes` says
-/// whether a school's folder holds a summary of changes to link to.
+/// Pages to put in place, and pages that must no longer exist because
+/// nothing links to them any more (the output stage removes them).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PageSet {
+    /// Pages to write.
+    pub write: Vec<Page>,
+    /// Paths, relative to the output folder, to remove if present.
+    pub remove: Vec<String>,
+}
+
+/// What the indexes show besides the manifest: the day the build checks
+/// review dates against, each school's departures from its trust, and
+/// which schools have a summary of changes.
+pub struct IndexFacts<'a> {
+    /// The day of the build, `YYYY-MM-DD` (passed in; never the clock).
+    pub today: &'a str,
+    /// The trust audit, made from the project.
+    pub audit: &'a TrustAudit,
+    /// Whether a school's folder holds a summary of changes to link to.
+    pub has_changes: &'a dyn Fn(&str) -> bool,
+}
+
+/// The path of a school's departures page.
+pub fn departures_path(school: &str) -> String {
+    format!("{school}/departures.html")
+}
+
+/// Every school's pack index and departures page, and the trust index.
 pub fn index_pages(
     renderer: &HtmlRenderer,
     manifest: &Manifest,
-    has_changes: &dyn Fn(&str) -> bool,
-) -> Result<Vec<Page>, Diagnostic> {
+    facts: &IndexFacts<'_>,
+) -> Result<PageSet, Diagnostic> {
     let mut by_school: BTreeMap<&str, Vec<&ManifestDoc>> = BTreeMap::new();
     for doc in &manifest.documents {
         by_school.entry(doc.school.as_str()).or_default().push(doc);
     }
-    let mut pages = Vec::new();
+    let trust = manifest.documents.first().and_then(|d| d.trust.clone());
+    let today = dates::parse(facts.today).ok();
+    let mut pages = PageSet::default();
     let mut trust_rows = Vec::new();
     for (school_id, docs) in &by_school {
         let first = docs[0];
-        let rows: Vec<PackEntry> = docs.iter().map(|d| pack_entry(d)).collect();
-        let facts = PackFacts {
-            version: first.version.clone(),
-            approved_by: first.approved_by.clone(),
-            approved_on_text: first.approved_on.clone(),
-            review_by_text: first.review_by.clone(),
+        let audit = facts
+            .audit
+            .schools
+            .iter()
+            .find(|a| a.school == *school_id && a.extends.is_some());
+        match audit {
+            Some(audit) => pages.write.push((
+                departures_path(school_id),
+                renderer.departures(first.trust.as_deref(), audit)?,
+            )),
+            None => pages.remove.push(departures_path(school_id)),
+        }
+        let departures = audit.map(|a| a.policy_departures.len());
+        let links = PackLinks {
+            changes: (facts.has_changes)(school_id),
+            departures,
         };
+        let rows: Vec<PackEntry> = docs.iter().map(|d| pack_entry(d)).collect();
         let page = renderer.pack(
             &first.school_name,
             first.trust.as_deref(),
-            &facts,
+            &pack_facts(first),
             &rows,
-            has_changes(school_id),
+            links,
         )?;
-        pages.push((format!("{school_id}/index.html"), page));
+        pages.write.push((format!("{school_id}/index.html"), page));
+        let review = dates::parse_long_form(&first.review_by);
         trust_rows.push(TrustEntry {
             id: school_id.to_string(),
             name: first.school_name.clone(),
             count: docs.len(),
-            version: first.version.clone(),
+            facts: pack_facts(first),
+            review_overdue: matches!((review, today), (Some(r), Some(t)) if r < t),
+            policy_departures: departures,
+            documents: docs.iter().map(|d| trust_document(d)).collect(),
+            sign_off: None,
         });
     }
-    let trust = manifest.documents.first().and_then(|d| d.trust.clone());
-    pages.push((
+    let today_text = dates::long_form(facts.today);
+    pages.write.push((
         "index.html".to_string(),
-        renderer.trust(trust.as_deref(), &trust_rows)?,
+        renderer.trust(trust.as_deref(), &trust_rows, &today_text)?,
     ));
     Ok(pages)
+}
+
+/// The version and dates of a school's pack, from one of its records.
+fn pack_facts(d: &ManifestDoc) -> PackFacts {
+    PackFacts {
+        version: d.version.clone(),
+        approved_by: d.approved_by.clone(),
+        approved_on_text: d.approved_on.clone(),
+        review_by_text: d.review_by.clone(),
+    }
+}
+
+/// A document as the trust index lists it.
+fn trust_document(d: &ManifestDoc) -> TrustDocument {
+    TrustDocument {
+        title: d.title.clone(),
+        audience_label: d.audience_label.clone(),
+        doc_id: d.doc_id.clone(),
+    }
 }
 
 /// A pack index row for one manifest record.
@@ -73,28 +141,34 @@ fn pack_entry(d: &ManifestDoc) -> PackEntry {
     }
 }
 
-/// `<school>/changes.html` for each school of `resolved` that the report
-/// has a summary for.
+/// `<school>/changes.html` for each school of `resolved` with a change
+/// since the baseline; the same path, to remove, for each school without
+/// one, so a summary of a change since reverted does not stay linked.
 pub fn changes_pages(
     renderer: &HtmlRenderer,
     resolved: &Resolved,
     report: &Report,
-) -> Result<Vec<Page>, Diagnostic> {
-    let mut pages = Vec::new();
+) -> Result<PageSet, Diagnostic> {
+    let mut pages = PageSet::default();
     for summary in &report.schools {
         let Some(school) = resolved.schools.iter().find(|s| s.id == summary.school) else {
             continue;
         };
+        let path = format!("{}/changes.html", summary.school);
         let docs: Vec<DocChange> = report
             .documents
             .iter()
             .filter(|d| d.school == summary.school)
             .cloned()
             .collect();
+        if docs.iter().all(|d| d.status == ChangeStatus::Unchanged) {
+            pages.remove.push(path);
+            continue;
+        }
         let name = school.merged.school.name.clone().unwrap_or_default();
         let trust = school.merged.school.trust.as_ref().map(|t| t.name.clone());
         let page = renderer.changes(&name, trust.as_deref(), &docs, &summary.line)?;
-        pages.push((format!("{}/changes.html", summary.school), page));
+        pages.write.push((path, page));
     }
     Ok(pages)
 }

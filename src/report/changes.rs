@@ -4,22 +4,38 @@
 //! The baseline is a manifest: it records every clause's resolved text, so
 //! a comparison needs nothing else from the old build. A document must be
 //! signed again exactly when its document ID changed, because the ID is a
-//! hash of everything the signer read.
+//! hash of everything the signer read, unless the change is proved
+//! editorial: with every edit its clauses mark as editorial undone, the
+//! document has the published ID again. Clause changes are also grouped,
+//! so one edit that reaches many documents is read once.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 use similar::{ChangeTag, TextDiff};
 
+use crate::model::key::DocKey;
 use crate::model::manifest::{Manifest, ManifestDoc};
+use crate::report::audit::plural;
 
 /// The comparison of a whole build with its baseline.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Report {
     /// One entry per document, sorted by school, policy, audience.
     pub documents: Vec<DocChange>,
+    /// Each clause change once, with every document it is in.
+    pub clauses: Vec<ClauseChange>,
     /// One line per school.
     pub schools: Vec<SchoolSummary>,
+}
+
+/// What the project's editorial marks say, for [`compare`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Editorial {
+    /// The reason each marked clause gives, by clause id.
+    pub reasons: BTreeMap<String, String>,
+    /// Each current document's ID with every marked edit undone.
+    pub unedited_ids: BTreeMap<DocKey, String>,
 }
 
 /// How one document changed.
@@ -41,6 +57,9 @@ pub struct DocChange {
     pub new_id: Option<String>,
     /// Whether signers must sign again.
     pub sign_again: bool,
+    /// The ID changed, but with every marked editorial edit undone the
+    /// document is exactly the published one: nobody need sign again.
+    pub editorial_only: bool,
     /// Clauses added.
     pub added: Vec<ClauseText>,
     /// Clauses removed.
@@ -100,6 +119,9 @@ pub struct ClauseText {
 pub struct Reworded {
     /// Clause id.
     pub id: String,
+    /// The reason the clause gives for marking its edit editorial, if it
+    /// does. Whether the mark holds is the document's `editorial_only`.
+    pub editorial: Option<String>,
     /// The diff as runs of unchanged, removed and added words.
     pub diff: Vec<DiffRun>,
 }
@@ -118,16 +140,22 @@ pub struct DiffRun {
 pub struct SchoolSummary {
     /// School id.
     pub school: String,
+    /// Whether the school is gone: it has documents only in the baseline.
+    pub removed: bool,
     /// Documents now.
     pub documents: usize,
     /// Audiences that must sign again.
     pub sign_again: Vec<String>,
+    /// Audiences whose documents changed only editorially.
+    pub editorial: Vec<String>,
+    /// Audiences whose documents are withdrawn.
+    pub withdrawn: Vec<String>,
     /// The summary as a sentence.
     pub line: String,
 }
 
 /// Compares the current documents with a baseline.
-pub fn compare(baseline: &Manifest, current: &Manifest) -> Report {
+pub fn compare(baseline: &Manifest, current: &Manifest, editorial: &Editorial) -> Report {
     let old: BTreeMap<_, _> = baseline.documents.iter().map(|d| (d.key(), d)).collect();
     let new: BTreeMap<_, _> = current.documents.iter().map(|d| (d.key(), d)).collect();
     let mut keys: Vec<_> = old.keys().chain(new.keys()).cloned().collect();
@@ -135,13 +163,22 @@ pub fn compare(baseline: &Manifest, current: &Manifest) -> Report {
     keys.dedup();
     let documents: Vec<DocChange> = keys
         .iter()
-        .map(|k| compare_doc(old.get(k).copied(), new.get(k).copied()))
+        .map(|k| compare_doc(old.get(k).copied(), new.get(k).copied(), editorial))
         .collect();
     let schools = summarise(&documents);
-    Report { documents, schools }
+    let clauses = group_by_clause(&documents);
+    Report {
+        documents,
+        clauses,
+        schools,
+    }
 }
 
-fn compare_doc(old: Option<&ManifestDoc>, new: Option<&ManifestDoc>) -> DocChange {
+fn compare_doc(
+    old: Option<&ManifestDoc>,
+    new: Option<&ManifestDoc>,
+    editorial: &Editorial,
+) -> DocChange {
     let any = new.or(old).map(|d| {
         (
             d.school.clone(),
@@ -181,6 +218,7 @@ fn compare_doc(old: Option<&ManifestDoc>, new: Option<&ManifestDoc>) -> DocChang
             let before = old_clauses.get(id)?;
             (before != now).then(|| Reworded {
                 id: id.to_string(),
+                editorial: editorial.reasons.get(*id).cloned(),
                 diff: word_diff(before, now),
             })
         })
@@ -192,13 +230,18 @@ fn compare_doc(old: Option<&ManifestDoc>, new: Option<&ManifestDoc>) -> DocChang
         (Some(a), Some(b)) if a != b => ChangeStatus::Changed,
         _ => ChangeStatus::Unchanged,
     };
+    let key = DocKey::new(&school, &policy, &audience);
+    let editorial_only = status == ChangeStatus::Changed
+        && old_id.is_some()
+        && editorial.unedited_ids.get(&key) == old_id.as_ref();
     DocChange {
         school,
         policy,
         audience,
         audience_label,
         status,
-        sign_again: matches!(status, ChangeStatus::New | ChangeStatus::Changed),
+        sign_again: matches!(status, ChangeStatus::New | ChangeStatus::Changed) && !editorial_only,
+        editorial_only,
         old_id,
         new_id,
         added,
@@ -239,6 +282,128 @@ pub fn diff_text(runs: &[DiffRun]) -> String {
         .collect()
 }
 
+/// What happened to a clause.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ClauseChangeKind {
+    /// The clause is new in these documents.
+    Added,
+    /// The clause is gone from these documents.
+    Removed,
+    /// The clause's wording changed.
+    Reworded,
+}
+
+/// A document a clause change reaches.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct DocRef {
+    /// School id.
+    pub school: String,
+    /// Policy id.
+    pub policy: String,
+    /// Audience id.
+    pub audience: String,
+}
+
+/// One clause change, with every document it is in.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClauseChange {
+    /// Clause id.
+    pub id: String,
+    /// Added, removed or reworded.
+    pub change: ClauseChangeKind,
+    /// The text added or removed; for a rewording, the diff as text with
+    /// `[-removed-]` and `{+added+}`.
+    pub text: String,
+    /// For a rewording, the diff as runs of words.
+    pub diff: Vec<DiffRun>,
+    /// The reason given by the clause's editorial mark, if it has one.
+    pub editorial: Option<String>,
+    /// The documents with exactly this change, sorted.
+    pub documents: Vec<DocRef>,
+}
+
+/// Groups the clause changes of every changed document: the same change
+/// to the same clause (same old and new text) appears once. New and
+/// withdrawn documents are left out: every clause in them is new or gone,
+/// and their own lines say so.
+pub fn group_by_clause(documents: &[DocChange]) -> Vec<ClauseChange> {
+    let mut groups: BTreeMap<(String, ClauseChangeKind, String), ClauseChange> = BTreeMap::new();
+    for doc in documents
+        .iter()
+        .filter(|d| d.status == ChangeStatus::Changed)
+    {
+        let at = DocRef {
+            school: doc.school.clone(),
+            policy: doc.policy.clone(),
+            audience: doc.audience.clone(),
+        };
+        let added = doc.added.iter().map(|c| {
+            (
+                ClauseChangeKind::Added,
+                &c.id,
+                c.text.clone(),
+                Vec::new(),
+                None,
+            )
+        });
+        let removed = doc.removed.iter().map(|c| {
+            (
+                ClauseChangeKind::Removed,
+                &c.id,
+                c.text.clone(),
+                Vec::new(),
+                None,
+            )
+        });
+        let reworded = doc.reworded.iter().map(|c| {
+            let editorial = c.editorial.clone();
+            (
+                ClauseChangeKind::Reworded,
+                &c.id,
+                diff_text(&c.diff),
+                c.diff.clone(),
+                editorial,
+            )
+        });
+        for (change, id, text, diff, editorial) in added.chain(removed).chain(reworded) {
+            groups
+                .entry((id.clone(), change, text.clone()))
+                .or_insert_with(|| ClauseChange {
+                    id: id.clone(),
+                    change,
+                    text,
+                    diff,
+                    editorial,
+                    documents: Vec::new(),
+                })
+                .documents
+                .push(at.clone());
+        }
+    }
+    groups.into_values().collect()
+}
+
+/// The documents of a group for people: by school, each with its audiences
+/// (`policy-audience` when the group spans more than one policy).
+pub fn documents_text(documents: &[DocRef]) -> String {
+    let policies: BTreeSet<&str> = documents.iter().map(|d| d.policy.as_str()).collect();
+    let mut by_school: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for d in documents {
+        let name = if policies.len() > 1 {
+            format!("{}-{}", d.policy, d.audience)
+        } else {
+            d.audience.clone()
+        };
+        by_school.entry(d.school.as_str()).or_default().push(name);
+    }
+    by_school
+        .iter()
+        .map(|(school, names)| format!("{school} ({})", names.join(", ")))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn summarise(documents: &[DocChange]) -> Vec<SchoolSummary> {
     let mut by_school: BTreeMap<&str, Vec<&DocChange>> = BTreeMap::new();
     for d in documents {
@@ -246,75 +411,64 @@ fn summarise(documents: &[DocChange]) -> Vec<SchoolSummary> {
     }
     by_school
         .into_iter()
-        .map(|(school, docs)| {
-            let current = docs
-                .iter()
-                .filter(|d| d.status != ChangeStatus::Removed)
-                .count();
-            let sign_again: Vec<String> = docs
-                .iter()
-                .filter(|d| d.sign_again)
-                .map(|d| d.audience.clone())
-                .collect();
-            let line = if sign_again.is_empty() {
-                format!("{school}: {current} documents, none changed; nobody needs to sign again")
-            } else {
-                format!(
-                    "{school}: {} of {current} documents changed; must sign again: {}",
-                    sign_again.len(),
-                    sign_again.join(", ")
-                )
-            };
-            SchoolSummary {
-                school: school.to_string(),
-                documents: current,
-                sign_again,
-                line,
-            }
-        })
+        .map(|(school, docs)| summarise_school(school, &docs))
         .collect()
 }
 
-/// The report for a terminal.
-pub fn render_text(report: &Report) -> String {
-    let mut out = String::new();
-    for d in report
-        .documents
+/// One school's summary: what changed, who signs again, what is withdrawn.
+fn summarise_school(school: &str, docs: &[&DocChange]) -> SchoolSummary {
+    let audiences = |keep: &dyn Fn(&DocChange) -> bool| -> Vec<String> {
+        docs.iter()
+            .filter(|d| keep(d))
+            .map(|d| d.audience.clone())
+            .collect()
+    };
+    let current = docs
         .iter()
-        .filter(|d| d.status != ChangeStatus::Unchanged)
-    {
-        let ids = format!(
-            "{} → {}",
-            d.old_id.as_deref().unwrap_or("none"),
-            d.new_id.as_deref().unwrap_or("none")
-        );
-        let sign = if d.sign_again {
-            "; must be signed again"
+        .filter(|d| d.status != ChangeStatus::Removed)
+        .count();
+    let changed = docs
+        .iter()
+        .filter(|d| matches!(d.status, ChangeStatus::New | ChangeStatus::Changed))
+        .count();
+    let sign_again = audiences(&|d| d.sign_again);
+    let editorial = audiences(&|d| d.editorial_only);
+    let withdrawn = audiences(&|d| d.status == ChangeStatus::Removed);
+    let removed = current == 0 && !withdrawn.is_empty();
+    let line = if removed {
+        format!(
+            "{school}: removed from the project; {} withdrawn ({})",
+            plural(withdrawn.len(), "document"),
+            withdrawn.join(", ")
+        )
+    } else {
+        let mut parts = vec![if changed == 0 {
+            format!("{}, none changed", plural(current, "document"))
         } else {
-            ""
-        };
-        out.push_str(&format!(
-            "{}/{}-{}: {} ({ids}){sign}\n",
-            d.school, d.policy, d.audience, d.status
-        ));
-        for c in &d.added {
-            out.push_str(&format!("  + {}: {}\n", c.id, c.text));
+            format!("{changed} of {} changed", plural(current, "document"))
+        }];
+        parts.push(if sign_again.is_empty() {
+            "nobody needs to sign again".to_string()
+        } else {
+            format!("must sign again: {}", sign_again.join(", "))
+        });
+        if !editorial.is_empty() {
+            parts.push(format!("editorial changes only: {}", editorial.join(", ")));
         }
-        for c in &d.removed {
-            out.push_str(&format!("  - {}: {}\n", c.id, c.text));
+        if !withdrawn.is_empty() {
+            parts.push(format!("withdrawn: {}", withdrawn.join(", ")));
         }
-        for c in &d.reworded {
-            out.push_str(&format!("  ~ {}: {}\n", c.id, diff_text(&c.diff)));
-        }
+        format!("{school}: {}", parts.join("; "))
+    };
+    SchoolSummary {
+        school: school.to_string(),
+        removed,
+        documents: current,
+        sign_again,
+        editorial,
+        withdrawn,
+        line,
     }
-    if !out.is_empty() {
-        out.push('\n');
-    }
-    for s in &report.schools {
-        out.push_str(&s.line);
-        out.push('\n');
-    }
-    out
 }
 
 #[cfg(test)]
@@ -380,7 +534,7 @@ mod tests {
             ),
             doc("ks2", "K", &[("p", "Be kind.")]),
         ]);
-        let report = compare(&old, &new);
+        let report = compare(&old, &new, &Editorial::default());
         let staff = report
             .documents
             .iter()
@@ -410,7 +564,7 @@ mod tests {
     fn new_and_removed_documents() {
         let old = manifest(vec![doc("volunteer", "V", &[])]);
         let new = manifest(vec![doc("parent", "P", &[("x", "Hi.")])]);
-        let report = compare(&old, &new);
+        let report = compare(&old, &new, &Editorial::default());
         let statuses: Vec<_> = report
             .documents
             .iter()

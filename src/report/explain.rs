@@ -251,8 +251,9 @@ pub fn diff_trust(source: &SchoolSource, resolved: &ResolvedSchool) -> String {
 }
 
 /// For each key the school file sets: the defaults' value and its own,
-/// as YAML text, where they differ.
-fn key_values(own: &SchoolFile, defaults: &SchoolFile) -> BTreeMap<String, (String, String)> {
+/// as YAML text, where they differ. Maps that merge key by key (contacts,
+/// replace, numbering…) give one entry per inner key, as `contacts.dpo`.
+pub fn key_values(own: &SchoolFile, defaults: &SchoolFile) -> BTreeMap<String, (String, String)> {
     let to_map = |f: &SchoolFile| match serde_yaml::to_value(f) {
         Ok(serde_yaml::Value::Mapping(m)) => m,
         _ => serde_yaml::Mapping::new(),
@@ -310,7 +311,8 @@ fn yaml_text(value: &serde_yaml::Value) -> String {
     }
 }
 
-fn one_line(text: &str) -> String {
+/// A value shortened to one line of at most 60 characters, for tables.
+pub fn one_line(text: &str) -> String {
     let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
     if flat.chars().count() > 60 {
         format!("{}…", flat.chars().take(59).collect::<String>())

@@ -1,7 +1,9 @@
 //! Reports on a project for people and CI: what it holds and how a school
-//! departs from its trust ([`explain`]), and what changed since a published
-//! pack and who must sign again ([`changes`]). Pure: data in, text or
-//! serialisable data out.
+//! departs from its trust ([`explain`]), how every school departs from it
+//! ([`audit`]), and what changed since a published pack and who must sign
+//! again ([`changes`]). Pure: data in, text or serialisable data out.
 
+pub mod audit;
 pub mod changes;
+pub mod changes_text;
 pub mod explain;

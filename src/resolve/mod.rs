@@ -7,6 +7,7 @@
 //! [`Diagnostic`]s that point at the clause or school line to fix.
 
 pub mod assemble;
+pub mod editorial;
 #[cfg(test)]
 pub mod fixture;
 pub mod inherit;
