@@ -439,10 +439,12 @@ fn render_and_commit(
     let complete = opts.schools.is_empty() && opts.audiences.is_empty();
     let next = records::next_manifest(&previous.manifest, resolved, &rendered, &hashes, complete);
     let audit = audit_trust(&resolved.project);
+    let order = audience_order(resolved);
     let facts = IndexFacts {
         today: &resolved.today,
         audit: &audit,
         has_changes: &|s| output::has_changes_page(&opts.out, s),
+        audience_order: &order,
     };
     let page_list = HtmlRenderer::new(&resolved.project.templates)
         .and_then(|renderer| pages::index_pages(&renderer, &next.manifest, &facts));
@@ -478,6 +480,20 @@ fn render_and_commit(
 /// The code of a diagnostic for an output that could not be staged: not a
 /// problem with the project, so the build ends with one message and exit 3.
 const WRITE_FAILED: &str = "write-failed";
+
+/// Each school's audiences in the order its (merged) file lists them.
+fn audience_order(resolved: &Resolved) -> BTreeMap<String, Vec<String>> {
+    resolved
+        .schools
+        .iter()
+        .map(|s| {
+            (
+                s.id.clone(),
+                s.merged.school.audiences.clone().unwrap_or_default(),
+            )
+        })
+        .collect()
+}
 
 fn ms(since: Instant) -> f64 {
     since.elapsed().as_secs_f64() * 1000.0
@@ -541,10 +557,12 @@ pub fn write_changes(
     let previous = output::read_previous(out_dir);
     if !previous.manifest.documents.is_empty() {
         let audit = audit_trust(&resolved.project);
+        let order = audience_order(resolved);
         let facts = IndexFacts {
             today: &resolved.today,
             audit: &audit,
             has_changes: &|s| output::has_changes_page(out_dir, s),
+            audience_order: &order,
         };
         match pages::index_pages(&renderer, &previous.manifest, &facts) {
             Ok(index) => {

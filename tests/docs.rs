@@ -79,6 +79,8 @@ fn codes_in_docs() -> BTreeSet<String> {
         .split("## Diagnostic codes")
         .nth(1)
         .expect("a diagnostic code table");
+    // The table ends at the next section.
+    let table = table.split("\n## ").next().unwrap_or(table);
     table
         .lines()
         .filter_map(|l| l.strip_prefix("| `"))

@@ -38,6 +38,9 @@ pub struct IndexFacts<'a> {
     pub audit: &'a TrustAudit,
     /// Whether a school's folder holds a summary of changes to link to.
     pub has_changes: &'a dyn Fn(&str) -> bool,
+    /// Each school's audiences in the order its file lists them: the order
+    /// of its pack index.
+    pub audience_order: &'a BTreeMap<String, Vec<String>>,
 }
 
 /// The path of a school's departures page.
@@ -78,6 +81,11 @@ pub fn index_pages(
             changes: (facts.has_changes)(school_id),
             departures,
         };
+        let mut docs = docs.clone();
+        if let Some(order) = facts.audience_order.get(*school_id) {
+            let place = |a: &str| order.iter().position(|x| x == a).unwrap_or(order.len());
+            docs.sort_by_key(|d| (d.policy.clone(), place(&d.audience)));
+        }
         let rows: Vec<PackEntry> = docs.iter().map(|d| pack_entry(d)).collect();
         let page = renderer.pack(
             &first.school_name,
@@ -167,8 +175,63 @@ pub fn changes_pages(
         }
         let name = school.merged.school.name.clone().unwrap_or_default();
         let trust = school.merged.school.trust.as_ref().map(|t| t.name.clone());
-        let page = renderer.changes(&name, trust.as_deref(), &docs, &summary.line)?;
+        let page = renderer.changes(&name, trust.as_deref(), &docs, &reader_summary(&docs))?;
         pages.write.push((path, page));
     }
     Ok(pages)
+}
+
+/// The summary a reader sees at the top of a school's changes page: labels
+/// ("Staff", "Key Stage 2 pupils"), not the ids the command line prints.
+fn reader_summary(docs: &[DocChange]) -> String {
+    let current = docs
+        .iter()
+        .filter(|d| d.status != ChangeStatus::Removed)
+        .count();
+    let labels = |keep: &dyn Fn(&DocChange) -> bool| -> Vec<String> {
+        docs.iter()
+            .filter(|d| keep(d))
+            .map(|d| d.audience_label.clone())
+            .collect()
+    };
+    let again = labels(&|d| d.sign_again);
+    let editorial = labels(&|d| d.editorial_only);
+    let withdrawn = labels(&|d| d.status == ChangeStatus::Removed);
+    let plural = |n: usize| if n == 1 { "document" } else { "documents" };
+    let mut parts = Vec::new();
+    if again.is_empty() {
+        parts.push(format!(
+            "{current} {}; nobody needs to sign again.",
+            plural(current)
+        ));
+    } else {
+        parts.push(format!(
+            "{} of {current} {} changed. Everyone who signed the agreement for {} must sign the new version.",
+            again.len(),
+            plural(current),
+            join_labels(&again)
+        ));
+    }
+    if !editorial.is_empty() {
+        parts.push(format!(
+            "Editorial corrections only, with nothing new to sign, for {}.",
+            join_labels(&editorial)
+        ));
+    }
+    if !withdrawn.is_empty() {
+        parts.push(format!(
+            "Withdrawn: the agreement for {}.",
+            join_labels(&withdrawn)
+        ));
+    }
+    parts.join(" ")
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn join_labels(labels: &[String]) -> String {
+    match labels {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
 }
