@@ -77,11 +77,32 @@ pub enum Command {
         #[arg(long, value_name = "DIR", default_value = ".")]
         project: PathBuf,
     },
+    /// Preview bringing in the clause library built into this policyc, and
+    /// who would sign again; --write brings it in.
+    #[command(
+        name = "upgrade-library",
+        after_help = "Examples:\n  policyc upgrade-library\n  policyc upgrade-library --format json\n  policyc upgrade-library --write"
+    )]
+    UpgradeLibrary(UpgradeArgs),
     /// Print a man page (roff), or write them all to a folder.
     #[command(
         after_help = "Examples:\n  policyc man > policyc.1 && man ./policyc.1\n  policyc man build > policyc-build.1\n  policyc man --dir man"
     )]
     Man(ManArgs),
+}
+
+/// `policyc upgrade-library`.
+#[derive(Debug, Clone, Args)]
+pub struct UpgradeArgs {
+    #[command(flatten)]
+    pub project: ProjectArgs,
+    /// How to print the report.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: ReportFormat,
+    /// Write the new library into clauses/ and modules.yaml. Without it,
+    /// nothing is written.
+    #[arg(long)]
+    pub write: bool,
 }
 
 /// `policyc man`.

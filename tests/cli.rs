@@ -316,6 +316,7 @@ fn every_subcommand_help_has_an_example_and_the_readme_matches_it() {
         "watch",
         "completions",
         "man",
+        "upgrade-library",
     ] {
         let output = run_in(&repo(), &[cmd, "--help"]);
         let help = String::from_utf8(output.stdout).unwrap();
@@ -453,6 +454,7 @@ fn every_example_in_the_help_and_the_readme_runs_on_the_bundled_example() {
         "watch",
         "completions",
         "man",
+        "upgrade-library",
     ] {
         let help = String::from_utf8(run_in(project.path(), &[cmd, "--help"]).stdout).unwrap();
         let section = help.split("Examples:").nth(1).unwrap_or("");
@@ -529,4 +531,48 @@ fn man_pages_exist_for_every_command_and_completions_know_the_schools() {
     for id in ["wrenfold", "ravensmoor", "secondary"] {
         assert!(bash.contains(id), "the bash completions do not offer {id}");
     }
+}
+
+#[test]
+fn upgrade_library_previews_then_writes_only_when_asked() {
+    let project = fixture("example");
+    let preview = run_in(project.path(), &["upgrade-library"]);
+    let (stdout, stderr) = texts(&preview);
+    assert!(preview.status.success(), "{stderr}");
+    assert!(
+        stdout.contains("the new library changes 0 files"),
+        "{stdout}"
+    );
+    // An out-of-date copy of one clause, and a clause of the school's own
+    // that the library never had.
+    let clause = project
+        .path()
+        .join("clauses/adult/teaching/approved-apps.md");
+    let original = fs::read_to_string(&clause).unwrap();
+    fs::write(&clause, original.replacen("I will", "I shall", 1)).unwrap();
+    let own = project.path().join("clauses/adult/systems/own-rule.md");
+    fs::write(&own, "---\nid: own-rule\nsection: systems\norder: 99\naudiences: [staff]\n---\nI follow our own rule.\n").unwrap();
+    let preview = run_in(project.path(), &["upgrade-library"]);
+    let (stdout, stderr) = texts(&preview);
+    assert!(
+        stdout.contains("~ approved-apps: With pupils, I [-shall-]{+will+}"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("must sign again: staff"), "{stdout}");
+    assert!(stdout.contains("kept (not in the new library; delete it if you no longer want it): clauses/adult/systems/own-rule.md"), "{stdout}");
+    assert!(stderr.contains("nothing written"), "{stderr}");
+    assert!(
+        fs::read_to_string(&clause).unwrap().contains("I shall"),
+        "a preview writes nothing"
+    );
+    let json = run_in(project.path(), &["upgrade-library", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(
+        report["changed_files"],
+        serde_json::json!(["clauses/adult/teaching/approved-apps.md"])
+    );
+    let write = run_in(project.path(), &["upgrade-library", "--write"]);
+    assert!(write.status.success(), "{:?}", texts(&write));
+    assert_eq!(fs::read_to_string(&clause).unwrap(), original);
+    assert!(own.exists(), "a school's own file is never deleted");
 }

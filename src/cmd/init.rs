@@ -12,16 +12,11 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
-use include_dir::{include_dir, Dir};
 
 use crate::cli::InitArgs;
 use crate::diag::EXIT_OK;
+use crate::load::bundled::starter_files;
 use crate::output::write_new_project;
-
-/// The bundled clause library.
-static CLAUSES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/clauses");
-/// The bundled policy definitions.
-static POLICIES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/policies");
 
 /// The starting school file, with every field explained.
 const SCHOOL_YAML: &str = include_str!("init/school.yaml");
@@ -31,8 +26,6 @@ const TRUST_YAML: &str = include_str!("init/trust.yaml");
 const STANDALONE_YAML: &str = include_str!("init/standalone.yaml");
 /// Example local clauses.
 const LOCAL_CLAUSE: &str = include_str!("init/local-clause.md");
-/// The opt-in modules of the bundled library.
-const MODULES_YAML: &str = include_str!("../../modules.yaml");
 /// The project settings file.
 const POLICYC_YAML: &str = include_str!("init/policyc.yaml");
 
@@ -54,11 +47,8 @@ pub fn init(args: &InitArgs) -> Result<i32> {
 /// `trust`, the school extends a trust defaults file. Returns the files
 /// written, relative to `dir`.
 pub fn write_project(dir: &Path, trust: bool) -> Result<Vec<PathBuf>> {
-    let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
-    embedded(&CLAUSES, Path::new("clauses"), &mut files);
-    embedded(&POLICIES, Path::new("policies"), &mut files);
+    let mut files = starter_files();
     files.push(("policyc.yaml".into(), POLICYC_YAML.into()));
-    files.push(("modules.yaml".into(), MODULES_YAML.into()));
     let school = if trust {
         files.push(("schools/_trust.yaml".into(), TRUST_YAML.into()));
         SCHOOL_YAML
@@ -73,13 +63,4 @@ pub fn write_project(dir: &Path, trust: bool) -> Result<Vec<PathBuf>> {
     files.push((".gitignore".into(), b"/out\n".to_vec()));
     write_new_project(dir, &files)?;
     Ok(files.into_iter().map(|(p, _)| p).collect())
-}
-
-fn embedded(dir: &Dir<'_>, prefix: &Path, out: &mut Vec<(PathBuf, Vec<u8>)>) {
-    for file in dir.files() {
-        out.push((prefix.join(file.path()), file.contents().to_vec()));
-    }
-    for sub in dir.dirs() {
-        embedded(sub, prefix, out);
-    }
 }

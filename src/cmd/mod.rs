@@ -10,6 +10,7 @@ pub mod explain;
 pub mod init;
 pub mod list;
 pub mod shell;
+pub mod upgrade;
 
 use std::io::Write;
 use std::sync::Arc;
@@ -37,6 +38,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Watch(args) => build::watch(&args),
         Command::Completions { shell, project } => shell::completions(shell, &project),
         Command::Man(args) => shell::man(&args),
+        Command::UpgradeLibrary(args) => upgrade::upgrade_library(&args),
     };
     match result {
         Ok(code) => code,

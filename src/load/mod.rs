@@ -6,6 +6,7 @@
 //! `output`). Every problem becomes a [`Diagnostic`] naming the file and
 //! line; loading goes on past a bad file so one run reports every mistake.
 
+pub mod bundled;
 pub mod frontmatter;
 pub mod paths;
 pub mod watch;

@@ -10,6 +10,7 @@ pub mod atomic;
 pub mod cache;
 pub mod lock;
 pub mod records;
+pub mod scratch;
 
 use std::collections::BTreeSet;
 use std::fs;

@@ -7,6 +7,8 @@
 //! outputs in place only once every document has rendered, so a failed
 //! build leaves the previous outputs untouched.
 
+pub mod library;
+
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
