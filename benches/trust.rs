@@ -30,6 +30,7 @@ fn synthetic_trust(n: usize) -> tempfile::TempDir {
     for part in ["policies", "clauses"] {
         copy_dir(&repo().join(part), &dir.path().join(part));
     }
+    fs::copy(repo().join("modules.yaml"), dir.path().join("modules.yaml")).unwrap();
     let schools = dir.path().join("schools");
     fs::create_dir_all(&schools).unwrap();
     fs::copy(
@@ -37,7 +38,7 @@ fn synthetic_trust(n: usize) -> tempfile::TempDir {
         schools.join("_trust.yaml"),
     )
     .unwrap();
-    let examples = ["wrenfold", "copperbeck", "oakhollow"];
+    let examples = ["wrenfold", "copperbeck", "oakhollow", "ravensmoor"];
     for i in 0..n {
         let base = examples[i % examples.len()];
         let id = format!("school-{i:03}");
@@ -46,7 +47,10 @@ fn synthetic_trust(n: usize) -> tempfile::TempDir {
             .replace(&format!("{base}/"), &format!("{id}/"))
             .replacen("\nname: ", &format!("\nname: School {i} "), 1);
         fs::write(schools.join(format!("{id}.yaml")), text).unwrap();
-        copy_dir(&repo().join(format!("schools/{base}")), &schools.join(&id));
+        let folder = repo().join(format!("schools/{base}"));
+        if folder.is_dir() {
+            copy_dir(&folder, &schools.join(&id));
+        }
     }
     dir
 }
