@@ -302,22 +302,25 @@ fn completions_man_and_version() {
     );
 }
 
+/// Every subcommand, in the order the README's usage block shows them.
+const COMMANDS: [&str; 10] = [
+    "build",
+    "check",
+    "list",
+    "explain",
+    "changes",
+    "init",
+    "watch",
+    "completions",
+    "man",
+    "upgrade-library",
+];
+
 #[test]
 fn every_subcommand_help_has_an_example_and_the_readme_matches_it() {
     let readme = fs::read_to_string(repo().join("README.md")).unwrap();
     let mut expected = String::new();
-    for cmd in [
-        "build",
-        "check",
-        "list",
-        "explain",
-        "changes",
-        "init",
-        "watch",
-        "completions",
-        "man",
-        "upgrade-library",
-    ] {
+    for cmd in COMMANDS {
         let output = run_in(&repo(), &[cmd, "--help"]);
         let help = String::from_utf8(output.stdout).unwrap();
         assert!(
@@ -444,18 +447,7 @@ fn every_example_in_the_help_and_the_readme_runs_on_the_bundled_example() {
     let mut examples = Vec::new();
     let top = String::from_utf8(run_in(project.path(), &["--help"]).stdout).unwrap();
     examples.extend(top.lines().filter_map(example_command));
-    for cmd in [
-        "build",
-        "check",
-        "list",
-        "explain",
-        "changes",
-        "init",
-        "watch",
-        "completions",
-        "man",
-        "upgrade-library",
-    ] {
+    for cmd in COMMANDS {
         let help = String::from_utf8(run_in(project.path(), &[cmd, "--help"]).stdout).unwrap();
         let section = help.split("Examples:").nth(1).unwrap_or("");
         examples.extend(section.lines().filter_map(example_command));

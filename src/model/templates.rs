@@ -83,14 +83,9 @@ impl Templates {
     pub const DOCUMENT: [&'static str; 3] = ["policy.typ", "base.html", "document.html"];
 
     /// The HTML layouts, each of which may extend `base.html`.
-    pub const HTML: [&'static str; 6] = [
-        "base.html",
-        "document.html",
-        "pack.html",
-        "trust.html",
-        "changes.html",
-        "departures.html",
-    ];
+    pub fn html_names() -> impl Iterator<Item = &'static str> {
+        Self::NAMES.into_iter().filter(|n| n.ends_with(".html"))
+    }
 
     /// The layout called `name` (one of [`Templates::NAMES`]).
     pub fn get(&self, name: &str) -> &Template {

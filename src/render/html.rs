@@ -114,7 +114,7 @@ impl HtmlRenderer {
         env.set_undefined_behavior(minijinja::UndefinedBehavior::Chainable);
         env.set_fuel(Some(5_000_000));
         let mut sources = BTreeMap::new();
-        for name in Templates::HTML {
+        for name in Templates::html_names() {
             let template = templates.get(name);
             env.add_template_owned(name, template.text.clone())
                 .map_err(|e| template_diagnostic(&e, &template.file, &template.text))?;
