@@ -146,7 +146,7 @@ POLICYC_RENDER_TIMEOUT
 Seconds the PDF layout may take over one document (default 60).
 .SH FILES
 .TP
-clauses/, policies/, schools/, modules.yaml, policyc.yaml, templates/
+clauses/, policies/, schools/, modules.yaml, policyc.yaml, templates/, fonts/
 The project: see docs/FORMAT.md.
 .TP
 out/

@@ -7,6 +7,7 @@
 //! line; loading goes on past a bad file so one run reports every mistake.
 
 pub mod bundled;
+mod fonts;
 pub mod frontmatter;
 pub mod paths;
 pub mod watch;
@@ -54,6 +55,7 @@ pub fn load_project(root: &Path, diags: &mut Diagnostics) -> Project {
             modules: BTreeMap::new(),
             schools: Vec::new(),
             templates: Templates::builtin(),
+            fonts: Vec::new(),
             sources: BTreeMap::new(),
         };
     }
@@ -70,6 +72,7 @@ pub fn load_project(root: &Path, diags: &mut Diagnostics) -> Project {
     let modules = loader.modules();
     let schools = loader.schools();
     let templates = loader.templates();
+    let fonts = loader.fonts();
     Project {
         root: root.to_path_buf(),
         audiences,
@@ -78,6 +81,7 @@ pub fn load_project(root: &Path, diags: &mut Diagnostics) -> Project {
         modules,
         schools,
         templates,
+        fonts,
         sources: loader.sources,
     }
 }

@@ -25,6 +25,9 @@ pub struct Project {
     pub schools: Vec<SchoolSource>,
     /// The layouts in force.
     pub templates: Templates,
+    /// The project's own fonts (`fonts/`), for scripts the built-in fonts
+    /// lack.
+    pub fonts: Vec<FontFile>,
     /// The text of every file read, by project-relative path, for excerpts.
     pub sources: BTreeMap<String, String>,
 }
@@ -65,6 +68,15 @@ pub struct LogoFile {
     pub bytes: Vec<u8>,
     /// `svg`, `png` or `jpg`.
     pub format: &'static str,
+}
+
+/// A font file read from the project's `fonts/` folder.
+#[derive(Debug, Clone)]
+pub struct FontFile {
+    /// Project-relative path.
+    pub file: String,
+    /// The font's bytes (TrueType, OpenType or a collection).
+    pub bytes: Vec<u8>,
 }
 
 /// A merged school and where each of its keys was set.

@@ -152,6 +152,18 @@ pub fn project_fingerprint(project: &Project, options: &str) -> String {
             hasher.update(&logo.bytes);
         }
     }
+    hasher.update(fonts_digest(project).as_bytes());
+    hex(&hasher.finalize())
+}
+
+/// A digest of the project's own fonts, which change every PDF: part of the
+/// build options, so it is computed once, not per document.
+pub fn fonts_digest(project: &Project) -> String {
+    let mut hasher = Sha256::new();
+    for font in &project.fonts {
+        hasher.update(font.file.as_bytes());
+        hasher.update(&font.bytes);
+    }
     hex(&hasher.finalize())
 }
 

@@ -29,7 +29,7 @@ use crate::model::key::DocKey;
 use crate::model::project::{
     Library, Project, Resolved, ResolvedSchool, SchoolInput, SchoolSource,
 };
-use crate::output::cache::{input_hash, options_key, project_fingerprint, Cache};
+use crate::output::cache::{fonts_digest, input_hash, options_key, project_fingerprint, Cache};
 use crate::output::lock::{self, OutputLock};
 use crate::output::{self, atomic, records, Previous};
 use crate::render::html::HtmlRenderer;
@@ -260,6 +260,8 @@ pub fn build(opts: &BuildOptions, hooks: BuildHooks<'_>) -> Result<Outcome> {
             summary: None,
         });
     }
+    // The project's own fonts change every PDF.
+    let options = format!("{options} fonts={}", fonts_digest(&project));
     let lock = OutputLock::acquire(&opts.out, |pid| (hooks.waiting)(pid))?;
     // The trust index flags overdue reviews, so a new day is a new build
     // for the pages (documents depend only on `options`). A bad

@@ -72,7 +72,7 @@ pub fn render_all(
             return Vec::new();
         }
     };
-    let engine = PdfEngine::new();
+    let engine = PdfEngine::with_fonts(&resolved.project.fonts);
     let typ = templates.get("policy.typ");
     let jobs: Vec<(usize, &Document)> = resolved.documents().filter(|(_, d)| wanted(d)).collect();
     let done = AtomicUsize::new(0);
@@ -177,10 +177,10 @@ fn unprintable(c: char, resolved: &Resolved, school: usize, doc: &Document) -> D
     Diagnostic::error(
         "unprintable-character",
         file,
-        format!("`{c}` (U+{:04X}) cannot be printed: none of the fonts built into policyc has it", c as u32),
+        format!("`{c}` (U+{:04X}) cannot be printed: neither the fonts built into policyc nor any in fonts/ has it", c as u32),
     )
     .at_text(project.source(file), &c.to_string())
-    .with_hint("write it another way, or leave it out; emoji and some scripts (such as Chinese) cannot be printed yet")
+    .with_hint("put a font that has it in the project's fonts/ folder (a .ttf or .otf, such as the Noto font for that script), or write it another way")
 }
 
 /// A sink that keeps nothing, for checking without writing.

@@ -20,6 +20,7 @@ use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 use crate::model::build::Standards;
 use crate::model::dates;
 use crate::model::document::Document;
+use crate::model::project::FontFile;
 
 /// What every document shares: the standard library and the fonts.
 pub struct PdfEngine {
@@ -61,8 +62,16 @@ impl Default for PdfEngine {
 impl PdfEngine {
     /// Loads the embedded fonts; no system fonts are used.
     pub fn new() -> Self {
+        Self::with_fonts(&[])
+    }
+
+    /// The embedded fonts and a project's own (`fonts/`), which typst falls
+    /// back to for any character the built-in fonts lack.
+    pub fn with_fonts(extra: &[FontFile]) -> Self {
         let fonts: Vec<Font> = typst_assets::fonts()
-            .flat_map(|data| Font::iter(Bytes::new(data)))
+            .map(Bytes::new)
+            .chain(extra.iter().map(|f| Bytes::new(f.bytes.clone())))
+            .flat_map(Font::iter)
             .collect();
         let book = FontBook::from_fonts(&fonts);
         Self {
