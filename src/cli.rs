@@ -84,6 +84,12 @@ pub enum Command {
         after_help = "Examples:\n  policyc upgrade-library\n  policyc upgrade-library --format json\n  policyc upgrade-library --write"
     )]
     UpgradeLibrary(UpgradeArgs),
+    /// Who has signed which version: rosters and the sign-off ledger in people/.
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  policyc signoff status\n  policyc signoff status --school wrenfold --names\n  policyc signoff status --format json --deny-outstanding"
+    )]
+    Signoff(SignoffCommand),
     /// Print a man page (roff), or write them all to a folder.
     #[command(
         after_help = "Examples:\n  policyc man > policyc.1 && man ./policyc.1\n  policyc man build > policyc-build.1\n  policyc man --dir man"
@@ -103,6 +109,54 @@ pub struct UpgradeArgs {
     /// nothing is written.
     #[arg(long)]
     pub write: bool,
+}
+
+/// `policyc signoff …`.
+#[derive(Debug, Clone, Subcommand)]
+pub enum SignoffCommand {
+    /// Per school and audience: who signed the current version, who signed
+    /// an older wording and must sign again, and who never signed.
+    #[command(
+        after_help = "Names are personal data: they are printed only with --names.\n\nExamples:\n  policyc signoff status\n  policyc signoff status --school wrenfold --audience staff --names\n  policyc signoff status --audience ks2 --class Year-4-Oak --format csv --names\n  policyc signoff status --format json --deny-outstanding"
+    )]
+    Status(SignoffStatusArgs),
+}
+
+/// `policyc signoff status`.
+#[derive(Debug, Clone, Args)]
+pub struct SignoffStatusArgs {
+    #[command(flatten)]
+    pub project: ProjectArgs,
+    /// Only this school (repeat for more).
+    #[arg(long = "school", value_name = "ID")]
+    pub schools: Vec<String>,
+    /// Only this audience (repeat for more).
+    #[arg(long = "audience", value_name = "ID")]
+    pub audiences: Vec<String>,
+    /// Only people in this class or staff group, as the roster names it.
+    #[arg(long, value_name = "NAME")]
+    pub class: Option<String>,
+    /// List each person, not only the counts. Names are personal data:
+    /// keep them out of CI logs.
+    #[arg(long)]
+    pub names: bool,
+    /// How to print the report.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: SignoffFormat,
+    /// Exit with status 1 while anyone has still to sign.
+    #[arg(long)]
+    pub deny_outstanding: bool,
+}
+
+/// How `signoff status` prints its report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SignoffFormat {
+    /// A table for people.
+    Human,
+    /// CSV for a spreadsheet (formula cells neutralised).
+    Csv,
+    /// JSON for CI (the shape is in docs/FORMAT.md).
+    Json,
 }
 
 /// `policyc man`.

@@ -10,6 +10,7 @@ pub mod explain;
 pub mod init;
 pub mod list;
 pub mod shell;
+pub mod signoff;
 pub mod upgrade;
 
 use std::io::Write;
@@ -39,6 +40,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Completions { shell, project } => shell::completions(shell, &project),
         Command::Man(args) => shell::man(&args),
         Command::UpgradeLibrary(args) => upgrade::upgrade_library(&args),
+        Command::Signoff(command) => signoff::signoff(&command),
     };
     match result {
         Ok(code) => code,

@@ -146,7 +146,10 @@ POLICYC_RENDER_TIMEOUT
 Seconds the PDF layout may take over one document (default 60).
 .SH FILES
 .TP
-clauses/, policies/, schools/, modules.yaml, policyc.yaml, templates/, fonts/
+clauses/, policies/, schools/, modules.yaml, policyc.yaml, templates/, fonts/, published/
+.TP
+people/
+Rosters and sign-off ledgers: personal data, kept out of git by the .gitignore policyc init writes.
 The project: see docs/FORMAT.md.
 .TP
 out/

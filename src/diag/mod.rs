@@ -125,6 +125,22 @@ impl Diagnostic {
         self
     }
 
+    /// Places the diagnostic on `line` of `source`, at the column where
+    /// `needle` starts on that line (the first column if it is not there):
+    /// a cell of a CSV row, say.
+    pub fn at_in_line(self, source: &str, line: usize, needle: &str) -> Self {
+        let column = source
+            .lines()
+            .nth(line.saturating_sub(1))
+            .and_then(|text| {
+                text.find(needle)
+                    .filter(|_| !needle.is_empty())
+                    .map(|at| text[..at].chars().count() + 1)
+            })
+            .unwrap_or(1);
+        self.at(source, line, column)
+    }
+
     /// Places the diagnostic at a byte offset of `source`.
     pub fn at_offset(self, source: &str, offset: usize) -> Self {
         let (line, column) = line_column(source, offset);

@@ -10,6 +10,7 @@ pub mod bundled;
 mod fonts;
 pub mod frontmatter;
 pub mod paths;
+pub mod people;
 pub mod watch;
 pub mod yaml;
 

@@ -17,6 +17,7 @@ pub mod key;
 pub mod manifest;
 pub mod markdown;
 pub mod numbering;
+pub mod people;
 pub mod per_audience;
 pub mod project;
 pub mod templates;

@@ -7,3 +7,5 @@ pub mod audit;
 pub mod changes;
 pub mod changes_text;
 pub mod explain;
+pub mod signoff;
+pub mod signoff_text;

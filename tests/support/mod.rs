@@ -43,7 +43,7 @@ pub fn texts(output: &Output) -> (String, String) {
 pub fn fixture(name: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("a temporary folder");
     if name == "example" {
-        for part in ["policies", "clauses", "schools"] {
+        for part in ["policies", "clauses", "schools", "people", "published"] {
             copy_dir(&repo().join(part), &dir.path().join(part));
         }
         for file in ["policyc.yaml", "modules.yaml"] {

@@ -1,0 +1,491 @@
+//! Reading the people who sign: `people/<school>/roster.csv`, the ledger
+//! `people/<school>/signed.csv`, and the manifests of earlier published
+//! packs in `published/` (which say what each older document ID was).
+//!
+//! CSV is read as spreadsheets write it: quoted fields, a byte-order mark
+//! (Excel's "CSV UTF-8"), or semicolons instead of commas (European
+//! locales). Every problem names the file and line.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::Path;
+
+use crate::diag::{did_you_mean, relative, suggestion, Diagnostic, Diagnostics};
+use crate::model::dates;
+use crate::model::manifest::Manifest;
+use crate::model::people::{Identity, Ledger, People, Person, Roster, Signature};
+
+use super::paths::{read_fenced, read_text_file};
+
+/// The folder of personal data, one subfolder per school.
+pub const PEOPLE_DIR: &str = "people";
+/// The folder of earlier packs' manifests.
+pub const PUBLISHED_DIR: &str = "published";
+/// The largest published manifest read.
+const MAX_MANIFEST_BYTES: u64 = 32 * 1024 * 1024;
+
+/// The columns of a roster: the first two are required.
+const ROSTER_COLUMNS: [&str; 6] = ["name", "audience", "class", "role", "email", "child"];
+/// The columns of a ledger: `class` and `child` are optional.
+const LEDGER_COLUMNS: [&str; 6] = [
+    "name",
+    "audience",
+    "class",
+    "child",
+    "document_id",
+    "signed_on",
+];
+const LEDGER_REQUIRED: [&str; 4] = ["name", "audience", "document_id", "signed_on"];
+
+/// Reads every school's roster and ledger, and the published manifests.
+/// `schools` are the project's school ids: a folder for any other is an
+/// error.
+pub fn load_people(root: &Path, schools: &[&str], diags: &mut Diagnostics) -> People {
+    let fence = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let mut people = People::default();
+    let dir = root.join(PEOPLE_DIR);
+    let Ok(entries) = fs::read_dir(&dir) else {
+        return people;
+    };
+    let mut folders: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+    folders.sort();
+    for folder in folders.iter().filter(|p| p.is_dir()) {
+        let id = folder
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if !schools.contains(&id.as_str()) {
+            diags.push(unknown_school(root, folder, &id, schools));
+            continue;
+        }
+        let read = |name: &str, diags: &mut Diagnostics| {
+            let path = folder.join(name);
+            path.exists()
+                .then(|| read_csv_text(&fence, root, &path, diags))
+                .flatten()
+        };
+        if let Some((rel, text)) = read("roster.csv", diags) {
+            let roster = parse_roster(&rel, &text, diags);
+            people.sources.insert(rel, text);
+            people.rosters.insert(id.clone(), roster);
+        }
+        if let Some((rel, text)) = read("signed.csv", diags) {
+            let ledger = parse_ledger(&rel, &text, diags);
+            people.sources.insert(rel, text);
+            people.ledgers.insert(id.clone(), ledger);
+        }
+    }
+    people
+}
+
+/// Reads every `published/**/manifest.json`, sorted by path.
+pub fn load_published(root: &Path, diags: &mut Diagnostics) -> Vec<(String, Manifest)> {
+    let fence = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let mut files = Vec::new();
+    find_manifests(&root.join(PUBLISHED_DIR), 0, &mut files);
+    files.sort();
+    let mut manifests = Vec::new();
+    for path in files {
+        let rel = relative(root, &path);
+        let parsed = read_fenced(&fence, &path, MAX_MANIFEST_BYTES)
+            .map_err(|e| e.message)
+            .and_then(|bytes| {
+                serde_json::from_slice::<Manifest>(&bytes).map_err(|e| e.to_string())
+            });
+        match parsed {
+            Ok(manifest) => manifests.push((rel, manifest)),
+            Err(why) => diags.push(
+                Diagnostic::error("published-unreadable", rel, format!("this published manifest cannot be read: {why}"))
+                    .with_hint("copy it again from the out/ folder of the build you published (out/manifest.json), or delete it"),
+            ),
+        }
+    }
+    manifests
+}
+
+fn find_manifests(dir: &Path, depth: usize, found: &mut Vec<std::path::PathBuf>) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for path in entries.flatten().map(|e| e.path()) {
+        if path.is_dir() && depth < 4 {
+            find_manifests(&path, depth + 1, found);
+        } else if path.file_name().is_some_and(|n| n == "manifest.json") {
+            found.push(path);
+        }
+    }
+}
+
+fn unknown_school(root: &Path, folder: &Path, id: &str, schools: &[&str]) -> Diagnostic {
+    let hint = match suggestion(id, schools.iter().copied()) {
+        Some(s) => format!("{s} Name the folder after the school file, schools/<id>.yaml"),
+        None => format!(
+            "name the folder after a school file in schools/: {}",
+            schools.join(", ")
+        ),
+    };
+    Diagnostic::error(
+        "people-unknown-school",
+        relative(root, folder),
+        format!("there is no school `{id}` for these people"),
+    )
+    .with_hint(hint)
+}
+
+/// Reads a CSV file as text: fenced, UTF-8, with any byte-order mark
+/// removed.
+fn read_csv_text(
+    fence: &Path,
+    root: &Path,
+    path: &Path,
+    diags: &mut Diagnostics,
+) -> Option<(String, String)> {
+    let rel = relative(root, path);
+    match read_text_file(fence, path) {
+        Ok(text) => Some((
+            rel,
+            text.strip_prefix('\u{feff}').unwrap_or(&text).to_string(),
+        )),
+        Err(err) => {
+            let hint = if err.code == "not-utf8" {
+                "save it again as \"CSV UTF-8\" (Excel: File › Save As › CSV UTF-8; LibreOffice: Character set Unicode (UTF-8))".to_string()
+            } else {
+                err.hint
+            };
+            let mut d = Diagnostic::error(err.code, rel, err.message).with_hint(hint);
+            if let Some((text, line, column)) = &err.position {
+                d = d.at(text, *line, *column);
+            }
+            diags.push(d);
+            None
+        }
+    }
+}
+
+/// A CSV file's rows, with the header mapped to known column names.
+struct Table {
+    /// Column name → index.
+    columns: BTreeMap<&'static str, usize>,
+    /// Each row with its 1-based line.
+    rows: Vec<(usize, Vec<String>)>,
+}
+
+impl Table {
+    fn get(&self, row: &[String], column: &str) -> Option<String> {
+        let i = *self.columns.get(column)?;
+        let value = row.get(i)?.trim();
+        (!value.is_empty()).then(|| value.to_string())
+    }
+}
+
+/// Parses `text` as CSV with a header naming some of `known` columns, of
+/// which `required` must all be there.
+fn parse_table(
+    rel: &str,
+    text: &str,
+    known: &[&'static str],
+    required: &[&'static str],
+    diags: &mut Diagnostics,
+) -> Option<Table> {
+    let header_line = text.lines().next().unwrap_or("");
+    let delimiter = if header_line.contains(';') && !header_line.contains(',') {
+        b';'
+    } else {
+        b','
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .has_headers(false)
+        .from_reader(text.as_bytes());
+    let mut records = reader.records();
+    let header = match records.next() {
+        Some(Ok(h)) => h,
+        Some(Err(err)) => {
+            diags.push(csv_error(rel, text, &err));
+            return None;
+        }
+        None => {
+            diags.push(
+                Diagnostic::error("csv-empty", rel, "the file is empty").with_hint(format!(
+                    "start it with a header line: {}",
+                    required.join(",")
+                )),
+            );
+            return None;
+        }
+    };
+    let mut columns = BTreeMap::new();
+    // Columns an unknown header cell was probably meant to be: already
+    // reported, so not reported again as missing.
+    let mut misspelt: Vec<&str> = Vec::new();
+    let mut ok = true;
+    for (i, raw) in header.iter().enumerate() {
+        let name = column_name(raw);
+        match known.iter().find(|k| **k == name) {
+            Some(k) if columns.contains_key(k) => {
+                diags.push(
+                    Diagnostic::error(
+                        "csv-column-twice",
+                        rel,
+                        format!("the column `{k}` appears twice"),
+                    )
+                    .at(text, 1, 1)
+                    .with_hint("keep one of them"),
+                );
+                ok = false;
+            }
+            Some(k) => {
+                columns.insert(*k, i);
+            }
+            None if name.is_empty() => {}
+            None => {
+                misspelt.extend(did_you_mean(&name, known.iter().copied()));
+                let hint = match suggestion(&name, known.iter().copied()) {
+                    Some(s) => format!("{s} The columns are: {}", known.join(", ")),
+                    None => format!("the columns are: {}", known.join(", ")),
+                };
+                diags.push(
+                    Diagnostic::error(
+                        "csv-column-unknown",
+                        rel,
+                        format!("unknown column `{}`", raw.trim()),
+                    )
+                    .at_in_line(text, 1, raw.trim())
+                    .with_hint(hint),
+                );
+                ok = false;
+            }
+        }
+    }
+    let missing: Vec<&str> = required
+        .iter()
+        .copied()
+        .filter(|c| !columns.contains_key(c) && !misspelt.contains(c))
+        .collect();
+    if !missing.is_empty() {
+        let plural = if missing.len() == 1 { "" } else { "s" };
+        diags.push(
+            Diagnostic::error(
+                "csv-column-missing",
+                rel,
+                format!(
+                    "the header lacks the column{plural} {}",
+                    missing
+                        .iter()
+                        .map(|m| format!("`{m}`"))
+                        .collect::<Vec<_>>()
+                        .join(" and ")
+                ),
+            )
+            .at(text, 1, 1)
+            .with_hint(format!(
+                "the first line names the columns, for example: {}",
+                required.join(",")
+            )),
+        );
+        ok = false;
+    }
+    let mut rows = Vec::new();
+    for record in records {
+        match record {
+            Ok(r) if r.iter().all(|f| f.trim().is_empty()) => {}
+            Ok(r) => {
+                let line = r.position().map_or(0, |p| p.line() as usize);
+                rows.push((line, r.iter().map(str::to_string).collect()));
+            }
+            Err(err) => {
+                diags.push(csv_error(rel, text, &err));
+                ok = false;
+            }
+        }
+    }
+    ok.then_some(Table { columns, rows })
+}
+
+/// A header cell as a column name: lower case, spaces and hyphens as `_`,
+/// with a few names spreadsheets commonly use.
+fn column_name(raw: &str) -> String {
+    let name = raw.trim().to_lowercase().replace([' ', '-'], "_");
+    match name.as_str() {
+        "form" | "group" | "class_or_form" => "class".into(),
+        "job_title" | "job" => "role".into(),
+        "doc_id" | "document" => "document_id".into(),
+        "date" | "signed" | "date_signed" => "signed_on".into(),
+        "child_name" | "pupil" => "child".into(),
+        "full_name" => "name".into(),
+        _ => name,
+    }
+}
+
+fn csv_error(rel: &str, text: &str, err: &csv::Error) -> Diagnostic {
+    let line = err.position().map_or(1, |p| p.line() as usize);
+    Diagnostic::error("csv-syntax", rel, format!("this line is not valid CSV: {err}"))
+        .at(text, line.max(1), 1)
+        .with_hint("check the quotes: a field with a comma in it is written in double quotes, and a quote inside it is doubled")
+}
+
+/// Parses a roster, reporting blank names and people listed twice.
+pub fn parse_roster(rel: &str, text: &str, diags: &mut Diagnostics) -> Roster {
+    let mut roster = Roster {
+        file: rel.to_string(),
+        people: Vec::new(),
+    };
+    let Some(table) = parse_table(rel, text, &ROSTER_COLUMNS, &ROSTER_COLUMNS[..2], diags) else {
+        return roster;
+    };
+    let mut seen: BTreeMap<Identity, usize> = BTreeMap::new();
+    for (line, row) in &table.rows {
+        let (Some(name), Some(audience)) = (table.get(row, "name"), table.get(row, "audience"))
+        else {
+            diags.push(blank(
+                rel,
+                text,
+                *line,
+                if table.get(row, "name").is_none() {
+                    "name"
+                } else {
+                    "audience"
+                },
+            ));
+            continue;
+        };
+        let person = Person {
+            name,
+            audience,
+            class: table.get(row, "class"),
+            role: table.get(row, "role"),
+            email: table.get(row, "email"),
+            child: table.get(row, "child"),
+            line: *line,
+        };
+        if let Some(first) = seen.insert(person.identity(), *line) {
+            diags.push(
+                Diagnostic::error(
+                    "roster-duplicate-person",
+                    rel,
+                    format!("{} is listed twice (first on line {first})", person.name),
+                )
+                .at(text, *line, 1)
+                .with_hint("delete one of the two lines; two different people with one name need their class (or child) to tell them apart"),
+            );
+            continue;
+        }
+        roster.people.push(person);
+    }
+    roster
+}
+
+/// Parses a ledger, reporting blank cells and dates that are not dates.
+pub fn parse_ledger(rel: &str, text: &str, diags: &mut Diagnostics) -> Ledger {
+    let mut ledger = Ledger {
+        file: rel.to_string(),
+        rows: Vec::new(),
+    };
+    let Some(table) = parse_table(rel, text, &LEDGER_COLUMNS, &LEDGER_REQUIRED, diags) else {
+        return ledger;
+    };
+    for (line, row) in &table.rows {
+        let cells: Vec<Option<String>> =
+            LEDGER_REQUIRED.iter().map(|c| table.get(row, c)).collect();
+        if let Some(i) = cells.iter().position(Option::is_none) {
+            diags.push(blank(rel, text, *line, LEDGER_REQUIRED[i]));
+            continue;
+        }
+        let [name, audience, doc_id, signed_on] =
+            [0, 1, 2, 3].map(|i| cells[i].clone().unwrap_or_default());
+        if let Err(why) = dates::parse(&signed_on) {
+            diags.push(
+                Diagnostic::error("ledger-date", rel, format!("the date `{signed_on}` {why}"))
+                    .at_in_line(text, *line, &signed_on)
+                    .with_hint("write the day they signed as YYYY-MM-DD, for example 2026-09-14"),
+            );
+            continue;
+        }
+        ledger.rows.push(Signature {
+            name,
+            audience,
+            class: table.get(row, "class"),
+            child: table.get(row, "child"),
+            doc_id: doc_id.to_uppercase(),
+            signed_on,
+            line: *line,
+        });
+    }
+    ledger
+}
+
+fn blank(rel: &str, text: &str, line: usize, column: &str) -> Diagnostic {
+    Diagnostic::error(
+        "csv-blank-cell",
+        rel,
+        format!("the `{column}` cell on this line is blank"),
+    )
+    .at(text, line, 1)
+    .with_hint(format!("fill in the {column}, or delete the line"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn roster(text: &str) -> (Roster, Vec<String>) {
+        let mut diags = Diagnostics::default();
+        let roster = parse_roster("people/a/roster.csv", text, &mut diags);
+        let codes = diags
+            .sorted()
+            .iter()
+            .map(|d| format!("{} {}", d.code, d.location()))
+            .collect();
+        (roster, codes)
+    }
+
+    #[test]
+    fn a_roster_reads_quoted_fields_and_names_in_any_script() {
+        let (r, codes) = roster(
+            "name,audience,class\n\"Nowak, Łucja\",ks2,Year 4 Oak\n王芳,ks2,Year 4 Oak\nSiân Hughes,staff,\n",
+        );
+        assert!(codes.is_empty(), "{codes:?}");
+        let names: Vec<&str> = r.people.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["Nowak, Łucja", "王芳", "Siân Hughes"]);
+        assert_eq!(r.people[2].class, None);
+        assert_eq!(r.people[1].line, 3);
+    }
+
+    #[test]
+    fn semicolons_from_a_european_spreadsheet_are_read_too() {
+        let (r, codes) = roster("Name;Audience;Form\nJan de Vries;ks2;Year 5 Ash\n");
+        assert!(codes.is_empty(), "{codes:?}");
+        assert_eq!(r.people[0].class.as_deref(), Some("Year 5 Ash"));
+    }
+
+    #[test]
+    fn blank_names_duplicates_and_missing_columns_are_reported_at_their_line() {
+        let (_, codes) = roster("name,audience\nAmy Lee,staff\n,staff\namy  lee,staff\n");
+        assert_eq!(
+            codes,
+            [
+                "csv-blank-cell people/a/roster.csv:3:1",
+                "roster-duplicate-person people/a/roster.csv:4:1"
+            ]
+        );
+        let (_, codes) = roster("name,class\nAmy Lee,4O\n");
+        assert_eq!(codes, ["csv-column-missing people/a/roster.csv:1:1"]);
+        let (_, codes) = roster("name,audiance\nAmy Lee,staff\n");
+        assert_eq!(codes, ["csv-column-unknown people/a/roster.csv:1:6"]);
+    }
+
+    #[test]
+    fn a_ledger_row_needs_a_real_date() {
+        let mut diags = Diagnostics::default();
+        let ledger = parse_ledger(
+            "people/a/signed.csv",
+            "name,audience,document_id,signed_on\nAmy Lee,staff,e133-a03c,2026-09-10\nBo Tan,staff,E133-A03C,10/09/2026\n",
+            &mut diags,
+        );
+        assert_eq!(ledger.rows.len(), 1);
+        assert_eq!(ledger.rows[0].doc_id, "E133-A03C");
+        let codes: Vec<String> = diags.sorted().iter().map(|d| d.location()).collect();
+        assert_eq!(codes, ["people/a/signed.csv:3:24"]);
+    }
+}

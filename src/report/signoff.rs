@@ -1,0 +1,422 @@
+//! Who has signed what: each person on a school's roster against the
+//! documents of the current build, through the ledger.
+//!
+//! A signature counts for the current version when its document ID is the
+//! current one, or an earlier published ID whose document has changed since
+//! only by edits marked editorial (the rule `changes` uses). An earlier ID
+//! whose wording has changed means the person must sign again. Pure: the
+//! rosters, ledger, manifests and editorial marks come in; a report and the
+//! problems found go out.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::diag::{suggestion, Diagnostic};
+use crate::model::key::DocKey;
+use crate::model::manifest::{Manifest, ManifestDoc};
+use crate::model::people::{Identity, Ledger, People, Person, Roster, Signature};
+use crate::report::changes::{compare, Editorial};
+
+/// Sign-off across every school with a roster.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct SignOffReport {
+    /// One entry per school with a roster, by school id.
+    pub schools: Vec<SchoolSignOff>,
+}
+
+/// One school's sign-off.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SchoolSignOff {
+    /// School id.
+    pub school: String,
+    /// School name.
+    pub school_name: String,
+    /// One entry per current document someone on the roster must sign.
+    pub documents: Vec<DocSignOff>,
+}
+
+/// Sign-off for one document.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DocSignOff {
+    /// Policy id.
+    pub policy: String,
+    /// Audience id.
+    pub audience: String,
+    /// Audience label.
+    pub audience_label: String,
+    /// Document title.
+    pub title: String,
+    /// The current document ID.
+    pub doc_id: String,
+    /// The current version label.
+    pub version: String,
+    /// People on the roster who must sign it.
+    pub expected: usize,
+    /// Of those, who signed the current wording.
+    pub signed: usize,
+    /// Who signed an earlier wording that has changed since.
+    pub sign_again: usize,
+    /// Who never signed it.
+    #[serde(rename = "not_signed")]
+    pub never: usize,
+    /// Each person, when names are asked for (personal data).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub people: Vec<PersonStatus>,
+}
+
+impl DocSignOff {
+    /// Everyone still to sign: never signed, or must sign again.
+    pub fn outstanding(&self) -> usize {
+        self.sign_again + self.never
+    }
+}
+
+/// Where one person stands on one document.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PersonStatus {
+    /// Their name.
+    pub name: String,
+    /// Class or staff group.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub class: Option<String>,
+    /// On a parent's row: the child.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub child: Option<String>,
+    /// Signed, must sign again, or never signed.
+    pub status: Standing,
+    /// The document ID they signed, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signed_id: Option<String>,
+    /// When they signed it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signed_on: Option<String>,
+}
+
+/// Where a person stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Standing {
+    /// Signed an earlier wording that has changed since.
+    SignAgain,
+    /// Never signed any version.
+    Never,
+    /// Signed the current wording.
+    Signed,
+}
+
+impl Standing {
+    /// The words for a table cell.
+    pub fn label(self) -> &'static str {
+        match self {
+            Standing::Signed => "signed",
+            Standing::SignAgain => "must sign again",
+            Standing::Never => "not signed",
+        }
+    }
+}
+
+/// What a known document ID stands for.
+struct KnownId {
+    key: DocKey,
+    /// The current wording, or an earlier one that changed only editorially.
+    counts: bool,
+}
+
+/// Every document ID a ledger may name: the current ones, and those in the
+/// published manifests, each marked with whether it still counts.
+fn known_ids(
+    current: &Manifest,
+    published: &[(String, Manifest)],
+    editorial: &Editorial,
+) -> BTreeMap<String, KnownId> {
+    let mut known = BTreeMap::new();
+    for (_, manifest) in published {
+        let report = compare(manifest, current, editorial);
+        for change in report.documents {
+            let Some(old_id) = change.old_id else {
+                continue;
+            };
+            let key = DocKey::new(&change.school, &change.policy, &change.audience);
+            let counts = change.new_id.is_some() && !change.sign_again;
+            known.insert(old_id, KnownId { key, counts });
+        }
+    }
+    for doc in &current.documents {
+        known.insert(
+            doc.doc_id.clone(),
+            KnownId {
+                key: doc.key(),
+                counts: true,
+            },
+        );
+    }
+    known
+}
+
+/// Works out who has signed what, with every problem in the rosters and
+/// ledgers. `names` keeps each person's line in the report.
+pub fn sign_off(
+    people: &People,
+    current: &Manifest,
+    published: &[(String, Manifest)],
+    editorial: &Editorial,
+    names: bool,
+) -> (SignOffReport, Vec<Diagnostic>) {
+    let known = known_ids(current, published, editorial);
+    let mut diags = Vec::new();
+    let mut report = SignOffReport::default();
+    for (school, ledger) in &people.ledgers {
+        if !people.rosters.contains_key(school) {
+            diags.push(
+                Diagnostic::error(
+                    "ledger-without-roster",
+                    &ledger.file,
+                    "there is a ledger but no roster beside it",
+                )
+                .with_hint(format!(
+                    "add people/{school}/roster.csv, listing everyone who must sign"
+                )),
+            );
+        }
+    }
+    for (school, roster) in &people.rosters {
+        let docs: Vec<&ManifestDoc> = current
+            .documents
+            .iter()
+            .filter(|d| &d.school == school)
+            .collect();
+        let source = people.sources.get(&roster.file).map_or("", String::as_str);
+        check_audiences(roster, &docs, source, &mut diags);
+        let empty = Ledger::default();
+        let ledger = people.ledgers.get(school).unwrap_or(&empty);
+        let ledger_source = people.sources.get(&ledger.file).map_or("", String::as_str);
+        let signatures = match_signatures(roster, ledger, &known, ledger_source, &mut diags);
+        let school_name = docs
+            .first()
+            .map_or_else(|| school.clone(), |d| d.school_name.clone());
+        let documents = docs
+            .iter()
+            .map(|doc| doc_sign_off(doc, roster, &signatures, &known, names))
+            .filter(|d| d.expected > 0)
+            .collect();
+        report.schools.push(SchoolSignOff {
+            school: school.clone(),
+            school_name,
+            documents,
+        });
+    }
+    (report, diags)
+}
+
+/// Reports a roster line whose audience has no document at the school.
+fn check_audiences(
+    roster: &Roster,
+    docs: &[&ManifestDoc],
+    source: &str,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let mut audiences: Vec<&str> = docs.iter().map(|d| d.audience.as_str()).collect();
+    audiences.sort_unstable();
+    audiences.dedup();
+    for person in &roster.people {
+        if audiences.contains(&person.audience.as_str()) {
+            continue;
+        }
+        let hint = match suggestion(&person.audience, audiences.iter().copied()) {
+            Some(s) => format!("{s} This school's audiences are: {}", audiences.join(", ")),
+            None => format!("this school's audiences are: {}", audiences.join(", ")),
+        };
+        diags.push(
+            Diagnostic::error(
+                "roster-unknown-audience",
+                &roster.file,
+                format!(
+                    "`{}` is not an audience this school has a document for",
+                    person.audience
+                ),
+            )
+            .at_in_line(source, person.line, &person.audience)
+            .with_hint(hint),
+        );
+    }
+}
+
+/// Each ledger row matched to a person on the roster (by index), with the
+/// problems of rows that match nobody or name an unknown document.
+fn match_signatures<'l>(
+    roster: &Roster,
+    ledger: &'l Ledger,
+    known: &BTreeMap<String, KnownId>,
+    source: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> BTreeMap<usize, Vec<&'l Signature>> {
+    let mut matched: BTreeMap<usize, Vec<&Signature>> = BTreeMap::new();
+    for row in &ledger.rows {
+        let at = |d: Diagnostic, cell: &str| d.at_in_line(source, row.line, cell);
+        let Some(doc) = known.get(&row.doc_id) else {
+            diags.push(at(Diagnostic::error(
+                "ledger-unknown-document",
+                &ledger.file,
+                format!("no document has the ID {}", row.doc_id),
+            )
+            .with_hint("copy the ID from the footer of the signed form; an ID from an earlier year is known only if that year's out/manifest.json is kept in published/"), &row.doc_id));
+            continue;
+        };
+        if doc.key.audience != row.audience {
+            diags.push(at(
+                Diagnostic::error(
+                    "ledger-wrong-document",
+                    &ledger.file,
+                    format!(
+                        "{} is the {} document, not the {} one",
+                        row.doc_id, doc.key.audience, row.audience
+                    ),
+                )
+                .with_hint("check the audience and the ID on this line against the signed form"),
+                &row.audience,
+            ));
+            continue;
+        }
+        match find_person(roster, ledger, row) {
+            Ok(index) => matched.entry(index).or_default().push(row),
+            Err(problem) => diags.push(at(problem, &row.name)),
+        }
+    }
+    matched
+}
+
+/// The roster index of the person a ledger row names, or why there is none.
+fn find_person(roster: &Roster, ledger: &Ledger, row: &Signature) -> Result<usize, Diagnostic> {
+    let wanted = Identity::new(
+        &row.audience,
+        &row.name,
+        row.class.as_deref(),
+        row.child.as_deref(),
+    );
+    let candidates: Vec<usize> = roster
+        .people
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| same_person(p, &wanted))
+        .map(|(i, _)| i)
+        .collect();
+    match candidates.as_slice() {
+        [one] => Ok(*one),
+        [] => {
+            let names = roster
+                .people
+                .iter()
+                .filter(|p| p.audience == row.audience)
+                .map(|p| p.name.as_str());
+            let nearest = suggestion(&row.name, names)
+                .map(|s| format!("{s} "))
+                .unwrap_or_default();
+            let class = row
+                .class
+                .as_deref()
+                .map(|c| format!(", {c}"))
+                .unwrap_or_default();
+            Err(Diagnostic::error(
+                "ledger-unknown-person",
+                &ledger.file,
+                format!(
+                    "nobody called {} ({}{class}) is on the roster",
+                    row.name, row.audience
+                ),
+            )
+            .with_hint(format!(
+                "{nearest}Spell the name as {} does, or add the person to it",
+                roster.file
+            )))
+        }
+        _ => Err(Diagnostic::error(
+            "ledger-ambiguous-person",
+            &ledger.file,
+            format!(
+                "{} matches {} people on the roster",
+                row.name,
+                candidates.len()
+            ),
+        )
+        .with_hint("add a `class` (or `child`) column to the ledger to say which")),
+    }
+}
+
+/// Whether `person` fits `wanted`: the class and child count only when the
+/// ledger gives them.
+fn same_person(person: &Person, wanted: &Identity) -> bool {
+    let id = person.identity();
+    id.audience == wanted.audience
+        && id.name == wanted.name
+        && (wanted.class.is_none() || id.class == wanted.class)
+        && (wanted.child.is_none() || id.child == wanted.child)
+}
+
+fn doc_sign_off(
+    doc: &ManifestDoc,
+    roster: &Roster,
+    signatures: &BTreeMap<usize, Vec<&Signature>>,
+    known: &BTreeMap<String, KnownId>,
+    names: bool,
+) -> DocSignOff {
+    let key = doc.key();
+    let mut sign_off = DocSignOff {
+        policy: doc.policy.clone(),
+        audience: doc.audience.clone(),
+        audience_label: doc.audience_label.clone(),
+        title: doc.title.clone(),
+        doc_id: doc.doc_id.clone(),
+        version: doc.version.clone(),
+        expected: 0,
+        signed: 0,
+        sign_again: 0,
+        never: 0,
+        people: Vec::new(),
+    };
+    for (index, person) in roster.people.iter().enumerate() {
+        if person.audience != doc.audience {
+            continue;
+        }
+        sign_off.expected += 1;
+        let rows = signatures.get(&index).map(Vec::as_slice).unwrap_or(&[]);
+        let (standing, row) = standing(rows, &key, known);
+        match standing {
+            Standing::Signed => sign_off.signed += 1,
+            Standing::SignAgain => sign_off.sign_again += 1,
+            Standing::Never => sign_off.never += 1,
+        }
+        if names {
+            sign_off.people.push(PersonStatus {
+                name: person.name.clone(),
+                class: person.class.clone(),
+                child: person.child.clone(),
+                status: standing,
+                signed_id: row.map(|r| r.doc_id.clone()),
+                signed_on: row.map(|r| r.signed_on.clone()),
+            });
+        }
+    }
+    sign_off
+}
+
+/// A person's best standing on the document `key`: a signature that counts
+/// beats one that must be renewed, which beats none; the latest wins a tie.
+fn standing<'s>(
+    rows: &[&'s Signature],
+    key: &DocKey,
+    known: &BTreeMap<String, KnownId>,
+) -> (Standing, Option<&'s Signature>) {
+    rows.iter()
+        .filter_map(|row| {
+            let id = known.get(&row.doc_id).filter(|k| &k.key == key)?;
+            let standing = if id.counts {
+                Standing::Signed
+            } else {
+                Standing::SignAgain
+            };
+            Some((standing, *row))
+        })
+        .max_by(|a, b| (a.0, &a.1.signed_on).cmp(&(b.0, &b.1.signed_on)))
+        .map_or((Standing::Never, None), |(s, r)| (s, Some(r)))
+}

@@ -1,0 +1,289 @@
+//! `policyc signoff status` on the bundled example: its fictional rosters
+//! and part-filled ledgers in `people/`, and last spring's published pack in
+//! `published/`, where one teacher signed a staff agreement whose wording
+//! has changed since.
+
+mod support;
+
+use std::fs;
+use std::path::Path;
+
+use support::*;
+
+fn status(dir: &Path, args: &[&str]) -> (Option<i32>, String, String) {
+    let mut all = vec!["signoff", "status"];
+    all.extend_from_slice(args);
+    let output = run_in(dir, &all);
+    let (stdout, stderr) = texts(&output);
+    (output.status.code(), stdout, stderr)
+}
+
+#[test]
+fn counts_per_school_and_audience_without_names() {
+    let project = fixture("example");
+    let (code, stdout, stderr) = status(project.path(), &["--school", "wrenfold"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(stderr, "");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(
+        lines[0],
+        "Wrenfold Church of England Primary School (wrenfold)"
+    );
+    let staff = lines
+        .iter()
+        .find(|l| l.trim_start().starts_with("Staff"))
+        .unwrap();
+    assert!(
+        staff.ends_with("5 of 8 signed; 1 must sign again, 2 not signed"),
+        "{staff}"
+    );
+    let ks1 = lines.iter().find(|l| l.contains("Key Stage 1")).unwrap();
+    assert!(ks1.ends_with("6 of 8 signed; 2 not signed"), "{ks1}");
+    assert!(
+        !stdout.contains("Gethin"),
+        "no names without --names:\n{stdout}"
+    );
+}
+
+#[test]
+fn names_say_who_must_sign_again_and_who_never_signed() {
+    let project = fixture("example");
+    let (code, stdout, stderr) = status(
+        project.path(),
+        &["--school", "wrenfold", "--audience", "staff", "--names"],
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    let people: Vec<&str> = stdout.lines().skip(2).map(str::trim).collect();
+    assert_eq!(
+        people,
+        [
+            "must sign again: Gethin Pryce (Teaching staff): signed F61D-548F on 2026-03-02",
+            "not signed: Priya Raman (Teaching staff)",
+            "not signed: Tomasz Zieliński (Support staff)",
+        ]
+    );
+}
+
+#[test]
+fn a_class_filter_recounts_and_two_pupils_with_one_name_are_told_apart() {
+    let project = fixture("example");
+    let (code, stdout, stderr) = status(
+        project.path(),
+        &[
+            "--audience",
+            "ks2",
+            "--class",
+            "year 5 ash",
+            "--names",
+            "--format",
+            "csv",
+        ],
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    let rows: Vec<&str> = stdout.lines().collect();
+    assert_eq!(
+        rows[0],
+        "school,audience,document_id,name,class,child,status,signed_id,signed_on"
+    );
+    assert_eq!(rows.len(), 7, "six pupils in Year 5 Ash:\n{stdout}");
+    // The Amira Khan in Year 4 Oak signed; the one in Year 5 Ash did not.
+    assert!(
+        rows.iter()
+            .any(|r| r.contains("Amira Khan,Year 5 Ash,,not signed")),
+        "{stdout}"
+    );
+
+    let (code, _, stderr) = status(project.path(), &["--class", "Year 5 Oak"]);
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("error[unknown-class]"), "{stderr}");
+    assert!(
+        stderr.contains("did you mean `Year 4 Oak`?")
+            || stderr.contains("did you mean `Year 5 Ash`?"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn json_for_ci_has_counts_and_deny_outstanding_fails_the_job() {
+    let project = fixture("example");
+    let (code, stdout, stderr) =
+        status(project.path(), &["--format", "json", "--deny-outstanding"]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.ends_with("signatures outstanding\n"), "{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let wrenfold = &json["schools"][1];
+    assert_eq!(wrenfold["school"], "wrenfold");
+    let staff = wrenfold["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["audience"] == "staff")
+        .unwrap();
+    assert_eq!(staff["expected"], 8);
+    assert_eq!(staff["signed"], 5);
+    assert_eq!(staff["sign_again"], 1);
+    assert_eq!(staff["not_signed"], 2);
+    assert!(
+        staff.get("people").is_none(),
+        "no names in CI output: {staff}"
+    );
+}
+
+#[test]
+fn everyone_signed_passes_deny_outstanding() {
+    let project = fixture("example");
+    let (_, json, _) = status(
+        project.path(),
+        &[
+            "--school",
+            "oakhollow",
+            "--audience",
+            "staff",
+            "--format",
+            "json",
+        ],
+    );
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let staff_id = json["schools"][0]["documents"][0]["doc_id"]
+        .as_str()
+        .unwrap()
+        .to_lowercase();
+    let people = project.path().join("people/oakhollow");
+    fs::write(
+        people.join("roster.csv"),
+        "name,audience\nRebecca Stanforth,staff\n",
+    )
+    .unwrap();
+    fs::write(
+        people.join("signed.csv"),
+        format!(
+            "name,audience,document_id,signed_on\nRebecca Stanforth,staff,{staff_id},2026-09-07\n"
+        ),
+    )
+    .unwrap();
+    let (code, stdout, stderr) = status(
+        project.path(),
+        &["--school", "oakhollow", "--deny-outstanding"],
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.contains("1 of 1 signed"), "{stdout}");
+}
+
+#[test]
+fn csv_for_spreadsheets_never_carries_a_formula() {
+    let project = fixture("example");
+    let people = project.path().join("people/oakhollow");
+    fs::write(
+        people.join("roster.csv"),
+        "name,audience,class\n\"=HYPERLINK(\"\"http://x.example\"\",\"\"click\"\")\",staff,@SUM(A1)\n-2+3,staff,+1\n",
+    )
+    .unwrap();
+    fs::write(
+        people.join("signed.csv"),
+        "name,audience,document_id,signed_on\n",
+    )
+    .unwrap();
+    let (code, stdout, stderr) = status(
+        project.path(),
+        &["--school", "oakhollow", "--names", "--format", "csv"],
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    for cell in stdout.lines().skip(1).flat_map(|l| l.split(',')) {
+        let cell = cell.trim_start_matches('"');
+        assert!(
+            !cell.starts_with(['=', '+', '-', '@']),
+            "a formula cell: {cell:?} in\n{stdout}"
+        );
+    }
+    assert!(stdout.contains("'-2+3"), "{stdout}");
+}
+
+#[test]
+fn names_never_reach_the_public_outputs() {
+    let project = fixture("example");
+    let output = run_in(project.path(), &["build", "--format", "html"]);
+    assert_eq!(output.status.code(), Some(0), "{}", texts(&output).1);
+    let (stdout, stderr) = texts(&output);
+    let mut names = Vec::new();
+    for school in ["wrenfold", "oakhollow"] {
+        let roster = fs::read_to_string(
+            project
+                .path()
+                .join("people")
+                .join(school)
+                .join("roster.csv"),
+        )
+        .unwrap();
+        names.extend(
+            roster
+                .lines()
+                .skip(1)
+                .filter_map(|l| l.split(',').next())
+                .map(String::from),
+        );
+    }
+    assert!(
+        names.len() >= 30,
+        "the example rosters list at least 30 people"
+    );
+    let mut files = Vec::new();
+    walk(&project.path().join("out"), &mut files);
+    for file in &files {
+        let text = String::from_utf8_lossy(&fs::read(file).unwrap()).into_owned();
+        for name in &names {
+            assert!(
+                !text.contains(name.as_str()),
+                "{name} is in {}",
+                file.display()
+            );
+        }
+    }
+    for name in &names {
+        assert!(
+            !stdout.contains(name.as_str()) && !stderr.contains(name.as_str()),
+            "{name} is in the build log"
+        );
+    }
+}
+
+fn walk(dir: &Path, files: &mut Vec<std::path::PathBuf>) {
+    for entry in fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            walk(&path, files);
+        } else {
+            files.push(path);
+        }
+    }
+}
+
+#[test]
+fn a_roster_saved_by_a_european_excel_is_read_as_it_is() {
+    // "CSV UTF-8" from Excel starts with a byte-order mark; in many European
+    // locales it separates cells with semicolons.
+    let project = fixture("example");
+    let people = project.path().join("people/oakhollow");
+    fs::write(
+        people.join("roster.csv"),
+        "\u{feff}Name;Audience;Form\nRenée Dubois;staff;\nŁucja Nowak;ks2;Year 6 Willow\n",
+    )
+    .unwrap();
+    fs::remove_file(people.join("signed.csv")).unwrap();
+    let (code, stdout, stderr) = status(project.path(), &["--school", "oakhollow", "--names"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.contains("not signed: Renée Dubois"), "{stdout}");
+    assert!(
+        stdout.contains("not signed: Łucja Nowak (Year 6 Willow)"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_new_project_keeps_rosters_out_of_git() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = run_in(dir.path(), &["init", "school"]);
+    assert_eq!(output.status.code(), Some(0), "{}", texts(&output).1);
+    let ignore = fs::read_to_string(dir.path().join("school/.gitignore")).unwrap();
+    let rules: Vec<&str> = ignore.lines().filter(|l| !l.starts_with('#')).collect();
+    assert_eq!(rules, ["/out", "/people"]);
+}
