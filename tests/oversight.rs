@@ -116,9 +116,12 @@ fn the_trust_index_shows_approval_review_departures_and_ids() {
         index.contains("href=\"oakhollow/departures.html\">7<"),
         "{index}"
     );
+    // The example has rosters for Wrenfold and Oakhollow only.
+    assert!(index.contains("<th scope=\"col\">Signed</th>"), "{index}");
+    assert!(index.contains("<td>20 of 32</td>"), "Wrenfold: {index}");
     assert!(
-        !index.contains("Signed</th>"),
-        "no ledger, so no sign-off column"
+        index.contains("<span class=\"meta\">no record</span>"),
+        "schools without a roster: {index}"
     );
     let manifest: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(out.path().join("manifest.json")).unwrap())

@@ -287,3 +287,52 @@ fn a_new_project_keeps_rosters_out_of_git() {
     let rules: Vec<&str> = ignore.lines().filter(|l| !l.starts_with('#')).collect();
     assert_eq!(rules, ["/out", "/people"]);
 }
+
+#[test]
+fn the_indexes_count_signatures_and_follow_the_ledger() {
+    let project = fixture("example");
+    let build = |dir: &Path| {
+        let output = run_in(dir, &["build", "--format", "html"]);
+        assert_eq!(output.status.code(), Some(0), "{}", texts(&output).1);
+        texts(&output).1
+    };
+    build(project.path());
+    let pack = fs::read_to_string(project.path().join("out/wrenfold/index.html")).unwrap();
+    assert!(pack.contains("<th scope=\"col\">Signed</th>"), "{pack}");
+    assert!(pack.contains("<td>5 of 8</td>"), "staff: {pack}");
+    let trust = fs::read_to_string(project.path().join("out/index.html")).unwrap();
+    assert!(
+        trust.contains("<td>20 of 32</td>"),
+        "Wrenfold as a whole: {trust}"
+    );
+
+    // Record one more signature: the next build updates the counts.
+    let ledger = project.path().join("people/wrenfold/signed.csv");
+    let text = fs::read_to_string(&ledger).unwrap();
+    let staff_id = text
+        .lines()
+        .find(|l| l.starts_with("Hannah Okafor,"))
+        .and_then(|l| l.split(',').nth(3))
+        .unwrap()
+        .to_string();
+    fs::write(
+        &ledger,
+        format!("{text}Priya Raman,staff,,{staff_id},2026-11-20\n"),
+    )
+    .unwrap();
+    build(project.path());
+    let pack = fs::read_to_string(project.path().join("out/wrenfold/index.html")).unwrap();
+    assert!(pack.contains("<td>6 of 8</td>"), "{pack}");
+
+    // A broken ledger leaves the counts out, with a warning that names no one.
+    fs::write(
+        &ledger,
+        format!("{text}Priya Raman,staff,,{staff_id},20/11/2026\n"),
+    )
+    .unwrap();
+    let stderr = build(project.path());
+    assert!(stderr.contains("warning[signoff-left-out]"), "{stderr}");
+    assert!(!stderr.contains("Priya"), "{stderr}");
+    let pack = fs::read_to_string(project.path().join("out/wrenfold/index.html")).unwrap();
+    assert!(!pack.contains("Signed</th>"), "{pack}");
+}

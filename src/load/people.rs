@@ -78,11 +78,50 @@ pub fn load_people(root: &Path, schools: &[&str], diags: &mut Diagnostics) -> Pe
     people
 }
 
+/// A digest of every file under `people/` and `published/`, so a build
+/// knows when the sign-off counts on its indexes may have changed. Files
+/// that cannot be read count by name only; the sign-off stage reports them.
+pub fn people_digest(root: &Path) -> String {
+    use sha2::{Digest, Sha256};
+    let fence = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let mut files = Vec::new();
+    for dir in [PEOPLE_DIR, PUBLISHED_DIR] {
+        collect_files(&root.join(dir), 0, &mut files);
+    }
+    files.sort();
+    let mut hasher = Sha256::new();
+    for path in files {
+        hasher.update(relative(root, &path).as_bytes());
+        if let Ok(bytes) = read_fenced(&fence, &path, MAX_MANIFEST_BYTES) {
+            hasher.update(Sha256::digest(&bytes));
+        }
+    }
+    hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn collect_files(dir: &Path, depth: usize, found: &mut Vec<std::path::PathBuf>) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for path in entries.flatten().map(|e| e.path()) {
+        if path.is_dir() && depth < 4 {
+            collect_files(&path, depth + 1, found);
+        } else if path.is_file() {
+            found.push(path);
+        }
+    }
+}
+
 /// Reads every `published/**/manifest.json`, sorted by path.
 pub fn load_published(root: &Path, diags: &mut Diagnostics) -> Vec<(String, Manifest)> {
     let fence = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let mut files = Vec::new();
-    find_manifests(&root.join(PUBLISHED_DIR), 0, &mut files);
+    collect_files(&root.join(PUBLISHED_DIR), 0, &mut files);
+    files.retain(|p| p.file_name().is_some_and(|n| n == "manifest.json"));
     files.sort();
     let mut manifests = Vec::new();
     for path in files {
@@ -101,19 +140,6 @@ pub fn load_published(root: &Path, diags: &mut Diagnostics) -> Vec<(String, Mani
         }
     }
     manifests
-}
-
-fn find_manifests(dir: &Path, depth: usize, found: &mut Vec<std::path::PathBuf>) {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return;
-    };
-    for path in entries.flatten().map(|e| e.path()) {
-        if path.is_dir() && depth < 4 {
-            find_manifests(&path, depth + 1, found);
-        } else if path.file_name().is_some_and(|n| n == "manifest.json") {
-            found.push(path);
-        }
-    }
 }
 
 fn unknown_school(root: &Path, folder: &Path, id: &str, schools: &[&str]) -> Diagnostic {

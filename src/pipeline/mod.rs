@@ -22,6 +22,7 @@ use rayon::prelude::*;
 use crate::check;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::load::load_project;
+use crate::load::people::people_digest;
 use crate::model::build::{Standards, Summary};
 use crate::model::dates;
 use crate::model::document::Document;
@@ -268,7 +269,12 @@ pub fn build(opts: &BuildOptions, hooks: BuildHooks<'_>) -> Result<Outcome> {
     // for the pages (documents depend only on `options`). A bad
     // POLICYC_TODAY is reported when the project is resolved.
     let day = today(&mut Diagnostics::default());
-    let fingerprint = project_fingerprint(&project, &format!("{options}\ntoday {day}"));
+    // The indexes count signatures, so a ledger edit is a new build for them.
+    let people = people_digest(&opts.project);
+    let fingerprint = project_fingerprint(
+        &project,
+        &format!("{options}\ntoday {day}\npeople {people}"),
+    );
     let previous = output::read_previous(&opts.out);
     if !opts.force
         && previous.cache.fingerprint == fingerprint
@@ -445,11 +451,13 @@ fn render_and_commit(
     let next = records::next_manifest(&previous.manifest, resolved, &rendered, &hashes, complete);
     let audit = audit_trust(&resolved.project);
     let order = audience_order(resolved);
+    let sign_off = signoff::sign_off_counts(resolved, diags);
     let facts = IndexFacts {
         today: &resolved.today,
         audit: &audit,
         has_changes: &|s| output::has_changes_page(&opts.out, s),
         audience_order: &order,
+        sign_off: &sign_off,
     };
     let page_list = HtmlRenderer::new(&resolved.project.templates)
         .and_then(|renderer| pages::index_pages(&renderer, &next.manifest, &facts));
@@ -563,11 +571,13 @@ pub fn write_changes(
     if !previous.manifest.documents.is_empty() {
         let audit = audit_trust(&resolved.project);
         let order = audience_order(resolved);
+        let sign_off = signoff::sign_off_counts(resolved, diags);
         let facts = IndexFacts {
             today: &resolved.today,
             audit: &audit,
             has_changes: &|s| output::has_changes_page(out_dir, s),
             audience_order: &order,
+            sign_off: &sign_off,
         };
         match pages::index_pages(&renderer, &previous.manifest, &facts) {
             Ok(index) => {

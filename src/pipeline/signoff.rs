@@ -1,12 +1,16 @@
 //! Sign-off: the people and the ledger read from `people/`, the earlier
 //! packs from `published/`, set against the current build.
 
+use std::collections::BTreeMap;
+
 use crate::diag::{suggestion, Diagnostic, Diagnostics};
 use crate::load::people::{load_people, load_published};
+use crate::model::key::DocKey;
 use crate::model::people::normalise;
 use crate::model::project::Resolved;
 use crate::output::records::current_manifest;
 use crate::pipeline::editorial_marks;
+use crate::render::html::SignOffProgress;
 use crate::report::signoff::{sign_off, DocSignOff, SignOffReport, Standing};
 
 /// Which part of the report to keep.
@@ -110,4 +114,42 @@ fn check_class(report: &SignOffReport, class: &str, diags: &mut Diagnostics) {
 /// quotes in the shell.
 fn class_key(class: &str) -> String {
     normalise(&class.replace(['-', '_'], " "))
+}
+
+/// Sign-off counts by document for the pack and trust indexes: counts only,
+/// never names. If the rosters or ledgers have problems, the indexes show
+/// no counts and one warning (which names no one) says where to look.
+pub fn sign_off_counts(
+    resolved: &Resolved,
+    diags: &mut Diagnostics,
+) -> BTreeMap<DocKey, SignOffProgress> {
+    let mut problems = Diagnostics::default();
+    let report = sign_off_report(resolved, &SignOffFilter::default(), false, &mut problems);
+    if problems.has_errors() {
+        let (errors, _) = problems.counts();
+        diags.push(
+            Diagnostic::warning(
+                "signoff-left-out",
+                "people/",
+                format!(
+                    "the pack indexes show no sign-off counts: the rosters or ledgers have {errors} problem{}",
+                    if errors == 1 { "" } else { "s" }
+                ),
+            )
+            .with_hint("run `policyc signoff status` to see them"),
+        );
+        return BTreeMap::new();
+    }
+    report
+        .schools
+        .iter()
+        .flat_map(|s| s.documents.iter().map(move |d| (s, d)))
+        .map(|(s, d)| {
+            let progress = SignOffProgress {
+                signed: d.signed,
+                expected: d.expected,
+            };
+            (DocKey::new(&s.school, &d.policy, &d.audience), progress)
+        })
+        .collect()
 }

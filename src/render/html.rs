@@ -36,6 +36,8 @@ pub struct PackEntry {
     pub pdf: Option<String>,
     /// Relative link to the HTML page, if built.
     pub html: Option<String>,
+    /// Sign-off for this document, when the school has a roster.
+    pub sign_off: Option<SignOffProgress>,
 }
 
 /// The other pages a pack index links to, when they exist.
@@ -97,8 +99,9 @@ pub struct TrustDocument {
     pub doc_id: String,
 }
 
-/// Sign-off completion for one school, once a signing ledger exists.
-#[derive(Debug, Clone, Serialize)]
+/// Sign-off completion for a document or a school, from the roster and
+/// ledger in `people/`: counts only, never names.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct SignOffProgress {
     /// Signatures recorded against the current document IDs.
     pub signed: usize,
@@ -166,6 +169,7 @@ impl HtmlRenderer {
                 school => school,
                 meta => meta,
                 documents => documents,
+                sign_off => documents.iter().any(|d| d.sign_off.is_some()),
                 changes => links.changes,
                 departures => links.departures,
             },

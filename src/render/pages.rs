@@ -7,10 +7,11 @@ use std::collections::BTreeMap;
 
 use crate::diag::Diagnostic;
 use crate::model::dates;
+use crate::model::key::DocKey;
 use crate::model::manifest::{Manifest, ManifestDoc};
 use crate::model::project::Resolved;
 use crate::render::html::{
-    HtmlRenderer, PackEntry, PackFacts, PackLinks, TrustDocument, TrustEntry,
+    HtmlRenderer, PackEntry, PackFacts, PackLinks, SignOffProgress, TrustDocument, TrustEntry,
 };
 use crate::report::audit::TrustAudit;
 use crate::report::changes::{ChangeStatus, DocChange, Report};
@@ -41,6 +42,8 @@ pub struct IndexFacts<'a> {
     /// Each school's audiences in the order its file lists them: the order
     /// of its pack index.
     pub audience_order: &'a BTreeMap<String, Vec<String>>,
+    /// Sign-off counts by document, for the schools with a roster.
+    pub sign_off: &'a BTreeMap<DocKey, SignOffProgress>,
 }
 
 /// The path of a school's departures page.
@@ -86,7 +89,17 @@ pub fn index_pages(
             let place = |a: &str| order.iter().position(|x| x == a).unwrap_or(order.len());
             docs.sort_by_key(|d| (d.policy.clone(), place(&d.audience)));
         }
-        let rows: Vec<PackEntry> = docs.iter().map(|d| pack_entry(d)).collect();
+        let rows: Vec<PackEntry> = docs
+            .iter()
+            .map(|d| pack_entry(d, facts.sign_off.get(&d.key()).copied()))
+            .collect();
+        let school_sign_off =
+            rows.iter()
+                .filter_map(|r| r.sign_off)
+                .reduce(|a, b| SignOffProgress {
+                    signed: a.signed + b.signed,
+                    expected: a.expected + b.expected,
+                });
         let page = renderer.pack(
             &first.school_name,
             first.trust.as_deref(),
@@ -104,7 +117,7 @@ pub fn index_pages(
             review_overdue: matches!((review, today), (Some(r), Some(t)) if r < t),
             policy_departures: departures,
             documents: docs.iter().map(|d| trust_document(d)).collect(),
-            sign_off: None,
+            sign_off: school_sign_off,
         });
     }
     let today_text = dates::long_form(facts.today);
@@ -135,7 +148,7 @@ fn trust_document(d: &ManifestDoc) -> TrustDocument {
 }
 
 /// A pack index row for one manifest record.
-fn pack_entry(d: &ManifestDoc) -> PackEntry {
+fn pack_entry(d: &ManifestDoc, sign_off: Option<SignOffProgress>) -> PackEntry {
     let key = d.key();
     PackEntry {
         title: d.title.clone(),
@@ -146,6 +159,7 @@ fn pack_entry(d: &ManifestDoc) -> PackEntry {
             .outputs
             .contains_key("html")
             .then(|| key.file_name("html")),
+        sign_off,
     }
 }
 
