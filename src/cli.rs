@@ -84,10 +84,11 @@ pub enum Command {
         after_help = "Examples:\n  policyc upgrade-library\n  policyc upgrade-library --format json\n  policyc upgrade-library --write"
     )]
     UpgradeLibrary(UpgradeArgs),
-    /// Who has signed which version: rosters and the sign-off ledger in people/.
+    /// Who has signed which version, and registers to collect signatures:
+    /// the rosters and ledgers in people/.
     #[command(
         subcommand,
-        after_help = "Examples:\n  policyc signoff status\n  policyc signoff status --school wrenfold --names\n  policyc signoff status --format json --deny-outstanding"
+        after_help = "Examples:\n  policyc signoff status\n  policyc signoff status --school wrenfold --names\n  policyc signoff status --format json --deny-outstanding\n  policyc signoff register --school wrenfold --audience ks2"
     )]
     Signoff(SignoffCommand),
     /// Print a man page (roff), or write them all to a folder.
@@ -120,11 +121,17 @@ pub enum SignoffCommand {
         after_help = "Names are personal data: they are printed only with --names.\n\nExamples:\n  policyc signoff status\n  policyc signoff status --school wrenfold --audience staff --names\n  policyc signoff status --audience ks2 --class Year-4-Oak --format csv --names\n  policyc signoff status --format json --deny-outstanding"
     )]
     Status(SignoffStatusArgs),
+    /// Print a register for each class or staff group: everyone's name,
+    /// who has already signed, and boxes to tick, sign and date.
+    #[command(
+        after_help = "Registers hold names: they are written to private/ (never out/), which policyc init keeps out of git.\n\nExamples:\n  policyc signoff register --school wrenfold\n  policyc signoff register --school wrenfold --audience ks2 --class year-4-oak\n  policyc signoff register --out private/autumn-2026"
+    )]
+    Register(SignoffRegisterArgs),
 }
 
-/// `policyc signoff status`.
+/// Which people a `signoff` subcommand is about.
 #[derive(Debug, Clone, Args)]
-pub struct SignoffStatusArgs {
+pub struct SignoffSelect {
     #[command(flatten)]
     pub project: ProjectArgs,
     /// Only this school (repeat for more).
@@ -133,9 +140,17 @@ pub struct SignoffStatusArgs {
     /// Only this audience (repeat for more).
     #[arg(long = "audience", value_name = "ID")]
     pub audiences: Vec<String>,
-    /// Only people in this class or staff group, as the roster names it.
+    /// Only people in this class or staff group, as the roster names it
+    /// (case, spaces and hyphens aside: `year-4-oak` finds "Year 4 Oak").
     #[arg(long, value_name = "NAME")]
     pub class: Option<String>,
+}
+
+/// `policyc signoff status`.
+#[derive(Debug, Clone, Args)]
+pub struct SignoffStatusArgs {
+    #[command(flatten)]
+    pub select: SignoffSelect,
     /// List each person, not only the counts. Names are personal data:
     /// keep them out of CI logs.
     #[arg(long)]
@@ -146,6 +161,25 @@ pub struct SignoffStatusArgs {
     /// Exit with status 1 while anyone has still to sign.
     #[arg(long)]
     pub deny_outstanding: bool,
+}
+
+/// `policyc signoff register`.
+#[derive(Debug, Clone, Args)]
+pub struct SignoffRegisterArgs {
+    #[command(flatten)]
+    pub select: SignoffSelect,
+    /// The folder for outputs that hold names [default: <project>/private].
+    /// It must not be inside the public output folder.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// PDF standards: none, a-2b, ua-1 or a-2b,ua-1.
+    #[arg(
+        long,
+        value_name = "LIST",
+        value_delimiter = ',',
+        default_value = "a-2b,ua-1"
+    )]
+    pub pdf_standard: Vec<PdfStandardArg>,
 }
 
 /// How `signoff status` prints its report.

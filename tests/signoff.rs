@@ -285,7 +285,7 @@ fn a_new_project_keeps_rosters_out_of_git() {
     assert_eq!(output.status.code(), Some(0), "{}", texts(&output).1);
     let ignore = fs::read_to_string(dir.path().join("school/.gitignore")).unwrap();
     let rules: Vec<&str> = ignore.lines().filter(|l| !l.starts_with('#')).collect();
-    assert_eq!(rules, ["/out", "/people"]);
+    assert_eq!(rules, ["/out", "/people", "/private"]);
 }
 
 #[test]
@@ -335,4 +335,83 @@ fn the_indexes_count_signatures_and_follow_the_ledger() {
     assert!(!stderr.contains("Priya"), "{stderr}");
     let pack = fs::read_to_string(project.path().join("out/wrenfold/index.html")).unwrap();
     assert!(!pack.contains("Signed</th>"), "{pack}");
+}
+
+#[test]
+fn registers_list_a_class_with_who_has_signed_and_go_to_private() {
+    let project = fixture("example");
+    let output = run_in(
+        project.path(),
+        &[
+            "signoff",
+            "register",
+            "--school",
+            "wrenfold",
+            "--audience",
+            "ks2",
+            "--class",
+            "year-5-ash",
+        ],
+    );
+    let (_, stderr) = texts(&output);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("1 register written to "), "{stderr}");
+    let pdf = project
+        .path()
+        .join("private/wrenfold/registers/aup-ks2-year-5-ash.pdf");
+    let text = pdf_text(&pdf);
+    assert_eq!(text.matches('\u{c}').count(), 1, "one page:\n{text}");
+    let flat = squash(&text);
+    for expected in [
+        "Sign-off register",
+        "Year 5 Ash",
+        "Αλέξανδρος Γεωργίου",
+        "Amira Khan",
+        "Oscar Whitlow",
+        "12 September 2026",
+    ] {
+        assert!(
+            flat.contains(expected),
+            "{expected:?} missing from:\n{flat}"
+        );
+    }
+    assert!(
+        !flat.contains("Jacob Ellery"),
+        "Year 4 Oak is not on Year 5 Ash's register"
+    );
+    assert!(
+        !project.path().join("out").exists(),
+        "a register writes nothing to out/"
+    );
+}
+
+#[test]
+fn a_register_prints_a_hostile_name_as_text_and_refuses_out() {
+    let project = fixture("example");
+    let people = project.path().join("people/oakhollow");
+    fs::write(
+        people.join("roster.csv"),
+        "name,audience,role\n\"#panic(\"\"x\"\") ]* <b> $x$ \\\\\",staff,\"= @role\"\n",
+    )
+    .unwrap();
+    fs::remove_file(people.join("signed.csv")).unwrap();
+    let output = run_in(
+        project.path(),
+        &["signoff", "register", "--school", "oakhollow"],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", texts(&output).1);
+    let text = squash(&pdf_text(
+        &project
+            .path()
+            .join("private/oakhollow/registers/aup-staff-staff.pdf"),
+    ));
+    assert!(text.contains("#panic(\"x\") ]* <b> $x$ \\\\"), "{text}");
+
+    let output = run_in(
+        project.path(),
+        &["signoff", "register", "--out", "out/registers"],
+    );
+    let (_, stderr) = texts(&output);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr.starts_with("error[private-out-public]"), "{stderr}");
 }

@@ -6,27 +6,38 @@ use std::io::Write;
 use anyhow::Result;
 
 use crate::check::messages::unknown_school;
-use crate::cli::{SignoffCommand, SignoffFormat, SignoffStatusArgs};
+use crate::cli::{
+    PdfStandardArg, SignoffCommand, SignoffFormat, SignoffRegisterArgs, SignoffSelect,
+    SignoffStatusArgs,
+};
 use crate::cmd::explain::resolved_or_report;
 use crate::cmd::print_diagnostics;
+use crate::cmd::source_date_epoch;
 use crate::diag::{Diagnostic, Diagnostics, EXIT_OK, EXIT_PROJECT};
-use crate::pipeline::signoff::{sign_off_report, SignOffFilter};
+use crate::model::build::Standards;
+use crate::model::project::Resolved;
+use crate::output::atomic::write_atomic;
+use crate::pipeline::signoff::{register_pdfs, sign_off_report, SignOffFilter};
 use crate::report::signoff_text::{render_csv, render_text};
 
 /// `policyc signoff …`.
 pub fn signoff(command: &SignoffCommand) -> Result<i32> {
     match command {
         SignoffCommand::Status(args) => status(args),
+        SignoffCommand::Register(args) => register(args),
     }
 }
 
-fn status(args: &SignoffStatusArgs) -> Result<i32> {
-    let Some(resolved) = resolved_or_report(&args.project.project) else {
-        return Ok(EXIT_PROJECT);
+/// The project resolved and the selection checked, or the exit status.
+fn selected(
+    select: &SignoffSelect,
+    diags: &mut Diagnostics,
+) -> Result<(Resolved, SignOffFilter), i32> {
+    let Some(resolved) = resolved_or_report(&select.project.project) else {
+        return Err(EXIT_PROJECT);
     };
-    let mut diags = Diagnostics::default();
     let ids: Vec<&str> = resolved.schools.iter().map(|s| s.id.as_str()).collect();
-    for school in args.schools.iter().filter(|s| !ids.contains(&s.as_str())) {
+    for school in select.schools.iter().filter(|s| !ids.contains(&s.as_str())) {
         diags.push(unknown_school(school, &ids));
     }
     let audiences: Vec<&str> = resolved
@@ -35,7 +46,7 @@ fn status(args: &SignoffStatusArgs) -> Result<i32> {
         .iter()
         .map(|a| a.id.as_str())
         .collect();
-    for audience in args
+    for audience in select
         .audiences
         .iter()
         .filter(|a| !audiences.contains(&a.as_str()))
@@ -50,9 +61,18 @@ fn status(args: &SignoffStatusArgs) -> Result<i32> {
         );
     }
     let filter = SignOffFilter {
-        schools: args.schools.clone(),
-        audiences: args.audiences.clone(),
-        class: args.class.clone(),
+        schools: select.schools.clone(),
+        audiences: select.audiences.clone(),
+        class: select.class.clone(),
+    };
+    Ok((resolved, filter))
+}
+
+fn status(args: &SignoffStatusArgs) -> Result<i32> {
+    let mut diags = Diagnostics::default();
+    let (resolved, filter) = match selected(&args.select, &mut diags) {
+        Ok(selected) => selected,
+        Err(code) => return Ok(code),
     };
     let report = if diags.has_errors() {
         None
@@ -84,4 +104,69 @@ fn status(args: &SignoffStatusArgs) -> Result<i32> {
         return Ok(EXIT_PROJECT);
     }
     Ok(EXIT_OK)
+}
+
+/// `policyc signoff register`: a PDF register per class or staff group,
+/// written to the private folder.
+fn register(args: &SignoffRegisterArgs) -> Result<i32> {
+    let mut diags = Diagnostics::default();
+    let project = &args.select.project.project;
+    let out = args.out.clone().unwrap_or_else(|| project.join("private"));
+    if inside(&out, &project.join("out")) {
+        diags.push(
+            Diagnostic::error("private-out-public", "--out", format!("{} is inside out/, which is published", out.display()))
+                .with_hint("registers hold names: write them to private/ (the default) or a secure share outside out/"),
+        );
+        print_diagnostics(&diags);
+        return Ok(EXIT_PROJECT);
+    }
+    let epoch = match source_date_epoch() {
+        Ok(epoch) => epoch,
+        Err(d) => {
+            diags.push(d);
+            print_diagnostics(&diags);
+            return Ok(EXIT_PROJECT);
+        }
+    };
+    let (resolved, filter) = match selected(&args.select, &mut diags) {
+        Ok(selected) => selected,
+        Err(code) => return Ok(code),
+    };
+    let standards = Standards {
+        archival: args.pdf_standard.contains(&PdfStandardArg::A2b),
+        accessible: args.pdf_standard.contains(&PdfStandardArg::Ua1),
+    };
+    let pdfs = if diags.has_errors() {
+        Vec::new()
+    } else {
+        register_pdfs(&resolved, &filter, standards, epoch, &mut diags)
+    };
+    print_diagnostics(&diags);
+    if diags.has_errors() {
+        return Ok(EXIT_PROJECT);
+    }
+    let mut stderr = std::io::stderr().lock();
+    for (rel, bytes) in &pdfs {
+        let path = out.join(rel);
+        write_atomic(&path, bytes)?;
+        writeln!(stderr, "  wrote {}", path.display())?;
+    }
+    writeln!(
+        stderr,
+        "{} register{} written to {}: they hold names, so keep them securely",
+        pdfs.len(),
+        if pdfs.len() == 1 { "" } else { "s" },
+        out.display()
+    )?;
+    Ok(EXIT_OK)
+}
+
+/// Whether `path` is `dir` or inside it, as far as the paths can be
+/// resolved (an absent folder is compared as written).
+fn inside(path: &std::path::Path, dir: &std::path::Path) -> bool {
+    let real = |p: &std::path::Path| {
+        let absolute = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+        absolute.canonicalize().unwrap_or(absolute)
+    };
+    real(path).starts_with(real(dir))
 }

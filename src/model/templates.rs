@@ -18,6 +18,8 @@ pub const TRUST_HTML: &str = include_str!("../../templates/trust.html");
 pub const CHANGES_HTML: &str = include_str!("../../templates/changes.html");
 /// The built-in HTML layout for a school's departures from its trust.
 pub const DEPARTURES_HTML: &str = include_str!("../../templates/departures.html");
+/// The built-in typst layout for a sign-off register.
+pub const REGISTER_TYP: &str = include_str!("../../templates/register.typ");
 
 /// One layout and where it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,7 +38,7 @@ pub struct Templates {
 
 impl Templates {
     /// The file names a project may override.
-    pub const NAMES: [&'static str; 7] = [
+    pub const NAMES: [&'static str; 8] = [
         "policy.typ",
         "base.html",
         "document.html",
@@ -44,6 +46,7 @@ impl Templates {
         "trust.html",
         "changes.html",
         "departures.html",
+        "register.typ",
     ];
 
     /// The layouts built into policyc.
@@ -58,6 +61,7 @@ impl Templates {
                 TRUST_HTML,
                 CHANGES_HTML,
                 DEPARTURES_HTML,
+                REGISTER_TYP,
             ])
             .map(|(name, text)| {
                 let file = format!("<built-in>/{name}");

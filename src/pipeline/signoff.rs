@@ -5,13 +5,19 @@ use std::collections::BTreeMap;
 
 use crate::diag::{suggestion, Diagnostic, Diagnostics};
 use crate::load::people::{load_people, load_published};
+use crate::model::build::Standards;
+use crate::model::files::Reading;
 use crate::model::key::DocKey;
 use crate::model::people::normalise;
 use crate::model::project::Resolved;
 use crate::output::records::current_manifest;
 use crate::pipeline::editorial_marks;
 use crate::render::html::SignOffProgress;
-use crate::report::signoff::{sign_off, DocSignOff, SignOffReport, Standing};
+use crate::render::pdf::PdfEngine;
+use crate::render::register::registers;
+use crate::report::signoff::{
+    sign_off, DocSignOff, PersonStatus, SchoolSignOff, SignOffReport, Standing,
+};
 
 /// Which part of the report to keep.
 #[derive(Debug, Clone, Default)]
@@ -152,4 +158,76 @@ pub fn sign_off_counts(
             (DocKey::new(&s.school, &d.policy, &d.audience), progress)
         })
         .collect()
+}
+
+/// Every register to print for the people `filter` keeps, as PDFs with
+/// their paths relative to the private folder. A name no font can print is
+/// reported at its roster line; nothing is returned if anything failed.
+pub fn register_pdfs(
+    resolved: &Resolved,
+    filter: &SignOffFilter,
+    standards: Standards,
+    epoch: Option<i64>,
+    diags: &mut Diagnostics,
+) -> Vec<(String, Vec<u8>)> {
+    let report = sign_off_report(resolved, filter, true, diags);
+    if diags.has_errors() {
+        return Vec::new();
+    }
+    let pupils: Vec<&str> = resolved
+        .project
+        .audiences
+        .iter()
+        .filter(|a| a.reading != Reading::Adult)
+        .map(|a| a.id.as_str())
+        .collect();
+    let engine = PdfEngine::with_fonts(&resolved.project.fonts);
+    let template = resolved.project.templates.get("register.typ");
+    let mut pdfs = Vec::new();
+    for school in &report.schools {
+        for doc in &school.documents {
+            for person in &doc.people {
+                if let Some(c) = engine.first_unprintable(&person.name) {
+                    diags.push(unprintable_name(school, person, c));
+                }
+            }
+        }
+        if diags.has_errors() {
+            continue;
+        }
+        for register in registers(school, &pupils, &resolved.today) {
+            let ident = format!("register/{}", register.path);
+            match engine.render_data(
+                &template.text,
+                &register.data,
+                &ident,
+                &resolved.today,
+                standards,
+                epoch,
+            ) {
+                Ok(pdf) => pdfs.push((register.path, pdf)),
+                Err(err) => diags.push(
+                    Diagnostic::error("pdf-template", &template.file, err.message).with_hint(
+                        "fix the register layout, or delete the override to use the built-in one",
+                    ),
+                ),
+            }
+        }
+    }
+    if diags.has_errors() {
+        return Vec::new();
+    }
+    pdfs
+}
+
+/// A name on a roster that no font can print.
+fn unprintable_name(school: &SchoolSignOff, person: &PersonStatus, c: char) -> Diagnostic {
+    let mut diagnostic = Diagnostic::error(
+        "unprintable-character",
+        &school.roster_file,
+        format!("`{c}` (U+{:04X}) in a name cannot be printed: neither the fonts built into policyc nor any in fonts/ has it", c as u32),
+    )
+    .with_hint("put a font that has it in the project's fonts/ folder (a .ttf or .otf, such as the Noto font for that script)");
+    diagnostic.line = Some(person.line);
+    diagnostic
 }

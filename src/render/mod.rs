@@ -11,6 +11,7 @@ pub mod html;
 pub mod pages;
 pub mod pdf;
 pub mod pool;
+pub mod register;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;

@@ -119,10 +119,42 @@ impl PdfEngine {
     }
 }
 
-/// PDF options pinned for reproducible output: the creator string, the
-/// identifier and the timestamp all come from the document.
-fn pdf_options(
-    doc: &Document,
+impl PdfEngine {
+    /// Compiles a layout that reads other data than a policy document (a
+    /// register, say): `data` becomes `/data.json`; `ident` and `date`
+    /// (`YYYY-MM-DD`) pin the PDF's identifier and timestamp.
+    pub fn render_data(
+        &self,
+        template: &str,
+        data: &impl Serialize,
+        ident: &str,
+        date: &str,
+        standards: Standards,
+        epoch: Option<i64>,
+    ) -> Result<Vec<u8>, TemplateError> {
+        let bytes = serde_json::to_vec(data)
+            .map_err(|e| TemplateError::plain(format!("cannot serialise the data: {e}")))?;
+        let world = DocWorld::from_data(self, template, bytes).map_err(TemplateError::plain)?;
+        let result = typst::compile::<PagedDocument>(&world);
+        let paged = result.output.map_err(|errors| world.describe(&errors))?;
+        let options =
+            pdf_options_for(ident, date, standards, epoch).map_err(TemplateError::plain)?;
+        let pdf = typst_pdf::pdf(&paged, &options).map_err(|errors| world.describe(&errors))?;
+        Ok(pdf)
+    }
+
+    /// The first character of `text` that no font can print, if any.
+    pub fn first_unprintable(&self, text: &str) -> Option<char> {
+        text.chars()
+            .filter(|c| !c.is_whitespace() && !c.is_ascii())
+            .find(|c| !self.printable(*c))
+    }
+}
+
+/// PDF options for a layout other than a policy document's.
+fn pdf_options_for(
+    ident: &str,
+    date: &str,
     standards: Standards,
     epoch: Option<i64>,
 ) -> Result<PdfOptions, String> {
@@ -135,18 +167,26 @@ fn pdf_options(
     }
     let standards = PdfStandards::new(&list).map_err(|e| e.message().to_string())?;
     Ok(PdfOptions {
-        ident: typst::foundations::Smart::Custom(format!(
-            "{}/{}/{}",
-            doc.school_id, doc.policy_id, doc.audience_id
-        )),
+        ident: typst::foundations::Smart::Custom(ident.to_string()),
         creator: typst::foundations::Smart::Custom(Some(format!(
             "policyc {}",
             env!("CARGO_PKG_VERSION")
         ))),
-        timestamp: timestamp(epoch, &doc.meta.approved_on),
+        timestamp: timestamp(epoch, date),
         standards,
         ..PdfOptions::default()
     })
+}
+
+/// PDF options pinned for reproducible output: the creator string, the
+/// identifier and the timestamp all come from the document.
+fn pdf_options(
+    doc: &Document,
+    standards: Standards,
+    epoch: Option<i64>,
+) -> Result<PdfOptions, String> {
+    let ident = format!("{}/{}/{}", doc.school_id, doc.policy_id, doc.audience_id);
+    pdf_options_for(&ident, &doc.meta.approved_on, standards, epoch)
 }
 
 /// The PDF's creation date: `epoch` (seconds since 1970, from
@@ -225,6 +265,17 @@ impl<'e> DocWorld<'e> {
             data_id: file_id("/data.json")?,
             data: Bytes::new(data),
             logo,
+        })
+    }
+
+    /// A world whose `/data.json` holds `data` and which has no logo.
+    fn from_data(engine: &'e PdfEngine, template: &str, data: Vec<u8>) -> Result<Self, String> {
+        Ok(Self {
+            engine,
+            main: Source::new(file_id("/main.typ")?, template.to_string()),
+            data_id: file_id("/data.json")?,
+            data: Bytes::new(data),
+            logo: None,
         })
     }
 

@@ -32,6 +32,9 @@ pub struct SchoolSignOff {
     pub school: String,
     /// School name.
     pub school_name: String,
+    /// The roster's project-relative path, for messages.
+    #[serde(skip)]
+    pub roster_file: String,
     /// One entry per current document someone on the roster must sign.
     pub documents: Vec<DocSignOff>,
 }
@@ -91,6 +94,12 @@ pub struct PersonStatus {
     /// When they signed it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub signed_on: Option<String>,
+    /// Role or job title, for a register.
+    #[serde(skip)]
+    pub role: Option<String>,
+    /// The roster line that lists them, for messages.
+    #[serde(skip)]
+    pub line: usize,
 }
 
 /// Where a person stands.
@@ -203,6 +212,7 @@ pub fn sign_off(
         report.schools.push(SchoolSignOff {
             school: school.clone(),
             school_name,
+            roster_file: roster.file.clone(),
             documents,
         });
     }
@@ -394,6 +404,8 @@ fn doc_sign_off(
                 status: standing,
                 signed_id: row.map(|r| r.doc_id.clone()),
                 signed_on: row.map(|r| r.signed_on.clone()),
+                role: person.role.clone(),
+                line: person.line,
             });
         }
     }
