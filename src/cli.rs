@@ -127,6 +127,64 @@ pub enum SignoffCommand {
         after_help = "Registers hold names: they are written to private/ (never out/), which policyc init keeps out of git.\n\nExamples:\n  policyc signoff register --school wrenfold\n  policyc signoff register --school wrenfold --audience ks2 --class year-4-oak\n  policyc signoff register --out private/autumn-2026"
     )]
     Register(SignoffRegisterArgs),
+    /// Add the responses exported from an online form (Microsoft Forms,
+    /// Google Forms…) to a school's ledger; --write saves them.
+    #[command(
+        after_help = "Each response needs the signer's name, the date and the document ID they confirmed; the audience comes from a column or --audience. Without --write nothing is saved.\n\nExamples:\n  policyc signoff import responses.csv --school wrenfold --audience staff\n  policyc signoff import responses.csv --school wrenfold --audience staff --date-order mdy --write\n  policyc signoff import export.csv --school oakhollow --name-column \"Parent name\" --child-column \"Child name\" --audience parent"
+    )]
+    Import(SignoffImportArgs),
+}
+
+/// `policyc signoff import`.
+#[derive(Debug, Clone, Args)]
+pub struct SignoffImportArgs {
+    /// The exported responses, as CSV.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub project: ProjectArgs,
+    /// The school whose ledger they go into.
+    #[arg(long, value_name = "ID")]
+    pub school: String,
+    /// The audience of every response, when the export has no audience column.
+    #[arg(long, value_name = "ID")]
+    pub audience: Option<String>,
+    /// The column holding the signer's name [default: Name, Full name, …].
+    #[arg(long, value_name = "HEADER")]
+    pub name_column: Option<String>,
+    /// The column holding the date [default: Completion time, Timestamp, …].
+    #[arg(long, value_name = "HEADER")]
+    pub date_column: Option<String>,
+    /// The column holding the document ID [default: Document ID, …].
+    #[arg(long, value_name = "HEADER")]
+    pub document_column: Option<String>,
+    /// The column holding the audience [default: Audience].
+    #[arg(long, value_name = "HEADER")]
+    pub audience_column: Option<String>,
+    /// The column holding the class [default: Class, Form].
+    #[arg(long, value_name = "HEADER")]
+    pub class_column: Option<String>,
+    /// The column holding the child's name, on a parents' form [default: Child].
+    #[arg(long, value_name = "HEADER")]
+    pub child_column: Option<String>,
+    /// How the export writes dates: dmy (UK), mdy (US) or ymd. ISO dates
+    /// are read whatever this says.
+    #[arg(long, value_enum, default_value = "dmy")]
+    pub date_order: DateOrderArg,
+    /// Save the new signatures into people/<school>/signed.csv.
+    #[arg(long)]
+    pub write: bool,
+}
+
+/// `--date-order`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DateOrderArg {
+    /// Day, month, year: 14/09/2026.
+    Dmy,
+    /// Month, day, year: 9/14/2026.
+    Mdy,
+    /// Year, month, day: 2026/09/14.
+    Ymd,
 }
 
 /// Which people a `signoff` subcommand is about.

@@ -415,3 +415,126 @@ fn a_register_prints_a_hostile_name_as_text_and_refuses_out() {
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr.starts_with("error[private-out-public]"), "{stderr}");
 }
+
+#[test]
+fn form_responses_are_previewed_then_added_once() {
+    let project = fixture("example");
+    let (_, json, _) = status(
+        project.path(),
+        &[
+            "--school",
+            "wrenfold",
+            "--audience",
+            "staff",
+            "--format",
+            "json",
+        ],
+    );
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let staff_id = json["schools"][0]["documents"][0]["doc_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let export = project.path().join("responses.csv");
+    fs::write(
+        &export,
+        format!(
+            "ID,Start time,Completion time,Email,Name,Document ID,I agree\n\
+             1,9/20/2026 10:30:01,9/20/2026 10:32:05,anonymous,Priya Raman,{staff_id},Yes\n\
+             2,9/20/2026 11:00:00,9/20/2026 11:01:00,anonymous,gethin  PRYCE,{},Yes\n\
+             3,9/21/2026 08:00:00,9/21/2026 08:01:00,anonymous,Hannah Okafor,{staff_id},Yes\n",
+            staff_id.to_lowercase()
+        ),
+    )
+    .unwrap();
+    let ledger = project.path().join("people/wrenfold/signed.csv");
+    let before = fs::read_to_string(&ledger).unwrap();
+    let import = |extra: &[&str]| {
+        let mut args = vec![
+            "signoff",
+            "import",
+            "responses.csv",
+            "--school",
+            "wrenfold",
+            "--audience",
+            "staff",
+            "--date-order",
+            "mdy",
+        ];
+        args.extend_from_slice(extra);
+        let output = run_in(project.path(), &args);
+        let (_, stderr) = texts(&output);
+        (output.status.code(), stderr)
+    };
+    let (code, stderr) = import(&[]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(stderr, "2 new signatures; 1 already recorded; run again with --write to add them to people/wrenfold/signed.csv\n");
+    assert_eq!(
+        fs::read_to_string(&ledger).unwrap(),
+        before,
+        "a preview saves nothing"
+    );
+
+    let (code, stderr) = import(&["--write"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let after = fs::read_to_string(&ledger).unwrap();
+    assert_eq!(
+        after,
+        format!("{before}Priya Raman,staff,Teaching staff,{staff_id},2026-09-20\nGethin Pryce,staff,Teaching staff,{staff_id},2026-09-20\n")
+    );
+    let (_, stdout, _) = status(
+        project.path(),
+        &["--school", "wrenfold", "--audience", "staff"],
+    );
+    assert!(stdout.contains("7 of 8 signed; 1 not signed"), "{stdout}");
+
+    let (code, stderr) = import(&["--write"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(
+        stderr,
+        "added 0 signatures to people/wrenfold/signed.csv; 3 already recorded\n"
+    );
+    assert_eq!(
+        fs::read_to_string(&ledger).unwrap(),
+        after,
+        "importing twice adds nothing"
+    );
+}
+
+#[test]
+fn a_response_from_nobody_on_the_roster_stops_the_import() {
+    let project = fixture("example");
+    let export = project.path().join("responses.csv");
+    fs::write(
+        &export,
+        "Timestamp,Full name,Document ID\n22/09/2026 08:01:00,Tomasz Zielinski,0000-0000\n",
+    )
+    .unwrap();
+    let ledger = project.path().join("people/wrenfold/signed.csv");
+    let before = fs::read_to_string(&ledger).unwrap();
+    let output = run_in(
+        project.path(),
+        &[
+            "signoff",
+            "import",
+            "responses.csv",
+            "--school",
+            "wrenfold",
+            "--audience",
+            "staff",
+            "--write",
+        ],
+    );
+    let (_, stderr) = texts(&output);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("error[ledger-unknown-document]: no document has the ID 0000-0000"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--> responses.csv:2:"), "{stderr}");
+    assert!(
+        stderr.ends_with("nothing was saved: fix the export (or the roster) and run it again\n"),
+        "{stderr}"
+    );
+    assert_eq!(fs::read_to_string(&ledger).unwrap(), before);
+}

@@ -7,17 +7,18 @@ use anyhow::Result;
 
 use crate::check::messages::unknown_school;
 use crate::cli::{
-    PdfStandardArg, SignoffCommand, SignoffFormat, SignoffRegisterArgs, SignoffSelect,
-    SignoffStatusArgs,
+    DateOrderArg, PdfStandardArg, SignoffCommand, SignoffFormat, SignoffImportArgs,
+    SignoffRegisterArgs, SignoffSelect, SignoffStatusArgs,
 };
 use crate::cmd::explain::resolved_or_report;
 use crate::cmd::print_diagnostics;
 use crate::cmd::source_date_epoch;
 use crate::diag::{Diagnostic, Diagnostics, EXIT_OK, EXIT_PROJECT};
+use crate::load::form_export::{read_form_export, ColumnMap, DateOrder};
 use crate::model::build::Standards;
 use crate::model::project::Resolved;
 use crate::output::atomic::write_atomic;
-use crate::pipeline::signoff::{register_pdfs, sign_off_report, SignOffFilter};
+use crate::pipeline::signoff::{import_responses, register_pdfs, sign_off_report, SignOffFilter};
 use crate::report::signoff_text::{render_csv, render_text};
 
 /// `policyc signoff …`.
@@ -25,6 +26,7 @@ pub fn signoff(command: &SignoffCommand) -> Result<i32> {
     match command {
         SignoffCommand::Status(args) => status(args),
         SignoffCommand::Register(args) => register(args),
+        SignoffCommand::Import(args) => import(args),
     }
 }
 
@@ -169,4 +171,88 @@ fn inside(path: &std::path::Path, dir: &std::path::Path) -> bool {
         absolute.canonicalize().unwrap_or(absolute)
     };
     real(path).starts_with(real(dir))
+}
+
+/// `policyc signoff import`: form responses into a school's ledger.
+fn import(args: &SignoffImportArgs) -> Result<i32> {
+    let mut diags = Diagnostics::default();
+    let select = SignoffSelect {
+        project: args.project.clone(),
+        schools: vec![args.school.clone()],
+        audiences: args.audience.iter().cloned().collect(),
+        class: None,
+    };
+    let (resolved, _) = match selected(&select, &mut diags) {
+        Ok(selected) => selected,
+        Err(code) => return Ok(code),
+    };
+    let mut map = ColumnMap::default();
+    for (column, flag) in [
+        (&mut map.name, &args.name_column),
+        (&mut map.date, &args.date_column),
+        (&mut map.document, &args.document_column),
+        (&mut map.audience, &args.audience_column),
+        (&mut map.class, &args.class_column),
+        (&mut map.child, &args.child_column),
+    ] {
+        if let Some(header) = flag {
+            *column = vec![header.clone()];
+        }
+    }
+    let order = match args.date_order {
+        DateOrderArg::Dmy => DateOrder::Dmy,
+        DateOrderArg::Mdy => DateOrder::Mdy,
+        DateOrderArg::Ymd => DateOrder::Ymd,
+    };
+    let export = if diags.has_errors() {
+        None
+    } else {
+        read_form_export(
+            &args.file,
+            &map,
+            order,
+            args.audience.as_deref(),
+            &mut diags,
+        )
+    };
+    let import = export.map(|e| import_responses(&resolved, &args.school, e, &mut diags));
+    print_diagnostics(&diags);
+    let Some(import) = import.filter(|_| !diags.has_errors()) else {
+        let _ = writeln!(
+            std::io::stderr(),
+            "nothing was saved: fix the export (or the roster) and run it again"
+        );
+        return Ok(EXIT_PROJECT);
+    };
+    let new = import.plan.new_rows.len();
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    let mut stderr = std::io::stderr().lock();
+    let already = import.plan.already;
+    let recorded = if already > 0 {
+        format!("; {already} already recorded")
+    } else {
+        String::new()
+    };
+    if !args.write {
+        writeln!(
+            stderr,
+            "{new} new signature{}{recorded}; run again with --write to add them to {}",
+            plural(new),
+            import.ledger
+        )?;
+        return Ok(EXIT_OK);
+    }
+    if new > 0 {
+        write_atomic(
+            &args.project.project.join(&import.ledger),
+            import.text.as_bytes(),
+        )?;
+    }
+    writeln!(
+        stderr,
+        "added {new} signature{} to {}{recorded}",
+        plural(new),
+        import.ledger
+    )?;
+    Ok(EXIT_OK)
 }

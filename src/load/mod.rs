@@ -8,6 +8,7 @@
 
 pub mod bundled;
 mod fonts;
+pub mod form_export;
 pub mod frontmatter;
 pub mod paths;
 pub mod people;

@@ -329,6 +329,25 @@ fn parse_table(
     ok.then_some(Table { columns, rows })
 }
 
+/// The column names of a ledger's header line, as policyc reads them
+/// (`Document ID` is `document_id`), to append rows in the file's order.
+pub fn ledger_columns(text: &str) -> Vec<String> {
+    let first = text.lines().next().unwrap_or("");
+    let delimiter = if first.contains(';') && !first.contains(',') {
+        b';'
+    } else {
+        b','
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .from_reader(first.as_bytes());
+    match reader.records().next() {
+        Some(Ok(header)) => header.iter().map(column_name).collect(),
+        _ => Vec::new(),
+    }
+}
+
 /// A header cell as a column name: lower case, spaces and hyphens as `_`,
 /// with a few names spreadsheets commonly use.
 fn column_name(raw: &str) -> String {

@@ -4,7 +4,8 @@
 use std::collections::BTreeMap;
 
 use crate::diag::{suggestion, Diagnostic, Diagnostics};
-use crate::load::people::{load_people, load_published};
+use crate::load::form_export::FormExport;
+use crate::load::people::{ledger_columns, load_people, load_published};
 use crate::model::build::Standards;
 use crate::model::files::Reading;
 use crate::model::key::DocKey;
@@ -16,8 +17,10 @@ use crate::render::html::SignOffProgress;
 use crate::render::pdf::PdfEngine;
 use crate::render::register::registers;
 use crate::report::signoff::{
-    sign_off, DocSignOff, PersonStatus, SchoolSignOff, SignOffReport, Standing,
+    plan_import, sign_off, DocSignOff, ImportPlan, PersonStatus, SchoolSignOff, SignOffReport,
+    Standing,
 };
+use crate::report::signoff_text::write_csv;
 
 /// Which part of the report to keep.
 #[derive(Debug, Clone, Default)]
@@ -230,4 +233,71 @@ fn unprintable_name(school: &SchoolSignOff, person: &PersonStatus, c: char) -> D
     .with_hint("put a font that has it in the project's fonts/ folder (a .ttf or .otf, such as the Noto font for that script)");
     diagnostic.line = Some(person.line);
     diagnostic
+}
+
+/// Form responses matched to a school's roster, and the ledger they make.
+#[derive(Debug, Clone)]
+pub struct Import {
+    /// What is new and what was already recorded.
+    pub plan: ImportPlan,
+    /// The ledger's path relative to the project.
+    pub ledger: String,
+    /// The ledger's whole new text: the old text with the new lines after it.
+    pub text: String,
+}
+
+/// Plans adding `export`'s responses to `school`'s ledger. Nothing is
+/// written here; problems go to `diags`.
+pub fn import_responses(
+    resolved: &Resolved,
+    school: &str,
+    export: FormExport,
+    diags: &mut Diagnostics,
+) -> Import {
+    let root = &resolved.project.root;
+    let schools: Vec<&str> = resolved.schools.iter().map(|s| s.id.as_str()).collect();
+    let people = load_people(root, &schools, diags);
+    let published = load_published(root, diags);
+    let (plan, problems) = plan_import(
+        &people,
+        school,
+        &export.file,
+        &export.text,
+        export.rows,
+        &current_manifest(resolved),
+        &published,
+        &editorial_marks(resolved),
+    );
+    diags.extend(problems);
+    let ledger = format!("people/{school}/signed.csv");
+    let old = people.sources.get(&ledger).cloned().unwrap_or_default();
+    let mut text = if old.trim().is_empty() {
+        "name,audience,class,child,document_id,signed_on\n".to_string()
+    } else {
+        old
+    };
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    let columns = ledger_columns(&text);
+    let rows: Vec<Vec<String>> = plan
+        .new_rows
+        .iter()
+        .map(|r| {
+            columns
+                .iter()
+                .map(|c| match c.as_str() {
+                    "name" => r.name.clone(),
+                    "audience" => r.audience.clone(),
+                    "class" => r.class.clone().unwrap_or_default(),
+                    "child" => r.child.clone().unwrap_or_default(),
+                    "document_id" => r.doc_id.clone(),
+                    "signed_on" => r.signed_on.clone(),
+                    _ => String::new(),
+                })
+                .collect()
+        })
+        .collect();
+    text.push_str(&write_csv(&rows));
+    Import { plan, ledger, text }
 }

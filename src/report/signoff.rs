@@ -432,3 +432,79 @@ fn standing<'s>(
         .max_by(|a, b| (a.0, &a.1.signed_on).cmp(&(b.0, &b.1.signed_on)))
         .map_or((Standing::Never, None), |(s, r)| (s, Some(r)))
 }
+
+/// What importing form responses into a school's ledger would do.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ImportPlan {
+    /// Signatures to add, each spelt as the roster spells the person.
+    pub new_rows: Vec<Signature>,
+    /// Responses the ledger already records (or that repeat another).
+    pub already: usize,
+}
+
+/// Matches imported `rows` (from `file`, whose text is `source`) to the
+/// school's roster and the known document IDs, and leaves out those the
+/// ledger already has. Problems are reported at the export's lines.
+#[allow(clippy::too_many_arguments)]
+pub fn plan_import(
+    people: &People,
+    school: &str,
+    file: &str,
+    source: &str,
+    rows: Vec<Signature>,
+    current: &Manifest,
+    published: &[(String, Manifest)],
+    editorial: &Editorial,
+) -> (ImportPlan, Vec<Diagnostic>) {
+    let known = known_ids(current, published, editorial);
+    let mut diags = Vec::new();
+    let Some(roster) = people.rosters.get(school) else {
+        diags.push(
+            Diagnostic::error(
+                "ledger-without-roster",
+                file,
+                format!("school `{school}` has no roster to match the responses to"),
+            )
+            .with_hint(format!(
+                "add people/{school}/roster.csv, listing everyone who must sign"
+            )),
+        );
+        return (ImportPlan::default(), diags);
+    };
+    let empty = Ledger::default();
+    let ledger = people.ledgers.get(school).unwrap_or(&empty);
+    let ledger_source = people.sources.get(&ledger.file).map_or("", String::as_str);
+    let mut recorded: Vec<(usize, String)> =
+        match_signatures(roster, ledger, &known, ledger_source, &mut Vec::new())
+            .into_iter()
+            .flat_map(|(i, rows)| rows.into_iter().map(move |r| (i, r.doc_id.clone())))
+            .collect();
+    let imported = Ledger {
+        file: file.to_string(),
+        rows,
+    };
+    let mut plan = ImportPlan::default();
+    let matched = match_signatures(roster, &imported, &known, source, &mut diags);
+    let mut by_line: Vec<(usize, &Signature)> = matched
+        .into_iter()
+        .flat_map(|(i, rows)| rows.into_iter().map(move |r| (i, r)))
+        .collect();
+    by_line.sort_by_key(|(_, r)| r.line);
+    for (index, row) in by_line {
+        let key = (index, row.doc_id.clone());
+        if recorded.contains(&key) {
+            plan.already += 1;
+            continue;
+        }
+        recorded.push(key);
+        let person = &roster.people[index];
+        plan.new_rows.push(Signature {
+            name: person.name.clone(),
+            audience: person.audience.clone(),
+            class: person.class.clone(),
+            child: person.child.clone(),
+            ..row.clone()
+        });
+    }
+    (plan, diags)
+}

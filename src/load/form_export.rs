@@ -1,0 +1,337 @@
+//! Reading the responses exported from an online form (Microsoft Forms,
+//! Google Forms or any survey tool) as signatures for the ledger.
+//!
+//! An export has many columns of its own; only the mapped ones are read.
+//! Each mapping lists header names to try, so the defaults fit the common
+//! tools and `--…-column` flags fit any other. Respondents type into these
+//! cells, so every value is untrusted text.
+
+use std::path::Path;
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::model::dates;
+use crate::model::people::Signature;
+
+/// The largest export read.
+const MAX_EXPORT_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Which export columns hold what: each a list of header names to try, in
+/// order, compared without regard to case or surrounding spaces.
+#[derive(Debug, Clone)]
+pub struct ColumnMap {
+    /// The signer's name.
+    pub name: Vec<String>,
+    /// When they signed.
+    pub date: Vec<String>,
+    /// The document ID they confirmed.
+    pub document: Vec<String>,
+    /// Their audience; none when one `--audience` covers every row.
+    pub audience: Vec<String>,
+    /// Their class, if asked.
+    pub class: Vec<String>,
+    /// On a parent's form: the child.
+    pub child: Vec<String>,
+}
+
+impl Default for ColumnMap {
+    fn default() -> Self {
+        let list = |names: &[&str]| names.iter().map(|n| n.to_string()).collect();
+        Self {
+            name: list(&[
+                "Name",
+                "Full name",
+                "Your name",
+                "Full name (printed)",
+                "Name of signer",
+            ]),
+            date: list(&[
+                "Completion time",
+                "Timestamp",
+                "Submitted at",
+                "Date",
+                "Signed on",
+            ]),
+            document: list(&["Document ID", "Document id", "document_id", "Doc ID"]),
+            audience: list(&["Audience", "audience"]),
+            class: list(&["Class", "Form", "Class or form"]),
+            child: list(&["Child", "Child's name", "Pupil"]),
+        }
+    }
+}
+
+/// How the export writes a date such as 4 March 2026 before any time:
+/// `dmy` 04/03/2026 (UK), `mdy` 3/4/2026 (US), `ymd` 2026/03/04. An ISO
+/// date (2026-03-04) is read as such whatever the order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateOrder {
+    /// Day, month, year.
+    Dmy,
+    /// Month, day, year.
+    Mdy,
+    /// Year, month, day.
+    Ymd,
+}
+
+/// An export's signatures, with its text (for excerpts) and path as given.
+#[derive(Debug, Clone)]
+pub struct FormExport {
+    /// The path as given on the command line.
+    pub file: String,
+    /// The file's text.
+    pub text: String,
+    /// One signature per response, with the export's line.
+    pub rows: Vec<Signature>,
+}
+
+/// Reads an export at `path`. `audience` fills rows when the export has no
+/// audience column.
+pub fn read_form_export(
+    path: &Path,
+    map: &ColumnMap,
+    order: DateOrder,
+    audience: Option<&str>,
+    diags: &mut Diagnostics,
+) -> Option<FormExport> {
+    let file = path.display().to_string();
+    let text = match read_export(path) {
+        Ok(text) => text,
+        Err(why) => {
+            diags.push(Diagnostic::error("import-unreadable", &file, why).with_hint(
+                "export the responses as CSV (Microsoft Forms: Open in Excel, then Save As › CSV UTF-8; Google Forms: Download responses (.csv))",
+            ));
+            return None;
+        }
+    };
+    let rows = parse_export(&file, &text, map, order, audience, diags)?;
+    Some(FormExport { file, text, rows })
+}
+
+fn read_export(path: &Path) -> Result<String, String> {
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read the export: {e}"))?;
+    if !meta.is_file() {
+        return Err("this is not a file".into());
+    }
+    if meta.len() > MAX_EXPORT_BYTES {
+        return Err(format!(
+            "the export is over {} MB",
+            MAX_EXPORT_BYTES / 1024 / 1024
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read the export: {e}"))?;
+    let text = String::from_utf8(bytes).map_err(|_| "the export is not UTF-8 text".to_string())?;
+    Ok(text.strip_prefix('\u{feff}').unwrap_or(&text).to_string())
+}
+
+/// Parses an export's text: pure, for tests.
+pub fn parse_export(
+    file: &str,
+    text: &str,
+    map: &ColumnMap,
+    order: DateOrder,
+    audience: Option<&str>,
+    diags: &mut Diagnostics,
+) -> Option<Vec<Signature>> {
+    let first = text.lines().next().unwrap_or("");
+    let delimiter = if first.contains(';') && !first.contains(',') {
+        b';'
+    } else {
+        b','
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .has_headers(false)
+        .from_reader(text.as_bytes());
+    let mut records = reader.records();
+    let header: Vec<String> = match records.next() {
+        Some(Ok(h)) => h.iter().map(|c| c.trim().to_lowercase()).collect(),
+        _ => {
+            diags.push(Diagnostic::error(
+                "import-column-missing",
+                file,
+                "the export has no header line",
+            ));
+            return None;
+        }
+    };
+    let find = |names: &[String]| {
+        names
+            .iter()
+            .find_map(|n| header.iter().position(|h| *h == n.trim().to_lowercase()))
+    };
+    let mut missing = Vec::new();
+    let mut need = |names: &[String], what: &str| {
+        let found = find(names);
+        if found.is_none() {
+            missing.push(format!("{what} (tried: {})", names.join(", ")));
+        }
+        found
+    };
+    let name = need(&map.name, "the name");
+    let date = need(&map.date, "the date");
+    let document = need(&map.document, "the document ID");
+    let audience_column = if audience.is_some() {
+        None
+    } else {
+        need(&map.audience, "the audience")
+    };
+    if !missing.is_empty() {
+        diags.push(
+            Diagnostic::error(
+                "import-column-missing",
+                file,
+                format!("the export has no column for {}", missing.join("; ")),
+            )
+            .at(text, 1, 1)
+            .with_hint("name the columns with --name-column, --date-column, --document-column and --audience-column (or give --audience)"),
+        );
+        return None;
+    }
+    let (class, child) = (find(&map.class), find(&map.child));
+    let mut rows = Vec::new();
+    for record in records.flatten() {
+        let line = record.position().map_or(0, |p| p.line() as usize);
+        let cell = |i: Option<usize>| {
+            i.and_then(|i| record.get(i))
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(String::from)
+        };
+        if record.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let values = (
+            cell(name),
+            cell(date),
+            cell(document),
+            cell(audience_column).or(audience.map(String::from)),
+        );
+        let (Some(name), Some(when), Some(doc_id), Some(audience)) = values else {
+            diags.push(
+                Diagnostic::error(
+                    "import-blank-cell",
+                    file,
+                    "this response leaves the name, date, document ID or audience blank",
+                )
+                .at(text, line, 1)
+                .with_hint("fill it in, or delete the response from the export"),
+            );
+            continue;
+        };
+        let Some(signed_on) = form_date(&when, order) else {
+            diags.push(
+                Diagnostic::error(
+                    "import-date",
+                    file,
+                    format!("`{when}` is not a date when read as {}", order_words(order)),
+                )
+                .at_in_line(text, line, &when)
+                .with_hint(
+                    "say how the export writes dates: --date-order dmy (UK), mdy (US) or ymd",
+                ),
+            );
+            continue;
+        };
+        rows.push(Signature {
+            name,
+            audience,
+            class: cell(class),
+            child: cell(child),
+            doc_id: doc_id.to_uppercase(),
+            signed_on,
+            line,
+        });
+    }
+    Some(rows)
+}
+
+fn order_words(order: DateOrder) -> &'static str {
+    match order {
+        DateOrder::Dmy => "day/month/year (--date-order dmy)",
+        DateOrder::Mdy => "month/day/year (--date-order mdy)",
+        DateOrder::Ymd => "year/month/day (--date-order ymd)",
+    }
+}
+
+/// The day of a form's timestamp, `YYYY-MM-DD`.
+pub fn form_date(text: &str, order: DateOrder) -> Option<String> {
+    let day = text.trim().split([' ', 'T']).next()?;
+    let parts: Vec<&str> = day.split(['/', '-', '.']).collect();
+    let [a, b, c] = parts.as_slice() else {
+        return None;
+    };
+    let (y, m, d) = if a.len() == 4 {
+        (*a, *b, *c)
+    } else {
+        match order {
+            DateOrder::Dmy => (*c, *b, *a),
+            DateOrder::Mdy => (*c, *a, *b),
+            DateOrder::Ymd => (*a, *b, *c),
+        }
+    };
+    let iso = format!("{y:0>4}-{m:0>2}-{d:0>2}");
+    dates::parse(&iso).ok().map(|_| iso)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_from_common_tools_become_days() {
+        assert_eq!(
+            form_date("14/09/2026 10:32:05", DateOrder::Dmy).as_deref(),
+            Some("2026-09-14")
+        );
+        assert_eq!(
+            form_date("9/14/2026 10:32:05 AM", DateOrder::Mdy).as_deref(),
+            Some("2026-09-14")
+        );
+        assert_eq!(
+            form_date("2026/09/14 10:32:05", DateOrder::Dmy).as_deref(),
+            Some("2026-09-14")
+        );
+        assert_eq!(
+            form_date("2026-09-14T10:32:05Z", DateOrder::Mdy).as_deref(),
+            Some("2026-09-14")
+        );
+        assert_eq!(
+            form_date("14/09/2026", DateOrder::Mdy),
+            None,
+            "no 14th month"
+        );
+        assert_eq!(form_date("yesterday", DateOrder::Dmy), None);
+    }
+
+    #[test]
+    fn a_microsoft_forms_export_reads_with_the_default_columns() {
+        let text = "ID,Start time,Completion time,Email,Name,Document ID,I agree\n\
+                    1,9/14/2026 10:30:01,9/14/2026 10:32:05,anonymous,Priya Raman,b934-aa86,Yes\n\
+                    2,9/15/2026 08:00:00,9/15/2026 08:01:00,anonymous,,B934-AA86,Yes\n";
+        let mut diags = Diagnostics::default();
+        let rows = parse_export(
+            "export.csv",
+            text,
+            &ColumnMap::default(),
+            DateOrder::Mdy,
+            Some("staff"),
+            &mut diags,
+        )
+        .unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(
+            (rows[0].name.as_str(), rows[0].doc_id.as_str()),
+            ("Priya Raman", "B934-AA86")
+        );
+        assert_eq!(
+            (rows[0].signed_on.as_str(), rows[0].line),
+            ("2026-09-14", 2)
+        );
+        let problems: Vec<String> = diags
+            .sorted()
+            .iter()
+            .map(|d| format!("{} {}", d.code, d.location()))
+            .collect();
+        assert_eq!(problems, ["import-blank-cell export.csv:3:1"]);
+    }
+}
