@@ -5,6 +5,7 @@ use crate::check::readability::{self, limits, Stats};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::dates;
 use crate::model::document::Document;
+use crate::model::files::Layout;
 use crate::model::markdown::{each_inline, plain_text, Inline};
 use crate::model::project::{Project, ResolvedSchool};
 
@@ -23,6 +24,7 @@ pub fn check_documents(
             diags.push(d);
         }
         check_text_fits(doc, project, diags);
+        poster_keywords(doc, project, diags);
     }
     let review = school
         .merged
@@ -44,6 +46,33 @@ pub fn check_documents(
                     .with_hint("review the policy, then set `review_by`, `version` and `approval` to the new values"),
             );
         }
+    }
+}
+
+/// On a poster, each rule is led by its keyword's big first letter; a rule
+/// without a keyword would show a bare bullet there instead.
+fn poster_keywords(doc: &Document, project: &Project, diags: &mut Diagnostics) {
+    if doc.layout != Layout::Poster {
+        return;
+    }
+    for (_, clause) in doc.clauses() {
+        if clause
+            .keyword
+            .as_deref()
+            .is_some_and(|k| !k.trim().is_empty())
+        {
+            continue;
+        }
+        let file = &clause.provenance.file;
+        diags.push(
+            Diagnostic::warning(
+                "poster-no-keyword",
+                file,
+                format!("this rule has no keyword, so the {} poster shows a bullet where its big letter goes", doc.audience_label),
+            )
+            .near(project.source(file), "audiences")
+            .with_hint("add a `keyword:` to its front matter: the word the rule is about, such as `keyword: Kind`"),
+        );
     }
 }
 

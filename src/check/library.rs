@@ -57,6 +57,17 @@ pub fn check_library(project: &Project, policies_loaded: bool, diags: &mut Diagn
                     .with_hint("give each section its own id"),
                 );
             }
+            if let Some(audience) = blank_entry(&section.heading) {
+                out.push(
+                    Diagnostic::error(
+                        "empty-heading",
+                        &policy.file,
+                        format!("the section `{}` has an empty heading{audience}", section.id),
+                    )
+                    .near(text, &section.id)
+                    .with_hint("write the heading readers see: a PDF that screen readers can use needs every heading to say something"),
+                );
+            }
             for key in section.heading.audience_keys() {
                 if !audiences.contains(&key) {
                     out.push(unknown_audience(
@@ -306,4 +317,24 @@ fn editorial_mark(clause: &Clause, text: &str) -> Vec<Diagnostic> {
         }
     }
     out
+}
+
+/// The first blank value of `value`, as words for a message: "" when the
+/// value is one for every audience, " for ks2" when it is one audience's.
+fn blank_entry(value: &crate::model::per_audience::PerAudience<String>) -> Option<String> {
+    use crate::model::per_audience::PerAudience;
+    match value {
+        PerAudience::All(text) => text.trim().is_empty().then(String::new),
+        PerAudience::Map(map) => {
+            map.iter()
+                .find(|(_, text)| text.trim().is_empty())
+                .map(|(key, _)| {
+                    if key == "default" {
+                        String::new()
+                    } else {
+                        format!(" for {key}")
+                    }
+                })
+        }
+    }
 }

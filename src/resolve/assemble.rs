@@ -34,8 +34,14 @@ pub(crate) fn school_info(s: &SchoolFile, logo_hash: Option<&str>) -> SchoolInfo
         }),
         _ => None,
     };
+    // A single-academy trust often shares the school's name: say it once.
+    let same = |t: &str| t.trim().eq_ignore_ascii_case(name.trim());
     SchoolInfo {
-        trust: s.trust.as_ref().map(|t| t.name.clone()),
+        trust: s
+            .trust
+            .as_ref()
+            .map(|t| t.name.clone())
+            .filter(|t| !same(t)),
         motto: s.motto.clone(),
         address: s.address.clone(),
         website: s.website.clone(),

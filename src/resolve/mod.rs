@@ -101,11 +101,24 @@ pub fn resolve_document(
             filler.field(v, &file, "values", &mut problems)
         });
     if sections.iter().all(|sec| sec.clauses.is_empty()) && problems.is_empty() {
-        problems.push(
-            Diagnostic::error("empty-document", school.file, format!("the `{}` {} for `{aid}` has no clauses", policy.id, "document"))
-                .near(school.source, aid)
-                .with_hint(format!("tag some clauses with `audiences: [{aid}]`, add local clauses, or remove `{aid}` from `audiences`")),
+        // Point at the `audiences` list that asks for this document, in
+        // whichever file sets it (the school's or its trust's).
+        let (file, source) = school.setting("audiences");
+        let at = source.find("audiences").unwrap_or(0);
+        let line_start = source[..at].rfind('\n').map_or(0, |i| i + 1);
+        let mut problem = Diagnostic::error(
+            "empty-document",
+            &file,
+            format!("the `{}` document for `{aid}` has no clauses", policy.id),
         );
+        problem = match source[at..].find(aid) {
+            Some(offset) if source.contains("audiences") => problem.at_offset(source, at + offset),
+            _ => problem.at_offset(source, line_start),
+        };
+        problems.push(problem.with_hint(format!(
+            "tag some clauses with `audiences: [{aid}]`, add local clauses, or remove `{aid}` from `audiences`; if the `{}` policy is not meant for {aid} at all, list the policies this school builds with `policies: [...]`",
+            policy.id
+        )));
     }
     if !problems.is_empty() {
         diags.extend(problems);
@@ -190,6 +203,19 @@ mod tests {
         assert_eq!(docs[1].title, "My promise");
         assert_eq!(docs[1].sections.len(), 1, "ks2 has no data clauses");
         assert_eq!(docs[1].sections[0].heading, "Staying safe");
+    }
+
+    #[test]
+    fn a_trust_with_the_school_s_own_name_is_named_once() {
+        let same = format!("{SCHOOL}trust: {{ name: test school }}\n");
+        let (docs, _) = resolve(&Fixture::new(&same));
+        assert_eq!(docs.expect("resolves")[0].school.trust, None);
+        let other = format!("{SCHOOL}trust: {{ name: Kestrel Trust }}\n");
+        let (docs, _) = resolve(&Fixture::new(&other));
+        assert_eq!(
+            docs.expect("resolves")[0].school.trust.as_deref(),
+            Some("Kestrel Trust")
+        );
     }
 
     #[test]
