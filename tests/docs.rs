@@ -104,3 +104,38 @@ fn every_diagnostic_code_is_documented() {
         "docs/FORMAT.md lists codes the source no longer has: {stale:?}"
     );
 }
+
+/// Every label key the code knows is in FORMAT.md's Labels table, and the
+/// table lists no other.
+#[test]
+fn every_label_is_documented() {
+    let source = fs::read_to_string(repo().join("src/model/labels.rs")).unwrap();
+    let mut in_code: Vec<String> = source
+        .split('"')
+        .collect::<Vec<_>>()
+        .windows(2)
+        .filter(|w| w[0].ends_with("both(") || w[0].ends_with("key: "))
+        .map(|w| w[1].to_string())
+        .collect();
+    in_code.sort();
+    let text = fs::read_to_string(repo().join("docs/FORMAT.md")).unwrap();
+    let table = text
+        .split("## Labels")
+        .nth(1)
+        .unwrap_or("")
+        .split("\n## ")
+        .next()
+        .unwrap_or("");
+    let mut in_docs: Vec<String> = table
+        .lines()
+        .filter_map(|l| l.strip_prefix("| `"))
+        .filter_map(|l| l.split('`').next())
+        .map(String::from)
+        .collect();
+    in_docs.sort();
+    assert!(in_code.len() >= 20, "labels found in the code: {in_code:?}");
+    assert_eq!(
+        in_docs, in_code,
+        "docs/FORMAT.md's Labels table and src/model/labels.rs differ"
+    );
+}

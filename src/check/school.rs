@@ -8,6 +8,7 @@ use crate::check::messages::{
 use crate::diag::{suggestion, Diagnostic, Diagnostics};
 use crate::model::dates;
 use crate::model::files::{PerAudience, Policy};
+use crate::model::labels;
 use crate::model::project::{Library, SchoolInput};
 
 /// Checks the merged school for what resolving needs: required keys, known
@@ -101,6 +102,7 @@ pub fn check_school(
     out.extend(check_dates(school));
     out.extend(check_audience_keys(lib, school));
     out.extend(check_locked(lib, school));
+    out.extend(check_labels(school));
     if let Some(ids) = &s.policies {
         for id in ids {
             if !policies.iter().any(|p| &p.id == id) {
@@ -361,6 +363,9 @@ fn check_audience_keys(lib: Library<'_>, school: SchoolInput<'_>) -> Vec<Diagnos
     for text in s.replace.iter().flat_map(|r| r.values()) {
         keyed.push(("replace", text.audience_keys()));
     }
+    for text in s.labels.iter().flat_map(|r| r.values()) {
+        keyed.push(("labels", text.audience_keys()));
+    }
     let mut out = Vec::new();
     for (key, ids) in keyed {
         for id in ids {
@@ -382,6 +387,60 @@ fn check_locked(lib: Library<'_>, school: SchoolInput<'_>) -> Vec<Diagnostic> {
         .filter(|id| !ids.contains(&id.as_str()))
         .map(|id| unknown_clause(&file, source, "locked", id, &ids))
         .collect()
+}
+
+/// Every key under `labels:` is a label policyc prints, and the subtitle and
+/// facts line use only the tokens it fills in.
+fn check_labels(school: SchoolInput<'_>) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let Some(labels) = &school.merged.school.labels else {
+        return out;
+    };
+    let (file, source) = school.setting("labels");
+    for (key, value) in labels {
+        if !labels::keys().any(|k| k == key) {
+            let hint = match crate::diag::suggestion(key, labels::keys()) {
+                Some(s) => format!("{s} The labels are listed in docs/FORMAT.md (Labels)"),
+                None => "the labels are listed in docs/FORMAT.md (Labels)".to_string(),
+            };
+            out.push(
+                Diagnostic::error(
+                    "unknown-label",
+                    &file,
+                    format!("`labels` has no label `{key}`"),
+                )
+                .near(source, key)
+                .with_hint(hint),
+            );
+            continue;
+        }
+        if key != "subtitle" && key != "facts" {
+            continue;
+        }
+        let texts: Vec<&String> = match value {
+            PerAudience::All(text) => vec![text],
+            PerAudience::Map(map) => map.values().collect(),
+        };
+        for text in texts {
+            for token in labels::unknown_tokens(text, &labels::TOKENS) {
+                out.push(
+                    Diagnostic::error(
+                        "unknown-label-token",
+                        &file,
+                        format!(
+                            "the `{key}` label uses `{{{token}}}`, which policyc does not fill in"
+                        ),
+                    )
+                    .at_text(source, &format!("{{{token}}}"))
+                    .with_hint(format!(
+                        "use {}",
+                        labels::TOKENS.map(|t| format!("`{{{t}}}`")).join(", ")
+                    )),
+                );
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -444,3 +503,4 @@ mod tests {
         assert_eq!(codes(&backwards), ["review-before-approval"]);
     }
 }
+

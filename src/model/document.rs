@@ -48,6 +48,14 @@ pub struct Document {
     pub agreement: Vec<Block>,
     /// The signature block.
     pub signature: Signature,
+    /// The words printed around the school's text, by key (see
+    /// `model::labels`), with `subtitle` and `facts` filled in. Left out of
+    /// the JSON when empty, which only [`Document::compute_id`] makes it.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub labels: std::collections::BTreeMap<String, String>,
+    /// Which labels a school or trust set: only those enter the ID.
+    #[serde(skip)]
+    pub labels_set: std::collections::BTreeSet<String>,
 }
 
 /// The school facts a document prints.
@@ -171,6 +179,11 @@ impl Document {
     pub fn compute_id(&self) -> String {
         let mut unhashed = self.clone();
         unhashed.doc_id.clear();
+        // A label at its default is policyc's wording, not the school's:
+        // changing policyc's default must not ask everyone to sign again.
+        unhashed
+            .labels
+            .retain(|key, _| self.labels_set.contains(key));
         let bytes = serde_json::to_vec(&unhashed).unwrap_or_default();
         let hex = hex_digest(&bytes);
         format!("{}-{}", &hex[..4], &hex[4..8]).to_uppercase()

@@ -49,19 +49,17 @@ pub enum SignatureField {
 }
 
 impl SignatureField {
-    /// The label printed beside the line.
-    pub fn label(self, reading: Reading) -> &'static str {
-        match (self, reading) {
-            (SignatureField::Name, Reading::Adult) => "Full name (printed)",
-            (SignatureField::Name, _) => "My name",
-            (SignatureField::Signature, Reading::Adult) => "Signature",
-            (SignatureField::Signature, _) => "My signature",
-            (SignatureField::Date, _) => "Date",
-            (SignatureField::Role, _) => "Job title or role",
-            (SignatureField::Position, _) => "Position",
-            (SignatureField::Class, _) => "My class",
-            (SignatureField::Child, _) => "Child's name and class",
-            (SignatureField::Organisation, _) => "Organisation",
+    /// The key of its label under `labels:` (`field_name`…).
+    pub fn label_key(self) -> &'static str {
+        match self {
+            SignatureField::Name => "field_name",
+            SignatureField::Signature => "field_signature",
+            SignatureField::Date => "field_date",
+            SignatureField::Role => "field_role",
+            SignatureField::Position => "field_position",
+            SignatureField::Class => "field_class",
+            SignatureField::Child => "field_child",
+            SignatureField::Organisation => "field_organisation",
         }
     }
 }
@@ -419,6 +417,9 @@ pub struct SchoolFile {
     pub modules: Option<Vec<String>>,
     /// Free-form values for `{{ vars.* }}`.
     pub vars: Option<BTreeMap<String, serde_yaml::Value>>,
+    /// The words printed around the school's text (headings, field
+    /// labels…), by key, each for every audience or per audience.
+    pub labels: Option<BTreeMap<String, PerAudience<String>>>,
 }
 
 /// The keys a school file may have, for "did you mean" hints.
@@ -450,6 +451,7 @@ pub const SCHOOL_KEYS: &[&str] = &[
     "locked",
     "modules",
     "vars",
+    "labels",
 ];
 
 /// The keys a clause's front matter may have.

@@ -14,6 +14,7 @@ pub mod files;
 pub mod hash;
 pub mod ids;
 pub mod key;
+pub mod labels;
 pub mod manifest;
 pub mod markdown;
 pub mod numbering;

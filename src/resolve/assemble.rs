@@ -182,18 +182,27 @@ pub(crate) fn number_clauses(doc: &mut Document) {
     }
 }
 
-pub(crate) fn signature(s: &SchoolFile, audience: &Audience) -> Signature {
+pub(crate) fn signature(
+    s: &SchoolFile,
+    audience: &Audience,
+    labels: &BTreeMap<String, String>,
+) -> Signature {
     let extras = s.signature.clone().unwrap_or_default();
     let listed =
         |list: &Option<Vec<String>>| list.as_ref().is_some_and(|l| l.contains(&audience.id));
-    let strings = |labels: &[&str]| labels.iter().map(|l| l.to_string()).collect::<Vec<_>>();
+    let label = |key: &str| labels.get(key).cloned().unwrap_or_default();
+    let strings = |keys: &[&str]| keys.iter().map(|k| label(k)).collect::<Vec<_>>();
     Signature {
-        fields: audience.signature.iter().map(|f| f.label(audience.reading).to_string()).collect(),
+        fields: audience
+            .signature
+            .iter()
+            .map(|f| label(f.label_key()))
+            .collect(),
         parent: listed(&extras.parent)
-            .then(|| strings(&["Parent or carer's name", "Parent or carer's signature", "Date"])),
+            .then(|| strings(&["field_parent_name", "field_parent_signature", "field_date"])),
         countersign: listed(&extras.countersign).then(|| Countersign {
-            statement: "I confirm that this person may be given access to the school systems their role needs.".into(),
-            fields: strings(&["Headteacher or deputy (printed)", "Signature", "Date"]),
+            statement: label("countersign_statement"),
+            fields: strings(&["field_countersigner", "field_signature", "field_date"]),
         }),
     }
 }

@@ -74,6 +74,19 @@ fn merge_layer(acc: &mut Merged, top: SchoolFile, file: &str) {
     );
     keyed!(contacts, systems, replace, vars);
     per_audience!(numbering, retention, intro, layout, values);
+    if let Some(labels) = top.labels {
+        // Key by key, and within a key audience by audience.
+        let mut merged = base.labels.take().unwrap_or_default();
+        for (key, value) in labels {
+            let value = match merged.remove(&key) {
+                Some(below) => value.merged_over(below),
+                None => value,
+            };
+            merged.insert(key, value);
+        }
+        base.labels = Some(merged);
+        prov.insert("labels", file.to_string());
+    }
     if let Some(signature) = top.signature {
         let below = base.signature.take().unwrap_or_default();
         base.signature = Some(SignatureExtras {

@@ -15,8 +15,9 @@ pub mod placeholders;
 pub mod sandbox;
 
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::model::document::Document;
+use crate::model::document::{Document, Meta};
 use crate::model::files::{Audience, Policy, Reading, SchoolFile};
+use crate::model::labels::{fill, resolve_labels, ResolvedLabels};
 use crate::model::project::{Library, SchoolInput};
 
 use assemble::{meta, number_clauses, numbering_style, school_info, sections, signature};
@@ -70,6 +71,7 @@ pub fn resolve_document(
     let aid = audience.id.as_str();
     let title = policy.def.title.get(aid).cloned().unwrap_or_default();
     let meta = meta(s);
+    let labels = document_labels(s, audience, &meta);
     let context = context(s, audience, &title, &meta);
     let filler = PlaceholderFiller::new(&context, school);
     let mut problems = Vec::new();
@@ -153,11 +155,34 @@ pub fn resolve_document(
             Reading::Ks1 | Reading::Ks2 | Reading::Secondary => Vec::new(),
         },
         agreement,
-        signature: signature(s, audience),
+        signature: signature(s, audience, &labels.text),
+        labels: labels.text,
+        labels_set: labels.overridden,
     };
     number_clauses(&mut doc);
     doc.doc_id = doc.compute_id();
     Some(doc)
+}
+
+/// The audience's labels, with the subtitle and facts line filled in.
+fn document_labels(s: &SchoolFile, audience: &Audience, meta: &Meta) -> ResolvedLabels {
+    let mut labels = resolve_labels(s.labels.as_ref(), &audience.id, audience.reading);
+    let school = s.name.clone().unwrap_or_default();
+    let noun = audience.noun();
+    let tokens = [
+        ("audience", noun.as_str()),
+        ("school", school.as_str()),
+        ("version", meta.version.as_str()),
+        ("approved_by", meta.approved_by.as_str()),
+        ("approved_on", meta.approved_on_text.as_str()),
+        ("review_by", meta.review_by_text.as_str()),
+    ];
+    for key in ["subtitle", "facts"] {
+        if let Some(text) = labels.text.get_mut(key) {
+            *text = fill(text, &tokens);
+        }
+    }
+    labels
 }
 
 #[cfg(test)]
