@@ -427,10 +427,15 @@ fn every_example_document_fits_its_page_budget() {
                 // end of the agreement above it.
                 let last = page_text(&pdf, n);
                 // Ravensmoor sets its own headings (`labels:`).
-                let heading = ["Agreement and signature", "My promise", "Agreement form", "My agreement"]
-                    .iter()
-                    .find_map(|h| last.find(h))
-                    .unwrap_or_else(|| panic!("{name}: no signature heading on its last page"));
+                let heading = [
+                    "Agreement and signature",
+                    "My promise",
+                    "Agreement form",
+                    "My agreement",
+                ]
+                .iter()
+                .find_map(|h| last.find(h))
+                .unwrap_or_else(|| panic!("{name}: no signature heading on its last page"));
                 let above: Vec<&str> = last[..heading]
                     .lines()
                     .map(str::trim)

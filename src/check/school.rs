@@ -363,6 +363,9 @@ fn check_audience_keys(lib: Library<'_>, school: SchoolInput<'_>) -> Vec<Diagnos
     for text in s.replace.iter().flat_map(|r| r.values()) {
         keyed.push(("replace", text.audience_keys()));
     }
+    if let Some(fields) = s.signature.as_ref().and_then(|x| x.fields.as_ref()) {
+        keyed.push(("signature", fields.keys().map(String::as_str).collect()));
+    }
     for text in s.labels.iter().flat_map(|r| r.values()) {
         keyed.push(("labels", text.audience_keys()));
     }
@@ -503,4 +506,3 @@ mod tests {
         assert_eq!(codes(&backwards), ["review-before-approval"]);
     }
 }
-

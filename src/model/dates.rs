@@ -44,6 +44,17 @@ pub fn long_form(text: &str) -> String {
     }
 }
 
+/// A date as the facts line gives it: to the day ("9 September 2026"),
+/// the month ("September 2026") or the year ("2026").
+pub fn long_form_to(text: &str, precision: crate::model::files::DatePrecision) -> String {
+    use crate::model::files::DatePrecision;
+    match (parse(text), precision) {
+        (Ok(date), DatePrecision::Month) => format!("{} {}", date.month(), date.year()),
+        (Ok(date), DatePrecision::Year) => date.year().to_string(),
+        _ => long_form(text),
+    }
+}
+
 /// Reads a date back from the long form [`long_form`] writes ("9 September
 /// 2026"), or from `YYYY-MM-DD`; `None` for anything else.
 pub fn parse_long_form(text: &str) -> Option<Date> {

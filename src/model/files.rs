@@ -10,6 +10,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 pub use crate::model::per_audience::PerAudience;
+pub use crate::model::signature::{DatePrecision, SignatureExtras, SignatureField};
 
 /// How the audience reads: drives typography and the reading-level check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, Default)]
@@ -24,44 +25,6 @@ pub enum Reading {
     Ks1,
     /// Pupils aged 11 to 16 (KS3 and KS4), with a sixth form if any.
     Secondary,
-}
-
-/// A field of a signature block.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum SignatureField {
-    /// Full name, printed.
-    Name,
-    /// The signature itself.
-    Signature,
-    /// The date signed.
-    Date,
-    /// Job title or role.
-    Role,
-    /// Position, e.g. on the governing body.
-    Position,
-    /// A pupil's class.
-    Class,
-    /// The child a parent signs for.
-    Child,
-    /// A visitor's organisation.
-    Organisation,
-}
-
-impl SignatureField {
-    /// The key of its label under `labels:` (`field_name`…).
-    pub fn label_key(self) -> &'static str {
-        match self {
-            SignatureField::Name => "field_name",
-            SignatureField::Signature => "field_signature",
-            SignatureField::Date => "field_date",
-            SignatureField::Role => "field_role",
-            SignatureField::Position => "field_position",
-            SignatureField::Class => "field_class",
-            SignatureField::Child => "field_child",
-            SignatureField::Organisation => "field_organisation",
-        }
-    }
 }
 
 /// An audience: a group that signs its own version of a policy.
@@ -346,18 +309,6 @@ pub enum Layout {
     Poster,
 }
 
-/// Which audiences get extra signatures.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SignatureExtras {
-    /// Audiences whose form also has a parent or carer signature.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub parent: Option<Vec<String>>,
-    /// Audiences whose form is countersigned by the headteacher or deputy.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub countersign: Option<Vec<String>>,
-}
-
 /// A school file or a shared defaults file, as written: every field optional.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -420,6 +371,8 @@ pub struct SchoolFile {
     /// The words printed around the school's text (headings, field
     /// labels…), by key, each for every audience or per audience.
     pub labels: Option<BTreeMap<String, PerAudience<String>>>,
+    /// How exactly the facts line gives its dates: day, month or year.
+    pub date_precision: Option<DatePrecision>,
 }
 
 /// The keys a school file may have, for "did you mean" hints.
@@ -452,6 +405,7 @@ pub const SCHOOL_KEYS: &[&str] = &[
     "modules",
     "vars",
     "labels",
+    "date_precision",
 ];
 
 /// The keys a clause's front matter may have.

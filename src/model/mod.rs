@@ -21,4 +21,5 @@ pub mod numbering;
 pub mod people;
 pub mod per_audience;
 pub mod project;
+pub mod signature;
 pub mod templates;

@@ -451,7 +451,7 @@ fn render_and_commit(
     let next = records::next_manifest(&previous.manifest, resolved, &rendered, &hashes, complete);
     let audit = audit_trust(&resolved.project);
     let order = audience_order(resolved);
-    let sign_off = signoff::sign_off_counts(resolved, diags);
+    let sign_off = signoff::sign_off_counts(resolved, &next.manifest, diags);
     let facts = IndexFacts {
         today: &resolved.today,
         audit: &audit,
@@ -571,7 +571,7 @@ pub fn write_changes(
     if !previous.manifest.documents.is_empty() {
         let audit = audit_trust(&resolved.project);
         let order = audience_order(resolved);
-        let sign_off = signoff::sign_off_counts(resolved, diags);
+        let sign_off = signoff::sign_off_counts(resolved, &previous.manifest, diags);
         let facts = IndexFacts {
             today: &resolved.today,
             audit: &audit,

@@ -9,6 +9,7 @@ use crate::load::people::{ledger_columns, load_people, load_published};
 use crate::model::build::Standards;
 use crate::model::files::Reading;
 use crate::model::key::DocKey;
+use crate::model::manifest::Manifest;
 use crate::model::people::normalise;
 use crate::model::project::Resolved;
 use crate::output::records::current_manifest;
@@ -42,18 +43,7 @@ pub fn sign_off_report(
     names: bool,
     diags: &mut Diagnostics,
 ) -> SignOffReport {
-    let root = &resolved.project.root;
-    let schools: Vec<&str> = resolved.schools.iter().map(|s| s.id.as_str()).collect();
-    let people = load_people(root, &schools, diags);
-    let published = load_published(root, diags);
-    let (mut report, problems) = sign_off(
-        &people,
-        &current_manifest(resolved),
-        &published,
-        &editorial_marks(resolved),
-        true,
-    );
-    diags.extend(problems);
+    let mut report = report_against(resolved, &current_manifest(resolved), diags);
     if let Some(class) = &filter.class {
         check_class(&report, class, diags);
     }
@@ -77,6 +67,33 @@ pub fn sign_off_report(
         }
         school.documents.retain(|d| d.expected > 0);
     }
+    report
+}
+
+/// The sign-off report (with names) against `manifest`: the current build,
+/// or for a filtered build the whole pack as its indexes show it.
+fn report_against(
+    resolved: &Resolved,
+    manifest: &Manifest,
+    diags: &mut Diagnostics,
+) -> SignOffReport {
+    let root = &resolved.project.root;
+    let schools: Vec<&str> = resolved
+        .project
+        .schools
+        .iter()
+        .map(|s| s.id.as_str())
+        .collect();
+    let people = load_people(root, &schools, diags);
+    let published = load_published(root, diags);
+    let (report, problems) = sign_off(
+        &people,
+        manifest,
+        &published,
+        &editorial_marks(resolved),
+        true,
+    );
+    diags.extend(problems);
     report
 }
 
@@ -130,10 +147,11 @@ fn class_key(class: &str) -> String {
 /// no counts and one warning (which names no one) says where to look.
 pub fn sign_off_counts(
     resolved: &Resolved,
+    manifest: &Manifest,
     diags: &mut Diagnostics,
 ) -> BTreeMap<DocKey, SignOffProgress> {
     let mut problems = Diagnostics::default();
-    let report = sign_off_report(resolved, &SignOffFilter::default(), false, &mut problems);
+    let report = report_against(resolved, manifest, &mut problems);
     if problems.has_errors() {
         let (errors, _) = problems.counts();
         diags.push(
@@ -141,8 +159,14 @@ pub fn sign_off_counts(
                 "signoff-left-out",
                 "people/",
                 format!(
-                    "the pack indexes show no sign-off counts: the rosters or ledgers have {errors} problem{}",
-                    if errors == 1 { "" } else { "s" }
+                    "the pack indexes show no sign-off counts: the rosters or ledgers have {errors} problem{}{}",
+                    if errors == 1 { "" } else { "s" },
+                    // Codes and places only: the messages may name people.
+                    problems
+                        .sorted()
+                        .first()
+                        .map(|d| format!(" (the first: {} at {})", d.code, d.location()))
+                        .unwrap_or_default()
                 ),
             )
             .with_hint("run `policyc signoff status` to see them"),

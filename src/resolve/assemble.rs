@@ -193,8 +193,11 @@ pub(crate) fn signature(
     let label = |key: &str| labels.get(key).cloned().unwrap_or_default();
     let strings = |keys: &[&str]| keys.iter().map(|k| label(k)).collect::<Vec<_>>();
     Signature {
-        fields: audience
-            .signature
+        fields: extras
+            .fields
+            .as_ref()
+            .and_then(|f| f.get(&audience.id))
+            .unwrap_or(&audience.signature)
             .iter()
             .map(|f| label(f.label_key()))
             .collect(),

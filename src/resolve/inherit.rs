@@ -70,7 +70,8 @@ fn merge_layer(acc: &mut Merged, top: SchoolFile, file: &str) {
         linked_policies,
         exclude,
         locked,
-        modules
+        modules,
+        date_precision
     );
     keyed!(contacts, systems, replace, vars);
     per_audience!(numbering, retention, intro, layout, values);
@@ -92,6 +93,10 @@ fn merge_layer(acc: &mut Merged, top: SchoolFile, file: &str) {
         base.signature = Some(SignatureExtras {
             parent: signature.parent.or(below.parent),
             countersign: signature.countersign.or(below.countersign),
+            fields: match (signature.fields, below.fields) {
+                (Some(top), below) => Some(merge_maps(top, below)),
+                (None, below) => below,
+            },
         });
         prov.insert("signature", file.to_string());
     }

@@ -15,8 +15,9 @@ pub mod placeholders;
 pub mod sandbox;
 
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::model::dates;
 use crate::model::document::{Document, Meta};
-use crate::model::files::{Audience, Policy, Reading, SchoolFile};
+use crate::model::files::{Audience, DatePrecision, Policy, Reading, SchoolFile};
 use crate::model::labels::{fill, resolve_labels, ResolvedLabels};
 use crate::model::project::{Library, SchoolInput};
 
@@ -169,14 +170,21 @@ fn document_labels(s: &SchoolFile, audience: &Audience, meta: &Meta) -> Resolved
     let mut labels = resolve_labels(s.labels.as_ref(), &audience.id, audience.reading);
     let school = s.name.clone().unwrap_or_default();
     let noun = audience.noun();
+    let precision = s.date_precision.unwrap_or_default();
+    let approved_on = dates::long_form_to(&meta.approved_on, precision);
+    let review_by = dates::long_form_to(&meta.review_by, precision);
     let tokens = [
         ("audience", noun.as_str()),
         ("school", school.as_str()),
         ("version", meta.version.as_str()),
         ("approved_by", meta.approved_by.as_str()),
-        ("approved_on", meta.approved_on_text.as_str()),
-        ("review_by", meta.review_by_text.as_str()),
+        ("approved_on", approved_on.as_str()),
+        ("review_by", review_by.as_str()),
     ];
+    if precision != DatePrecision::Day {
+        // The dates read differently, so the facts line is the school's.
+        labels.overridden.insert("facts".to_string());
+    }
     for key in ["subtitle", "facts"] {
         if let Some(text) = labels.text.get_mut(key) {
             *text = fill(text, &tokens);
@@ -240,6 +248,33 @@ mod tests {
         assert_eq!(
             docs.expect("resolves")[0].school.trust.as_deref(),
             Some("Kestrel Trust")
+        );
+    }
+
+    #[test]
+    fn a_school_orders_its_fields_and_dates_its_facts_to_the_month() {
+        let yaml = format!("{SCHOOL}signature: {{ fields: {{ staff: [name, role, signature, date] }} }}\ndate_precision: month\nlabels: {{ field_role: Role in school }}\n");
+        let (docs, diags) = resolve(&Fixture::new(&yaml));
+        assert!(diags.is_empty(), "{:?}", diags.sorted());
+        let docs = docs.expect("resolves");
+        assert_eq!(
+            docs[0].signature.fields,
+            ["Full name (printed)", "Role in school", "Signature", "Date"]
+        );
+        assert_eq!(
+            docs[1].signature.fields,
+            ["My name", "My class", "My signature", "Date"],
+            "ks2 keeps its own"
+        );
+        assert_eq!(
+            docs[0].labels["facts"],
+            "Version 1. Approved by Governors on September 2026. Next review by September 2027."
+        );
+        let (plain, _) = resolve(&Fixture::new(SCHOOL));
+        assert_ne!(
+            docs[0].doc_id,
+            plain.expect("resolves")[0].doc_id,
+            "what signers see changed"
         );
     }
 
