@@ -148,7 +148,8 @@ pub struct Likeness {
     pub later: usize,
     /// Pages in the document.
     pub pages: usize,
-    /// The first document, typst's memo cache empty (fonts already loaded).
+    /// The first document, typst's memo cache empty (fonts already loaded);
+    /// its total is the median of three such runs.
     pub first: Split,
     /// The median of the later documents, each after the one before.
     pub steady: Split,
@@ -196,8 +197,14 @@ pub fn likeness(resolved: &Resolved, memo_age: usize) -> Likeness {
         .pages();
     // Once untimed, for the totals, and once more from an empty cache
     // with typst's timer on, for the stages.
-    comemo::evict(0);
-    let first_total = total(&engine, &template, group[0]);
+    let first_total = median(
+        (0..3)
+            .map(|_| {
+                comemo::evict(0);
+                total(&engine, &template, group[0])
+            })
+            .collect(),
+    );
     let mut later_totals = Vec::new();
     for doc in &group[1..] {
         comemo::evict(memo_age);
