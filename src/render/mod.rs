@@ -76,23 +76,62 @@ pub fn render_all(
     let engine = PdfEngine::with_fonts(&resolved.project.fonts);
     let typ = templates.get("policy.typ");
     let jobs: Vec<(usize, &Document)> = resolved.documents().filter(|(_, d)| wanted(d)).collect();
+    let order = alike_together(&jobs);
+    let sorted: Vec<(usize, &Document)> = order.iter().map(|&i| jobs[i]).collect();
     let done = AtomicUsize::new(0);
     let watchdog = Watchdog::start(render_timeout(), timeout_diagnostic(typ), hooks.on_timeout);
-    let results = parallel_map(&jobs, rayon::current_num_threads(), |(school, doc)| {
+    let results = parallel_map(&sorted, rayon::current_num_threads(), |(school, doc)| {
         let result = render_one(resolved, *school, doc, options, &engine, &html, typ, sink);
+        comemo::evict(MEMO_AGE);
         watchdog.tick();
         (hooks.progress)(done.fetch_add(1, Ordering::Relaxed) + 1);
         result
     });
     watchdog.stop();
+    let mut results: Vec<_> = order.into_iter().zip(results).collect();
+    results.sort_by_key(|(i, _)| *i);
     let mut rendered = Vec::new();
-    for result in results {
+    for (_, result) in results {
         match result {
             Ok(r) => rendered.push(r),
             Err(d) => diags.push(d),
         }
     }
     rendered
+}
+
+/// How many documents typst's memo cache keeps an unused entry for.
+/// Documents alike are rendered one after another, so what the next one
+/// can reuse is always recent; older entries are dropped, which bounds the
+/// memory a build of any size uses.
+const MEMO_AGE: usize = 10;
+
+/// The order to render `jobs` in, as indices: documents of the same policy
+/// and audience together, and among them those with the same sections and
+/// clauses (whose wording may still differ by a school's name or contacts),
+/// so that typst reuses the layout of every clause that reads the same as in
+/// the document before. The outputs do not depend on the order.
+fn alike_together(jobs: &[(usize, &Document)]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..jobs.len()).collect();
+    order.sort_by_cached_key(|&i| {
+        let doc = jobs[i].1;
+        let mut shape = String::new();
+        for section in &doc.sections {
+            shape.push_str(&section.id);
+            shape.push('\n');
+            for clause in &section.clauses {
+                shape.push_str(&clause.id);
+                shape.push(' ');
+            }
+        }
+        (
+            doc.policy_id.clone(),
+            doc.audience_id.clone(),
+            hex_digest(shape.as_bytes()),
+            i,
+        )
+    });
+    order
 }
 
 /// What the watchdog reports when the layout stops finishing documents.

@@ -7,6 +7,8 @@
 //! access and no package import, so clause and school text can only ever be
 //! data.
 
+use std::sync::{Mutex, PoisonError};
+
 use serde::Serialize;
 use typst::diag::{FileError, FileResult, Severity, SourceDiagnostic};
 use typst::foundations::{Bytes, Datetime};
@@ -22,11 +24,15 @@ use crate::model::dates;
 use crate::model::document::Document;
 use crate::model::project::FontFile;
 
-/// What every document shares: the standard library and the fonts.
+/// What every document shares: the standard library, the fonts and the
+/// parsed layout.
 pub struct PdfEngine {
     library: LazyHash<Library>,
     book: LazyHash<FontBook>,
     fonts: Vec<Font>,
+    /// The layout last parsed, so that it is parsed once per build rather
+    /// than once per document.
+    main: Mutex<Option<Source>>,
 }
 
 /// A typst failure, located in the layout template where possible.
@@ -78,7 +84,20 @@ impl PdfEngine {
             library: LazyHash::new(Library::builder().build()),
             book: LazyHash::new(book),
             fonts,
+            main: Mutex::new(None),
         }
+    }
+
+    /// `template` as a parsed source, reusing the last one parsed when the
+    /// text is the same.
+    fn source(&self, template: &str) -> Result<Source, String> {
+        let mut cached = self.main.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(source) = cached.as_ref().filter(|s| s.text() == template) {
+            return Ok(source.clone());
+        }
+        let source = Source::new(file_id("/main.typ")?, template.to_string());
+        *cached = Some(source.clone());
+        Ok(source)
     }
 
     /// The first character of `doc` that no font can print, if any. typst
@@ -109,13 +128,75 @@ impl PdfEngine {
         standards: Standards,
         timestamp: Option<i64>,
     ) -> Result<Vec<u8>, TemplateError> {
+        self.compile(template, doc, logo)?
+            .export(doc, standards, timestamp)
+    }
+
+    /// Compiles (evaluates and lays out) one document with `template`,
+    /// ready to be exported. [`PdfEngine::render`] is this and
+    /// [`Compiled::export`]; they are apart so that each can be timed.
+    pub fn compile<'e>(
+        &'e self,
+        template: &str,
+        doc: &Document,
+        logo: Option<(&str, &[u8])>,
+    ) -> Result<Compiled<'e>, TemplateError> {
         let world = DocWorld::new(self, template, doc, logo).map_err(TemplateError::plain)?;
         let result = typst::compile::<PagedDocument>(&world);
-        let paged = result.output.map_err(|errors| world.describe(&errors))?;
+        let mut paged = result.output.map_err(|errors| world.describe(&errors))?;
+        document_info(&mut paged, doc);
+        Ok(Compiled { world, paged })
+    }
+}
+
+/// A document laid out by typst, not yet exported.
+pub struct Compiled<'e> {
+    world: DocWorld<'e>,
+    paged: PagedDocument,
+}
+
+impl Compiled<'_> {
+    /// The number of pages.
+    pub fn pages(&self) -> usize {
+        self.paged.pages().len()
+    }
+
+    /// Exports the PDF, with the options policyc always uses.
+    pub fn export(
+        &self,
+        doc: &Document,
+        standards: Standards,
+        timestamp: Option<i64>,
+    ) -> Result<Vec<u8>, TemplateError> {
         let options = pdf_options(doc, standards, timestamp).map_err(TemplateError::plain)?;
-        let bytes = typst_pdf::pdf(&paged, &options).map_err(|errors| world.describe(&errors))?;
-        comemo::evict(10);
-        Ok(bytes)
+        self.export_with(&options)
+    }
+
+    /// Exports the PDF with any options (the benchmark uses this to time
+    /// tagging, by turning it off).
+    pub fn export_with(&self, options: &PdfOptions) -> Result<Vec<u8>, TemplateError> {
+        typst_pdf::pdf(&self.paged, options).map_err(|errors| self.world.describe(&errors))
+    }
+}
+
+/// The PDF's title and author, unless the layout set its own with
+/// `set document`. They are set here rather than in the layout because a
+/// `set document` rule is a style on every element after it: with the
+/// school's name in it, no clause's layout could be reused from the
+/// previous school's document.
+fn document_info(paged: &mut PagedDocument, doc: &Document) {
+    let info = paged.info_mut();
+    if info.title.is_none() {
+        info.title = Some(
+            format!(
+                "{} ({}), {}",
+                doc.title, doc.audience_label, doc.school.name
+            )
+            .into(),
+        );
+    }
+    if info.author.is_empty() {
+        info.author = vec![doc.school.name.as_str().into()];
     }
 }
 
@@ -225,17 +306,51 @@ pub fn template_data<'a>(doc: &'a Document, logo_format: Option<&str>) -> Templa
     }
 }
 
+/// What the running header and footer print, read by the layout as
+/// `/page.json`. The header and footer are page styles, which every element
+/// of the document carries: they read these few values from a file of
+/// their own, inside `context`, so that a school's name or a document id
+/// never becomes part of the styles, and the layout of clauses that do not
+/// mention them is reused from one school's document to the next.
+#[derive(Debug, Serialize)]
+pub struct PageData<'a> {
+    school: &'a str,
+    trust: Option<&'a str>,
+    logo: Option<String>,
+    logo_alt: Option<&'a str>,
+    title: &'a str,
+    audience_label: &'a str,
+    version: &'a str,
+    doc_id: &'a str,
+}
+
+/// What the layout reads as `/page.json` for `doc`.
+pub fn page_data<'a>(doc: &'a Document, logo_format: Option<&str>) -> PageData<'a> {
+    PageData {
+        school: &doc.school.name,
+        trust: doc.school.trust.as_deref(),
+        logo: logo_format.map(logo_path),
+        logo_alt: doc.school.logo.as_ref().map(|l| l.alt.as_str()),
+        title: &doc.title,
+        audience_label: &doc.audience_label,
+        version: &doc.meta.version,
+        doc_id: &doc.doc_id,
+    }
+}
+
 /// The virtual path of a logo in `format`.
 fn logo_path(format: &str) -> String {
     format!("/logo.{format}")
 }
 
-/// A world of three virtual files.
+/// A world of four virtual files.
 struct DocWorld<'e> {
     engine: &'e PdfEngine,
     main: Source,
     data_id: FileId,
     data: Bytes,
+    page_id: FileId,
+    page: Bytes,
     logo: Option<(FileId, Bytes)>,
 }
 
@@ -251,7 +366,10 @@ impl<'e> DocWorld<'e> {
         doc: &Document,
         logo: Option<(&str, &[u8])>,
     ) -> Result<Self, String> {
+        let main = engine.source(template)?;
         let data = serde_json::to_vec(&template_data(doc, logo.map(|(format, _)| format)))
+            .map_err(|e| format!("cannot serialise the document: {e}"))?;
+        let page = serde_json::to_vec(&page_data(doc, logo.map(|(format, _)| format)))
             .map_err(|e| format!("cannot serialise the document: {e}"))?;
         let logo = match logo {
             Some((format, bytes)) => {
@@ -261,20 +379,25 @@ impl<'e> DocWorld<'e> {
         };
         Ok(Self {
             engine,
-            main: Source::new(file_id("/main.typ")?, template.to_string()),
+            main,
             data_id: file_id("/data.json")?,
             data: Bytes::new(data),
+            page_id: file_id("/page.json")?,
+            page: Bytes::new(page),
             logo,
         })
     }
 
-    /// A world whose `/data.json` holds `data` and which has no logo.
+    /// A world whose `/data.json` holds `data`, with an empty `/page.json`
+    /// and no logo.
     fn from_data(engine: &'e PdfEngine, template: &str, data: Vec<u8>) -> Result<Self, String> {
         Ok(Self {
             engine,
             main: Source::new(file_id("/main.typ")?, template.to_string()),
             data_id: file_id("/data.json")?,
             data: Bytes::new(data),
+            page_id: file_id("/page.json")?,
+            page: Bytes::new(b"{}".to_vec()),
             logo: None,
         })
     }
@@ -332,6 +455,9 @@ impl World for DocWorld<'_> {
     fn file(&self, id: FileId) -> FileResult<Bytes> {
         if id == self.data_id {
             return Ok(self.data.clone());
+        }
+        if id == self.page_id {
+            return Ok(self.page.clone());
         }
         match &self.logo {
             Some((logo_id, bytes)) if *logo_id == id => Ok(bytes.clone()),
