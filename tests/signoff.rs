@@ -18,6 +18,38 @@ fn status(dir: &Path, args: &[&str]) -> (Option<i32>, String, String) {
     (output.status.code(), stdout, stderr)
 }
 
+/// Replaces a school's roster, and its ledger (`None`: no ledger).
+fn set_people(dir: &Path, school: &str, roster: &str, ledger: Option<&str>) {
+    let people = dir.join("people").join(school);
+    fs::write(people.join("roster.csv"), roster).unwrap();
+    match ledger {
+        Some(text) => fs::write(people.join("signed.csv"), text).unwrap(),
+        None => fs::remove_file(people.join("signed.csv")).unwrap(),
+    }
+}
+
+/// The current document ID of a school's document for an audience, as
+/// `signoff status --format json` gives it.
+fn current_id(dir: &Path, school: &str, audience: &str) -> String {
+    let (_, json, stderr) = status(
+        dir,
+        &[
+            "--school",
+            school,
+            "--audience",
+            audience,
+            "--format",
+            "json",
+        ],
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&json).unwrap_or_else(|_| panic!("{stderr}"));
+    json["schools"][0]["documents"][0]["doc_id"]
+        .as_str()
+        .expect("the document has an ID")
+        .to_string()
+}
+
 #[test]
 fn counts_per_school_and_audience_without_names() {
     let project = fixture("example");
@@ -132,22 +164,7 @@ fn json_for_ci_has_counts_and_deny_outstanding_fails_the_job() {
 #[test]
 fn everyone_signed_passes_deny_outstanding() {
     let project = fixture("example");
-    let (_, json, _) = status(
-        project.path(),
-        &[
-            "--school",
-            "oakhollow",
-            "--audience",
-            "staff",
-            "--format",
-            "json",
-        ],
-    );
-    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
-    let staff_id = json["schools"][0]["documents"][0]["doc_id"]
-        .as_str()
-        .unwrap()
-        .to_lowercase();
+    let staff_id = current_id(project.path(), "oakhollow", "staff").to_lowercase();
     let people = project.path().join("people/oakhollow");
     fs::write(
         people.join("roster.csv"),
@@ -262,13 +279,12 @@ fn a_roster_saved_by_a_european_excel_is_read_as_it_is() {
     // "CSV UTF-8" from Excel starts with a byte-order mark; in many European
     // locales it separates cells with semicolons.
     let project = fixture("example");
-    let people = project.path().join("people/oakhollow");
-    fs::write(
-        people.join("roster.csv"),
+    set_people(
+        project.path(),
+        "oakhollow",
         "\u{feff}Name;Audience;Form\nRenée Dubois;staff;\nŁucja Nowak;ks2;Year 6 Willow\n",
-    )
-    .unwrap();
-    fs::remove_file(people.join("signed.csv")).unwrap();
+        None,
+    );
     let (code, stdout, stderr) = status(project.path(), &["--school", "oakhollow", "--names"]);
     assert_eq!(code, Some(0), "{stderr}");
     assert!(stdout.contains("not signed: Renée Dubois"), "{stdout}");
@@ -419,22 +435,7 @@ fn a_register_prints_a_hostile_name_as_text_and_refuses_out() {
 #[test]
 fn form_responses_are_previewed_then_added_once() {
     let project = fixture("example");
-    let (_, json, _) = status(
-        project.path(),
-        &[
-            "--school",
-            "wrenfold",
-            "--audience",
-            "staff",
-            "--format",
-            "json",
-        ],
-    );
-    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
-    let staff_id = json["schools"][0]["documents"][0]["doc_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let staff_id = current_id(project.path(), "wrenfold", "staff");
     let export = project.path().join("responses.csv");
     fs::write(
         &export,

@@ -12,6 +12,8 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::dates;
 use crate::model::people::Signature;
 
+use super::people::csv_reader;
+
 /// The largest export read.
 const MAX_EXPORT_BYTES: u64 = 16 * 1024 * 1024;
 
@@ -131,17 +133,7 @@ pub fn parse_export(
     audience: Option<&str>,
     diags: &mut Diagnostics,
 ) -> Option<Vec<Signature>> {
-    let first = text.lines().next().unwrap_or("");
-    let delimiter = if first.contains(';') && !first.contains(',') {
-        b';'
-    } else {
-        b','
-    };
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .flexible(true)
-        .has_headers(false)
-        .from_reader(text.as_bytes());
+    let mut reader = csv_reader(text);
     let mut records = reader.records();
     let header: Vec<String> = match records.next() {
         Some(Ok(h)) => h.iter().map(|c| c.trim().to_lowercase()).collect(),

@@ -213,17 +213,7 @@ fn parse_table(
     required: &[&'static str],
     diags: &mut Diagnostics,
 ) -> Option<Table> {
-    let header_line = text.lines().next().unwrap_or("");
-    let delimiter = if header_line.contains(';') && !header_line.contains(',') {
-        b';'
-    } else {
-        b','
-    };
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .flexible(true)
-        .has_headers(false)
-        .from_reader(text.as_bytes());
+    let mut reader = csv_reader(text);
     let mut records = reader.records();
     let header = match records.next() {
         Some(Ok(h)) => h,
@@ -333,19 +323,27 @@ fn parse_table(
 /// (`Document ID` is `document_id`), to append rows in the file's order.
 pub fn ledger_columns(text: &str) -> Vec<String> {
     let first = text.lines().next().unwrap_or("");
+    match csv_reader(first).records().next() {
+        Some(Ok(header)) => header.iter().map(column_name).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// A CSV reader for `text` as spreadsheets write it: cells separated by
+/// commas, or by semicolons when the header line has those and no comma
+/// (European locales); rows of any length; the header read as a row.
+pub fn csv_reader(text: &str) -> csv::Reader<&[u8]> {
+    let first = text.lines().next().unwrap_or("");
     let delimiter = if first.contains(';') && !first.contains(',') {
         b';'
     } else {
         b','
     };
-    let mut reader = csv::ReaderBuilder::new()
+    csv::ReaderBuilder::new()
         .delimiter(delimiter)
+        .flexible(true)
         .has_headers(false)
-        .from_reader(first.as_bytes());
-    match reader.records().next() {
-        Some(Ok(header)) => header.iter().map(column_name).collect(),
-        _ => Vec::new(),
-    }
+        .from_reader(text.as_bytes())
 }
 
 /// A header cell as a column name: lower case, spaces and hyphens as `_`,
