@@ -539,3 +539,27 @@ fn a_response_from_nobody_on_the_roster_stops_the_import() {
     );
     assert_eq!(fs::read_to_string(&ledger).unwrap(), before);
 }
+
+#[test]
+fn a_signature_on_an_earlier_wording_counts_when_the_change_was_marked_editorial() {
+    // Last spring's staff agreement differs from today's only in the
+    // password clause. Marked editorial (and proved so by undoing it), the
+    // teacher who signed last spring has signed this version too.
+    let project = fixture("example");
+    let clause = project.path().join("clauses/adult/systems/own-account.md");
+    let text = fs::read_to_string(&clause).unwrap();
+    let now = "I will sign in only as myself, keep my passwords secret and unique, change any\nthat may be known, use multi-factor sign-in where it is set up, and lock my\nscreen when I step away.";
+    assert!(text.contains(now), "the fixture clause reads as expected");
+    let mark = "editorial:\n  reason: a test of the editorial rule\n  fixes:\n    - was: |-\n        I will sign in only as myself, keep my passwords secret, and lock my screen\n        when I step away.\n      now: |-\n        I will sign in only as myself, keep my passwords secret and unique, change any\n        that may be known, use multi-factor sign-in where it is set up, and lock my\n        screen when I step away.\n";
+    fs::write(&clause, text.replacen("tags:", &format!("{mark}tags:"), 1)).unwrap();
+    let (code, stdout, stderr) = status(
+        project.path(),
+        &["--school", "wrenfold", "--audience", "staff", "--names"],
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.contains("6 of 8 signed; 2 not signed"), "{stdout}");
+    assert!(
+        !stdout.contains("Gethin Pryce"),
+        "Gethin has signed:\n{stdout}"
+    );
+}

@@ -1,7 +1,7 @@
 //! Sign-off: the people and the ledger read from `people/`, the earlier
 //! packs from `published/`, set against the current build.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diag::{suggestion, Diagnostic, Diagnostics};
 use crate::load::form_export::FormExport;
@@ -17,6 +17,7 @@ use crate::pipeline::editorial_marks;
 use crate::render::html::SignOffProgress;
 use crate::render::pdf::PdfEngine;
 use crate::render::register::registers;
+use crate::report::changes::Editorial;
 use crate::report::signoff::{
     plan_import, sign_off, DocSignOff, ImportPlan, PersonStatus, SchoolSignOff, SignOffReport,
     Standing,
@@ -85,14 +86,25 @@ fn report_against(
         .map(|s| s.id.as_str())
         .collect();
     let people = load_people(root, &schools, diags);
-    let published = load_published(root, diags);
-    let (report, problems) = sign_off(
-        &people,
-        manifest,
-        &published,
-        &editorial_marks(resolved),
-        true,
-    );
+    // Earlier packs, and the editorial marks that say whether a signature on
+    // one still counts, matter only for a ledger line that names an ID other
+    // than a current one: undoing the marks resolves every school again.
+    let current: BTreeSet<&str> = manifest
+        .documents
+        .iter()
+        .map(|d| d.doc_id.as_str())
+        .collect();
+    let older = people
+        .ledgers
+        .values()
+        .flat_map(|l| &l.rows)
+        .any(|r| !current.contains(r.doc_id.as_str()));
+    let (published, editorial) = if older {
+        (load_published(root, diags), editorial_marks(resolved))
+    } else {
+        (Vec::new(), Editorial::default())
+    };
+    let (report, problems) = sign_off(&people, manifest, &published, &editorial, true);
     diags.extend(problems);
     report
 }

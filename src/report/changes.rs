@@ -174,6 +174,13 @@ pub fn compare(baseline: &Manifest, current: &Manifest, editorial: &Editorial) -
     }
 }
 
+/// Whether a signature on the document `key` as it was (`old_id`) still
+/// counts now that its ID is `new_id`: the same ID, or one that differs only
+/// by edits marked editorial (with them undone, the ID is the old one).
+pub fn still_counts(key: &DocKey, old_id: &str, new_id: &str, editorial: &Editorial) -> bool {
+    old_id == new_id || editorial.unedited_ids.get(key).is_some_and(|u| u == old_id)
+}
+
 fn compare_doc(
     old: Option<&ManifestDoc>,
     new: Option<&ManifestDoc>,
@@ -232,8 +239,7 @@ fn compare_doc(
     };
     let key = DocKey::new(&school, &policy, &audience);
     let editorial_only = status == ChangeStatus::Changed
-        && old_id.is_some()
-        && editorial.unedited_ids.get(&key) == old_id.as_ref();
+        && matches!((&old_id, &new_id), (Some(o), Some(n)) if still_counts(&key, o, n, editorial));
     DocChange {
         school,
         policy,

@@ -16,7 +16,7 @@ use crate::diag::{suggestion, Diagnostic};
 use crate::model::key::DocKey;
 use crate::model::manifest::{Manifest, ManifestDoc};
 use crate::model::people::{Identity, Ledger, People, Person, Roster, Signature};
-use crate::report::changes::{compare, Editorial};
+use crate::report::changes::{still_counts, Editorial};
 
 /// Sign-off across every school with a roster.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -139,17 +139,18 @@ fn known_ids(
     published: &[(String, Manifest)],
     editorial: &Editorial,
 ) -> BTreeMap<String, KnownId> {
+    let now: BTreeMap<DocKey, &str> = current
+        .documents
+        .iter()
+        .map(|d| (d.key(), d.doc_id.as_str()))
+        .collect();
     let mut known = BTreeMap::new();
-    for (_, manifest) in published {
-        let report = compare(manifest, current, editorial);
-        for change in report.documents {
-            let Some(old_id) = change.old_id else {
-                continue;
-            };
-            let key = DocKey::new(&change.school, &change.policy, &change.audience);
-            let counts = change.new_id.is_some() && !change.sign_again;
-            known.insert(old_id, KnownId { key, counts });
-        }
+    for doc in published.iter().flat_map(|(_, m)| &m.documents) {
+        let key = doc.key();
+        let counts = now
+            .get(&key)
+            .is_some_and(|new| still_counts(&key, &doc.doc_id, new, editorial));
+        known.insert(doc.doc_id.clone(), KnownId { key, counts });
     }
     for doc in &current.documents {
         known.insert(
