@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use crate::check::messages::{duplicate_entry, repeated, unknown_audience};
 use crate::diag::{suggestion, Diagnostic, Diagnostics};
+use crate::model::blocks::{BlockDef, SectionDef};
 use crate::model::files::{Clause, KNOWN_REFS};
 use crate::model::project::Project;
 
@@ -15,11 +16,7 @@ use crate::model::project::Project;
 pub fn check_library(project: &Project, policies_loaded: bool, diags: &mut Diagnostics) {
     let mut out = Vec::new();
     let audiences: Vec<&str> = project.audiences.iter().map(|a| a.id.as_str()).collect();
-    let sections: HashSet<&str> = project
-        .policies
-        .iter()
-        .flat_map(|p| p.def.sections.iter().map(|s| s.id.as_str()))
-        .collect();
+    let sections = section_ids(project);
     let all_clauses = project
         .clauses
         .iter()
@@ -38,6 +35,11 @@ pub fn check_library(project: &Project, policies_loaded: bool, diags: &mut Diagn
     for policy in &project.policies {
         let text = project.sources.get(&policy.file).map_or("", String::as_str);
         let mut seen = HashSet::new();
+        let blocks = policy.def.blocks.iter().flatten();
+        let block_sections = blocks.filter_map(|b| match b {
+            BlockDef::Section(def) => Some(def),
+            _ => None,
+        });
         for section in &policy.def.sections {
             if let Err(problem) = crate::model::ids::check_id(&section.id) {
                 out.push(
@@ -57,7 +59,7 @@ pub fn check_library(project: &Project, policies_loaded: bool, diags: &mut Diagn
                     .with_hint("give each section its own id"),
                 );
             }
-            if let Some(audience) = blank_entry(&section.heading) {
+            if let Some(audience) = section.heading.as_ref().and_then(blank_entry) {
                 out.push(
                     Diagnostic::error(
                         "empty-heading",
@@ -68,7 +70,7 @@ pub fn check_library(project: &Project, policies_loaded: bool, diags: &mut Diagn
                     .with_hint("write the heading readers see: a PDF that screen readers can use needs every heading to say something"),
                 );
             }
-            for key in section.heading.audience_keys() {
+            for key in section.heading.iter().flat_map(|h| h.audience_keys()) {
                 if !audiences.contains(&key) {
                     out.push(unknown_audience(
                         &policy.file,
@@ -79,6 +81,12 @@ pub fn check_library(project: &Project, policies_loaded: bool, diags: &mut Diagn
                     ));
                 }
             }
+        }
+        for section in block_sections {
+            out.extend(subsection_headings(&policy.file, text, section));
+        }
+        for section in &policy.def.sections {
+            out.extend(subsection_headings(&policy.file, text, section));
         }
         let texts = [
             ("title", Some(&policy.def.title)),
@@ -321,6 +329,55 @@ fn editorial_mark(clause: &Clause, text: &str) -> Vec<Diagnostic> {
 
 /// The first blank value of `value`, as words for a message: "" when the
 /// value is one for every audience, " for ks2" when it is one audience's.
+/// Every id a clause may name as its `section`: the policies' sections,
+/// those their blocks and the schools' block edits add, and all their
+/// subsections.
+fn section_ids(project: &Project) -> HashSet<&str> {
+    let from_policies = project.policies.iter().flat_map(|p| {
+        let blocks = p.def.blocks.iter().flatten();
+        p.def.sections.iter().chain(blocks.filter_map(section_of))
+    });
+    let from_schools = project
+        .schools
+        .iter()
+        .flat_map(|s| s.chain.iter())
+        .flat_map(|(_, file)| file.blocks.iter().flat_map(|b| b.values()))
+        .flatten()
+        .filter_map(|edit| edit.block.as_ref().and_then(section_of));
+    from_policies
+        .chain(from_schools)
+        .flat_map(|def| {
+            std::iter::once(def.id.as_str()).chain(def.subsections.iter().map(|s| s.id.as_str()))
+        })
+        .collect()
+}
+
+fn section_of(block: &BlockDef) -> Option<&SectionDef> {
+    match block {
+        BlockDef::Section(def) => Some(def),
+        _ => None,
+    }
+}
+
+/// A subsection with a blank heading: screen readers need every heading
+/// to say something.
+fn subsection_headings(file: &str, text: &str, section: &SectionDef) -> Vec<Diagnostic> {
+    section
+        .subsections
+        .iter()
+        .filter_map(|sub| blank_entry(&sub.heading).map(|audience| (sub, audience)))
+        .map(|(sub, audience)| {
+            Diagnostic::error(
+                "empty-heading",
+                file,
+                format!("the subsection `{}` has an empty heading{audience}", sub.id),
+            )
+            .near(text, &sub.id)
+            .with_hint("write the heading readers see, or put the clauses in the section itself")
+        })
+        .collect()
+}
+
 fn blank_entry(value: &crate::model::per_audience::PerAudience<String>) -> Option<String> {
     use crate::model::per_audience::PerAudience;
     match value {

@@ -9,6 +9,7 @@ use crate::diag::{suggestion, Diagnostic, Diagnostics};
 use crate::model::dates;
 use crate::model::files::{PerAudience, Policy};
 use crate::model::labels;
+use crate::model::numbering;
 use crate::model::project::{Library, SchoolInput};
 
 /// Checks the merged school for what resolving needs: required keys, known
@@ -103,6 +104,7 @@ pub fn check_school(
     out.extend(check_audience_keys(lib, school));
     out.extend(check_locked(lib, school));
     out.extend(check_labels(school));
+    out.extend(check_list_numbering(school));
     if let Some(ids) = &s.policies {
         for id in ids {
             if !policies.iter().any(|p| &p.id == id) {
@@ -359,6 +361,7 @@ fn check_audience_keys(lib: Library<'_>, school: SchoolInput<'_>) -> Vec<Diagnos
         ("intro", keys(&s.intro)),
         ("layout", keys(&s.layout)),
         ("values", keys(&s.values)),
+        ("list_numbering", keys(&s.list_numbering)),
     ];
     for text in s.replace.iter().flat_map(|r| r.values()) {
         keyed.push(("replace", text.audience_keys()));
@@ -444,6 +447,30 @@ fn check_labels(school: SchoolInput<'_>) -> Vec<Diagnostic> {
         }
     }
     out
+}
+
+/// Every `list_numbering` pattern is one both renderers can print.
+fn check_list_numbering(school: SchoolInput<'_>) -> Vec<Diagnostic> {
+    let Some(value) = &school.merged.school.list_numbering else {
+        return Vec::new();
+    };
+    let (file, source) = school.setting("list_numbering");
+    let texts: Vec<&String> = match value {
+        PerAudience::All(text) => vec![text],
+        PerAudience::Map(map) => map.values().collect(),
+    };
+    texts
+        .iter()
+        .flat_map(|text| text.split_whitespace())
+        .filter_map(|pattern| {
+            let why = numbering::check_list_pattern(pattern).err()?;
+            Some(
+                Diagnostic::error("bad-list-numbering", &file, why)
+                    .at_text(source, pattern)
+                    .with_hint("give one pattern per level, outermost first, e.g. `list_numbering: \"a. i.\"`"),
+            )
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -224,7 +224,7 @@ impl Loader<'_> {
                 continue;
             };
             let rel = self.rel(&path);
-            let keys = ["title", "intro", "agreement", "sections"];
+            let keys = ["title", "intro", "agreement", "sections", "blocks"];
             if let Some(def) = self.parse_yaml::<PolicyFile>(&rel, &text, 1, &keys) {
                 policies.push(Policy { id, file: rel, def });
             }

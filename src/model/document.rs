@@ -4,6 +4,7 @@
 
 use serde::Serialize;
 
+use crate::model::body::{default_body, BodyShape, Part};
 use crate::model::files::{Layout, NumberingStyle, Origin, Reading};
 use crate::model::hash::hex_digest;
 use crate::model::key::DocKey;
@@ -46,6 +47,14 @@ pub struct Document {
     pub linked_policies: Vec<String>,
     /// Statement above the signature block.
     pub agreement: Vec<Block>,
+    /// The parts in reading order, with their headings and numbers. Hashed
+    /// only when it differs from [`default_body`].
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub body: Vec<Part>,
+    /// How ordered lists inside clauses are numbered, level by level (typst
+    /// patterns such as `a.` or `(i)`); empty for `1.` at every level.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub list_numbering: Vec<String>,
     /// The signature block.
     pub signature: Signature,
     /// The words printed around the school's text, by key (see
@@ -110,8 +119,31 @@ pub struct Section {
     pub heading: String,
     /// Heading number, for section numbering.
     pub label: Option<String>,
-    /// Clauses in order.
+    /// Clauses in order: the section's own, then each subsection's.
     pub clauses: Vec<ResolvedClause>,
+    /// A lead-in before the clauses.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub lead: Vec<Block>,
+    /// Headed groups of the clauses, each a run of `clauses`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub subsections: Vec<Subsection>,
+}
+
+/// A headed group of clauses within a section.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Subsection {
+    /// Its id, also its anchor in the HTML.
+    pub id: String,
+    /// Heading text.
+    pub heading: String,
+    /// Heading number, if the section is numbered.
+    pub label: Option<String>,
+    /// A lead-in before its clauses.
+    pub lead: Vec<Block>,
+    /// The index in the section's `clauses` of its first clause.
+    pub first: usize,
+    /// How many clauses it has.
+    pub count: usize,
 }
 
 /// A clause as it reads in one document.
@@ -179,6 +211,10 @@ impl Document {
     pub fn compute_id(&self) -> String {
         let mut unhashed = self.clone();
         unhashed.doc_id.clear();
+        if unhashed.body == default_body(&self.shape()) {
+            // As documents were before blocks: their IDs stay.
+            unhashed.body.clear();
+        }
         // A label at its default is policyc's wording, not the school's:
         // changing policyc's default must not ask everyone to sign again.
         unhashed
@@ -187,6 +223,17 @@ impl Document {
         let bytes = serde_json::to_vec(&unhashed).unwrap_or_default();
         let hex = hex_digest(&bytes);
         format!("{}-{}", &hex[..4], &hex[4..8]).to_uppercase()
+    }
+
+    /// What [`default_body`] needs to know of this document.
+    pub fn shape(&self) -> BodyShape<'_> {
+        BodyShape {
+            intro: !self.intro.is_empty(),
+            values: !self.values.is_empty(),
+            sections: self.sections.len(),
+            linked_policies: !self.linked_policies.is_empty(),
+            labels: &self.labels,
+        }
     }
 
     /// Every clause, with the section it stands in, in reading order.

@@ -9,6 +9,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::model::blocks::{BlockDef, BlockEdit, SectionDef};
+pub use crate::model::numbering::NumberingStyle;
 pub use crate::model::per_audience::PerAudience;
 pub use crate::model::signature::{DatePrecision, SignatureExtras, SignatureField};
 
@@ -121,16 +123,6 @@ pub struct ProjectFile {
     pub audiences: Vec<Audience>,
 }
 
-/// One section of a policy.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SectionDef {
-    /// Section id, referenced by clauses.
-    pub id: String,
-    /// The heading, per audience.
-    pub heading: PerAudience<String>,
-}
-
 /// `policies/<id>.yaml`: a policy's titles, texts and sections.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -143,7 +135,12 @@ pub struct PolicyFile {
     /// Statement above the signature block, per audience.
     pub agreement: PerAudience<String>,
     /// Sections in reading order.
+    #[serde(default)]
     pub sections: Vec<SectionDef>,
+    /// The document's blocks in reading order; default: introduction,
+    /// values, the sections, linked policies, agreement.
+    #[serde(default)]
+    pub blocks: Option<Vec<BlockDef>>,
 }
 
 /// A loaded policy.
@@ -281,23 +278,6 @@ pub struct Approval {
     pub date: String,
 }
 
-/// How clauses are numbered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "lowercase")]
-pub enum NumberingStyle {
-    /// Bullets.
-    Bullet,
-    /// `1.`, `2.` …
-    #[default]
-    Decimal,
-    /// `I.`, `II.` …
-    Roman,
-    /// `a)` … `z)`, then `aa)`, `bb)` …
-    Letter,
-    /// `2.1`, with numbered section headings.
-    Section,
-}
-
 /// The page layout of a document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
@@ -307,6 +287,8 @@ pub enum Layout {
     Standard,
     /// A poster of big keywords, for KS1.
     Poster,
+    /// A compact table of rules, a big letter and the rule in each row.
+    Table,
 }
 
 /// A school file or a shared defaults file, as written: every field optional.
@@ -373,6 +355,11 @@ pub struct SchoolFile {
     pub labels: Option<BTreeMap<String, PerAudience<String>>>,
     /// How exactly the facts line gives its dates: day, month or year.
     pub date_precision: Option<DatePrecision>,
+    /// Changes to a policy's blocks, by policy id.
+    pub blocks: Option<BTreeMap<String, Vec<BlockEdit>>>,
+    /// How ordered lists inside clauses are numbered, level by level, e.g.
+    /// `"a. i."`, per audience.
+    pub list_numbering: Option<PerAudience<String>>,
 }
 
 /// The keys a school file may have, for "did you mean" hints.
@@ -406,6 +393,8 @@ pub const SCHOOL_KEYS: &[&str] = &[
     "vars",
     "labels",
     "date_precision",
+    "blocks",
+    "list_numbering",
 ];
 
 /// The keys a clause's front matter may have.

@@ -36,6 +36,7 @@ const fn both(key: &'static str, text: &'static str, about: &'static str) -> Lab
 pub const LABELS: &[LabelDef] = &[
     both("subtitle", "For {audience} at {school}", "the line under the title; `{audience}` and `{school}` are filled in; empty for none"),
     both("facts", "Version {version}. Approved by {approved_by} on {approved_on}. Next review by {review_by}.", "the facts line under the title; `{version}`, `{approved_by}`, `{approved_on}` and `{review_by}` are filled in; empty for none"),
+    both("contents_heading", "Contents", "the heading over a `contents` block"),
     both("values_heading", "Our values", "the heading over the school's values"),
     both("rules_heading", "Our rules", "the heading over a KS1 poster's rules"),
     both("linked_policies_heading", "Links with other policies", "the heading over the linked policies"),

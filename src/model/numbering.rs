@@ -2,7 +2,24 @@
 //! section-numbered `2.1`. Labels are computed here once, so the PDF and
 //! the HTML always agree.
 
-use crate::model::files::NumberingStyle;
+use serde::{Deserialize, Serialize};
+
+/// How clauses are numbered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum NumberingStyle {
+    /// Bullets.
+    Bullet,
+    /// `1.`, `2.` …
+    #[default]
+    Decimal,
+    /// `I.`, `II.` …
+    Roman,
+    /// `a)` … `z)`, then `aa)`, `bb)` …
+    Letter,
+    /// `2.1`, with numbered section headings.
+    Section,
+}
 
 /// The label of the `index`-th clause (0-based, counted through the whole
 /// document) which is the `in_section`-th (0-based) clause of section
@@ -25,6 +42,59 @@ pub fn clause_label(
 /// The number printed before a section heading, if the style numbers them.
 pub fn section_label(style: NumberingStyle, section: usize) -> Option<String> {
     (style == NumberingStyle::Section).then(|| format!("{section}."))
+}
+
+/// Checks a list numbering pattern: an optional `(`, one of `1`, `a`, `A`,
+/// `i`, `I`, then `.` or `)`, as typst and the HTML both print them.
+pub fn check_list_pattern(pattern: &str) -> Result<(), String> {
+    let inner = pattern.strip_prefix('(').unwrap_or(pattern);
+    let mut chars = inner.chars();
+    let symbol = chars.next();
+    let suffix: String = chars.collect();
+    let ok_symbol = matches!(symbol, Some('1' | 'a' | 'A' | 'i' | 'I'));
+    let ok_suffix = if pattern.starts_with('(') {
+        suffix == ")"
+    } else {
+        suffix == "." || suffix == ")"
+    };
+    if ok_symbol && ok_suffix {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{pattern}` is not a list numbering; use one of 1. a. A. i. I. a) i) (a) (i) (1)"
+        ))
+    }
+}
+
+/// The `n`-th (1-based) label of a list numbered with `pattern`, e.g.
+/// `(ii)` for `(i)` and 2.
+pub fn list_label(pattern: &str, n: usize) -> String {
+    let (prefix, rest) = match pattern.strip_prefix('(') {
+        Some(rest) => ("(", rest),
+        None => ("", pattern),
+    };
+    let mut chars = rest.chars();
+    let counted = match chars.next() {
+        Some('a') => letters_alpha(n - 1),
+        Some('A') => letters_alpha(n - 1).to_uppercase(),
+        Some('i') => roman(n).to_lowercase(),
+        Some('I') => roman(n),
+        _ => n.to_string(),
+    };
+    format!("{prefix}{counted}{}", chars.as_str())
+}
+
+/// `a` … `z`, `aa`, `ab` …: how typst counts letters in a list.
+fn letters_alpha(mut index: usize) -> String {
+    let mut out = Vec::new();
+    loop {
+        out.push((b'a' + (index % 26) as u8) as char);
+        if index < 26 {
+            break;
+        }
+        index = index / 26 - 1;
+    }
+    out.iter().rev().collect()
 }
 
 /// Upper-case roman numerals (`n` ≥ 1).
@@ -81,6 +151,22 @@ mod tests {
         assert_eq!(letters(26), "aa");
         assert_eq!(letters(27), "bb");
         assert_eq!(letters(52), "aaa");
+    }
+
+    #[test]
+    fn list_patterns() {
+        assert_eq!(list_label("a.", 1), "a.");
+        assert_eq!(list_label("A.", 3), "C.");
+        assert_eq!(list_label("(i)", 4), "(iv)");
+        assert_eq!(list_label("I.", 9), "IX.");
+        assert_eq!(list_label("a)", 27), "aa)");
+        assert_eq!(list_label("(1)", 12), "(12)");
+        for ok in ["1.", "a.", "A.", "i.", "I.", "a)", "(a)", "(i)"] {
+            assert!(check_list_pattern(ok).is_ok(), "{ok}");
+        }
+        for bad in ["x.", "a", "(a.", "1", "a.b", ""] {
+            assert!(check_list_pattern(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -10,8 +10,10 @@ use minijinja::{AutoEscape, Environment, Value};
 use serde::Serialize;
 
 use crate::diag::Diagnostic;
+use crate::model::body::Part;
 use crate::model::document::Document;
 use crate::model::markdown::{Block, Inline};
+use crate::model::numbering;
 use crate::model::templates::Templates;
 use crate::report::audit::SchoolAudit;
 use crate::report::changes::DocChange;
@@ -139,11 +141,38 @@ impl HtmlRenderer {
             for clause in &section.clauses {
                 clauses.insert(
                     clause.id.clone(),
-                    Value::from_safe_string(blocks_html(&clause.blocks)),
+                    Value::from_safe_string(numbered_blocks_html(
+                        &clause.blocks,
+                        &doc.list_numbering,
+                    )),
+                );
+            }
+        }
+        let mut prose = BTreeMap::new();
+        for part in &doc.body {
+            if let Part::Prose { id, blocks, .. } = part {
+                prose.insert(
+                    id.clone(),
+                    Value::from_safe_string(numbered_blocks_html(blocks, &doc.list_numbering)),
+                );
+            }
+        }
+        let mut leads = BTreeMap::new();
+        for section in &doc.sections {
+            leads.insert(
+                section.id.clone(),
+                Value::from_safe_string(blocks_html(&section.lead)),
+            );
+            for sub in &section.subsections {
+                leads.insert(
+                    sub.id.clone(),
+                    Value::from_safe_string(blocks_html(&sub.lead)),
                 );
             }
         }
         let html = minijinja::context! {
+            prose => prose,
+            leads => leads,
             intro => Value::from_safe_string(blocks_html(&doc.intro)),
             values => if doc.values.is_empty() { Value::from(false) } else { Value::from_safe_string(blocks_html(&doc.values)) },
             agreement => Value::from_safe_string(blocks_html(&doc.agreement)),
@@ -251,14 +280,28 @@ fn template_diagnostic(err: &minijinja::Error, file: &str, text: &str) -> Diagno
 
 /// Blocks as HTML, every string escaped.
 pub fn blocks_html(blocks: &[Block]) -> String {
+    numbered_blocks_html(blocks, &[])
+}
+
+/// Blocks as HTML, ordered lists numbered level by level with `patterns`
+/// (see `Document::list_numbering`).
+pub fn numbered_blocks_html(blocks: &[Block], patterns: &[String]) -> String {
     let mut out = String::new();
+    let lists = Lists { patterns, depth: 0 };
     for block in blocks {
-        block_html(block, &mut out);
+        block_html(block, lists, &mut out);
     }
     out
 }
 
-fn block_html(block: &Block, out: &mut String) {
+/// How deep in ordered lists a block is, and how each level is numbered.
+#[derive(Clone, Copy)]
+struct Lists<'a> {
+    patterns: &'a [String],
+    depth: usize,
+}
+
+fn block_html(block: &Block, lists: Lists<'_>, out: &mut String) {
     match block {
         Block::Para { c } => {
             out.push_str("<p>");
@@ -266,12 +309,26 @@ fn block_html(block: &Block, out: &mut String) {
             out.push_str("</p>\n");
         }
         Block::List { ordered, items } => {
+            let pattern = ordered.then(|| lists.patterns.get(lists.depth)).flatten();
+            let inner = Lists {
+                depth: lists.depth + usize::from(*ordered),
+                ..lists
+            };
             let tag = if *ordered { "ol" } else { "ul" };
-            out.push_str(&format!("<{tag}>\n"));
-            for item in items {
+            let class = if pattern.is_some() {
+                " class=\"marked\""
+            } else {
+                ""
+            };
+            out.push_str(&format!("<{tag}{class}>\n"));
+            for (n, item) in items.iter().enumerate() {
                 out.push_str("<li>");
+                if let Some(pattern) = pattern {
+                    let label = numbering::list_label(pattern, n + 1);
+                    out.push_str(&format!("<span class=\"marker\">{}</span>", escape(&label)));
+                }
                 for block in item {
-                    block_html(block, out);
+                    block_html(block, inner, out);
                 }
                 out.push_str("</li>\n");
             }
@@ -280,7 +337,7 @@ fn block_html(block: &Block, out: &mut String) {
         Block::Quote { c } => {
             out.push_str("<blockquote>\n");
             for block in c {
-                block_html(block, out);
+                block_html(block, lists, out);
             }
             out.push_str("</blockquote>\n");
         }

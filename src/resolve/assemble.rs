@@ -7,14 +7,12 @@ use std::collections::BTreeMap;
 use crate::diag::Diagnostic;
 use crate::model::dates;
 use crate::model::document::{
-    Countersign, Document, LogoRef, Meta, Provenance, ResolvedClause, SchoolInfo, Section,
-    Signature,
+    Countersign, LogoRef, Meta, Provenance, ResolvedClause, SchoolInfo, Section, Signature,
+    Subsection,
 };
-use crate::model::files::{
-    ref_label, Audience, Clause, NumberingStyle, Origin, Policy, SchoolFile,
-};
-use crate::model::numbering;
+use crate::model::files::{ref_label, Audience, Clause, NumberingStyle, Origin, SchoolFile};
 use crate::model::project::{Library, SchoolInput};
+use crate::resolve::compose::Plan;
 use crate::resolve::placeholders::{Anchor, PlaceholderFiller};
 
 pub(crate) fn numbering_style(s: &SchoolFile, audience: &str) -> NumberingStyle {
@@ -67,10 +65,11 @@ pub(crate) fn meta(s: &SchoolFile) -> Meta {
     }
 }
 
-/// The policy's sections, each with the clauses this audience gets.
+/// The planned sections, each with the clauses this audience gets (the
+/// section's own, then each subsection's), in the plan's order.
 pub(crate) fn sections(
     lib: Library<'_>,
-    policy: &Policy,
+    plan: &Plan,
     audience: &Audience,
     school: SchoolInput<'_>,
     filler: &PlaceholderFiller<'_>,
@@ -94,11 +93,10 @@ pub(crate) fn sections(
                 .push(clause);
         }
     }
-    let mut out = Vec::new();
-    for def in &policy.def.sections {
-        let mut clauses = by_section.remove(def.id.as_str()).unwrap_or_default();
+    let mut take = |id: &str, problems: &mut Vec<Diagnostic>| {
+        let mut clauses = by_section.remove(id).unwrap_or_default();
         clauses.sort_by(|a, b| (a.meta.order, &a.meta.id).cmp(&(b.meta.order, &b.meta.id)));
-        let resolved = clauses
+        clauses
             .into_iter()
             .filter_map(|c| match resolve_clause(c, aid, s, school, filler) {
                 Ok(rc) => Some(rc),
@@ -107,13 +105,65 @@ pub(crate) fn sections(
                     None
                 }
             })
-            .collect();
+            .collect::<Vec<_>>()
+    };
+    let mut out = Vec::new();
+    for (def, file) in plan.sections() {
+        let mut clauses = take(&def.id, problems);
+        let mut subsections = Vec::new();
+        for sub in &def.subsections {
+            let group = take(&sub.id, problems);
+            if group.is_empty() {
+                continue;
+            }
+            subsections.push(Subsection {
+                id: sub.id.clone(),
+                heading: sub.heading.get(aid).cloned().unwrap_or_default(),
+                label: None,
+                lead: sub
+                    .lead
+                    .as_ref()
+                    .and_then(|l| l.get(aid))
+                    .map(|text| filler.field(text, file, "lead", problems))
+                    .unwrap_or_default(),
+                first: clauses.len(),
+                count: group.len(),
+            });
+            clauses.extend(group);
+        }
         out.push(Section {
             id: def.id.clone(),
-            heading: def.heading.get(aid).cloned().unwrap_or_default(),
+            heading: def
+                .heading
+                .as_ref()
+                .and_then(|h| h.get(aid))
+                .cloned()
+                .unwrap_or_default(),
             label: None,
-            clauses: resolved,
+            clauses,
+            lead: def
+                .lead
+                .as_ref()
+                .and_then(|l| l.get(aid))
+                .map(|text| filler.field(text, file, "lead", problems))
+                .unwrap_or_default(),
+            subsections,
         });
+    }
+    for (id, clauses) in by_section {
+        if let (true, Some(first)) = (plan.unplaced.contains(id), clauses.first()) {
+            problems.push(
+                Diagnostic::error(
+                    "section-not-placed",
+                    &first.file,
+                    format!("the section `{id}` has clauses for {aid}, but no block places it"),
+                )
+                .near(school.sources.get(&first.file).map_or("", String::as_str), "section:")
+                .with_hint(format!(
+                    "add `- section: {{ id: {id} }}` to the blocks where it belongs, or `- sections: {{}}` for every section not placed"
+                )),
+            );
+        }
     }
     out
 }
@@ -168,18 +218,6 @@ fn resolve_clause(
             module: m.module.clone(),
         },
     })
-}
-
-pub(crate) fn number_clauses(doc: &mut Document) {
-    let style = doc.numbering;
-    let mut index = 0;
-    for (i, section) in doc.sections.iter_mut().enumerate() {
-        section.label = numbering::section_label(style, i + 1);
-        for (j, clause) in section.clauses.iter_mut().enumerate() {
-            clause.label = numbering::clause_label(style, index, i + 1, j);
-            index += 1;
-        }
-    }
 }
 
 pub(crate) fn signature(

@@ -1,7 +1,8 @@
 //! Inheritance: folds a school file over the defaults files it `extends`.
 //!
 //! The nearer file wins. Maps (`contacts`, `systems`, `vars`, `replace`,
-//! per-audience values, `signature`) merge key by key; every other value,
+//! per-audience values, `signature`) merge key by key; `blocks` edits run
+//! the farther file's first, then the nearer's; every other value,
 //! lists included, is taken whole from the nearest file that sets it. The
 //! merge also records which file each top-level key came from, so messages
 //! and `explain` can point at it.
@@ -74,7 +75,22 @@ fn merge_layer(acc: &mut Merged, top: SchoolFile, file: &str) {
         date_precision
     );
     keyed!(contacts, systems, replace, vars);
-    per_audience!(numbering, retention, intro, layout, values);
+    per_audience!(numbering, retention, intro, layout, values, list_numbering);
+    if let Some(edits) = top.blocks {
+        // Per policy, the nearer file's edits apply after the farther's.
+        let mut merged = base.blocks.take().unwrap_or_default();
+        for (policy, list) in edits {
+            merged
+                .entry(policy)
+                .or_default()
+                .extend(list.into_iter().map(|mut edit| {
+                    edit.file = file.to_string();
+                    edit
+                }));
+        }
+        base.blocks = Some(merged);
+        prov.insert("blocks", file.to_string());
+    }
     if let Some(labels) = top.labels {
         // Key by key, and within a key audience by audience.
         let mut merged = base.labels.take().unwrap_or_default();

@@ -7,6 +7,7 @@
 //! [`Diagnostic`]s that point at the clause or school line to fix.
 
 pub mod assemble;
+pub mod compose;
 pub mod editorial;
 #[cfg(test)]
 pub mod fixture;
@@ -21,7 +22,7 @@ use crate::model::files::{Audience, DatePrecision, Policy, Reading, SchoolFile};
 use crate::model::labels::{fill, resolve_labels, ResolvedLabels};
 use crate::model::project::{Library, SchoolInput};
 
-use assemble::{meta, number_clauses, numbering_style, school_info, sections, signature};
+use assemble::{meta, numbering_style, school_info, sections, signature};
 use placeholders::{context, PlaceholderFiller};
 
 /// Resolves every document one school produces: each of its policies ×
@@ -76,7 +77,8 @@ pub fn resolve_document(
     let context = context(s, audience, &title, &meta);
     let filler = PlaceholderFiller::new(&context, school);
     let mut problems = Vec::new();
-    let sections = sections(lib, policy, audience, school, &filler, &mut problems);
+    let plan = compose::plan(policy, school, aid, &mut problems);
+    let sections = sections(lib, &plan, audience, school, &filler, &mut problems);
     let intro_src = s
         .intro
         .as_ref()
@@ -147,20 +149,28 @@ pub fn resolve_document(
         meta,
         intro,
         values,
-        sections: sections
-            .into_iter()
-            .filter(|s| !s.clauses.is_empty())
-            .collect(),
+        sections: Vec::new(),
         linked_policies: match audience.reading {
             Reading::Adult => s.linked_policies.clone().unwrap_or_default(),
             Reading::Ks1 | Reading::Ks2 | Reading::Secondary => Vec::new(),
         },
         agreement,
+        body: Vec::new(),
+        list_numbering: s
+            .list_numbering
+            .as_ref()
+            .and_then(|l| l.get(aid))
+            .map(|l| l.split_whitespace().map(str::to_string).collect())
+            .unwrap_or_default(),
         signature: signature(s, audience, &labels.text),
         labels: labels.text,
         labels_set: labels.overridden,
     };
-    number_clauses(&mut doc);
+    compose::build_body(&mut doc, &plan, sections, &filler, &mut problems);
+    if !problems.is_empty() {
+        diags.extend(problems);
+        return None;
+    }
     doc.doc_id = doc.compute_id();
     Some(doc)
 }
