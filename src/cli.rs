@@ -127,6 +127,12 @@ pub enum SignoffCommand {
         after_help = "Registers hold names: they are written to private/ (never out/), which policyc init keeps out of git.\n\nExamples:\n  policyc signoff register --school wrenfold\n  policyc signoff register --school wrenfold --audience ks2 --class year-4-oak\n  policyc signoff register --out private/autumn-2026"
     )]
     Register(SignoffRegisterArgs),
+    /// Print a personal copy for each person (their name in the signature
+    /// fields), and a print file per class or staff group, duplex-safe.
+    #[command(
+        after_help = "Each copy is the whole document or a slip, as the school's sign_with says. Copies hold names: they are written to private/ (never out/).\n\nExamples:\n  policyc signoff print --school wrenfold\n  policyc signoff print --school wrenfold --audience ks2 --class year-4-oak\n  policyc signoff print --out private/autumn-2026"
+    )]
+    Print(SignoffRegisterArgs),
     /// Add the responses exported from an online form (Microsoft Forms,
     /// Google Forms…) to a school's ledger; --write saves them.
     #[command(

@@ -18,6 +18,7 @@ use crate::load::form_export::{read_form_export, ColumnMap, DateOrder};
 use crate::model::build::Standards;
 use crate::model::project::Resolved;
 use crate::output::atomic::write_atomic;
+use crate::pipeline::print::{print_copies, PrintOptions, PrivateFile};
 use crate::pipeline::signoff::{import_responses, register_pdfs, sign_off_report, SignOffFilter};
 use crate::report::signoff_text::{render_csv, render_text};
 
@@ -26,6 +27,7 @@ pub fn signoff(command: &SignoffCommand) -> Result<i32> {
     match command {
         SignoffCommand::Status(args) => status(args),
         SignoffCommand::Register(args) => register(args),
+        SignoffCommand::Print(args) => print(args),
         SignoffCommand::Import(args) => import(args),
     }
 }
@@ -111,14 +113,44 @@ fn status(args: &SignoffStatusArgs) -> Result<i32> {
 /// `policyc signoff register`: a PDF register per class or staff group,
 /// written to the private folder.
 fn register(args: &SignoffRegisterArgs) -> Result<i32> {
+    private_outputs(args, "register", |resolved, filter, options, diags| {
+        register_pdfs(resolved, filter, options.standards, options.epoch, diags)
+    })
+}
+
+/// `policyc signoff print`: a personal copy per person and a print file
+/// per class or staff group, written to the private folder.
+fn print(args: &SignoffRegisterArgs) -> Result<i32> {
+    let mut summary = (0, 0);
+    let code = private_outputs(args, "file", |resolved, filter, options, diags| {
+        let printed = print_copies(resolved, filter, options, diags);
+        summary = (printed.people, printed.print_files);
+        printed.files
+    })?;
+    if code == EXIT_OK {
+        let (people, files) = summary;
+        let _ = writeln!(
+            std::io::stderr(),
+            "{people} personal cop{} in {files} print file{}",
+            if people == 1 { "y" } else { "ies" },
+            if files == 1 { "" } else { "s" }
+        );
+    }
+    Ok(code)
+}
+
+/// Makes files that hold names with `make` and writes them to the private
+/// folder, refusing one inside out/.
+fn private_outputs(
+    args: &SignoffRegisterArgs,
+    noun: &str,
+    make: impl FnOnce(&Resolved, &SignOffFilter, PrintOptions, &mut Diagnostics) -> Vec<PrivateFile>,
+) -> Result<i32> {
     let mut diags = Diagnostics::default();
     let project = &args.select.project.project;
     let out = args.out.clone().unwrap_or_else(|| project.join("private"));
     if inside(&out, &project.join("out")) {
-        diags.push(
-            Diagnostic::error("private-out-public", "--out", format!("{} is inside out/, which is published", out.display()))
-                .with_hint("registers hold names: write them to private/ (the default) or a secure share outside out/"),
-        );
+        diags.push(refuse_public(&out));
         print_diagnostics(&diags);
         return Ok(EXIT_PROJECT);
     }
@@ -134,33 +166,46 @@ fn register(args: &SignoffRegisterArgs) -> Result<i32> {
         Ok(selected) => selected,
         Err(code) => return Ok(code),
     };
-    let standards = Standards {
-        archival: args.pdf_standard.contains(&PdfStandardArg::A2b),
-        accessible: args.pdf_standard.contains(&PdfStandardArg::Ua1),
+    let options = PrintOptions {
+        standards: Standards {
+            archival: args.pdf_standard.contains(&PdfStandardArg::A2b),
+            accessible: args.pdf_standard.contains(&PdfStandardArg::Ua1),
+        },
+        epoch,
     };
-    let pdfs = if diags.has_errors() {
+    let files = if diags.has_errors() {
         Vec::new()
     } else {
-        register_pdfs(&resolved, &filter, standards, epoch, &mut diags)
+        make(&resolved, &filter, options, &mut diags)
     };
     print_diagnostics(&diags);
     if diags.has_errors() {
         return Ok(EXIT_PROJECT);
     }
     let mut stderr = std::io::stderr().lock();
-    for (rel, bytes) in &pdfs {
+    for (rel, bytes) in &files {
         let path = out.join(rel);
         write_atomic(&path, bytes)?;
         writeln!(stderr, "  wrote {}", path.display())?;
     }
     writeln!(
         stderr,
-        "{} register{} written to {}: they hold names, so keep them securely",
-        pdfs.len(),
-        if pdfs.len() == 1 { "" } else { "s" },
+        "{} {noun}{} written to {}: they hold names, so keep them securely",
+        files.len(),
+        if files.len() == 1 { "" } else { "s" },
         out.display()
     )?;
     Ok(EXIT_OK)
+}
+
+/// `--out` inside out/, which is published.
+fn refuse_public(out: &std::path::Path) -> Diagnostic {
+    Diagnostic::error(
+        "private-out-public",
+        "--out",
+        format!("{} is inside out/, which is published", out.display()),
+    )
+    .with_hint("these files hold names: write them to private/ (the default) or a secure share outside out/")
 }
 
 /// Whether `path` is `dir` or inside it, as far as the paths can be

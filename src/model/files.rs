@@ -373,6 +373,12 @@ pub struct SchoolFile {
     pub labels: Option<BTreeMap<String, PerAudience<String>>>,
     /// How exactly the facts line gives its dates: day, month or year.
     pub date_precision: Option<DatePrecision>,
+    /// What each audience signs on paper: the document or a slip.
+    pub sign_with: Option<PerAudience<crate::model::slips::SignWith>>,
+    /// Where a slip's reader finds the whole text, per audience.
+    pub full_text_url: Option<PerAudience<String>>,
+    /// The online form that takes signatures, for pre-filled links.
+    pub online_form: Option<crate::model::slips::OnlineForm>,
 }
 
 /// The keys a school file may have, for "did you mean" hints.
@@ -406,6 +412,9 @@ pub const SCHOOL_KEYS: &[&str] = &[
     "vars",
     "labels",
     "date_precision",
+    "sign_with",
+    "full_text_url",
+    "online_form",
 ];
 
 /// The keys a clause's front matter may have.

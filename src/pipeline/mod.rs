@@ -8,6 +8,7 @@
 //! build leaves the previous outputs untouched.
 
 pub mod library;
+pub mod print;
 pub mod signoff;
 
 use std::collections::BTreeMap;

@@ -8,10 +8,12 @@
 //! [`pool::OnTimeout`]; this stage never ends the process.
 
 pub mod html;
+pub mod merge;
 pub mod pages;
 pub mod pdf;
 pub mod pool;
 pub mod register;
+pub mod slip;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;

@@ -71,10 +71,19 @@ fn merge_layer(acc: &mut Merged, top: SchoolFile, file: &str) {
         exclude,
         locked,
         modules,
-        date_precision
+        date_precision,
+        online_form
     );
     keyed!(contacts, systems, replace, vars);
-    per_audience!(numbering, retention, intro, layout, values);
+    per_audience!(
+        numbering,
+        retention,
+        intro,
+        layout,
+        values,
+        sign_with,
+        full_text_url
+    );
     if let Some(labels) = top.labels {
         // Key by key, and within a key audience by audience.
         let mut merged = base.labels.take().unwrap_or_default();
