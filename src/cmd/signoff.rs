@@ -20,6 +20,7 @@ use crate::model::project::Resolved;
 use crate::output::atomic::write_atomic;
 use crate::pipeline::print::{print_copies, PrintOptions, PrivateFile};
 use crate::pipeline::signoff::{import_responses, register_pdfs, sign_off_report, SignOffFilter};
+use crate::report::signoff_html::render_html;
 use crate::report::signoff_text::{render_csv, render_text};
 
 /// `policyc signoff …`.
@@ -74,6 +75,16 @@ fn selected(
 
 fn status(args: &SignoffStatusArgs) -> Result<i32> {
     let mut diags = Diagnostics::default();
+    let project = &args.select.project.project;
+    let html_out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| project.join("private").join("signoff-status.html"));
+    if args.format == SignoffFormat::Html && args.names && inside(&html_out, &project.join("out")) {
+        diags.push(refuse_public(&html_out));
+        print_diagnostics(&diags);
+        return Ok(EXIT_PROJECT);
+    }
     let (resolved, filter) = match selected(&args.select, &mut diags) {
         Ok(selected) => selected,
         Err(code) => return Ok(code),
@@ -92,6 +103,20 @@ fn status(args: &SignoffStatusArgs) -> Result<i32> {
         SignoffFormat::Human => write!(stdout, "{}", render_text(&report))?,
         SignoffFormat::Csv => write!(stdout, "{}", render_csv(&report, args.names))?,
         SignoffFormat::Json => writeln!(stdout, "{}", serde_json::to_string_pretty(&report)?)?,
+        SignoffFormat::Html => {
+            let page = render_html(&report, args.names, &resolved.today);
+            write_atomic(&html_out, page.as_bytes())?;
+            let _ = writeln!(
+                std::io::stderr(),
+                "wrote {}{}",
+                html_out.display(),
+                if args.names {
+                    ": it names people, so keep it securely"
+                } else {
+                    ""
+                }
+            );
+        }
     }
     let outstanding: usize = report
         .schools

@@ -90,9 +90,10 @@ impl Templates {
         self.entries.insert(name, Template { text, file });
     }
 
-    /// The layouts a document's own outputs are made with: its PDF layout
-    /// and the HTML layouts its page uses.
-    pub const DOCUMENT: [&'static str; 3] = ["policy.typ", "base.html", "document.html"];
+    /// The layouts a document's own outputs are made with: its PDF layout,
+    /// the HTML layouts its page uses and the slip's layout.
+    pub const DOCUMENT: [&'static str; 4] =
+        ["policy.typ", "base.html", "document.html", "slip.typ"];
 
     /// The HTML layouts, each of which may extend `base.html`.
     pub fn html_names() -> impl Iterator<Item = &'static str> {

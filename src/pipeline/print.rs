@@ -21,7 +21,7 @@ use crate::pipeline::signoff::{sign_off_report, unprintable_name, SignOffFilter}
 use crate::render::merge::PrintFile;
 use crate::render::pdf::PdfEngine;
 use crate::render::register::slug;
-use crate::render::slip::{filled_fields, signer_fields, slip_data, Signer, SlipSettings};
+use crate::render::slip::{filled_fields, signer_fields, slip_data, Signer};
 use crate::report::signoff::{DocSignOff, PersonStatus};
 
 /// One file to write, relative to the private folder.
@@ -219,19 +219,10 @@ fn signer(person: &PersonStatus) -> Signer {
 /// filled in.
 fn copy(tools: &Tools<'_>, job: &Job<'_>, signer: &Signer) -> Result<Vec<u8>, Diagnostic> {
     let school: &SchoolFile = &job.school.merged.school;
-    let audience = &job.doc.audience_id;
     let kinds = signer_fields(school, job.audience);
     match job.with {
         SignWith::Slip => {
-            let settings = SlipSettings {
-                full_text_url: school
-                    .full_text_url
-                    .as_ref()
-                    .and_then(|u| u.get(audience))
-                    .map_or("", String::as_str),
-                form: school.online_form.as_ref(),
-            };
-            let data = slip_data(job.doc, &kinds, settings, Some(signer))
+            let data = slip_data(job.doc, &kinds, school.online_form.as_ref(), Some(signer))
                 .map_err(|e| layout_error(tools.slip, e))?;
             render_data(tools, tools.slip, &data, job)
         }

@@ -11,7 +11,7 @@ use crate::model::document::Document;
 use crate::model::files::{Audience, SchoolFile};
 use crate::model::markdown::plain_text;
 use crate::model::signature::SignatureField;
-use crate::model::slips::{full_text_address, OnlineForm};
+use crate::model::slips::OnlineForm;
 
 /// The person a personalised copy is for.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -139,22 +139,19 @@ pub fn filled_fields(
         .collect()
 }
 
-/// The settings a slip needs from the school file.
-#[derive(Debug, Clone, Copy)]
-pub struct SlipSettings<'a> {
-    /// `full_text_url` for this audience.
-    pub full_text_url: &'a str,
-    /// The online form, if any.
-    pub form: Option<&'a OnlineForm>,
-}
-
 /// The slip for `doc`: public (no one named) when `signer` is `None`.
 pub fn slip_data(
     doc: &Document,
     kinds: &[SignatureField],
-    settings: SlipSettings<'_>,
+    form: Option<&OnlineForm>,
     signer: Option<&Signer>,
 ) -> Result<SlipData, String> {
+    let Some(links) = &doc.slip else {
+        return Err(format!(
+            "{} has no slip: its audience does not sign one, or has no full_text_url",
+            doc.key()
+        ));
+    };
     let label = |key: &str| doc.labels.get(key).cloned().unwrap_or_default();
     let blank = |labels: &[String]| -> Vec<Field> {
         labels
@@ -165,15 +162,13 @@ pub fn slip_data(
             })
             .collect()
     };
-    let page = doc.key().file_name("html");
-    let full_text = full_text_address(settings.full_text_url, &page);
-    let form = match settings.form {
-        Some(form) => {
-            let url = form.prefilled(&doc.doc_id, signer.map(|s| s.name.as_str()));
-            Some(link(url)?)
-        }
-        None => None,
+    // A personal slip's form link carries the name too; the public one,
+    // only the document ID.
+    let form = match (form, signer) {
+        (Some(form), Some(signer)) => Some(form.prefilled(&doc.doc_id, Some(&signer.name))),
+        _ => links.form.clone(),
     };
+    let form = form.map(link).transpose()?;
     Ok(SlipData {
         school: doc.school.name.clone(),
         title: doc.title.clone(),
@@ -181,7 +176,7 @@ pub fn slip_data(
         version: doc.meta.version.clone(),
         doc_id: doc.doc_id.clone(),
         approved_on: doc.meta.approved_on_text.clone(),
-        full_text: link(full_text)?,
+        full_text: link(links.full_text.clone())?,
         agreement_heading: label("agreement_heading"),
         agreement: plain_text(&doc.agreement)
             .lines()
