@@ -21,8 +21,11 @@ use crate::pipeline::signoff::{sign_off_report, unprintable_name, SignOffFilter}
 use crate::render::merge::PrintFile;
 use crate::render::pdf::PdfEngine;
 use crate::render::register::slug;
-use crate::render::slip::{filled_fields, signer_fields, slip_data, Signer};
+use crate::render::slip::{filled_fields, signer_fields, slip_data, slip_person, Signer};
 use crate::report::signoff::{DocSignOff, PersonStatus};
+
+/// How many copies typst's memo cache keeps an unused entry for.
+const MEMO_AGE: usize = 10;
 
 /// One file to write, relative to the private folder.
 pub type PrivateFile = (String, Vec<u8>);
@@ -108,13 +111,11 @@ pub fn print_copies(
         .iter()
         .flat_map(|job| groups(job.sign_off).into_iter().map(move |g| (job, g)))
         .collect();
+    // One group at a time, its people in parallel: the copies of a group
+    // share the most layout, and memory stays flat however many groups.
     let results: Vec<Result<Vec<PrivateFile>, Diagnostic>> = groups
-        .par_iter()
-        .map(|(job, group)| {
-            let files = print_group(&tools, job, *group);
-            comemo::evict(10);
-            files
-        })
+        .iter()
+        .map(|(job, group)| print_group(&tools, job, *group))
         .collect();
     let mut printed = Printed::default();
     for result in results {
@@ -186,7 +187,13 @@ fn print_group(
     );
     let copies: Vec<Vec<u8>> = people
         .par_iter()
-        .map(|p| copy(tools, job, &signer(p)))
+        .map(|p| {
+            let copy = copy(tools, job, &signer(p));
+            // Keep what the next person reuses; drop the rest, which bounds
+            // memory however many people there are.
+            comemo::evict(MEMO_AGE);
+            copy
+        })
         .collect::<Result<_, _>>()?;
     let heading = format!(
         "{name}: {} form{} for {}",
@@ -222,9 +229,10 @@ fn copy(tools: &Tools<'_>, job: &Job<'_>, signer: &Signer) -> Result<Vec<u8>, Di
     let kinds = signer_fields(school, job.audience);
     match job.with {
         SignWith::Slip => {
-            let data = slip_data(job.doc, &kinds, school.online_form.as_ref(), Some(signer))
+            let shared = slip_data(job.doc).map_err(|e| layout_error(tools.slip, e))?;
+            let person = slip_person(job.doc, &kinds, school.online_form.as_ref(), signer)
                 .map_err(|e| layout_error(tools.slip, e))?;
-            render_data(tools, tools.slip, &data, job)
+            render_data(tools, tools.slip, &shared, &person, job)
         }
         SignWith::Document => {
             let filled = filled_fields(job.doc, &kinds, signer);
@@ -247,14 +255,16 @@ fn render_data(
     tools: &Tools<'_>,
     template: &Template,
     data: &impl Serialize,
+    person: &impl Serialize,
     job: &Job<'_>,
 ) -> Result<Vec<u8>, Diagnostic> {
     let ident = format!("print/{}", job.doc.key());
     tools
         .engine
-        .render_data(
+        .render_data_for(
             &template.text,
             data,
+            person,
             &ident,
             tools.today,
             tools.options.standards,
@@ -319,7 +329,7 @@ fn print_file(
     let mut cover_pages = 1;
     loop {
         let data = cover_data(tools, job, heading, people, &starts(cover_pages, &pages));
-        let cover = render_data(tools, tools.cover, &data, job)?;
+        let cover = render_data(tools, tools.cover, &data, &serde_json::Map::new(), job)?;
         let actual = PrintFile::pages_of(&cover).map_err(|e| layout_error(tools.cover, e))?;
         if actual != cover_pages && cover_pages < 64 {
             cover_pages = actual;

@@ -177,7 +177,7 @@ fn render_one(
         pdf_ms = Some(started.elapsed().as_secs_f64() * 1000.0);
         outputs.push(("pdf", sink(doc, "pdf", &bytes)?));
         if doc.slip.is_some() {
-            let bytes = public_slip(resolved, school, doc, options, engine)?;
+            let bytes = public_slip(resolved, doc, options, engine)?;
             outputs.push(("slip.pdf", sink(doc, "slip.pdf", &bytes)?));
         }
     }
@@ -198,7 +198,6 @@ fn render_one(
 /// The public slip of a document whose audience signs one: no one named.
 fn public_slip(
     resolved: &Resolved,
-    school: usize,
     doc: &Document,
     options: RenderOptions,
     engine: &PdfEngine,
@@ -208,14 +207,7 @@ fn public_slip(
         Diagnostic::error("pdf-template", &template.file, message)
             .with_hint("fix the slip layout, or delete the override to use the built-in one")
     };
-    let merged = &resolved.schools[school].merged.school;
-    let audience = resolved
-        .project
-        .audiences
-        .iter()
-        .find(|a| a.id == doc.audience_id);
-    let kinds = audience.map_or_else(Vec::new, |a| slip::signer_fields(merged, a));
-    let data = slip::slip_data(doc, &kinds, None, None).map_err(fail)?;
+    let data = slip::slip_data(doc).map_err(fail)?;
     let ident = format!("slip/{}", doc.key());
     engine
         .render_data(

@@ -234,9 +234,30 @@ impl PdfEngine {
         standards: Standards,
         epoch: Option<i64>,
     ) -> Result<Vec<u8>, TemplateError> {
-        let bytes = serde_json::to_vec(data)
-            .map_err(|e| TemplateError::plain(format!("cannot serialise the data: {e}")))?;
-        let world = DocWorld::from_data(self, template, bytes).map_err(TemplateError::plain)?;
+        let empty = serde_json::Map::new();
+        self.render_data_for(template, data, &empty, ident, date, standards, epoch)
+    }
+
+    /// [`PdfEngine::render_data`] for one person's copy: `person` becomes
+    /// `/person.json`, apart from the data every copy shares, so that typst
+    /// reuses the shared layout from one person to the next.
+    #[allow(clippy::too_many_arguments)]
+    pub fn render_data_for(
+        &self,
+        template: &str,
+        data: &impl Serialize,
+        person: &impl Serialize,
+        ident: &str,
+        date: &str,
+        standards: Standards,
+        epoch: Option<i64>,
+    ) -> Result<Vec<u8>, TemplateError> {
+        let fail =
+            |e: serde_json::Error| TemplateError::plain(format!("cannot serialise the data: {e}"));
+        let bytes = serde_json::to_vec(data).map_err(fail)?;
+        let person = serde_json::to_vec(person).map_err(fail)?;
+        let mut world = DocWorld::from_data(self, template, bytes).map_err(TemplateError::plain)?;
+        world.person = Bytes::new(person);
         let result = typst::compile::<PagedDocument>(&world);
         let paged = result.output.map_err(|errors| world.describe(&errors))?;
         let options =

@@ -2,8 +2,10 @@
 //! and ID, says where to read the whole text (with a QR code), and carries
 //! the agreement statement and the signature fields in the school's order.
 //!
-//! Everything the slip prints reaches `slip.typ` as data in `/data.json`;
-//! the QR codes arrive as their module rows, never as markup.
+//! Everything the slip prints reaches `slip.typ` as data: what every copy
+//! shares in `/data.json`, and on a personal copy the signer's values in
+//! `/person.json`, so typst reuses the shared layout from one person to the
+//! next. The QR codes arrive as their module rows, never as markup.
 
 use serde::Serialize;
 
@@ -26,22 +28,17 @@ pub struct Signer {
     pub child: Option<String>,
 }
 
-/// A QR code as rows of dark runs: each run is `[first column, length]`.
+/// A QR code as rows of dark runs (each run is `[first column, length]`),
+/// and the same as an SVG image with its quiet zone, which typst draws
+/// faster than shapes it lays out one by one.
 #[derive(Debug, Clone, Serialize)]
 pub struct Qr {
     /// Modules per side, without the quiet zone.
     pub size: usize,
     /// For each row, its dark runs.
     pub runs: Vec<Vec<[usize; 2]>>,
-}
-
-/// A signature field: its label and, on a personalised copy, its value.
-#[derive(Debug, Clone, Serialize)]
-pub struct Field {
-    /// The label, as the school's `labels` set it.
-    pub label: String,
-    /// What is filled in, if anything.
-    pub value: Option<String>,
+    /// An SVG image of the code, made here from the runs alone.
+    pub svg: String,
 }
 
 /// A link printed with its QR code.
@@ -60,8 +57,8 @@ pub struct SlipCountersign {
     pub heading: String,
     /// What the countersigner confirms.
     pub statement: String,
-    /// Its fields.
-    pub fields: Vec<Field>,
+    /// Its fields' labels.
+    pub fields: Vec<String>,
 }
 
 /// What `slip.typ` reads as `/data.json`.
@@ -85,18 +82,18 @@ pub struct SlipData {
     pub agreement_heading: String,
     /// The agreement statement, a paragraph a line.
     pub agreement: Vec<String>,
-    /// The signer's fields, in the school's order.
-    pub fields: Vec<Field>,
-    /// A parent's or carer's fields, when the audience has them.
-    pub parent_fields: Option<Vec<Field>>,
+    /// The labels of the signer's fields, in the school's order.
+    pub fields: Vec<String>,
+    /// The labels of a parent's or carer's fields, when the audience has
+    /// them.
+    pub parent_fields: Option<Vec<String>>,
     /// The countersignature, when the audience has one.
     pub countersign: Option<SlipCountersign>,
     /// The note under the fields; empty for none.
     pub signature_note: String,
-    /// The online form, pre-filled, when the school has one.
+    /// The online form with the document ID pre-filled, when the school
+    /// has one.
     pub form: Option<Link>,
-    /// Whether the slip names its signer (and so is personal data).
-    pub personal: bool,
 }
 
 /// The signer's fields for `audience` as the school orders them.
@@ -139,13 +136,33 @@ pub fn filled_fields(
         .collect()
 }
 
-/// The slip for `doc`: public (no one named) when `signer` is `None`.
-pub fn slip_data(
+/// What a personal slip reads as `/person.json`: the values of the
+/// signer's fields, in the order of [`SlipData::fields`], and the form link
+/// with their name in it. The public slip reads `{}`.
+#[derive(Debug, Clone, Serialize)]
+pub struct SlipPerson {
+    /// Each field's value, `none` for those left blank.
+    pub fields: Vec<Option<String>>,
+    /// The online form, pre-filled with the name and the document ID.
+    pub form: Option<Link>,
+}
+
+/// The personal part of `doc`'s slip for `signer`.
+pub fn slip_person(
     doc: &Document,
     kinds: &[SignatureField],
     form: Option<&OnlineForm>,
-    signer: Option<&Signer>,
-) -> Result<SlipData, String> {
+    signer: &Signer,
+) -> Result<SlipPerson, String> {
+    let form = form.map(|f| f.prefilled(&doc.doc_id, Some(&signer.name)));
+    Ok(SlipPerson {
+        fields: kinds.iter().map(|k| field_value(*k, signer)).collect(),
+        form: form.map(link).transpose()?,
+    })
+}
+
+/// The slip for `doc`: public (no one named) when `signer` is `None`.
+pub fn slip_data(doc: &Document) -> Result<SlipData, String> {
     let Some(links) = &doc.slip else {
         return Err(format!(
             "{} has no slip: its audience does not sign one, or has no full_text_url",
@@ -153,22 +170,6 @@ pub fn slip_data(
         ));
     };
     let label = |key: &str| doc.labels.get(key).cloned().unwrap_or_default();
-    let blank = |labels: &[String]| -> Vec<Field> {
-        labels
-            .iter()
-            .map(|l| Field {
-                label: l.clone(),
-                value: None,
-            })
-            .collect()
-    };
-    // A personal slip's form link carries the name too; the public one,
-    // only the document ID.
-    let form = match (form, signer) {
-        (Some(form), Some(signer)) => Some(form.prefilled(&doc.doc_id, Some(&signer.name))),
-        _ => links.form.clone(),
-    };
-    let form = form.map(link).transpose()?;
     Ok(SlipData {
         school: doc.school.name.clone(),
         title: doc.title.clone(),
@@ -182,23 +183,15 @@ pub fn slip_data(
             .lines()
             .map(str::to_string)
             .collect(),
-        fields: kinds
-            .iter()
-            .zip(&doc.signature.fields)
-            .map(|(kind, label)| Field {
-                label: label.clone(),
-                value: signer.and_then(|s| field_value(*kind, s)),
-            })
-            .collect(),
-        parent_fields: doc.signature.parent.as_deref().map(blank),
+        fields: doc.signature.fields.clone(),
+        parent_fields: doc.signature.parent.clone(),
         countersign: doc.signature.countersign.as_ref().map(|c| SlipCountersign {
             heading: label("countersign_heading"),
             statement: c.statement.clone(),
-            fields: blank(&c.fields),
+            fields: c.fields.clone(),
         }),
         signature_note: label("signature_note"),
-        form,
-        personal: signer.is_some(),
+        form: links.form.clone().map(link).transpose()?,
     })
 }
 
@@ -214,7 +207,7 @@ pub fn qr(text: &str) -> Result<Qr, String> {
         .map_err(|e| format!("cannot make a QR code of this address: {e}"))?;
     let size = code.width();
     let colors = code.to_colors();
-    let runs = colors
+    let runs: Vec<Vec<[usize; 2]>> = colors
         .chunks(size)
         .map(|row| {
             let mut runs: Vec<[usize; 2]> = Vec::new();
@@ -230,7 +223,23 @@ pub fn qr(text: &str) -> Result<Qr, String> {
             runs
         })
         .collect();
-    Ok(Qr { size, runs })
+    let svg = svg(size, &runs);
+    Ok(Qr { size, runs, svg })
+}
+
+/// An SVG of the runs: one path, a unit square a module, four modules of
+/// quiet zone. Only numbers go into it.
+fn svg(size: usize, runs: &[Vec<[usize; 2]>]) -> String {
+    let side = size + 8;
+    let mut path = String::new();
+    for (y, row) in runs.iter().enumerate() {
+        for [x, n] in row {
+            path.push_str(&format!("M{} {}h{n}v1h-{n}z", x + 4, y + 4));
+        }
+    }
+    format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {side} {side}\" shape-rendering=\"crispEdges\"><rect width=\"{side}\" height=\"{side}\" fill=\"#fff\"/><path fill=\"#000\" d=\"{path}\"/></svg>"
+    )
 }
 
 #[cfg(test)]
