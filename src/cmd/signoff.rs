@@ -18,7 +18,7 @@ use crate::load::form_export::{read_form_export, ColumnMap, DateOrder};
 use crate::model::build::Standards;
 use crate::model::project::Resolved;
 use crate::output::atomic::write_atomic;
-use crate::pipeline::print::{print_copies, PrintOptions, PrivateFile};
+use crate::pipeline::print::{names_a_person, print_copies, PrintOptions, PrivateFile};
 use crate::pipeline::signoff::{import_responses, register_pdfs, sign_off_report, SignOffFilter};
 use crate::report::signoff_html::render_html;
 use crate::report::signoff_text::{render_csv, render_text};
@@ -211,7 +211,11 @@ fn private_outputs(
     for (rel, bytes) in &files {
         let path = out.join(rel);
         write_atomic(&path, bytes)?;
-        writeln!(stderr, "  wrote {}", path.display())?;
+        // A personal copy's file name is its person's name: kept out of
+        // the log, which may end up anywhere.
+        if !names_a_person(rel) {
+            writeln!(stderr, "  wrote {}", path.display())?;
+        }
     }
     writeln!(
         stderr,

@@ -212,6 +212,14 @@ fn print_group(
     Ok(files)
 }
 
+/// Whether a file `print_copies` made is a personal copy, whose file name
+/// is made from its person's name (`<school>/print/<group>/001-<name>.pdf`),
+/// and so must not be listed in a log.
+pub fn names_a_person(rel: &str) -> bool {
+    let parts: Vec<&str> = rel.split('/').collect();
+    parts.len() == 4 && parts[1] == "print"
+}
+
 /// Who a copy is for.
 fn signer(person: &PersonStatus) -> Signer {
     Signer {
