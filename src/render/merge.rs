@@ -174,3 +174,52 @@ fn inherited(doc: &Document, page: ObjectId, key: &str) -> Option<Object> {
     }
     None
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A PDF of `pages` empty pages, made with lopdf.
+    fn pdf(pages: usize) -> Vec<u8> {
+        let mut doc = Document::with_version("1.7");
+        let tree = doc.new_object_id();
+        let kids: Vec<Object> = (0..pages)
+            .map(|_| {
+                let page = doc.add_object(dictionary! { "Type" => "Page", "Parent" => tree });
+                Object::Reference(page)
+            })
+            .collect();
+        doc.objects.insert(
+            tree,
+            Object::Dictionary(dictionary! {
+                "Type" => "Pages",
+                "Kids" => kids,
+                "Count" => pages as i64,
+                "MediaBox" => vec![0.into(), 0.into(), 200.into(), 300.into()],
+            }),
+        );
+        let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => tree });
+        doc.trailer.set("Root", catalog);
+        let mut bytes = Vec::new();
+        doc.save_to(&mut bytes).unwrap();
+        bytes
+    }
+
+    #[test]
+    fn every_part_starts_on_an_odd_page_and_keeps_its_page_size() {
+        let mut file = PrintFile::new();
+        file.append(&pdf(1)).unwrap();
+        assert_eq!(file.append_on_odd(&pdf(3)).unwrap(), 3);
+        assert_eq!(file.append_on_odd(&pdf(2)).unwrap(), 7);
+        assert_eq!(file.append_on_odd(&pdf(1)).unwrap(), 9);
+        let bytes = file.finish("Year 4 Oak: 3 forms").unwrap();
+        let merged = Document::load_mem(&bytes).unwrap();
+        let pages: Vec<ObjectId> = merged.get_pages().into_values().collect();
+        assert_eq!(pages.len(), 9);
+        for id in pages {
+            let page = merged.get_dictionary(id).unwrap();
+            let media = page.get(b"MediaBox").unwrap().as_array().unwrap();
+            assert_eq!(media[3].as_float().unwrap(), 300.0, "inherited size kept");
+        }
+    }
+}
