@@ -197,6 +197,9 @@ fn public_slips_go_beside_their_document_and_name_no_one() {
     );
     let index = fs::read_to_string(out.join("wrenfold/index.html")).unwrap();
     assert!(index.contains("href=\"aup-ks2.slip.pdf\""), "{index}");
+    let page = fs::read_to_string(out.join("wrenfold/aup-ks2.html")).unwrap();
+    assert!(page.contains("href=\"aup-ks2.slip.pdf\""), "{page}");
+    assert!(page.contains("viewform?entry.1002="), "{page}");
 
     let mut names = Vec::new();
     for school in ["wrenfold", "oakhollow"] {
