@@ -12,11 +12,16 @@
 //! weasyprint) on the same document when they are installed. Finally it
 //! compares the per-document cost at N = 10 and N = 400, and prints the
 //! targets. Figures are printed, never asserted: machines are noisy.
+//!
+//! `cargo bench --bench trust -- print [PUPILS]` instead times personal
+//! copies and print files for a trust's KS2 pupils (see `trust/print.rs`).
 
 use std::fs;
 
 #[path = "trust/peers.rs"]
 mod peers;
+#[path = "trust/print.rs"]
+mod print;
 #[path = "trust/stages.rs"]
 mod stages;
 #[path = "../tests/support/mod.rs"]
@@ -174,10 +179,12 @@ fn main() {
     let _ = rayon::ThreadPoolBuilder::new()
         .stack_size(WORKER_STACK)
         .build_global();
-    let n: usize = std::env::args()
-        .skip(1)
-        .find_map(|a| a.parse().ok())
-        .unwrap_or(100);
+    let n: Option<usize> = std::env::args().skip(1).find_map(|a| a.parse().ok());
+    if std::env::args().any(|a| a == "print") {
+        print::bench(n.unwrap_or(2000));
+        return;
+    }
+    let n = n.unwrap_or(100);
     let threads = rayon::current_num_threads();
     println!(
         "policyc trust benchmark: {n} schools, {threads} threads, {}",

@@ -84,11 +84,11 @@ pub enum Command {
         after_help = "Examples:\n  policyc upgrade-library\n  policyc upgrade-library --format json\n  policyc upgrade-library --write"
     )]
     UpgradeLibrary(UpgradeArgs),
-    /// Who has signed which version, and registers to collect signatures:
-    /// the rosters and ledgers in people/.
+    /// Who has signed which version, and registers, personal copies and
+    /// print files to collect signatures: the rosters and ledgers in people/.
     #[command(
         subcommand,
-        after_help = "Examples:\n  policyc signoff status\n  policyc signoff status --school wrenfold --names\n  policyc signoff status --format json --deny-outstanding\n  policyc signoff register --school wrenfold --audience ks2"
+        after_help = "Examples:\n  policyc signoff status\n  policyc signoff status --school wrenfold --names\n  policyc signoff status --format json --deny-outstanding\n  policyc signoff register --school wrenfold --audience ks2\n  policyc signoff print --school wrenfold --audience ks2 --class year-4-oak"
     )]
     Signoff(SignoffCommand),
     /// Print a man page (roff), or write them all to a folder.
@@ -127,6 +127,12 @@ pub enum SignoffCommand {
         after_help = "Registers hold names: they are written to private/ (never out/), which policyc init keeps out of git.\n\nExamples:\n  policyc signoff register --school wrenfold\n  policyc signoff register --school wrenfold --audience ks2 --class year-4-oak\n  policyc signoff register --out private/autumn-2026"
     )]
     Register(SignoffRegisterArgs),
+    /// Print a personal copy for each person (their name in the signature
+    /// fields), and a print file per class or staff group, duplex-safe.
+    #[command(
+        after_help = "Each copy is the whole document or a slip, as the school's sign_with says. Copies hold names: they are written to private/ (never out/).\n\nExamples:\n  policyc signoff print --school wrenfold\n  policyc signoff print --school wrenfold --audience ks2 --class year-4-oak\n  policyc signoff print --out private/autumn-2026"
+    )]
+    Print(SignoffRegisterArgs),
     /// Add the responses exported from an online form (Microsoft Forms,
     /// Google Forms…) to a school's ledger; --write saves them.
     #[command(
@@ -219,6 +225,11 @@ pub struct SignoffStatusArgs {
     /// Exit with status 1 while anyone has still to sign.
     #[arg(long)]
     pub deny_outstanding: bool,
+    /// Where `--format html` writes its page [default:
+    /// <project>/private/signoff-status.html]. With --names it must not be
+    /// inside the public output folder.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 /// `policyc signoff register`.
@@ -249,6 +260,8 @@ pub enum SignoffFormat {
     Csv,
     /// JSON for CI (the shape is in docs/FORMAT.md).
     Json,
+    /// A web page, written to a file (see --out).
+    Html,
 }
 
 /// `policyc man`.

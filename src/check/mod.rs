@@ -16,6 +16,7 @@ pub mod messages;
 pub mod readability;
 pub mod school;
 pub mod selection;
+pub mod signing;
 
 pub use documents::check_documents;
 pub use library::check_library;

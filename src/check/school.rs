@@ -105,6 +105,7 @@ pub fn check_school(
     out.extend(check_locked(lib, school));
     out.extend(check_labels(school));
     out.extend(check_list_numbering(school));
+    out.extend(crate::check::signing::check_signing(lib, school));
     if let Some(ids) = &s.policies {
         for id in ids {
             if !policies.iter().any(|p| &p.id == id) {

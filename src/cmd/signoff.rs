@@ -18,7 +18,9 @@ use crate::load::form_export::{read_form_export, ColumnMap, DateOrder};
 use crate::model::build::Standards;
 use crate::model::project::Resolved;
 use crate::output::atomic::write_atomic;
+use crate::pipeline::print::{names_a_person, print_copies, PrintOptions, PrivateFile};
 use crate::pipeline::signoff::{import_responses, register_pdfs, sign_off_report, SignOffFilter};
+use crate::report::signoff_html::render_html;
 use crate::report::signoff_text::{render_csv, render_text};
 
 /// `policyc signoff …`.
@@ -26,6 +28,7 @@ pub fn signoff(command: &SignoffCommand) -> Result<i32> {
     match command {
         SignoffCommand::Status(args) => status(args),
         SignoffCommand::Register(args) => register(args),
+        SignoffCommand::Print(args) => print(args),
         SignoffCommand::Import(args) => import(args),
     }
 }
@@ -72,6 +75,16 @@ fn selected(
 
 fn status(args: &SignoffStatusArgs) -> Result<i32> {
     let mut diags = Diagnostics::default();
+    let project = &args.select.project.project;
+    let html_out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| project.join("private").join("signoff-status.html"));
+    if args.format == SignoffFormat::Html && args.names && inside(&html_out, &project.join("out")) {
+        diags.push(refuse_public(&html_out));
+        print_diagnostics(&diags);
+        return Ok(EXIT_PROJECT);
+    }
     let (resolved, filter) = match selected(&args.select, &mut diags) {
         Ok(selected) => selected,
         Err(code) => return Ok(code),
@@ -90,6 +103,20 @@ fn status(args: &SignoffStatusArgs) -> Result<i32> {
         SignoffFormat::Human => write!(stdout, "{}", render_text(&report))?,
         SignoffFormat::Csv => write!(stdout, "{}", render_csv(&report, args.names))?,
         SignoffFormat::Json => writeln!(stdout, "{}", serde_json::to_string_pretty(&report)?)?,
+        SignoffFormat::Html => {
+            let page = render_html(&report, args.names, &resolved.today);
+            write_atomic(&html_out, page.as_bytes())?;
+            let _ = writeln!(
+                std::io::stderr(),
+                "wrote {}{}",
+                html_out.display(),
+                if args.names {
+                    ": it names people, so keep it securely"
+                } else {
+                    ""
+                }
+            );
+        }
     }
     let outstanding: usize = report
         .schools
@@ -111,14 +138,44 @@ fn status(args: &SignoffStatusArgs) -> Result<i32> {
 /// `policyc signoff register`: a PDF register per class or staff group,
 /// written to the private folder.
 fn register(args: &SignoffRegisterArgs) -> Result<i32> {
+    private_outputs(args, "register", |resolved, filter, options, diags| {
+        register_pdfs(resolved, filter, options.standards, options.epoch, diags)
+    })
+}
+
+/// `policyc signoff print`: a personal copy per person and a print file
+/// per class or staff group, written to the private folder.
+fn print(args: &SignoffRegisterArgs) -> Result<i32> {
+    let mut summary = (0, 0);
+    let code = private_outputs(args, "file", |resolved, filter, options, diags| {
+        let printed = print_copies(resolved, filter, options, diags);
+        summary = (printed.people, printed.print_files);
+        printed.files
+    })?;
+    if code == EXIT_OK {
+        let (people, files) = summary;
+        let _ = writeln!(
+            std::io::stderr(),
+            "{people} personal cop{} in {files} print file{}",
+            if people == 1 { "y" } else { "ies" },
+            if files == 1 { "" } else { "s" }
+        );
+    }
+    Ok(code)
+}
+
+/// Makes files that hold names with `make` and writes them to the private
+/// folder, refusing one inside out/.
+fn private_outputs(
+    args: &SignoffRegisterArgs,
+    noun: &str,
+    make: impl FnOnce(&Resolved, &SignOffFilter, PrintOptions, &mut Diagnostics) -> Vec<PrivateFile>,
+) -> Result<i32> {
     let mut diags = Diagnostics::default();
     let project = &args.select.project.project;
     let out = args.out.clone().unwrap_or_else(|| project.join("private"));
     if inside(&out, &project.join("out")) {
-        diags.push(
-            Diagnostic::error("private-out-public", "--out", format!("{} is inside out/, which is published", out.display()))
-                .with_hint("registers hold names: write them to private/ (the default) or a secure share outside out/"),
-        );
+        diags.push(refuse_public(&out));
         print_diagnostics(&diags);
         return Ok(EXIT_PROJECT);
     }
@@ -134,33 +191,50 @@ fn register(args: &SignoffRegisterArgs) -> Result<i32> {
         Ok(selected) => selected,
         Err(code) => return Ok(code),
     };
-    let standards = Standards {
-        archival: args.pdf_standard.contains(&PdfStandardArg::A2b),
-        accessible: args.pdf_standard.contains(&PdfStandardArg::Ua1),
+    let options = PrintOptions {
+        standards: Standards {
+            archival: args.pdf_standard.contains(&PdfStandardArg::A2b),
+            accessible: args.pdf_standard.contains(&PdfStandardArg::Ua1),
+        },
+        epoch,
     };
-    let pdfs = if diags.has_errors() {
+    let files = if diags.has_errors() {
         Vec::new()
     } else {
-        register_pdfs(&resolved, &filter, standards, epoch, &mut diags)
+        make(&resolved, &filter, options, &mut diags)
     };
     print_diagnostics(&diags);
     if diags.has_errors() {
         return Ok(EXIT_PROJECT);
     }
     let mut stderr = std::io::stderr().lock();
-    for (rel, bytes) in &pdfs {
+    for (rel, bytes) in &files {
         let path = out.join(rel);
         write_atomic(&path, bytes)?;
-        writeln!(stderr, "  wrote {}", path.display())?;
+        // A personal copy's file name is its person's name: kept out of
+        // the log, which may end up anywhere.
+        if !names_a_person(rel) {
+            writeln!(stderr, "  wrote {}", path.display())?;
+        }
     }
     writeln!(
         stderr,
-        "{} register{} written to {}: they hold names, so keep them securely",
-        pdfs.len(),
-        if pdfs.len() == 1 { "" } else { "s" },
+        "{} {noun}{} written to {}: they hold names, so keep them securely",
+        files.len(),
+        if files.len() == 1 { "" } else { "s" },
         out.display()
     )?;
     Ok(EXIT_OK)
+}
+
+/// `--out` inside out/, which is published.
+fn refuse_public(out: &std::path::Path) -> Diagnostic {
+    Diagnostic::error(
+        "private-out-public",
+        "--out",
+        format!("{} is inside out/, which is published", out.display()),
+    )
+    .with_hint("these files hold names: write them to private/ (the default) or a secure share outside out/")
 }
 
 /// Whether `path` is `dir` or inside it, as far as the paths can be

@@ -65,6 +65,11 @@ pub struct Document {
     /// Which labels a school or trust set: only those enter the ID.
     #[serde(skip)]
     pub labels_set: std::collections::BTreeSet<String>,
+    /// When the audience signs a slip rather than the whole document:
+    /// where the slip sends readers, and the public form link. How people
+    /// sign is not what they sign, so this stays out of the ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub slip: Option<crate::model::slips::SlipLinks>,
 }
 
 /// The school facts a document prints.
@@ -215,6 +220,7 @@ impl Document {
             // As documents were before blocks: their IDs stay.
             unhashed.body.clear();
         }
+        unhashed.slip = None;
         // A label at its default is policyc's wording, not the school's:
         // changing policyc's default must not ask everyone to sign again.
         unhashed

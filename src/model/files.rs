@@ -360,6 +360,12 @@ pub struct SchoolFile {
     /// How ordered lists inside clauses are numbered, level by level, e.g.
     /// `"a. i."`, per audience.
     pub list_numbering: Option<PerAudience<String>>,
+    /// What each audience signs on paper: the document or a slip.
+    pub sign_with: Option<PerAudience<crate::model::slips::SignWith>>,
+    /// Where a slip's reader finds the whole text, per audience.
+    pub full_text_url: Option<PerAudience<String>>,
+    /// The online form that takes signatures, for pre-filled links.
+    pub online_form: Option<crate::model::slips::OnlineForm>,
 }
 
 /// The keys a school file may have, for "did you mean" hints.
@@ -395,6 +401,9 @@ pub const SCHOOL_KEYS: &[&str] = &[
     "date_precision",
     "blocks",
     "list_numbering",
+    "sign_with",
+    "full_text_url",
+    "online_form",
 ];
 
 /// The keys a clause's front matter may have.

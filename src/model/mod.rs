@@ -25,4 +25,5 @@ pub mod people;
 pub mod per_audience;
 pub mod project;
 pub mod signature;
+pub mod slips;
 pub mod templates;

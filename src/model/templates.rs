@@ -20,6 +20,10 @@ pub const CHANGES_HTML: &str = include_str!("../../templates/changes.html");
 pub const DEPARTURES_HTML: &str = include_str!("../../templates/departures.html");
 /// The built-in typst layout for a sign-off register.
 pub const REGISTER_TYP: &str = include_str!("../../templates/register.typ");
+/// The built-in typst layout for an acknowledgement slip.
+pub const SLIP_TYP: &str = include_str!("../../templates/slip.typ");
+/// The built-in typst layout for a print file's cover page.
+pub const PRINT_COVER_TYP: &str = include_str!("../../templates/print-cover.typ");
 
 /// One layout and where it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,7 +42,7 @@ pub struct Templates {
 
 impl Templates {
     /// The file names a project may override.
-    pub const NAMES: [&'static str; 8] = [
+    pub const NAMES: [&'static str; 10] = [
         "policy.typ",
         "base.html",
         "document.html",
@@ -47,6 +51,8 @@ impl Templates {
         "changes.html",
         "departures.html",
         "register.typ",
+        "slip.typ",
+        "print-cover.typ",
     ];
 
     /// The layouts built into policyc.
@@ -62,6 +68,8 @@ impl Templates {
                 CHANGES_HTML,
                 DEPARTURES_HTML,
                 REGISTER_TYP,
+                SLIP_TYP,
+                PRINT_COVER_TYP,
             ])
             .map(|(name, text)| {
                 let file = format!("<built-in>/{name}");
@@ -82,9 +90,10 @@ impl Templates {
         self.entries.insert(name, Template { text, file });
     }
 
-    /// The layouts a document's own outputs are made with: its PDF layout
-    /// and the HTML layouts its page uses.
-    pub const DOCUMENT: [&'static str; 3] = ["policy.typ", "base.html", "document.html"];
+    /// The layouts a document's own outputs are made with: its PDF layout,
+    /// the HTML layouts its page uses and the slip's layout.
+    pub const DOCUMENT: [&'static str; 4] =
+        ["policy.typ", "base.html", "document.html", "slip.typ"];
 
     /// The HTML layouts, each of which may extend `base.html`.
     pub fn html_names() -> impl Iterator<Item = &'static str> {

@@ -8,13 +8,13 @@
 //! build leaves the previous outputs untouched.
 
 pub mod library;
+pub mod print;
 pub mod signoff;
 
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::time::Instant;
+use std::{sync::Arc, time::Instant};
 
 use anyhow::Result;
 use rayon::prelude::*;

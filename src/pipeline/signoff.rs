@@ -260,7 +260,11 @@ pub fn register_pdfs(
 }
 
 /// A name on a roster that no font can print.
-fn unprintable_name(school: &SchoolSignOff, person: &PersonStatus, c: char) -> Diagnostic {
+pub(crate) fn unprintable_name(
+    school: &SchoolSignOff,
+    person: &PersonStatus,
+    c: char,
+) -> Diagnostic {
     let mut diagnostic = Diagnostic::error(
         "unprintable-character",
         &school.roster_file,

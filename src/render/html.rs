@@ -38,6 +38,9 @@ pub struct PackEntry {
     pub pdf: Option<String>,
     /// Relative link to the HTML page, if built.
     pub html: Option<String>,
+    /// Relative link to the public acknowledgement slip, if the audience
+    /// signs one.
+    pub slip: Option<String>,
     /// Sign-off for this document, when the school has a roster.
     pub sign_off: Option<SignOffProgress>,
 }

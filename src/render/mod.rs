@@ -8,10 +8,12 @@
 //! [`pool::OnTimeout`]; this stage never ends the process.
 
 pub mod html;
+pub mod merge;
 pub mod pages;
 pub mod pdf;
 pub mod pool;
 pub mod register;
+pub mod slip;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
@@ -174,6 +176,10 @@ fn render_one(
             .map_err(|e| typst_diagnostic(&e, typ))?;
         pdf_ms = Some(started.elapsed().as_secs_f64() * 1000.0);
         outputs.push(("pdf", sink(doc, "pdf", &bytes)?));
+        if doc.slip.is_some() {
+            let bytes = public_slip(resolved, doc, options, engine)?;
+            outputs.push(("slip.pdf", sink(doc, "slip.pdf", &bytes)?));
+        }
     }
     if options.html {
         let logo_src = logo_file.map(|l| data_url(l.format, &l.bytes));
@@ -187,6 +193,32 @@ fn render_one(
         outputs,
         pdf_ms,
     })
+}
+
+/// The public slip of a document whose audience signs one: no one named.
+fn public_slip(
+    resolved: &Resolved,
+    doc: &Document,
+    options: RenderOptions,
+    engine: &PdfEngine,
+) -> Result<Vec<u8>, Diagnostic> {
+    let template = resolved.project.templates.get("slip.typ");
+    let fail = |message: String| {
+        Diagnostic::error("pdf-template", &template.file, message)
+            .with_hint("fix the slip layout, or delete the override to use the built-in one")
+    };
+    let data = slip::slip_data(doc).map_err(fail)?;
+    let ident = format!("slip/{}", doc.key());
+    engine
+        .render_data(
+            &template.text,
+            &data,
+            &ident,
+            &doc.meta.approved_on,
+            options.standards,
+            options.timestamp,
+        )
+        .map_err(|e| fail(e.message))
 }
 
 /// A character no font has, reported in the input file that holds it: a

@@ -159,6 +159,10 @@ fn pack_entry(d: &ManifestDoc, sign_off: Option<SignOffProgress>) -> PackEntry {
             .outputs
             .contains_key("html")
             .then(|| key.file_name("html")),
+        slip: d
+            .outputs
+            .contains_key("slip.pdf")
+            .then(|| key.file_name("slip.pdf")),
         sign_off,
     }
 }

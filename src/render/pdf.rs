@@ -141,7 +141,28 @@ impl PdfEngine {
         doc: &Document,
         logo: Option<(&str, &[u8])>,
     ) -> Result<Compiled<'e>, TemplateError> {
-        let world = DocWorld::new(self, template, doc, logo).map_err(TemplateError::plain)?;
+        self.compile_for(template, doc, logo, &[])
+    }
+
+    /// [`PdfEngine::compile`] for one person's copy: `filled` pairs a
+    /// signature field's label with what is written in it, and reaches the
+    /// layout as `/person.json`, apart from the document, so that typst
+    /// reuses the document's layout from one person to the next.
+    pub fn compile_for<'e>(
+        &'e self,
+        template: &str,
+        doc: &Document,
+        logo: Option<(&str, &[u8])>,
+        filled: &[(String, String)],
+    ) -> Result<Compiled<'e>, TemplateError> {
+        let mut world = DocWorld::new(self, template, doc, logo).map_err(TemplateError::plain)?;
+        let person: serde_json::Map<String, serde_json::Value> = filled
+            .iter()
+            .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+            .collect();
+        let person = serde_json::to_vec(&person)
+            .map_err(|e| TemplateError::plain(format!("cannot serialise the person: {e}")))?;
+        world.person = Bytes::new(person);
         let result = typst::compile::<PagedDocument>(&world);
         let mut paged = result.output.map_err(|errors| world.describe(&errors))?;
         document_info(&mut paged, doc);
@@ -213,9 +234,30 @@ impl PdfEngine {
         standards: Standards,
         epoch: Option<i64>,
     ) -> Result<Vec<u8>, TemplateError> {
-        let bytes = serde_json::to_vec(data)
-            .map_err(|e| TemplateError::plain(format!("cannot serialise the data: {e}")))?;
-        let world = DocWorld::from_data(self, template, bytes).map_err(TemplateError::plain)?;
+        let empty = serde_json::Map::new();
+        self.render_data_for(template, data, &empty, ident, date, standards, epoch)
+    }
+
+    /// [`PdfEngine::render_data`] for one person's copy: `person` becomes
+    /// `/person.json`, apart from the data every copy shares, so that typst
+    /// reuses the shared layout from one person to the next.
+    #[allow(clippy::too_many_arguments)]
+    pub fn render_data_for(
+        &self,
+        template: &str,
+        data: &impl Serialize,
+        person: &impl Serialize,
+        ident: &str,
+        date: &str,
+        standards: Standards,
+        epoch: Option<i64>,
+    ) -> Result<Vec<u8>, TemplateError> {
+        let fail =
+            |e: serde_json::Error| TemplateError::plain(format!("cannot serialise the data: {e}"));
+        let bytes = serde_json::to_vec(data).map_err(fail)?;
+        let person = serde_json::to_vec(person).map_err(fail)?;
+        let mut world = DocWorld::from_data(self, template, bytes).map_err(TemplateError::plain)?;
+        world.person = Bytes::new(person);
         let result = typst::compile::<PagedDocument>(&world);
         let paged = result.output.map_err(|errors| world.describe(&errors))?;
         let options =
@@ -343,7 +385,8 @@ fn logo_path(format: &str) -> String {
     format!("/logo.{format}")
 }
 
-/// A world of four virtual files.
+/// A world of five virtual files: the layout, the data, the page data, a
+/// person's filled fields and the logo.
 struct DocWorld<'e> {
     engine: &'e PdfEngine,
     main: Source,
@@ -351,6 +394,8 @@ struct DocWorld<'e> {
     data: Bytes,
     page_id: FileId,
     page: Bytes,
+    person_id: FileId,
+    person: Bytes,
     logo: Option<(FileId, Bytes)>,
 }
 
@@ -384,6 +429,8 @@ impl<'e> DocWorld<'e> {
             data: Bytes::new(data),
             page_id: file_id("/page.json")?,
             page: Bytes::new(page),
+            person_id: file_id("/person.json")?,
+            person: Bytes::new(b"{}".to_vec()),
             logo,
         })
     }
@@ -393,11 +440,13 @@ impl<'e> DocWorld<'e> {
     fn from_data(engine: &'e PdfEngine, template: &str, data: Vec<u8>) -> Result<Self, String> {
         Ok(Self {
             engine,
-            main: Source::new(file_id("/main.typ")?, template.to_string()),
+            main: engine.source(template)?,
             data_id: file_id("/data.json")?,
             data: Bytes::new(data),
             page_id: file_id("/page.json")?,
             page: Bytes::new(b"{}".to_vec()),
+            person_id: file_id("/person.json")?,
+            person: Bytes::new(b"{}".to_vec()),
             logo: None,
         })
     }
@@ -459,6 +508,9 @@ impl World for DocWorld<'_> {
         if id == self.page_id {
             return Ok(self.page.clone());
         }
+        if id == self.person_id {
+            return Ok(self.person.clone());
+        }
         match &self.logo {
             Some((logo_id, bytes)) if *logo_id == id => Ok(bytes.clone()),
             _ => Err(refuse(id)),
@@ -474,7 +526,7 @@ impl World for DocWorld<'_> {
     }
 }
 
-/// Every file but the three virtual ones is refused: no disk, no packages.
+/// Every file but the virtual ones is refused: no disk, no packages.
 fn refuse(id: FileId) -> FileError {
     if matches!(id.get().root(), VirtualRoot::Package(_)) {
         FileError::Other(Some(

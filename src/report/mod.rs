@@ -8,4 +8,5 @@ pub mod changes;
 pub mod changes_text;
 pub mod explain;
 pub mod signoff;
+pub mod signoff_html;
 pub mod signoff_text;

@@ -72,10 +72,20 @@ fn merge_layer(acc: &mut Merged, top: SchoolFile, file: &str) {
         exclude,
         locked,
         modules,
-        date_precision
+        date_precision,
+        online_form
     );
     keyed!(contacts, systems, replace, vars);
-    per_audience!(numbering, retention, intro, layout, values, list_numbering);
+    per_audience!(
+        numbering,
+        retention,
+        intro,
+        layout,
+        values,
+        list_numbering,
+        sign_with,
+        full_text_url
+    );
     if let Some(edits) = top.blocks {
         // Per policy, the nearer file's edits apply after the farther's.
         let mut merged = base.blocks.take().unwrap_or_default();

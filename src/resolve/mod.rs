@@ -21,6 +21,7 @@ use crate::model::document::{Document, Meta};
 use crate::model::files::{Audience, DatePrecision, Policy, Reading, SchoolFile};
 use crate::model::labels::{fill, resolve_labels, ResolvedLabels};
 use crate::model::project::{Library, SchoolInput};
+use crate::model::slips::{slip_links, SlipSettings};
 
 use assemble::{meta, numbering_style, school_info, sections, signature};
 use placeholders::{context, PlaceholderFiller};
@@ -165,6 +166,7 @@ pub fn resolve_document(
         signature: signature(s, audience, &labels.text),
         labels: labels.text,
         labels_set: labels.overridden,
+        slip: None,
     };
     compose::build_body(&mut doc, &plan, sections, &filler, &mut problems);
     if !problems.is_empty() {
@@ -172,6 +174,12 @@ pub fn resolve_document(
         return None;
     }
     doc.doc_id = doc.compute_id();
+    let settings = SlipSettings {
+        sign_with: s.sign_with.as_ref(),
+        full_text_url: s.full_text_url.as_ref(),
+        online_form: s.online_form.as_ref(),
+    };
+    doc.slip = slip_links(settings, &doc.key(), &doc.doc_id);
     Some(doc)
 }
 

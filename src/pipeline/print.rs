@@ -1,0 +1,425 @@
+//! Personalised copies for printing: one PDF per person on a roster, with
+//! their name (and class, role or child) written in the signature fields,
+//! and one print file per school, document and class that puts them
+//! together, each person's copy starting on an odd page, behind a cover
+//! that lists who is in it. Whole document or slip, as the school chose
+//! for the audience. Everything here holds names: it goes to the private
+//! folder only.
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::model::build::Standards;
+use crate::model::dates;
+use crate::model::document::Document;
+use crate::model::files::{Audience, Reading, SchoolFile};
+use crate::model::project::{Resolved, ResolvedSchool};
+use crate::model::slips::{sign_with, SignWith};
+use crate::model::templates::Template;
+use crate::pipeline::signoff::{sign_off_report, unprintable_name, SignOffFilter};
+use crate::render::merge::PrintFile;
+use crate::render::pdf::PdfEngine;
+use crate::render::register::slug;
+use crate::render::slip::{filled_fields, signer_fields, slip_data, slip_person, Signer};
+use crate::report::signoff::{DocSignOff, PersonStatus};
+
+/// How many copies typst's memo cache keeps an unused entry for.
+const MEMO_AGE: usize = 10;
+
+/// One file to write, relative to the private folder.
+pub type PrivateFile = (String, Vec<u8>);
+
+/// What printing made, for the summary line and the benchmark.
+#[derive(Debug, Clone, Default)]
+pub struct Printed {
+    /// Every file, personal copies and print files.
+    pub files: Vec<PrivateFile>,
+    /// How many people got a copy.
+    pub people: usize,
+    /// How many print files there are.
+    pub print_files: usize,
+}
+
+/// The settings every copy shares.
+#[derive(Debug, Clone, Copy)]
+pub struct PrintOptions {
+    /// PDF standards.
+    pub standards: Standards,
+    /// `SOURCE_DATE_EPOCH`, if set.
+    pub epoch: Option<i64>,
+}
+
+/// Everything needed to print one document's copies.
+struct Job<'a> {
+    school: &'a ResolvedSchool,
+    doc: &'a Document,
+    sign_off: &'a DocSignOff,
+    audience: &'a Audience,
+    with: SignWith,
+    pupils: bool,
+}
+
+/// The layouts and engine shared by every job.
+struct Tools<'a> {
+    engine: PdfEngine,
+    policy: &'a Template,
+    slip: &'a Template,
+    cover: &'a Template,
+    options: PrintOptions,
+    today: &'a str,
+}
+
+/// Personal copies and print files for everyone `filter` keeps. Problems
+/// go to `diags`, and then nothing is returned.
+pub fn print_copies(
+    resolved: &Resolved,
+    filter: &SignOffFilter,
+    options: PrintOptions,
+    diags: &mut Diagnostics,
+) -> Printed {
+    let report = sign_off_report(resolved, filter, true, diags);
+    if diags.has_errors() {
+        return Printed::default();
+    }
+    let templates = &resolved.project.templates;
+    let tools = Tools {
+        engine: PdfEngine::with_fonts(&resolved.project.fonts),
+        policy: templates.get("policy.typ"),
+        slip: templates.get("slip.typ"),
+        cover: templates.get("print-cover.typ"),
+        options,
+        today: &resolved.today,
+    };
+    let mut jobs = Vec::new();
+    for school in &report.schools {
+        for doc in &school.documents {
+            for person in &doc.people {
+                if let Some(c) = tools.engine.first_unprintable(&person.name) {
+                    diags.push(unprintable_name(school, person, c));
+                }
+            }
+            if let Some(job) = job(resolved, &school.school, doc) {
+                jobs.push(job);
+            }
+        }
+    }
+    if diags.has_errors() {
+        return Printed::default();
+    }
+    let groups: Vec<(&Job, Option<&str>)> = jobs
+        .iter()
+        .flat_map(|job| groups(job.sign_off).into_iter().map(move |g| (job, g)))
+        .collect();
+    // One group at a time, its people in parallel: the copies of a group
+    // share the most layout, and memory stays flat however many groups.
+    let results: Vec<Result<Vec<PrivateFile>, Diagnostic>> = groups
+        .iter()
+        .map(|(job, group)| print_group(&tools, job, *group))
+        .collect();
+    let mut printed = Printed::default();
+    for result in results {
+        match result {
+            Ok(files) => {
+                printed.people += files.len() - 1;
+                printed.print_files += 1;
+                printed.files.extend(files);
+            }
+            Err(d) => diags.push(d),
+        }
+    }
+    if diags.has_errors() {
+        return Printed::default();
+    }
+    printed
+}
+
+/// The resolved document and settings behind a report's document.
+fn job<'a>(resolved: &'a Resolved, school: &str, sign_off: &'a DocSignOff) -> Option<Job<'a>> {
+    let school = resolved.schools.iter().find(|s| s.id == school)?;
+    let doc = school
+        .documents
+        .iter()
+        .find(|d| d.policy_id == sign_off.policy && d.audience_id == sign_off.audience)?;
+    let audience = resolved
+        .project
+        .audiences
+        .iter()
+        .find(|a| a.id == doc.audience_id)?;
+    Some(Job {
+        school,
+        doc,
+        sign_off,
+        with: sign_with(school.merged.school.sign_with.as_ref(), &doc.audience_id),
+        pupils: audience.reading != Reading::Adult,
+        audience,
+    })
+}
+
+/// The classes or staff groups of a document's people, in order; `None`
+/// for people without one.
+fn groups(doc: &DocSignOff) -> Vec<Option<&str>> {
+    let mut groups: Vec<Option<&str>> = doc.people.iter().map(|p| p.class.as_deref()).collect();
+    groups.sort_unstable();
+    groups.dedup();
+    groups
+}
+
+/// One group's personal copies and its print file.
+fn print_group(
+    tools: &Tools<'_>,
+    job: &Job<'_>,
+    group: Option<&str>,
+) -> Result<Vec<PrivateFile>, Diagnostic> {
+    let people: Vec<&PersonStatus> = job
+        .sign_off
+        .people
+        .iter()
+        .filter(|p| p.class.as_deref() == group)
+        .collect();
+    let name = group.unwrap_or(&job.doc.audience_label);
+    let stem = format!(
+        "{}/print/{}-{}-{}",
+        job.school.id,
+        job.doc.policy_id,
+        job.doc.audience_id,
+        slug(name)
+    );
+    let copies: Vec<Vec<u8>> = people
+        .par_iter()
+        .map(|p| {
+            let copy = copy(tools, job, &signer(p));
+            // Keep what the next person reuses; drop the rest, which bounds
+            // memory however many people there are.
+            comemo::evict(MEMO_AGE);
+            copy
+        })
+        .collect::<Result<_, _>>()?;
+    let heading = format!(
+        "{name}: {} form{} for {}",
+        people.len(),
+        if people.len() == 1 { "" } else { "s" },
+        job.doc.audience_label
+    );
+    let print = print_file(tools, job, &heading, &people, &copies)?;
+    let mut files = vec![(format!("{stem}.pdf"), print)];
+    for (i, (person, bytes)) in people.iter().zip(copies).enumerate() {
+        let name = Some(slug(&person.name)).filter(|s| s != "group");
+        let name = name.unwrap_or_else(|| "person".to_string());
+        let file = format!("{stem}/{:03}-{name}.pdf", i + 1);
+        files.push((file, bytes));
+    }
+    Ok(files)
+}
+
+/// Whether a file `print_copies` made is a personal copy, whose file name
+/// is made from its person's name (`<school>/print/<group>/001-<name>.pdf`),
+/// and so must not be listed in a log.
+pub fn names_a_person(rel: &str) -> bool {
+    let parts: Vec<&str> = rel.split('/').collect();
+    parts.len() == 4 && parts[1] == "print"
+}
+
+/// Who a copy is for.
+fn signer(person: &PersonStatus) -> Signer {
+    Signer {
+        name: person.name.clone(),
+        class: person.class.clone(),
+        role: person.role.clone(),
+        child: person.child.clone(),
+    }
+}
+
+/// One person's copy: the slip, or the whole document with their fields
+/// filled in.
+fn copy(tools: &Tools<'_>, job: &Job<'_>, signer: &Signer) -> Result<Vec<u8>, Diagnostic> {
+    let school: &SchoolFile = &job.school.merged.school;
+    let kinds = signer_fields(school, job.audience);
+    match job.with {
+        SignWith::Slip => {
+            let shared = slip_data(job.doc).map_err(|e| layout_error(tools.slip, e))?;
+            let person = slip_person(job.doc, &kinds, school.online_form.as_ref(), signer)
+                .map_err(|e| layout_error(tools.slip, e))?;
+            render_data(tools, tools.slip, &shared, &person, job)
+        }
+        SignWith::Document => {
+            let filled = filled_fields(job.doc, &kinds, signer);
+            let logo = job
+                .school
+                .logo
+                .as_ref()
+                .map(|l| (l.format, l.bytes.as_slice()));
+            tools
+                .engine
+                .compile_for(&tools.policy.text, job.doc, logo, &filled)
+                .and_then(|c| c.export(job.doc, tools.options.standards, tools.options.epoch))
+                .map_err(|e| layout_error(tools.policy, e.message))
+        }
+    }
+}
+
+/// Renders a data layout (the slip or the cover) for `job`'s document.
+fn render_data(
+    tools: &Tools<'_>,
+    template: &Template,
+    data: &impl Serialize,
+    person: &impl Serialize,
+    job: &Job<'_>,
+) -> Result<Vec<u8>, Diagnostic> {
+    let ident = format!("print/{}", job.doc.key());
+    tools
+        .engine
+        .render_data_for(
+            &template.text,
+            data,
+            person,
+            &ident,
+            tools.today,
+            tools.options.standards,
+            tools.options.epoch,
+        )
+        .map_err(|e| layout_error(template, e.message))
+}
+
+/// A layout that failed.
+fn layout_error(template: &Template, message: String) -> Diagnostic {
+    Diagnostic::error("pdf-template", &template.file, message)
+        .with_hint("fix the layout, or delete the override to use the built-in one")
+}
+
+/// What `print-cover.typ` reads as `/data.json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct CoverData {
+    /// School name.
+    pub school: String,
+    /// "Year 4 Oak: 30 KS2 forms".
+    pub heading: String,
+    /// Document title.
+    pub title: String,
+    /// Audience label.
+    pub audience_label: String,
+    /// Document ID.
+    pub doc_id: String,
+    /// Version label.
+    pub version: String,
+    /// The day it was printed, long form.
+    pub printed: String,
+    /// How to use the file.
+    pub instructions: String,
+    /// Who is in it, in order.
+    pub people: Vec<CoverRow>,
+}
+
+/// One person on a cover.
+#[derive(Debug, Clone, Serialize)]
+pub struct CoverRow {
+    /// Their name.
+    pub name: String,
+    /// Their role, or the child a parent signs for.
+    pub detail: Option<String>,
+    /// The page of the print file their copy starts on.
+    pub page: usize,
+}
+
+/// The print file: the cover, then each copy on an odd page.
+fn print_file(
+    tools: &Tools<'_>,
+    job: &Job<'_>,
+    heading: &str,
+    people: &[&PersonStatus],
+    copies: &[Vec<u8>],
+) -> Result<Vec<u8>, Diagnostic> {
+    let pages: Vec<usize> = copies
+        .iter()
+        .map(|c| PrintFile::pages_of(c))
+        .collect::<Result<_, _>>()
+        .map_err(|e| layout_error(tools.cover, e))?;
+    let mut cover_pages = 1;
+    loop {
+        let data = cover_data(tools, job, heading, people, &starts(cover_pages, &pages));
+        let cover = render_data(tools, tools.cover, &data, &serde_json::Map::new(), job)?;
+        let actual = PrintFile::pages_of(&cover).map_err(|e| layout_error(tools.cover, e))?;
+        if actual != cover_pages && cover_pages < 64 {
+            cover_pages = actual;
+            continue;
+        }
+        let mut file = PrintFile::new();
+        let merge = |file: &mut PrintFile| -> Result<(), String> {
+            file.append(&cover)?;
+            for copy in copies {
+                file.append_on_odd(copy)?;
+            }
+            Ok(())
+        };
+        merge(&mut file).map_err(|e| layout_error(tools.cover, e))?;
+        return file
+            .finish(heading)
+            .map_err(|e| layout_error(tools.cover, e));
+    }
+}
+
+/// The page each copy starts on, after a cover of `cover` pages.
+fn starts(cover: usize, pages: &[usize]) -> Vec<usize> {
+    let mut next = cover + 1;
+    let mut out = Vec::with_capacity(pages.len());
+    for n in pages {
+        if next.is_multiple_of(2) {
+            next += 1;
+        }
+        out.push(next);
+        next += n;
+    }
+    out
+}
+
+fn cover_data(
+    tools: &Tools<'_>,
+    job: &Job<'_>,
+    heading: &str,
+    people: &[&PersonStatus],
+    starts: &[usize],
+) -> CoverData {
+    let what = match job.with {
+        SignWith::Slip => "slip",
+        SignWith::Document => "copy of the agreement",
+    };
+    let instructions = if job.pupils {
+        format!("Print on both sides. Each pupil's {what} starts on a new sheet, with their name filled in; hand them out, read the agreement together and collect them once signed. Then record each signature against document ID {}.", job.doc.doc_id)
+    } else {
+        format!("Print on both sides. Each person's {what} starts on a new sheet, with their name filled in. Record each signature against document ID {} when the forms come back.", job.doc.doc_id)
+    };
+    CoverData {
+        school: job.doc.school.name.clone(),
+        heading: heading.to_string(),
+        title: job.doc.title.clone(),
+        audience_label: job.doc.audience_label.clone(),
+        doc_id: job.doc.doc_id.clone(),
+        version: job.doc.meta.version.clone(),
+        printed: dates::long_form(tools.today),
+        instructions,
+        people: people
+            .iter()
+            .zip(starts)
+            .map(|(p, page)| CoverRow {
+                name: p.name.clone(),
+                detail: p
+                    .role
+                    .clone()
+                    .or_else(|| p.child.as_ref().map(|c| format!("for {c}"))),
+                page: *page,
+            })
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::starts;
+
+    #[test]
+    fn every_copy_starts_on_an_odd_page() {
+        assert_eq!(starts(1, &[1, 1, 1]), [3, 5, 7]);
+        assert_eq!(starts(1, &[3, 2, 1]), [3, 7, 9]);
+        assert_eq!(starts(2, &[4]), [3]);
+    }
+}
