@@ -132,6 +132,7 @@ fn changes_names_exactly_the_documents_that_must_be_signed_again() {
             "copperbeck/aup-staff",
             "oakhollow/aup-staff",
             "ravensmoor/aup-staff",
+            "thistlecombe/aup-staff",
             "wrenfold/aup-staff"
         ],
         "{stdout}"
@@ -168,6 +169,7 @@ fn changes_names_exactly_the_documents_that_must_be_signed_again() {
             "copperbeck/staff",
             "oakhollow/staff",
             "ravensmoor/staff",
+            "thistlecombe/staff",
             "wrenfold/staff"
         ]
     );

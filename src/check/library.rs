@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashSet};
 use crate::check::messages::{duplicate_entry, repeated, unknown_audience};
 use crate::diag::{suggestion, Diagnostic, Diagnostics};
 use crate::model::blocks::{BlockDef, SectionDef};
-use crate::model::files::{Clause, KNOWN_REFS};
+use crate::model::files::{Clause, Policy, KNOWN_REFS};
 use crate::model::project::Project;
 
 /// Every problem with the library and the policies.
@@ -32,7 +32,7 @@ pub fn check_library(project: &Project, policies_loaded: bool, diags: &mut Diagn
     }
     out.extend(duplicate_ids(project));
     out.extend(todo_values(project));
-    for policy in &project.policies {
+    for policy in all_policies(project) {
         let text = project.sources.get(&policy.file).map_or("", String::as_str);
         let mut seen = HashSet::new();
         let blocks = policy.def.blocks.iter().flatten();
@@ -87,6 +87,17 @@ pub fn check_library(project: &Project, policies_loaded: bool, diags: &mut Diagn
         }
         for section in &policy.def.sections {
             out.extend(subsection_headings(&policy.file, text, section));
+        }
+        for id in policy.def.audiences.iter().flatten() {
+            if !audiences.contains(&id.as_str()) {
+                out.push(unknown_audience(
+                    &policy.file,
+                    text,
+                    "audiences",
+                    id,
+                    &audiences,
+                ));
+            }
         }
         let texts = [
             ("title", Some(&policy.def.title)),
@@ -333,7 +344,7 @@ fn editorial_mark(clause: &Clause, text: &str) -> Vec<Diagnostic> {
 /// those their blocks and the schools' block edits add, and all their
 /// subsections.
 fn section_ids(project: &Project) -> HashSet<&str> {
-    let from_policies = project.policies.iter().flat_map(|p| {
+    let from_policies = all_policies(project).into_iter().flat_map(|p| {
         let blocks = p.def.blocks.iter().flatten();
         p.def.sections.iter().chain(blocks.filter_map(section_of))
     });
@@ -349,6 +360,18 @@ fn section_ids(project: &Project) -> HashSet<&str> {
         .flat_map(|def| {
             std::iter::once(def.id.as_str()).chain(def.subsections.iter().map(|s| s.id.as_str()))
         })
+        .collect()
+}
+
+/// The project's policies and every school's and trust's own, each once.
+fn all_policies(project: &Project) -> Vec<&Policy> {
+    let local = project.schools.iter().flat_map(|s| s.local_policies.iter());
+    let mut seen = HashSet::new();
+    project
+        .policies
+        .iter()
+        .chain(local)
+        .filter(|p| seen.insert(p.file.as_str()))
         .collect()
 }
 

@@ -106,6 +106,18 @@ pub fn check_school(
     out.extend(check_labels(school));
     out.extend(check_list_numbering(school));
     out.extend(crate::check::signing::check_signing(lib, school));
+    for (i, policy) in policies.iter().enumerate() {
+        if let Some(first) = policies[..i].iter().find(|p| p.id == policy.id) {
+            out.push(
+                Diagnostic::error(
+                    "duplicate-policy",
+                    &policy.file,
+                    format!("the policy `{}` is also defined in {}", policy.id, first.file),
+                )
+                .with_hint("give the school's or trust's own policy a file name of its own: the name is its id"),
+            );
+        }
+    }
     if let Some(ids) = &s.policies {
         for id in ids {
             if !policies.iter().any(|p| &p.id == id) {

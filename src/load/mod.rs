@@ -12,6 +12,7 @@ pub mod form_export;
 pub mod frontmatter;
 pub mod paths;
 pub mod people;
+mod policies;
 pub mod watch;
 pub mod yaml;
 
@@ -23,8 +24,8 @@ use serde::de::DeserializeOwned;
 
 use crate::diag::{relative, suggestion, Diagnostic, Diagnostics};
 use crate::model::files::{
-    builtin_audiences, Audience, Clause, ClauseMeta, ModuleDef, Origin, Policy, PolicyFile,
-    ProjectFile, SchoolFile, CLAUSE_KEYS, SCHOOL_KEYS,
+    builtin_audiences, Audience, Clause, ClauseMeta, ModuleDef, Origin, ProjectFile, SchoolFile,
+    CLAUSE_KEYS, SCHOOL_KEYS,
 };
 use crate::model::ids::check_id;
 use crate::model::project::{LogoFile, Project, SchoolSource};
@@ -213,31 +214,6 @@ impl Loader<'_> {
         modules
     }
 
-    fn policies(&mut self) -> Vec<Policy> {
-        let dir = self.root.join("policies");
-        let mut policies = Vec::new();
-        for path in self.list_files(&dir, "yaml") {
-            let Some(id) = self.file_id(&path) else {
-                continue;
-            };
-            let Some(text) = self.read_text(&path) else {
-                continue;
-            };
-            let rel = self.rel(&path);
-            let keys = ["title", "intro", "agreement", "sections", "blocks"];
-            if let Some(def) = self.parse_yaml::<PolicyFile>(&rel, &text, 1, &keys) {
-                policies.push(Policy { id, file: rel, def });
-            }
-        }
-        if policies.is_empty() && self.diags.is_empty() {
-            self.diags.push(
-                Diagnostic::error("no-policies", "policies", "the project defines no policy")
-                    .with_hint("add a file such as `policies/aup.yaml` with a title, an agreement and sections (see docs/FORMAT.md)"),
-            );
-        }
-        policies
-    }
-
     /// Reads every `*.md` below `dir` as a clause.
     fn clauses(&mut self, dir: &Path, origin: Origin) -> Vec<Clause> {
         let mut paths = Vec::new();
@@ -320,10 +296,12 @@ impl Loader<'_> {
                 Vec::new()
             };
             let logo = self.logo(&chain);
+            let local_policies = self.local_policies(&chain);
             schools.push(SchoolSource {
                 id,
                 chain,
                 local_clauses,
+                local_policies,
                 logo,
             });
         }

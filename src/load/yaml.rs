@@ -101,6 +101,9 @@ fn key_positions(text: &str, key: &str) -> Vec<usize> {
     out
 }
 
+/// How `BlockDef` says a block has no kind, or two (see `model::blocks`).
+const BLOCK_KINDS: [&str; 2] = ["a block needs its kind", "a block has more than one kind"];
+
 fn explain_yaml_message(message: &str, keys: &[&str]) -> (String, Option<String>, &'static str) {
     // Nested errors arrive as `path.to[1]: unknown field …`; keep the path as context.
     let (path, message) = split_yaml_path(message);
@@ -138,6 +141,13 @@ fn explain_yaml_message(message: &str, keys: &[&str]) -> (String, Option<String>
             hint,
             "bad-value",
         );
+    }
+    let block_problem = match message.split_once(": ") {
+        Some((what, hint)) if BLOCK_KINDS.contains(&what) => ("bad-block", what, hint).into(),
+        _ => None,
+    };
+    if let Some((code, what, hint)) = block_problem {
+        return (format!("{what}{inside}"), Some(hint.to_string()), code);
     }
     if let Some(field) = message.strip_prefix("missing field `") {
         let field = field.split('`').next().unwrap_or("");
@@ -193,7 +203,9 @@ fn second_key_line(whole: &str, raw: &str) -> Option<usize> {
 
 /// Splits serde's `a.b[1]: message` into the path and the message.
 fn split_yaml_path(message: &str) -> (&str, &str) {
-    const STARTS: [&str; 6] = [
+    const STARTS: [&str; 8] = [
+        BLOCK_KINDS[0],
+        BLOCK_KINDS[1],
         "unknown field",
         "unknown variant",
         "missing field",

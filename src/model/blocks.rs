@@ -64,8 +64,8 @@ impl TryFrom<WrittenBlock> for BlockDef {
         .flatten();
         match (kinds.next(), kinds.next()) {
             (Some(block), None) => Ok(block),
-            (None, _) => Err("a block needs its kind: `prose`, `contents`, `intro`, `values`, `section`, `sections`, `linked_policies` or `agreement`".into()),
-            (Some(_), Some(_)) => Err("each block has one kind: start a new `- ` item for the next block".into()),
+            (None, _) => Err("a block needs its kind: write one of `prose`, `contents`, `intro`, `values`, `section`, `sections`, `linked_policies` or `agreement`, e.g. `- contents: {}`".into()),
+            (Some(_), Some(_)) => Err("a block has more than one kind: give each block its own `- ` item".into()),
         }
     }
 }
@@ -80,7 +80,7 @@ pub struct PartDef {
     /// Whether the heading takes the next number ("3. Links with other
     /// policies").
     #[serde(default)]
-    pub numbered: bool,
+    pub numbered: Option<PerAudience<bool>>,
     /// Only these audiences get the block; default all.
     #[serde(default)]
     pub audiences: Option<Vec<String>>,
@@ -100,7 +100,7 @@ pub struct ProseDef {
     pub text: PerAudience<String>,
     /// Whether the heading takes the next number.
     #[serde(default)]
-    pub numbered: bool,
+    pub numbered: Option<PerAudience<bool>>,
     /// Only these audiences get the block; default all.
     #[serde(default)]
     pub audiences: Option<Vec<String>>,
@@ -128,7 +128,7 @@ pub struct SectionDef {
     /// Whether the heading takes the next number (always, under
     /// `numbering: section`).
     #[serde(default)]
-    pub numbered: bool,
+    pub numbered: Option<PerAudience<bool>>,
     /// Only these audiences get the section; default all.
     #[serde(default)]
     pub audiences: Option<Vec<String>>,
@@ -260,6 +260,16 @@ impl BlockDef {
     }
 }
 
+/// Whether a block's heading takes a number for `audience`: `numbered:
+/// true`, or `numbered: { staff: true }` for some audiences only.
+pub fn numbered_for(numbered: &Option<PerAudience<bool>>, audience: &str) -> bool {
+    numbered
+        .as_ref()
+        .and_then(|n| n.get(audience))
+        .copied()
+        .unwrap_or(false)
+}
+
 impl SectionDef {
     /// `self`'s settings over `base`'s: a school's `section` block that
     /// replaces a library section keeps the headings and lead it does not
@@ -275,7 +285,7 @@ impl SectionDef {
                 self.subsections
             },
             numbering: self.numbering.or_else(|| base.numbering.clone()),
-            numbered: self.numbered || base.numbered,
+            numbered: self.numbered.or_else(|| base.numbered.clone()),
             audiences: self.audiences.or_else(|| base.audiences.clone()),
         }
     }
@@ -297,7 +307,7 @@ mod tests {
         let err = serde_yaml::from_str::<Vec<BlockDef>>("- chapter: {}\n").unwrap_err();
         assert!(err.to_string().contains("unknown field `chapter`"), "{err}");
         let err = serde_yaml::from_str::<Vec<BlockDef>>("- intro: {}\n  values: {}\n").unwrap_err();
-        assert!(err.to_string().contains("each block has one kind"), "{err}");
+        assert!(err.to_string().contains("more than one kind"), "{err}");
     }
 
     #[test]

@@ -137,6 +137,10 @@ pub struct PolicyFile {
     /// Sections in reading order.
     #[serde(default)]
     pub sections: Vec<SectionDef>,
+    /// The audiences the policy is written for; default every audience a
+    /// school has.
+    #[serde(default)]
+    pub audiences: Option<Vec<String>>,
     /// The document's blocks in reading order; default: introduction,
     /// values, the sections, linked policies, agreement.
     #[serde(default)]

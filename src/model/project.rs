@@ -48,6 +48,9 @@ pub struct SchoolSource {
     pub chain: Vec<(String, SchoolFile)>,
     /// The school's own clauses.
     pub local_clauses: Vec<Clause>,
+    /// Policies of the school's own (`schools/<id>/policies/`) and of the
+    /// defaults files it extends (`schools/<defaults>/policies/`).
+    pub local_policies: Vec<Policy>,
     /// The logo's bytes, when the merged file names a readable one.
     pub logo: Option<LogoFile>,
 }
@@ -56,6 +59,25 @@ impl SchoolSource {
     /// The school's own file, relative to the project.
     pub fn file(&self) -> &str {
         self.chain.first().map_or("", |(f, _)| f.as_str())
+    }
+
+    /// The policies the school may build: the project's, then its own and
+    /// its trust's.
+    pub fn policies(&self, project: &[Policy]) -> Vec<Policy> {
+        project
+            .iter()
+            .chain(&self.local_policies)
+            .cloned()
+            .collect()
+    }
+
+    /// The files the school's documents are built from besides clauses and
+    /// the project's policies: its file chain and its local policies.
+    pub fn files(&self) -> Vec<String> {
+        let chain = self.chain.iter().map(|(f, _)| f.clone());
+        chain
+            .chain(self.local_policies.iter().map(|p| p.file.clone()))
+            .collect()
     }
 }
 

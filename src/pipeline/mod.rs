@@ -172,18 +172,18 @@ fn resolve_one(
         logo_hash: logo_hash.as_deref(),
         sources: &project.sources,
     };
-    let before = diags.has_errors();
-    check::check_school(lib, &project.policies, input, diags);
+    let (before, policies) = (diags.has_errors(), source.policies(&project.policies));
+    check::check_school(lib, &policies, input, diags);
     if diags.has_errors() && !before {
         return None;
     }
-    let documents = resolve_school(lib, &project.policies, input, diags)?;
+    let documents = resolve_school(lib, &policies, input, diags)?;
     let school = ResolvedSchool {
         id: source.id.clone(),
         merged,
         logo: source.logo.clone(),
         documents,
-        files: source.chain.iter().map(|(f, _)| f.clone()).collect(),
+        files: source.files(),
     };
     check::check_documents(&school, project, today, diags);
     Some(school)

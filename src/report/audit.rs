@@ -234,6 +234,7 @@ mod tests {
                 ("schools/_trust.yaml".into(), defaults),
             ],
             local_clauses: Vec::new(),
+            local_policies: Vec::new(),
             logo: None,
         }
     }

@@ -6,7 +6,7 @@
 use std::collections::HashSet;
 
 use crate::diag::Diagnostic;
-use crate::model::blocks::{BlockDef, BlockEdit, EditKind, SectionDef};
+use crate::model::blocks::{numbered_for, BlockDef, BlockEdit, EditKind, SectionDef};
 use crate::model::body::Part;
 use crate::model::document::{Document, Section};
 use crate::model::files::{NumberingStyle, Policy};
@@ -227,7 +227,7 @@ fn expand_sections(blocks: Vec<BlockDef>, defs: &[SectionDef], file: &str) -> Ve
             BlockDef::Sections(options) => {
                 for def in defs.iter().filter(|d| !named.contains(&d.id)) {
                     let mut def = def.clone();
-                    def.numbered |= options.numbered;
+                    def.numbered = def.numbered.or_else(|| options.numbered.clone());
                     def.audiences = def.audiences.or_else(|| options.audiences.clone());
                     out.push(planned(BlockDef::Section(def), true));
                 }
@@ -278,7 +278,7 @@ pub(crate) fn build_body(
                     .unwrap_or_default();
                 Part::Prose {
                     id: p.id.clone(),
-                    number: counter.next(p.numbered && !heading.is_empty()),
+                    number: counter.next(numbered_for(&p.numbered, &aid) && !heading.is_empty()),
                     heading,
                     blocks: filler.field(text, &planned.file, "text", problems),
                 }
@@ -289,17 +289,17 @@ pub(crate) fn build_body(
             BlockDef::Intro(_) => (!doc.intro.is_empty()).then_some(Part::Intro),
             BlockDef::Values(d) => (!doc.values.is_empty()).then(|| Part::Values {
                 heading: heading_of(&d.heading, "values_heading"),
-                number: counter.next(d.numbered),
+                number: counter.next(numbered_for(&d.numbered, &aid)),
             }),
             BlockDef::LinkedPolicies(d) => {
                 (!doc.linked_policies.is_empty()).then(|| Part::LinkedPolicies {
                     heading: heading_of(&d.heading, "linked_policies_heading"),
-                    number: counter.next(d.numbered),
+                    number: counter.next(numbered_for(&d.numbered, &aid)),
                 })
             }
             BlockDef::Agreement(d) => Some(Part::Agreement {
                 heading: heading_of(&d.heading, "agreement_heading"),
-                number: counter.next(d.numbered),
+                number: counter.next(numbered_for(&d.numbered, &aid)),
             }),
             BlockDef::Section(def) => {
                 let Some(mut section) = sections.next() else {
@@ -309,7 +309,7 @@ pub(crate) fn build_body(
                     continue;
                 }
                 let numbered = !section.heading.is_empty()
-                    && (def.numbered || style == NumberingStyle::Section);
+                    && (numbered_for(&def.numbered, &aid) || style == NumberingStyle::Section);
                 section.label = counter.next(numbered);
                 let own = def.numbering.as_ref().and_then(|n| n.get(&aid)).copied();
                 counter.number_clauses(&mut section, own.unwrap_or(style), own.is_some());

@@ -41,7 +41,9 @@ pub fn resolve_school(
     let mut documents = Vec::new();
     let mut failed = false;
     for policy in selected_policies(policies, s) {
-        for audience_id in &audiences {
+        let written_for =
+            |id: &String| policy.def.audiences.as_ref().is_none_or(|a| a.contains(id));
+        for audience_id in audiences.iter().filter(|id| written_for(id)) {
             let Some(audience) = lib.audiences.iter().find(|a| &a.id == audience_id) else {
                 continue;
             };

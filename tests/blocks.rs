@@ -1,0 +1,279 @@
+//! Documents composed from blocks, as a reader sees them: the bundled
+//! example's Thistlecombe agreement in its own order and numbers, in the
+//! PDF and the HTML; short pupil forms on one sheet with the whole document
+//! ID in every footer; and a block's hostile text kept as text.
+
+mod support;
+
+use std::fs;
+use std::path::Path;
+
+use support::*;
+
+/// Builds `project` into a fresh folder and returns it.
+fn build(project: &Path) -> tempfile::TempDir {
+    let out = tempfile::tempdir().unwrap();
+    let output = run_in(project, &["build", "--out", out.path().to_str().unwrap()]);
+    assert!(output.status.success(), "{:?}", texts(&output));
+    out
+}
+
+/// Asserts that `needles` come in this order in `text`.
+fn in_order(text: &str, needles: &[&str]) {
+    let mut at = 0;
+    for needle in needles {
+        match text[at..].find(needle) {
+            Some(i) => at += i + needle.len(),
+            None => panic!("`{needle}` not found after byte {at} in:\n{text}"),
+        }
+    }
+}
+
+/// The pages of a PDF's text (pdftotext ends each with a form feed).
+fn pages(path: &Path) -> Vec<String> {
+    let text = pdf_text(path);
+    let mut pages: Vec<String> = text.split('\u{c}').map(squash).collect();
+    if pages.last().is_some_and(|p| p.is_empty()) {
+        pages.pop();
+    }
+    pages
+}
+
+#[test]
+fn a_composed_agreement_reads_in_the_school_s_own_order_and_numbers() {
+    let project = fixture("example");
+    let out = build(project.path());
+    let pdf = pages(&out.path().join("thistlecombe/aup-staff.pdf")).join(" ");
+    in_order(
+        &pdf,
+        &[
+            "At Thistlecombe every adult shares one job",
+            "Contents",
+            "1. Why we have this agreement",
+            "5.4 Email",
+            "13. Agreement form",
+            "Thistlecombe Church of England Primary School provides technology",
+            "1. Why we have this agreement",
+            "2. What this agreement covers",
+            "2.1",
+            "3. Accounts, devices and security",
+            "The trust's IT team looks after our accounts",
+            "5. Contact, conduct and social media",
+            "Most slips with personal information",
+            "5.1",
+            "5.4 Email",
+            "5.4.1",
+            "a. check every address",
+            "i. that an address filled in",
+            "ii. that a parent's address",
+            "b. send personal information",
+            "5.4.2",
+            "5.5 Messaging",
+            "5.6 Social media",
+            "10. Training",
+            "11. Incidents and breaches",
+            "12. Links with other policies",
+            "13. Agreement form",
+            "Full name (printed)",
+        ],
+    );
+    // The contents list gives each heading's page.
+    assert!(
+        pdf.contains("5.4 Email . "),
+        "contents with page numbers: {pdf}"
+    );
+    let volunteer = pages(&out.path().join("thistlecombe/aup-volunteer.pdf")).join(" ");
+    assert!(
+        !volunteer.contains("Training"),
+        "training is for staff only"
+    );
+    in_order(&volunteer, &["Incidents and breaches", "Agreement form"]);
+
+    let html = fs::read_to_string(out.path().join("thistlecombe/aup-staff.html")).unwrap();
+    in_order(
+        &html,
+        &[
+            r#"<section id="prose-statement">"#,
+            r#"<nav class="contents" aria-labelledby="contents-heading">"#,
+            r##"<a href="#prose-context">1. Why we have this agreement</a>"##,
+            r##"<a href="#tc-email">5.4 Email</a>"##,
+            r##"<a href="#signature-heading">13. Agreement form</a>"##,
+            "<h2>1. Why we have this agreement</h2>",
+            r#"<section id="section-communication">"#,
+            "<h3>5.4 Email</h3>",
+            r#"<span class="label">5.4.1</span>"#,
+            r#"<ol class="marked">"#,
+            r#"<span class="marker">a.</span>"#,
+            r#"<span class="marker">i.</span>"#,
+            "<h2>10. Training</h2>",
+            r#"<h2 id="signature-heading">13. Agreement form</h2>"#,
+        ],
+    );
+}
+
+#[test]
+fn ks1_forms_fit_one_sheet_and_every_footer_carries_the_whole_id() {
+    let project = fixture("example");
+    let out = build(project.path());
+    let mut checked = 0;
+    for school in fs::read_dir(out.path()).unwrap().flatten() {
+        for audience in ["ks1", "ks2"] {
+            let path = school.path().join(format!("aup-{audience}.pdf"));
+            if !path.exists() {
+                continue;
+            }
+            let pages = pages(&path);
+            if audience == "ks1" {
+                assert_eq!(pages.len(), 1, "{} is not one page", path.display());
+            }
+            let id = pages[0]
+                .split("Document ID ")
+                .nth(1)
+                .and_then(|rest| rest.get(..9))
+                .unwrap_or_else(|| panic!("{}: no document ID", path.display()))
+                .to_string();
+            for (n, page) in pages.iter().enumerate() {
+                assert!(
+                    page.contains(&format!(
+                        "Document ID {id} Page {} of {}",
+                        n + 1,
+                        pages.len()
+                    )),
+                    "{} page {}: the footer carries the whole ID {id}: {page}",
+                    path.display(),
+                    n + 1
+                );
+            }
+            let last = pages.last().unwrap();
+            let before_promise = last.split("My promise").next().unwrap_or("");
+            assert!(
+                before_promise.contains('•')
+                    || before_promise.contains("Our rules")
+                    || pages.len() == 1,
+                "{}: the signature block stands alone on its last page: {last}",
+                path.display()
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 7, "only {checked} pupil forms found");
+    // The table's rows in content order (what the PDF's tags follow; the
+    // layout mode reads the column of letters first).
+    let raw = std::process::Command::new("pdftotext")
+        .args(["-raw", "-enc", "UTF-8"])
+        .arg(out.path().join("thistlecombe/aup-ks1.pdf"))
+        .arg("-")
+        .output()
+        .unwrap();
+    let ks1 = squash(&String::from_utf8_lossy(&raw.stdout));
+    in_order(
+        &ks1,
+        &[
+            "Our rules",
+            "S I keep my password a secret.",
+            "P I keep my name",
+            "My promise",
+        ],
+    );
+}
+
+#[test]
+fn a_block_s_hostile_text_stays_text() {
+    let project = fixture("example");
+    let school = project.path().join("schools/thistlecombe.yaml");
+    let text = fs::read_to_string(&school).unwrap();
+    let hostile = text.replace(
+        "heading: Training",
+        "heading: '#set page(width: 1pt) </h2><script>alert(1)</script>'",
+    );
+    assert_ne!(text, hostile);
+    fs::write(&school, hostile).unwrap();
+    let out = build(project.path());
+    let pdf = pages(&out.path().join("thistlecombe/aup-staff.pdf")).join(" ");
+    assert!(
+        pdf.contains("10. #set page(width: 1pt) </h2><script>alert(1)</script>"),
+        "{pdf}"
+    );
+    let html = fs::read_to_string(out.path().join("thistlecombe/aup-staff.html")).unwrap();
+    assert!(html.contains(
+        "<h2>10. #set page(width: 1pt) &lt;&#x2f;h2&gt;&lt;script&gt;alert(1)&lt;&#x2f;script&gt;</h2>"
+    ));
+    assert!(!html.contains("<script>alert(1)"));
+}
+
+#[test]
+fn a_trust_s_own_policy_reaches_its_schools_and_a_school_s_only_that_school() {
+    let project = fixture("basic");
+    let root = project.path();
+    let trust = root.join("schools/_trust/policies");
+    fs::create_dir_all(&trust).unwrap();
+    fs::write(
+        trust.join("devices.yaml"),
+        "title: Device loan agreement\naudiences: [staff]\nagreement: I will look after the device.\nsections:\n  - id: loans\n    heading: Borrowing a device\n",
+    )
+    .unwrap();
+    let own = root.join("schools/alpha/policies");
+    fs::create_dir_all(&own).unwrap();
+    fs::write(
+        own.join("trips.yaml"),
+        "title: Trips agreement\naudiences: [staff]\nagreement: I will follow it on trips.\nblocks:\n  - section: { id: trips, heading: On a trip }\n  - agreement: { numbered: true }\n",
+    )
+    .unwrap();
+    let clauses = root.join("schools/alpha/clauses");
+    fs::create_dir_all(&clauses).unwrap();
+    let library = root.join("clauses/core");
+    for (dir, id, section, text) in [
+        (
+            &library,
+            "loan-care",
+            "loans",
+            "I will keep the loaned laptop with me.",
+        ),
+        (
+            &clauses,
+            "trip-phone",
+            "trips",
+            "I will carry the trip phone.",
+        ),
+    ] {
+        fs::write(
+            dir.join(format!("{id}.md")),
+            format!(
+                "---\nid: {id}\nsection: {section}\norder: 10\naudiences: [staff]\n---\n{text}\n"
+            ),
+        )
+        .unwrap();
+    }
+    let out = build(root);
+    let alpha_trips = pages(&out.path().join("alpha/trips-staff.pdf")).join(" ");
+    in_order(
+        &alpha_trips,
+        &[
+            "Trips agreement",
+            "On a trip",
+            "1. I will carry the trip phone.",
+            "1. Agreement and signature",
+        ],
+    );
+    let alpha_loans = pages(&out.path().join("alpha/devices-staff.pdf")).join(" ");
+    in_order(
+        &alpha_loans,
+        &[
+            "Device loan agreement",
+            "Borrowing a device",
+            "I will keep the loaned laptop",
+        ],
+    );
+    assert!(
+        out.path().join("beta/devices-staff.pdf").exists(),
+        "the trust's policy reaches beta"
+    );
+    assert!(
+        !out.path().join("beta/trips-staff.pdf").exists(),
+        "alpha's own policy stays with alpha"
+    );
+    assert!(
+        !out.path().join("alpha/trips-ks2.pdf").exists(),
+        "written for staff only"
+    );
+}
