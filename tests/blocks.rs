@@ -277,3 +277,25 @@ fn a_trust_s_own_policy_reaches_its_schools_and_a_school_s_only_that_school() {
         "written for staff only"
     );
 }
+
+#[test]
+fn one_document_for_volunteers_and_visitors_marks_what_is_for_whom() {
+    let project = fixture("example");
+    let out = build(project.path());
+    let pdf = pages(&out.path().join("copperbeck/aup-helpers.pdf")).join(" ");
+    in_order(
+        &pdf,
+        &[
+            "For volunteers and visitors at Copperbeck Primary Academy",
+            "Where a point is only for volunteers or only for visitors, it says so.",
+            "For volunteers only",
+            "For visitors only",
+            "Full name (printed)",
+            "Signing as (circle one): Volunteers / Visitors",
+            "Organisation",
+        ],
+    );
+    let html = fs::read_to_string(out.path().join("copperbeck/aup-helpers.html")).unwrap();
+    assert!(html.contains(r#"<p class="only">For visitors only</p>"#));
+    assert!(!out.path().join("copperbeck/aup-visitor.pdf").exists());
+}

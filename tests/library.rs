@@ -400,6 +400,7 @@ fn every_example_document_fits_its_page_budget() {
         ("governor", 3),
         ("volunteer", 2),
         ("visitor", 1),
+        ("helpers", 3),
         ("parent", 2),
         ("ks2", 2),
         ("ks1", 1),

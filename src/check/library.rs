@@ -31,6 +31,7 @@ pub fn check_library(project: &Project, policies_loaded: bool, diags: &mut Diagn
         ));
     }
     out.extend(duplicate_ids(project));
+    out.extend(combined_audiences(project, &audiences));
     out.extend(todo_values(project));
     for policy in all_policies(project) {
         let text = project.sources.get(&policy.file).map_or("", String::as_str);
@@ -340,6 +341,36 @@ fn editorial_mark(clause: &Clause, text: &str) -> Vec<Diagnostic> {
 
 /// The first blank value of `value`, as words for a message: "" when the
 /// value is one for every audience, " for ks2" when it is one audience's.
+/// A document for several audiences combines audiences that exist and
+/// are not combined themselves.
+fn combined_audiences(project: &Project, known: &[&str]) -> Vec<Diagnostic> {
+    let file = "policyc.yaml";
+    let text = project.source(file);
+    let mut out = Vec::new();
+    for audience in &project.audiences {
+        for member in &audience.members {
+            let nested = project
+                .audiences
+                .iter()
+                .any(|a| &a.id == member && !a.members.is_empty());
+            if !known.contains(&member.as_str()) {
+                out.push(unknown_audience(file, text, "members", member, known));
+            } else if nested || member == &audience.id {
+                out.push(
+                    Diagnostic::error(
+                        "nested-audience",
+                        file,
+                        format!("the audience `{}` combines `{member}`, which combines audiences itself", audience.id),
+                    )
+                    .near(text, member)
+                    .with_hint("list the audiences it is made of directly, e.g. `members: [staff, volunteer]`"),
+                );
+            }
+        }
+    }
+    out
+}
+
 /// Every id a clause may name as its `section`: the policies' sections,
 /// those their blocks and the schools' block edits add, and all their
 /// subsections.

@@ -164,6 +164,10 @@ pub struct ResolvedClause {
     pub blocks: Vec<Block>,
     /// The poster keyword, for KS1.
     pub keyword: Option<String>,
+    /// In a document for several audiences, a clause meant for only some
+    /// of them says which ("For staff only").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub only: Option<String>,
     /// Law and guidance, as display names.
     pub refs: Vec<String>,
     /// Where the text came from.

@@ -46,6 +46,11 @@ pub struct Audience {
     pub reading: Reading,
     /// The signature fields, in order.
     pub signature: Vec<SignatureField>,
+    /// For one document read by several audiences: the audiences it
+    /// combines. Each reader gets the clauses meant for them, and a clause
+    /// meant for only some of them says so.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub members: Vec<String>,
 }
 
 /// The audiences every project has unless it redefines them.
@@ -57,6 +62,7 @@ pub fn builtin_audiences() -> Vec<Audience> {
         noun: label.starts_with("Key Stage").then(|| label.to_string()),
         reading,
         signature: signature.to_vec(),
+        members: Vec::new(),
     };
     vec![
         a(

@@ -73,17 +73,22 @@ pub(crate) fn sections(
     audience: &Audience,
     school: SchoolInput<'_>,
     filler: &PlaceholderFiller<'_>,
+    only_for: &str,
     problems: &mut Vec<Diagnostic>,
 ) -> Vec<Section> {
     let s = &school.merged.school;
     let aid = audience.id.as_str();
+    // A document for several audiences reads every member's clauses.
+    let readers: Vec<&str> = std::iter::once(aid)
+        .chain(audience.members.iter().map(String::as_str))
+        .collect();
     let excluded = s.exclude.clone().unwrap_or_default();
     let switched_on = s.modules.clone().unwrap_or_default();
     let mut by_section: BTreeMap<&str, Vec<&Clause>> = BTreeMap::new();
     for clause in lib.clauses.iter().chain(school.local_clauses) {
         let m = &clause.meta;
         let module_on = m.module.as_ref().is_none_or(|id| switched_on.contains(id));
-        let wanted = m.audiences.iter().any(|a| a == aid)
+        let wanted = m.audiences.iter().any(|a| readers.contains(&a.as_str()))
             && module_on
             && !(clause.origin == Origin::Library && excluded.contains(&m.id));
         if wanted {
@@ -98,8 +103,11 @@ pub(crate) fn sections(
         clauses.sort_by(|a, b| (a.meta.order, &a.meta.id).cmp(&(b.meta.order, &b.meta.id)));
         clauses
             .into_iter()
-            .filter_map(|c| match resolve_clause(c, aid, s, school, filler) {
-                Ok(rc) => Some(rc),
+            .filter_map(|c| match resolve_clause(c, &readers, s, school, filler) {
+                Ok(mut rc) => {
+                    rc.only = only(lib, audience, &c.meta.audiences, only_for);
+                    Some(rc)
+                }
                 Err(d) => {
                     problems.push(d);
                     None
@@ -168,14 +176,53 @@ pub(crate) fn sections(
     out
 }
 
+/// In a document for several audiences, the note on a clause meant for
+/// only some of them: "For staff and volunteers only".
+fn only(lib: Library<'_>, audience: &Audience, tagged: &[String], label: &str) -> Option<String> {
+    if audience.members.is_empty() || tagged.contains(&audience.id) {
+        return None;
+    }
+    let reached: Vec<String> = audience
+        .members
+        .iter()
+        .filter(|m| tagged.contains(m))
+        .map(|m| {
+            lib.audiences
+                .iter()
+                .find(|a| &a.id == m)
+                .map_or_else(|| m.clone(), Audience::noun)
+        })
+        .collect();
+    if reached.len() == audience.members.len() {
+        return None;
+    }
+    let names = match reached.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        None => String::new(),
+    };
+    Some(crate::model::labels::fill(
+        label,
+        &[("audiences", names.as_str())],
+    ))
+}
+
+/// `readers` are the document's audience and, for a document read by
+/// several, its members: the clause reads as it does for the first of them
+/// it is meant for.
 fn resolve_clause(
     clause: &Clause,
-    aid: &str,
+    readers: &[&str],
     s: &SchoolFile,
     school: SchoolInput<'_>,
     filler: &PlaceholderFiller<'_>,
 ) -> Result<ResolvedClause, Diagnostic> {
     let m = &clause.meta;
+    let aid = readers
+        .iter()
+        .copied()
+        .find(|r| m.audiences.iter().any(|a| a == r))
+        .unwrap_or(readers[0]);
     let replaced = s
         .replace
         .as_ref()
@@ -206,6 +253,7 @@ fn resolve_clause(
         label: String::new(),
         blocks,
         keyword: m.keyword.clone(),
+        only: None,
         refs: m
             .refs
             .iter()

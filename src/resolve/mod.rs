@@ -81,7 +81,15 @@ pub fn resolve_document(
     let filler = PlaceholderFiller::new(&context, school);
     let mut problems = Vec::new();
     let plan = compose::plan(policy, school, aid, &mut problems);
-    let sections = sections(lib, &plan, audience, school, &filler, &mut problems);
+    let sections = sections(
+        lib,
+        &plan,
+        audience,
+        school,
+        &filler,
+        labels.text.get("only_for").map_or("", String::as_str),
+        &mut problems,
+    );
     let intro_src = s
         .intro
         .as_ref()
@@ -165,7 +173,12 @@ pub fn resolve_document(
             .and_then(|l| l.get(aid))
             .map(|l| l.split_whitespace().map(str::to_string).collect())
             .unwrap_or_default(),
-        signature: signature(s, audience, &labels.text),
+        signature: signing_as(
+            lib,
+            audience,
+            &labels.text,
+            signature(s, audience, &labels.text),
+        ),
         labels: labels.text,
         labels_set: labels.overridden,
         slip: None,
@@ -183,6 +196,35 @@ pub fn resolve_document(
     };
     doc.slip = slip_links(settings, &doc.key(), &doc.doc_id);
     Some(doc)
+}
+
+/// A document for several audiences asks the signer which they are:
+/// "Signing as (circle one): Staff / Volunteers", after the name.
+fn signing_as(
+    lib: Library<'_>,
+    audience: &Audience,
+    labels: &std::collections::BTreeMap<String, String>,
+    mut signature: crate::model::document::Signature,
+) -> crate::model::document::Signature {
+    if audience.members.is_empty() {
+        return signature;
+    }
+    let names: Vec<&str> = audience
+        .members
+        .iter()
+        .map(|m| {
+            lib.audiences
+                .iter()
+                .find(|a| &a.id == m)
+                .map_or(m.as_str(), |a| a.label.as_str())
+        })
+        .collect();
+    let label = labels.get("field_signing_as").map_or("", String::as_str);
+    let at = signature.fields.len().min(1);
+    signature
+        .fields
+        .insert(at, format!("{label}: {}", names.join(" / ")));
+    signature
 }
 
 /// The audience's labels, with the subtitle and facts line filled in.
