@@ -201,24 +201,7 @@ fn public_slips_go_beside_their_document_and_name_no_one() {
     assert!(page.contains("href=\"aup-ks2.slip.pdf\""), "{page}");
     assert!(page.contains("viewform?entry.1002="), "{page}");
 
-    let mut names = Vec::new();
-    for school in ["wrenfold", "oakhollow"] {
-        let roster = fs::read_to_string(
-            project
-                .path()
-                .join("people")
-                .join(school)
-                .join("roster.csv"),
-        )
-        .unwrap();
-        names.extend(
-            roster
-                .lines()
-                .skip(1)
-                .filter_map(|l| l.split(',').next())
-                .map(String::from),
-        );
-    }
+    let names = roster_names(project.path(), &["wrenfold", "oakhollow"]);
     let mut files = Vec::new();
     all_files(&out, &mut files);
     for file in &files {

@@ -221,24 +221,7 @@ fn names_never_reach_the_public_outputs() {
     let output = run_in(project.path(), &["build", "--format", "html"]);
     assert_eq!(output.status.code(), Some(0), "{}", texts(&output).1);
     let (stdout, stderr) = texts(&output);
-    let mut names = Vec::new();
-    for school in ["wrenfold", "oakhollow"] {
-        let roster = fs::read_to_string(
-            project
-                .path()
-                .join("people")
-                .join(school)
-                .join("roster.csv"),
-        )
-        .unwrap();
-        names.extend(
-            roster
-                .lines()
-                .skip(1)
-                .filter_map(|l| l.split(',').next())
-                .map(String::from),
-        );
-    }
+    let names = roster_names(project.path(), &["wrenfold", "oakhollow"]);
     assert!(
         names.len() >= 30,
         "the example rosters list at least 30 people"

@@ -15,6 +15,7 @@ pub mod document;
 pub mod editorial;
 pub mod files;
 pub mod hash;
+pub mod html_text;
 pub mod ids;
 pub mod key;
 pub mod labels;

@@ -374,21 +374,7 @@ fn wrap(tag: &str, content: &[Inline], out: &mut String) {
     out.push_str(&format!("</{tag}>"));
 }
 
-/// Escapes text for HTML content and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use crate::model::html_text::escape;
 
 /// A `data:` URL embedding a logo, so each page is self-contained.
 pub fn data_url(format: &str, bytes: &[u8]) -> String {

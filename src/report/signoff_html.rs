@@ -4,6 +4,7 @@
 
 use std::fmt::Write;
 
+use crate::model::html_text::escape;
 use crate::report::signoff::{SignOffReport, Standing};
 use crate::report::signoff_text::counts;
 
@@ -77,25 +78,9 @@ pub fn render_html(report: &SignOffReport, names: bool, today: &str) -> String {
 
 const HEAD: &str = "<!doctype html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"robots\" content=\"noindex\">\n<title>Sign-off</title>\n<style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b}table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid #9aa7b4}.meta{color:#5c6b7a}h1,h2,h3{color:#1d3557}</style>\n</head>\n<body>\n<main>\n";
 
-/// Text made safe inside HTML elements and attributes.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
-    use super::escape;
+    use crate::model::html_text::escape;
 
     #[test]
     fn markup_in_a_name_stays_text() {

@@ -395,17 +395,9 @@ mod tests {
     use crate::model::files::Origin;
     use crate::model::markdown::plain_text;
     use crate::resolve::fixture::{clause, Fixture, SCHOOL};
-    use crate::resolve::resolve_school;
 
     fn resolve(fixture: &Fixture) -> (Option<Vec<Document>>, Diagnostics) {
-        let mut diags = Diagnostics::default();
-        let docs = resolve_school(
-            fixture.lib(),
-            &fixture.policies,
-            fixture.input(),
-            &mut diags,
-        );
-        (docs, diags)
+        fixture.resolve()
     }
 
     /// What a reader sees of the body: each part's kind, number and heading.

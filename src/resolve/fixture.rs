@@ -93,6 +93,18 @@ impl Fixture {
         }
     }
 
+    /// Resolves the school's documents, with every problem found.
+    pub fn resolve(
+        &self,
+    ) -> (
+        Option<Vec<crate::model::document::Document>>,
+        crate::diag::Diagnostics,
+    ) {
+        let mut diags = crate::diag::Diagnostics::default();
+        let docs = super::resolve_school(self.lib(), &self.policies, self.input(), &mut diags);
+        (docs, diags)
+    }
+
     /// The library view resolving takes.
     pub fn lib(&self) -> Library<'_> {
         Library {

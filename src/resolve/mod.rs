@@ -263,14 +263,7 @@ mod tests {
     use crate::resolve::fixture::{clause, Fixture, SCHOOL};
 
     fn resolve(fixture: &Fixture) -> (Option<Vec<Document>>, Diagnostics) {
-        let mut diags = Diagnostics::default();
-        let docs = resolve_school(
-            fixture.lib(),
-            &fixture.policies,
-            fixture.input(),
-            &mut diags,
-        );
-        (docs, diags)
+        fixture.resolve()
     }
 
     fn texts(doc: &Document) -> Vec<(String, String)> {

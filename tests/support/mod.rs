@@ -130,3 +130,20 @@ pub fn ensure_tool(tool: &str, package: &str) {
 pub fn squash(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
+
+/// The names in the rosters of `schools` in a project (first column).
+pub fn roster_names(project: &Path, schools: &[&str]) -> Vec<String> {
+    let mut names = Vec::new();
+    for school in schools {
+        let roster =
+            fs::read_to_string(project.join("people").join(school).join("roster.csv")).unwrap();
+        names.extend(
+            roster
+                .lines()
+                .skip(1)
+                .filter_map(|l| l.split(',').next())
+                .map(String::from),
+        );
+    }
+    names
+}
