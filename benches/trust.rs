@@ -43,7 +43,9 @@ fn synthetic_trust(n: usize) -> tempfile::TempDir {
     for part in ["policies", "clauses"] {
         copy_dir(&repo().join(part), &dir.path().join(part));
     }
-    fs::copy(repo().join("modules.yaml"), dir.path().join("modules.yaml")).unwrap();
+    for file in ["modules.yaml", "policyc.yaml"] {
+        fs::copy(repo().join(file), dir.path().join(file)).unwrap();
+    }
     let schools = dir.path().join("schools");
     fs::create_dir_all(&schools).unwrap();
     fs::copy(
