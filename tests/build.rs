@@ -395,3 +395,31 @@ fn a_school_removed_from_the_project_loses_its_outputs() {
     let manifest = fs::read_to_string(project.path().join("out/manifest.json")).unwrap();
     assert!(!manifest.contains("\"school\": \"beta\""));
 }
+
+/// Documents with a slip beside them are up to date on the next build like
+/// any other: the manifest trusts their slip as it trusts their PDF.
+#[test]
+fn documents_with_slips_are_up_to_date_on_the_next_build() {
+    let project = fixture("example");
+    let first = run_in(project.path(), &["build"]);
+    assert!(first.status.success(), "{:?}", texts(&first));
+    let manifest: serde_json::Value = serde_json::from_str(
+        &fs::read_to_string(project.path().join("out/manifest.json")).unwrap(),
+    )
+    .unwrap();
+    let documents = manifest["documents"].as_array().unwrap();
+    let with_slips = documents
+        .iter()
+        .filter(|d| d["outputs"].get("slip.pdf").is_some())
+        .count();
+    assert!(with_slips >= 5, "the example's pupils sign slips");
+    let again = run_in(project.path(), &["build"]);
+    let (stdout, _) = texts(&again);
+    assert!(
+        stdout.starts_with(&format!(
+            "up to date: {} documents, nothing changed",
+            documents.len()
+        )),
+        "{stdout}"
+    );
+}

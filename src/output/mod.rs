@@ -64,7 +64,8 @@ pub fn trusted_records(mut manifest: Manifest) -> Manifest {
             .all(|id| check_id(id).is_ok());
         ids_ok
             && doc.outputs.iter().all(|(format, file)| {
-                matches!(format.as_str(), "pdf" | "html") && file.path == key.output_path(format)
+                matches!(format.as_str(), "pdf" | "html" | "slip.pdf")
+                    && file.path == key.output_path(format)
             })
     });
     manifest
