@@ -6,44 +6,14 @@
 mod support;
 
 use std::fs;
-use std::path::Path;
 
 use support::*;
-
-/// Builds `project` into a fresh folder and returns it.
-fn build(project: &Path) -> tempfile::TempDir {
-    let out = tempfile::tempdir().unwrap();
-    let output = run_in(project, &["build", "--out", out.path().to_str().unwrap()]);
-    assert!(output.status.success(), "{:?}", texts(&output));
-    out
-}
-
-/// Asserts that `needles` come in this order in `text`.
-fn in_order(text: &str, needles: &[&str]) {
-    let mut at = 0;
-    for needle in needles {
-        match text[at..].find(needle) {
-            Some(i) => at += i + needle.len(),
-            None => panic!("`{needle}` not found after byte {at} in:\n{text}"),
-        }
-    }
-}
-
-/// The pages of a PDF's text (pdftotext ends each with a form feed).
-fn pages(path: &Path) -> Vec<String> {
-    let text = pdf_text(path);
-    let mut pages: Vec<String> = text.split('\u{c}').map(squash).collect();
-    if pages.last().is_some_and(|p| p.is_empty()) {
-        pages.pop();
-    }
-    pages
-}
 
 #[test]
 fn a_composed_agreement_reads_in_the_school_s_own_order_and_numbers() {
     let project = fixture("example");
-    let out = build(project.path());
-    let pdf = pages(&out.path().join("thistlecombe/aup-staff.pdf")).join(" ");
+    let out = build_to_temp(project.path());
+    let pdf = page_texts(&out.path().join("thistlecombe/aup-staff.pdf")).join(" ");
     in_order(
         &pdf,
         &[
@@ -82,7 +52,7 @@ fn a_composed_agreement_reads_in_the_school_s_own_order_and_numbers() {
         pdf.contains("5.4 Email . "),
         "contents with page numbers: {pdf}"
     );
-    let volunteer = pages(&out.path().join("thistlecombe/aup-volunteer.pdf")).join(" ");
+    let volunteer = page_texts(&out.path().join("thistlecombe/aup-volunteer.pdf")).join(" ");
     assert!(
         !volunteer.contains("Training"),
         "training is for staff only"
@@ -114,7 +84,7 @@ fn a_composed_agreement_reads_in_the_school_s_own_order_and_numbers() {
 #[test]
 fn ks1_forms_fit_one_sheet_and_every_footer_carries_the_whole_id() {
     let project = fixture("example");
-    let out = build(project.path());
+    let out = build_to_temp(project.path());
     let mut checked = 0;
     for school in fs::read_dir(out.path()).unwrap().flatten() {
         for audience in ["ks1", "ks2"] {
@@ -122,7 +92,7 @@ fn ks1_forms_fit_one_sheet_and_every_footer_carries_the_whole_id() {
             if !path.exists() {
                 continue;
             }
-            let pages = pages(&path);
+            let pages = page_texts(&path);
             if audience == "ks1" {
                 assert_eq!(pages.len(), 1, "{} is not one page", path.display());
             }
@@ -188,8 +158,8 @@ fn a_block_s_hostile_text_stays_text() {
     );
     assert_ne!(text, hostile);
     fs::write(&school, hostile).unwrap();
-    let out = build(project.path());
-    let pdf = pages(&out.path().join("thistlecombe/aup-staff.pdf")).join(" ");
+    let out = build_to_temp(project.path());
+    let pdf = page_texts(&out.path().join("thistlecombe/aup-staff.pdf")).join(" ");
     assert!(
         pdf.contains("10. #set page(width: 1pt) </h2><script>alert(1)</script>"),
         "{pdf}"
@@ -244,8 +214,8 @@ fn a_trust_s_own_policy_reaches_its_schools_and_a_school_s_only_that_school() {
         )
         .unwrap();
     }
-    let out = build(root);
-    let alpha_trips = pages(&out.path().join("alpha/trips-staff.pdf")).join(" ");
+    let out = build_to_temp(root);
+    let alpha_trips = page_texts(&out.path().join("alpha/trips-staff.pdf")).join(" ");
     in_order(
         &alpha_trips,
         &[
@@ -255,7 +225,7 @@ fn a_trust_s_own_policy_reaches_its_schools_and_a_school_s_only_that_school() {
             "1. Agreement and signature",
         ],
     );
-    let alpha_loans = pages(&out.path().join("alpha/devices-staff.pdf")).join(" ");
+    let alpha_loans = page_texts(&out.path().join("alpha/devices-staff.pdf")).join(" ");
     in_order(
         &alpha_loans,
         &[
@@ -281,8 +251,8 @@ fn a_trust_s_own_policy_reaches_its_schools_and_a_school_s_only_that_school() {
 #[test]
 fn one_document_for_volunteers_and_visitors_marks_what_is_for_whom() {
     let project = fixture("example");
-    let out = build(project.path());
-    let pdf = pages(&out.path().join("copperbeck/aup-helpers.pdf")).join(" ");
+    let out = build_to_temp(project.path());
+    let pdf = page_texts(&out.path().join("copperbeck/aup-helpers.pdf")).join(" ");
     in_order(
         &pdf,
         &[

@@ -433,7 +433,7 @@ fn check_labels(school: SchoolInput<'_>) -> Vec<Diagnostic> {
             );
             continue;
         }
-        if key != "subtitle" && key != "facts" {
+        if !crate::model::labels::FILLED.contains(&key.as_str()) {
             continue;
         }
         let texts: Vec<&String> = match value {

@@ -1,5 +1,5 @@
-//! `policyc check`: everything a build checks, and every document rendered
-//! in memory, with nothing written.
+//! `policyc check`: everything a build checks, and every document and
+//! booklet rendered in memory, with nothing written.
 
 use std::io::Write;
 
@@ -8,8 +8,10 @@ use anyhow::Result;
 use crate::cli::{CheckArgs, ReportFormat};
 use crate::cmd::{abort_on_timeout, count_line, print_diagnostics, source_date_epoch};
 use crate::diag::{Diagnostics, Severity, EXIT_OK, EXIT_PROJECT};
-use crate::model::build::Standards;
+use crate::model::build::{Staged, Standards};
+use crate::model::hash::hex_digest;
 use crate::pipeline::prepare;
+use crate::render::booklet::render_booklets;
 use crate::render::{discard, render_all, RenderHooks, RenderOptions};
 
 /// The warning a review date that has passed gives.
@@ -35,6 +37,17 @@ pub fn check(args: &CheckArgs) -> Result<i32> {
             on_timeout: abort_on_timeout(),
         };
         render_all(resolved, options, &|_| true, &discard, hooks, &mut diags);
+        if !diags.has_errors() {
+            let every: Vec<_> = resolved.booklets().collect();
+            let keep_nothing = |rel: &str, bytes: &[u8]| {
+                Ok(Staged {
+                    rel: rel.to_string(),
+                    temp: None,
+                    sha256: hex_digest(bytes),
+                })
+            };
+            render_booklets(resolved, options, &every, &keep_nothing, &mut diags);
+        }
     }
     let (errors, warnings) = diags.counts();
     match args.format {

@@ -54,6 +54,15 @@ pub struct Rendered {
     pub pdf_ms: Option<f64>,
 }
 
+/// A booklet rendered and handed to the sink.
+#[derive(Debug, Clone)]
+pub struct RenderedBooklet {
+    /// Which booklet.
+    pub at: crate::model::booklet::BookletAt,
+    /// What the sink made of its bytes.
+    pub staged: Staged,
+}
+
 /// What a build did.
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct Summary {

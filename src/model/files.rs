@@ -376,6 +376,9 @@ pub struct SchoolFile {
     pub full_text_url: Option<PerAudience<String>>,
     /// The online form that takes signatures, for pre-filled links.
     pub online_form: Option<crate::model::slips::OnlineForm>,
+    /// Booklets, by policy id: a preamble and each audience's agreement in
+    /// one PDF.
+    pub booklets: Option<BTreeMap<String, crate::model::booklet::BookletDef>>,
 }
 
 /// The keys a school file may have, for "did you mean" hints.
@@ -414,6 +417,7 @@ pub const SCHOOL_KEYS: &[&str] = &[
     "sign_with",
     "full_text_url",
     "online_form",
+    "booklets",
 ];
 
 /// The keys a clause's front matter may have.

@@ -36,6 +36,8 @@ const fn both(key: &'static str, text: &'static str, about: &'static str) -> Lab
 pub const LABELS: &[LabelDef] = &[
     both("subtitle", "For {audience} at {school}", "the line under the title; `{audience}` and `{school}` are filled in; empty for none"),
     both("facts", "Version {version}. Approved by {approved_by} on {approved_on}. Next review by {review_by}.", "the facts line under the title; `{version}`, `{approved_by}`, `{approved_on}` and `{review_by}` are filled in; empty for none"),
+    both("booklet_subtitle", "The policy, and the agreement each reader signs, at {school}", "the line under a booklet's title; `{school}` and the other facts-line tokens are filled in; empty for none"),
+    both("booklet_label", "Policy and agreements", "what a booklet's footer calls the booklet, where a document's names its audience"),
     both("contents_heading", "Contents", "the heading over a `contents` block"),
     both("values_heading", "Our values", "the heading over the school's values"),
     both("rules_heading", "Our rules", "the heading over a KS1 poster's rules"),
@@ -152,7 +154,10 @@ pub fn unknown_tokens<'t>(template: &'t str, known: &[&str]) -> Vec<&'t str> {
     unknown
 }
 
-/// The tokens the `subtitle` and `facts` labels may use.
+/// The labels whose `{tokens}` are filled in.
+pub const FILLED: [&str; 3] = ["subtitle", "facts", "booklet_subtitle"];
+
+/// The tokens the labels in [`FILLED`] may use.
 pub const TOKENS: [&str; 6] = [
     "audience",
     "school",

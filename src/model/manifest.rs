@@ -19,6 +19,28 @@ pub struct Manifest {
     pub typst: String,
     /// One entry per document, sorted by school, policy, audience.
     pub documents: Vec<ManifestDoc>,
+    /// One entry per booklet, sorted by school and policy.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub booklets: Vec<ManifestBooklet>,
+}
+
+/// One booklet's record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ManifestBooklet {
+    /// School id.
+    pub school: String,
+    /// Policy id.
+    pub policy: String,
+    /// The booklet's title.
+    pub title: String,
+    /// The booklet's ID, printed in the preamble's footer.
+    pub doc_id: String,
+    /// The audiences whose agreements it holds, in order.
+    pub audiences: Vec<String>,
+    /// Hash of everything the booklet depends on.
+    pub input_hash: String,
+    /// The PDF.
+    pub output: OutputFile,
 }
 
 /// One document's record.
@@ -108,9 +130,11 @@ impl Manifest {
         text
     }
 
-    /// Sorts documents into their stable order.
+    /// Sorts documents and booklets into their stable order.
     pub fn sort(&mut self) {
         self.documents.sort_by_key(ManifestDoc::key);
+        self.booklets
+            .sort_by(|a, b| (&a.school, &a.policy).cmp(&(&b.school, &b.policy)));
     }
 }
 

@@ -3,12 +3,13 @@
 //! ([`project`]), the resolved [`document`] both renderers share, its
 //! [`key`] and output paths, the [`manifest`], editorial marks, and the small value types
 //! documents are made of (the [`blocks`] a document is composed from and
-//! its resolved [`body`], Markdown blocks, numbering, dates, ids, hashes).
+//! its resolved [`body`], the [`booklet`]s that bind agreements together, Markdown blocks, numbering, dates, ids, hashes).
 //!
 //! Nothing here touches the disk; only `diag` lies below it.
 
 pub mod blocks;
 pub mod body;
+pub mod booklet;
 pub mod build;
 pub mod dates;
 pub mod document;

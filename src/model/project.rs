@@ -121,8 +121,38 @@ pub struct ResolvedSchool {
     pub logo: Option<LogoFile>,
     /// Its documents, in policy then audience order.
     pub documents: Vec<Document>,
+    /// Its booklets, in policy order.
+    pub booklets: Vec<Booklet>,
     /// The school file and the files it extends.
     pub files: Vec<String>,
+}
+
+/// A resolved booklet: its preamble, laid out like a document with no
+/// clauses and no signature, and the agreements that follow it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Booklet {
+    /// The preamble. Its `doc_id` is the booklet's ID, which changes when
+    /// the preamble or any agreement in the booklet changes.
+    pub preamble: Document,
+    /// The agreements, as indices into the school's documents, in order.
+    pub members: Vec<usize>,
+}
+
+impl Booklet {
+    /// The school id.
+    pub fn school(&self) -> &str {
+        &self.preamble.school_id
+    }
+
+    /// The policy id.
+    pub fn policy(&self) -> &str {
+        &self.preamble.policy_id
+    }
+
+    /// The booklet's path relative to the output folder.
+    pub fn output_path(&self) -> String {
+        crate::model::booklet::booklet_path(self.school(), self.policy())
+    }
 }
 
 /// A project, loaded and resolved.
@@ -138,6 +168,19 @@ pub struct Resolved {
 }
 
 impl Resolved {
+    /// The booklet at `at`.
+    pub fn booklet(&self, (school, index): crate::model::booklet::BookletAt) -> &Booklet {
+        &self.schools[school].booklets[index]
+    }
+
+    /// Where every booklet of the selected schools is.
+    pub fn booklets(&self) -> impl Iterator<Item = crate::model::booklet::BookletAt> + '_ {
+        self.schools
+            .iter()
+            .enumerate()
+            .flat_map(|(s, school)| (0..school.booklets.len()).map(move |b| (s, b)))
+    }
+
     /// Every document with the index of its school, in a stable order.
     pub fn documents(&self) -> impl Iterator<Item = (usize, &Document)> {
         self.schools

@@ -19,10 +19,11 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 
-use crate::model::build::{Rendered, Summary};
+use crate::model::booklet::booklet_path;
+use crate::model::build::{Rendered, RenderedBooklet, Summary};
 use crate::model::hash::hex_digest;
 use crate::model::ids::check_id;
-use crate::model::manifest::{Manifest, ManifestDoc};
+use crate::model::manifest::{Manifest, ManifestBooklet, ManifestDoc};
 
 use atomic::{commit_staged, write_atomic};
 use cache::{Cache, CACHE_FILE};
@@ -67,6 +68,11 @@ pub fn trusted_records(mut manifest: Manifest) -> Manifest {
                 matches!(format.as_str(), "pdf" | "html" | "slip.pdf")
                     && file.path == key.output_path(format)
             })
+    });
+    manifest.booklets.retain(|booklet| {
+        check_id(&booklet.school).is_ok()
+            && check_id(&booklet.policy).is_ok()
+            && booklet.output.path == booklet_path(&booklet.school, &booklet.policy)
     });
     manifest
 }
@@ -127,8 +133,12 @@ pub fn has_changes_page(out_dir: &Path, school: &str) -> bool {
 pub struct Commit<'a> {
     /// Rendered documents, their outputs staged.
     pub rendered: &'a [Rendered],
+    /// Booklets rendered, their PDFs staged.
+    pub booklets: &'a [RenderedBooklet],
     /// Records of documents that no longer exist: their outputs go.
     pub dropped: &'a [ManifestDoc],
+    /// Records of booklets that no longer exist: their PDFs go.
+    pub dropped_booklets: &'a [ManifestBooklet],
     /// Pages to write: (path relative to the output folder, HTML).
     pub pages: &'a [(String, String)],
     /// Pages nothing links to any more: removed if present.
@@ -159,10 +169,22 @@ pub fn commit(
             placer.place(&staged.rel, Content::Staged(temp), &staged.sha256)?;
         }
     }
+    for booklet in commit.booklets {
+        if let Some(temp) = &booklet.staged.temp {
+            placer.place(
+                &booklet.staged.rel,
+                Content::Staged(temp),
+                &booklet.staged.sha256,
+            )?;
+        }
+    }
     for stale in commit.dropped {
         for output in stale.outputs.values() {
             placer.remove(&output.path)?;
         }
+    }
+    for stale in commit.dropped_booklets {
+        placer.remove(&stale.output.path)?;
     }
     // A school with no documents left loses its pack pages and folder.
     let gone: BTreeSet<&str> = commit

@@ -4,11 +4,14 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::model::build::{Rendered, TYPST_VERSION};
+use crate::model::booklet::BookletAt;
+use crate::model::build::{Rendered, RenderedBooklet, TYPST_VERSION};
 use crate::model::document::Document;
 use crate::model::hash::hex_digest;
 use crate::model::key::DocKey;
-use crate::model::manifest::{InputFile, Manifest, ManifestClause, ManifestDoc, OutputFile};
+use crate::model::manifest::{
+    InputFile, Manifest, ManifestBooklet, ManifestClause, ManifestDoc, OutputFile,
+};
 use crate::model::markdown::plain_text;
 use crate::model::project::{Resolved, ResolvedSchool};
 use crate::model::templates::Templates;
@@ -93,12 +96,13 @@ fn document_inputs(resolved: &Resolved, school: &ResolvedSchool, doc: &Document)
     inputs
 }
 
-/// An empty manifest stamped with this binary's versions.
-fn stamped(documents: Vec<ManifestDoc>) -> Manifest {
+/// A manifest of these records, stamped with this binary's versions.
+fn stamped(documents: Vec<ManifestDoc>, booklets: Vec<ManifestBooklet>) -> Manifest {
     let mut manifest = Manifest {
         policyc: env!("CARGO_PKG_VERSION").to_string(),
         typst: TYPST_VERSION.to_string(),
         documents,
+        booklets,
     };
     manifest.sort();
     manifest
@@ -114,7 +118,7 @@ pub fn current_manifest(resolved: &Resolved) -> Manifest {
             manifest_doc(resolved, school, doc, BTreeMap::new(), String::new())
         })
         .collect();
-    stamped(documents)
+    stamped(documents, Vec::new())
 }
 
 /// The manifest after a build, and the records it drops.
@@ -126,6 +130,19 @@ pub struct NextManifest {
     /// Old records of documents that no longer exist, whose outputs the
     /// build removes.
     pub dropped: Vec<ManifestDoc>,
+    /// Old records of booklets that no longer exist (or could not be
+    /// kept), whose PDFs the build removes.
+    pub dropped_booklets: Vec<ManifestBooklet>,
+}
+
+/// The booklets' side of a build: every resolved booklet's input hash, and
+/// the booklets this build rendered.
+#[derive(Debug, Clone, Copy)]
+pub struct BookletBuild<'a> {
+    /// The input hash of each resolved booklet.
+    pub hashes: &'a BTreeMap<BookletAt, String>,
+    /// The booklets rendered.
+    pub rendered: &'a [RenderedBooklet],
 }
 
 /// Merges this build's records into the previous manifest. Every document
@@ -139,6 +156,7 @@ pub fn next_manifest(
     resolved: &Resolved,
     rendered: &[Rendered],
     hashes: &BTreeMap<DocKey, String>,
+    booklets: BookletBuild<'_>,
     complete: bool,
 ) -> NextManifest {
     let mut outputs: BTreeMap<DocKey, BTreeMap<String, OutputFile>> = previous
@@ -183,8 +201,64 @@ pub fn next_manifest(
         .cloned()
         .partition(|d| !complete || hashes.contains_key(&d.key()));
     kept.extend(entries);
+    let (booklets, dropped_booklets) = next_booklets(previous, resolved, booklets, complete);
     NextManifest {
-        manifest: stamped(kept),
+        manifest: stamped(kept, booklets),
         dropped,
+        dropped_booklets,
     }
+}
+
+/// The booklet records after a build, and the old ones it drops. A
+/// resolved booklet keeps its old PDF when its inputs are unchanged.
+fn next_booklets(
+    previous: &Manifest,
+    resolved: &Resolved,
+    build: BookletBuild<'_>,
+    complete: bool,
+) -> (Vec<ManifestBooklet>, Vec<ManifestBooklet>) {
+    let mut records = Vec::new();
+    for (&at, hash) in build.hashes {
+        let booklet = resolved.booklet(at);
+        let old = previous
+            .booklets
+            .iter()
+            .find(|b| b.school == booklet.school() && b.policy == booklet.policy());
+        let output = match build.rendered.iter().find(|r| r.at == at) {
+            Some(r) => OutputFile {
+                path: r.staged.rel.clone(),
+                sha256: r.staged.sha256.clone(),
+            },
+            None => match old.filter(|b| &b.input_hash == hash) {
+                Some(b) => b.output.clone(),
+                None => continue,
+            },
+        };
+        let school = &resolved.schools[at.0];
+        records.push(ManifestBooklet {
+            school: booklet.school().to_string(),
+            policy: booklet.policy().to_string(),
+            title: booklet.preamble.title.clone(),
+            doc_id: booklet.preamble.doc_id.clone(),
+            audiences: booklet
+                .members
+                .iter()
+                .map(|&i| school.documents[i].audience_id.clone())
+                .collect(),
+            input_hash: hash.clone(),
+            output,
+        });
+    }
+    let (kept, dropped): (Vec<_>, Vec<_>) = previous
+        .booklets
+        .iter()
+        .filter(|old| {
+            !records
+                .iter()
+                .any(|b| b.school == old.school && b.policy == old.policy)
+        })
+        .cloned()
+        .partition(|_| !complete);
+    records.extend(kept);
+    (records, dropped)
 }

@@ -7,9 +7,13 @@
 //! outputs in place only once every document has rendered, so a failed
 //! build leaves the previous outputs untouched.
 
+pub mod booklets;
+pub mod changes;
 pub mod library;
 pub mod print;
 pub mod signoff;
+
+pub use changes::{editorial_marks, write_changes};
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -34,13 +38,13 @@ use crate::model::project::{
 use crate::output::cache::{fonts_digest, input_hash, options_key, project_fingerprint, Cache};
 use crate::output::lock::{self, OutputLock};
 use crate::output::{self, atomic, records, Previous};
+use crate::render::booklet::render_booklets;
 use crate::render::html::HtmlRenderer;
 use crate::render::pages::IndexFacts;
 use crate::render::pool::OnTimeout;
 use crate::render::{pages, render_all, RenderHooks, RenderOptions};
 use crate::report::audit::audit_trust;
-use crate::report::changes::{Editorial, Report};
-use crate::resolve::editorial;
+use crate::resolve::booklet::resolve_booklets;
 use crate::resolve::inherit::merge_chain;
 use crate::resolve::resolve_school;
 
@@ -178,11 +182,19 @@ fn resolve_one(
         return None;
     }
     let documents = resolve_school(lib, &policies, input, diags)?;
+    // A booklet binds every audience's agreement: with some audiences
+    // left out, the booklet is left as the last full build made it.
+    let booklets = if audiences.is_empty() {
+        resolve_booklets(&policies, input, &documents, diags)
+    } else {
+        Vec::new()
+    };
     let school = ResolvedSchool {
         id: source.id.clone(),
         merged,
         logo: source.logo.clone(),
         documents,
+        booklets,
         files: source.files(),
     };
     check::check_documents(&school, project, today, diags);
@@ -402,16 +414,14 @@ fn render_and_commit(
     // The lock is held: any temporary here was left by a build that died.
     atomic::remove_temporaries(&opts.out, |_| true);
     let out_dir = opts.out.clone();
-    let sink = move |doc: &Document, format: &'static str, bytes: &[u8]| {
-        let rel = doc.key().output_path(format);
-        atomic::stage(&out_dir, &rel, bytes).map_err(|e| {
-            Diagnostic::error(
-                WRITE_FAILED,
-                rel.clone(),
-                format!("cannot write the output: {e:#}"),
-            )
-            .with_hint("check that the output folder is writable and the disk is not full")
+    let stage = move |rel: &str, bytes: &[u8]| {
+        atomic::stage(&out_dir, rel, bytes).map_err(|e| {
+            Diagnostic::error(WRITE_FAILED, rel, format!("cannot write the output: {e:#}"))
+                .with_hint("check that the output folder is writable and the disk is not full")
         })
+    };
+    let sink = |doc: &Document, format: &'static str, bytes: &[u8]| {
+        stage(&doc.key().output_path(format), bytes)
     };
     let abort = Arc::clone(&hooks.abort);
     let out_dir = opts.out.clone();
@@ -429,6 +439,7 @@ fn render_and_commit(
         standards: opts.standards,
         timestamp: opts.timestamp,
     };
+    let mut rendered_booklets = Vec::new();
     let rendered = render_all(
         resolved,
         render_options,
@@ -437,6 +448,12 @@ fn render_and_commit(
         render_hooks,
         diags,
     );
+    let booklet_hashes = booklets::booklet_hashes(resolved, &hashes, options);
+    if !diags.has_errors() {
+        let stale =
+            booklets::out_of_date(&previous, &opts.out, resolved, &booklet_hashes, opts.force);
+        rendered_booklets = render_booklets(resolved, render_options, &stale, &stage, diags);
+    }
     if let Some(failed) = diags.take(WRITE_FAILED).into_iter().next() {
         anyhow::bail!(
             "{}: {}",
@@ -448,7 +465,18 @@ fn render_and_commit(
         return Ok(None);
     }
     let complete = opts.schools.is_empty() && opts.audiences.is_empty();
-    let next = records::next_manifest(&previous.manifest, resolved, &rendered, &hashes, complete);
+    let booklet_build = records::BookletBuild {
+        hashes: &booklet_hashes,
+        rendered: &rendered_booklets,
+    };
+    let next = records::next_manifest(
+        &previous.manifest,
+        resolved,
+        &rendered,
+        &hashes,
+        booklet_build,
+        complete,
+    );
     let audit = audit_trust(&resolved.project);
     let order = audience_order(resolved);
     let sign_off = signoff::sign_off_counts(resolved, &next.manifest, diags);
@@ -476,7 +504,9 @@ fn render_and_commit(
     };
     let commit = output::Commit {
         rendered: &rendered,
+        booklets: &rendered_booklets,
         dropped: &next.dropped,
+        dropped_booklets: &next.dropped_booklets,
         pages: &page_list.write,
         stale_pages: &page_list.remove,
         manifest: &next.manifest,
@@ -495,7 +525,7 @@ fn render_and_commit(
 const WRITE_FAILED: &str = "write-failed";
 
 /// Each school's audiences in the order its (merged) file lists them.
-fn audience_order(resolved: &Resolved) -> BTreeMap<String, Vec<String>> {
+pub(crate) fn audience_order(resolved: &Resolved) -> BTreeMap<String, Vec<String>> {
     resolved
         .schools
         .iter()
@@ -538,63 +568,4 @@ fn outputs_intact(out: &Path, cache: &Cache) -> bool {
             .files
             .iter()
             .all(|(rel, stamp)| cache.intact(out, rel, &stamp.sha256))
-}
-
-/// Writes `<school>/changes.html` for each school with a change, removes
-/// it for each school without one, and rewrites the indexes so each pack
-/// links to its summary only while it has one. Returns the paths written
-/// and removed.
-pub fn write_changes(
-    resolved: &Resolved,
-    report: &Report,
-    out_dir: &Path,
-    waiting: &dyn Fn(Option<u32>),
-    diags: &mut Diagnostics,
-) -> Result<(Vec<String>, Vec<String>)> {
-    let renderer = match HtmlRenderer::new(&resolved.project.templates) {
-        Ok(r) => r,
-        Err(d) => {
-            diags.push(d);
-            return Ok(Default::default());
-        }
-    };
-    let changes = match pages::changes_pages(&renderer, resolved, report) {
-        Ok(p) => p,
-        Err(d) => {
-            diags.push(d);
-            return Ok(Default::default());
-        }
-    };
-    let _lock = OutputLock::acquire(out_dir, waiting)?;
-    let (written, removed) = output::write_pages(out_dir, &changes.write, &changes.remove)?;
-    let previous = output::read_previous(out_dir);
-    if !previous.manifest.documents.is_empty() {
-        let audit = audit_trust(&resolved.project);
-        let order = audience_order(resolved);
-        let sign_off = signoff::sign_off_counts(resolved, &previous.manifest, diags);
-        let facts = IndexFacts {
-            today: &resolved.today,
-            audit: &audit,
-            has_changes: &|s| output::has_changes_page(out_dir, s),
-            audience_order: &order,
-            sign_off: &sign_off,
-        };
-        match pages::index_pages(&renderer, &previous.manifest, &facts) {
-            Ok(index) => {
-                output::write_pages(out_dir, &index.write, &index.remove)?;
-            }
-            Err(d) => diags.push(d),
-        }
-    }
-    Ok((written, removed))
-}
-
-/// Each document's ID with its editorial edits undone, and each marked
-/// clause's reason: what `changes` needs to tell an editorial change from
-/// one people must sign again.
-pub fn editorial_marks(resolved: &Resolved) -> Editorial {
-    Editorial {
-        reasons: editorial::reasons(&resolved.project),
-        unedited_ids: editorial::unedited_ids(&resolved.project, &resolved.schools),
-    }
 }

@@ -46,12 +46,27 @@ pub struct PackEntry {
 }
 
 /// The other pages a pack index links to, when they exist.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct PackLinks {
+#[derive(Debug, Clone, Default)]
+pub struct PackLinks<'a> {
     /// `changes.html`, the summary of changes.
     pub changes: bool,
     /// `departures.html`, with this many policy departures.
     pub departures: Option<usize>,
+    /// The school's booklets.
+    pub booklets: Vec<BookletLink<'a>>,
+}
+
+/// A booklet as a pack index lists it.
+#[derive(Debug, Clone, Serialize)]
+pub struct BookletLink<'a> {
+    /// Its title.
+    pub title: &'a str,
+    /// Its file, relative to the pack index.
+    pub href: String,
+    /// Its ID.
+    pub doc_id: &'a str,
+    /// The audiences whose agreements it holds, by label, in order.
+    pub audiences: Vec<&'a str>,
 }
 
 /// The facts a pack index prints under its heading, as the manifest
@@ -192,7 +207,7 @@ impl HtmlRenderer {
         trust: Option<&str>,
         meta: &PackFacts,
         documents: &[PackEntry],
-        links: PackLinks,
+        links: PackLinks<'_>,
     ) -> Result<String, Diagnostic> {
         let school = minijinja::context! { name => school_name, trust => trust };
         self.render(
@@ -204,6 +219,7 @@ impl HtmlRenderer {
                 sign_off => documents.iter().any(|d| d.sign_off.is_some()),
                 changes => links.changes,
                 departures => links.departures,
+                booklets => links.booklets,
             },
         )
     }

@@ -7,6 +7,7 @@
 //! reported once. A runaway layout is handed to the caller's
 //! [`pool::OnTimeout`]; this stage never ends the process.
 
+pub mod booklet;
 pub mod html;
 pub mod merge;
 pub mod pages;
@@ -106,7 +107,7 @@ pub fn render_all(
 /// Documents alike are rendered one after another, so what the next one
 /// can reuse is always recent; older entries are dropped, which bounds the
 /// memory a build of any size uses.
-const MEMO_AGE: usize = 10;
+pub(crate) const MEMO_AGE: usize = 10;
 
 /// The order to render `jobs` in, as indices: documents of the same policy
 /// and audience together, and among them those with the same sections and
@@ -223,7 +224,12 @@ fn public_slip(
 
 /// A character no font has, reported in the input file that holds it: a
 /// clause, the school's files or the policy.
-fn unprintable(c: char, resolved: &Resolved, school: usize, doc: &Document) -> Diagnostic {
+pub(crate) fn unprintable(
+    c: char,
+    resolved: &Resolved,
+    school: usize,
+    doc: &Document,
+) -> Diagnostic {
     let project = &resolved.project;
     let mut files: Vec<&str> = doc
         .clauses()
@@ -266,7 +272,7 @@ pub fn discard(doc: &Document, format: &'static str, bytes: &[u8]) -> Result<Sta
 
 /// A typst failure as a diagnostic in the layout file. The message does not
 /// name the document, so the same mistake is reported once, not per PDF.
-fn typst_diagnostic(err: &TemplateError, typ: &Template) -> Diagnostic {
+pub(crate) fn typst_diagnostic(err: &TemplateError, typ: &Template) -> Diagnostic {
     let hint = if err.hints.is_empty() {
         "fix the layout at this line; it receives the document as `json(\"/data.json\")`"
             .to_string()

@@ -11,7 +11,8 @@ use crate::model::key::DocKey;
 use crate::model::manifest::{Manifest, ManifestDoc};
 use crate::model::project::Resolved;
 use crate::render::html::{
-    HtmlRenderer, PackEntry, PackFacts, PackLinks, SignOffProgress, TrustDocument, TrustEntry,
+    BookletLink, HtmlRenderer, PackEntry, PackFacts, PackLinks, SignOffProgress, TrustDocument,
+    TrustEntry,
 };
 use crate::report::audit::TrustAudit;
 use crate::report::changes::{ChangeStatus, DocChange, Report};
@@ -52,6 +53,40 @@ pub fn departures_path(school: &str) -> String {
 }
 
 /// Every school's pack index and departures page, and the trust index.
+/// The booklets of `school` for its pack index, each with the labels of
+/// the audiences in it as `docs` (the school's documents) give them.
+fn booklet_links<'m>(
+    manifest: &'m Manifest,
+    school: &str,
+    docs: &[&'m ManifestDoc],
+) -> Vec<BookletLink<'m>> {
+    manifest
+        .booklets
+        .iter()
+        .filter(|b| b.school == school)
+        .map(|b| BookletLink {
+            title: &b.title,
+            href: b
+                .output
+                .path
+                .rsplit('/')
+                .next()
+                .unwrap_or_default()
+                .to_string(),
+            doc_id: &b.doc_id,
+            audiences: b
+                .audiences
+                .iter()
+                .map(|a| {
+                    docs.iter()
+                        .find(|d| d.policy == b.policy && &d.audience == a)
+                        .map_or(a.as_str(), |d| d.audience_label.as_str())
+                })
+                .collect(),
+        })
+        .collect()
+}
+
 pub fn index_pages(
     renderer: &HtmlRenderer,
     manifest: &Manifest,
@@ -83,6 +118,7 @@ pub fn index_pages(
         let links = PackLinks {
             changes: (facts.has_changes)(school_id),
             departures,
+            booklets: booklet_links(manifest, school_id, docs),
         };
         let mut docs = docs.clone();
         if let Some(order) = facts.audience_order.get(*school_id) {

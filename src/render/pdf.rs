@@ -49,7 +49,8 @@ pub struct TemplateError {
 }
 
 impl TemplateError {
-    fn plain(message: String) -> Self {
+    /// A failure with a message and no place.
+    pub fn plain(message: String) -> Self {
         Self {
             line: None,
             column: None,
@@ -167,6 +168,27 @@ impl PdfEngine {
         let mut paged = result.output.map_err(|errors| world.describe(&errors))?;
         document_info(&mut paged, doc);
         Ok(Compiled { world, paged })
+    }
+}
+
+impl PdfEngine {
+    /// Compiles `template` over ready-made `/data.json` and `/page.json`
+    /// bytes (a booklet's) into PDF bytes, with `doc`'s title, identifier
+    /// and date.
+    pub fn render_files(
+        &self,
+        template: &str,
+        (data, page): (Vec<u8>, Vec<u8>),
+        logo: Option<(&str, &[u8])>,
+        doc: &Document,
+        (standards, timestamp): (Standards, Option<i64>),
+    ) -> Result<Vec<u8>, TemplateError> {
+        let world =
+            DocWorld::with_files(self, template, data, page, logo).map_err(TemplateError::plain)?;
+        let result = typst::compile::<PagedDocument>(&world);
+        let mut paged = result.output.map_err(|errors| world.describe(&errors))?;
+        document_info(&mut paged, doc);
+        Compiled { world, paged }.export(doc, standards, timestamp)
     }
 }
 
@@ -381,7 +403,7 @@ pub fn page_data<'a>(doc: &'a Document, logo_format: Option<&str>) -> PageData<'
 }
 
 /// The virtual path of a logo in `format`.
-fn logo_path(format: &str) -> String {
+pub fn logo_path(format: &str) -> String {
     format!("/logo.{format}")
 }
 
@@ -399,6 +421,11 @@ struct DocWorld<'e> {
     logo: Option<(FileId, Bytes)>,
 }
 
+/// `value` as JSON bytes for the layout to read.
+fn to_json(value: &impl Serialize) -> Result<Vec<u8>, String> {
+    serde_json::to_vec(value).map_err(|e| format!("cannot serialise the document: {e}"))
+}
+
 fn file_id(path: &str) -> Result<FileId, String> {
     let vpath = VirtualPath::new(path).map_err(|e| format!("bad virtual path {path}: {e:?}"))?;
     Ok(RootedPath::new(VirtualRoot::Project, vpath).intern())
@@ -411,11 +438,21 @@ impl<'e> DocWorld<'e> {
         doc: &Document,
         logo: Option<(&str, &[u8])>,
     ) -> Result<Self, String> {
+        let format = logo.map(|(format, _)| format);
+        let data = to_json(&template_data(doc, format))?;
+        let page = to_json(&page_data(doc, format))?;
+        Self::with_files(engine, template, data, page, logo)
+    }
+
+    /// A world of the layout, the data, the page data and the logo.
+    fn with_files(
+        engine: &'e PdfEngine,
+        template: &str,
+        data: Vec<u8>,
+        page: Vec<u8>,
+        logo: Option<(&str, &[u8])>,
+    ) -> Result<Self, String> {
         let main = engine.source(template)?;
-        let data = serde_json::to_vec(&template_data(doc, logo.map(|(format, _)| format)))
-            .map_err(|e| format!("cannot serialise the document: {e}"))?;
-        let page = serde_json::to_vec(&page_data(doc, logo.map(|(format, _)| format)))
-            .map_err(|e| format!("cannot serialise the document: {e}"))?;
         let logo = match logo {
             Some((format, bytes)) => {
                 Some((file_id(&logo_path(format))?, Bytes::new(bytes.to_vec())))

@@ -519,6 +519,7 @@ mod tests {
             policyc: String::new(),
             typst: String::new(),
             documents: docs,
+            booklets: Vec::new(),
         }
     }
 

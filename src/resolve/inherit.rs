@@ -1,7 +1,7 @@
 //! Inheritance: folds a school file over the defaults files it `extends`.
 //!
 //! The nearer file wins. Maps (`contacts`, `systems`, `vars`, `replace`,
-//! per-audience values, `signature`) merge key by key; `blocks` edits run
+//! per-audience values, `signature`, `booklets` by policy) merge key by key; `blocks` edits run
 //! the farther file's first, then the nearer's; every other value,
 //! lists included, is taken whole from the nearest file that sets it. The
 //! merge also records which file each top-level key came from, so messages
@@ -100,6 +100,18 @@ fn merge_layer(acc: &mut Merged, top: SchoolFile, file: &str) {
         }
         base.blocks = Some(merged);
         prov.insert("blocks", file.to_string());
+    }
+    if let Some(booklets) = top.booklets {
+        // Per policy, the nearer file's booklet replaces the farther's.
+        let booklets = booklets
+            .into_iter()
+            .map(|(policy, mut def)| {
+                def.file = file.to_string();
+                (policy, def)
+            })
+            .collect();
+        base.booklets = Some(merge_maps(booklets, base.booklets.take()));
+        prov.insert("booklets", file.to_string());
     }
     if let Some(labels) = top.labels {
         // Key by key, and within a key audience by audience.

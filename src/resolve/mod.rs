@@ -7,6 +7,7 @@
 //! [`Diagnostic`]s that point at the clause or school line to fix.
 
 pub mod assemble;
+pub mod booklet;
 pub mod compose;
 pub mod editorial;
 #[cfg(test)]
@@ -57,7 +58,10 @@ pub fn resolve_school(
 }
 
 /// The policies a school builds: those it lists, or all of them.
-fn selected_policies<'p>(policies: &'p [Policy], school: &SchoolFile) -> Vec<&'p Policy> {
+pub(crate) fn selected_policies<'p>(
+    policies: &'p [Policy],
+    school: &SchoolFile,
+) -> Vec<&'p Policy> {
     match &school.policies {
         Some(ids) => policies.iter().filter(|p| ids.contains(&p.id)).collect(),
         None => policies.iter().collect(),
@@ -228,7 +232,7 @@ fn signing_as(
 }
 
 /// The audience's labels, with the subtitle and facts line filled in.
-fn document_labels(s: &SchoolFile, audience: &Audience, meta: &Meta) -> ResolvedLabels {
+pub(crate) fn document_labels(s: &SchoolFile, audience: &Audience, meta: &Meta) -> ResolvedLabels {
     let mut labels = resolve_labels(s.labels.as_ref(), &audience.id, audience.reading);
     let school = s.name.clone().unwrap_or_default();
     let noun = audience.noun();
@@ -247,7 +251,7 @@ fn document_labels(s: &SchoolFile, audience: &Audience, meta: &Meta) -> Resolved
         // The dates read differently, so the facts line is the school's.
         labels.overridden.insert("facts".to_string());
     }
-    for key in ["subtitle", "facts"] {
+    for key in crate::model::labels::FILLED {
         if let Some(text) = labels.text.get_mut(key) {
             *text = fill(text, &tokens);
         }

@@ -147,3 +147,32 @@ pub fn roster_names(project: &Path, schools: &[&str]) -> Vec<String> {
     }
     names
 }
+
+/// Builds `project` into a fresh folder and returns it.
+pub fn build_to_temp(project: &Path) -> tempfile::TempDir {
+    let out = tempfile::tempdir().unwrap();
+    let output = run_in(project, &["build", "--out", out.path().to_str().unwrap()]);
+    assert!(output.status.success(), "{:?}", texts(&output));
+    out
+}
+
+/// Asserts that `needles` come in this order in `text`.
+pub fn in_order(text: &str, needles: &[&str]) {
+    let mut at = 0;
+    for needle in needles {
+        match text[at..].find(needle) {
+            Some(i) => at += i + needle.len(),
+            None => panic!("`{needle}` not found after byte {at} in:\n{text}"),
+        }
+    }
+}
+
+/// The pages of a PDF's text (pdftotext ends each with a form feed).
+pub fn page_texts(path: &Path) -> Vec<String> {
+    let text = pdf_text(path);
+    let mut pages: Vec<String> = text.split('\u{c}').map(squash).collect();
+    if pages.last().is_some_and(|p| p.is_empty()) {
+        pages.pop();
+    }
+    pages
+}

@@ -1,0 +1,76 @@
+//! Writing a summary of changes (`policyc changes --write`) and the
+//! editorial marks `changes` and sign-off need: after a build, outside it.
+
+use std::path::Path;
+
+use anyhow::Result;
+
+use crate::diag::Diagnostics;
+use crate::model::project::Resolved;
+use crate::output::{self, lock::OutputLock};
+use crate::render::html::HtmlRenderer;
+use crate::render::pages::{self, IndexFacts};
+use crate::report::audit::audit_trust;
+use crate::report::changes::{Editorial, Report};
+use crate::resolve::editorial;
+
+use super::{audience_order, signoff};
+
+/// Writes `<school>/changes.html` for each school with a change, removes
+/// it for each school without one, and rewrites the indexes so each pack
+/// links to its summary only while it has one. Returns the paths written
+/// and removed.
+pub fn write_changes(
+    resolved: &Resolved,
+    report: &Report,
+    out_dir: &Path,
+    waiting: &dyn Fn(Option<u32>),
+    diags: &mut Diagnostics,
+) -> Result<(Vec<String>, Vec<String>)> {
+    let renderer = match HtmlRenderer::new(&resolved.project.templates) {
+        Ok(r) => r,
+        Err(d) => {
+            diags.push(d);
+            return Ok(Default::default());
+        }
+    };
+    let changes = match pages::changes_pages(&renderer, resolved, report) {
+        Ok(p) => p,
+        Err(d) => {
+            diags.push(d);
+            return Ok(Default::default());
+        }
+    };
+    let _lock = OutputLock::acquire(out_dir, waiting)?;
+    let (written, removed) = output::write_pages(out_dir, &changes.write, &changes.remove)?;
+    let previous = output::read_previous(out_dir);
+    if !previous.manifest.documents.is_empty() {
+        let audit = audit_trust(&resolved.project);
+        let order = audience_order(resolved);
+        let sign_off = signoff::sign_off_counts(resolved, &previous.manifest, diags);
+        let facts = IndexFacts {
+            today: &resolved.today,
+            audit: &audit,
+            has_changes: &|s| output::has_changes_page(out_dir, s),
+            audience_order: &order,
+            sign_off: &sign_off,
+        };
+        match pages::index_pages(&renderer, &previous.manifest, &facts) {
+            Ok(index) => {
+                output::write_pages(out_dir, &index.write, &index.remove)?;
+            }
+            Err(d) => diags.push(d),
+        }
+    }
+    Ok((written, removed))
+}
+
+/// Each document's ID with its editorial edits undone, and each marked
+/// clause's reason: what `changes` needs to tell an editorial change from
+/// one people must sign again.
+pub fn editorial_marks(resolved: &Resolved) -> Editorial {
+    Editorial {
+        reasons: editorial::reasons(&resolved.project),
+        unedited_ids: editorial::unedited_ids(&resolved.project, &resolved.schools),
+    }
+}

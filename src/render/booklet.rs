@@ -1,0 +1,114 @@
+//! Booklets rendered: the preamble and each agreement of a policy in one
+//! PDF, with the same layout as the documents (`policy.typ` receives the
+//! booklet in `/data.json` and lays each part out as it lays out a
+//! document). Booklets are rendered after the documents, in parallel, and
+//! handed to a sink like them.
+
+use serde::Serialize;
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::model::booklet::BookletAt;
+use crate::model::build::{RenderedBooklet, Staged};
+use crate::model::document::Document;
+use crate::model::project::Resolved;
+
+use super::pdf::{logo_path, page_data, PageData, PdfEngine, TemplateError};
+use super::pool::parallel_map;
+use super::{typst_diagnostic, unprintable, RenderOptions};
+
+/// Receives a booklet's bytes with its path in the output folder.
+pub type BookletSink<'a> = dyn Fn(&str, &[u8]) -> Result<Staged, Diagnostic> + Sync + 'a;
+
+/// What the layout reads as `/data.json` for a booklet: the preamble
+/// (laid out as a document with no clauses) and the agreements after it.
+#[derive(Debug, Serialize)]
+struct BookletData<'a> {
+    booklet: &'a Document,
+    docs: &'a [&'a Document],
+    logo: Option<String>,
+}
+
+/// What the layout reads as `/page.json` for a booklet: the header's and
+/// footer's facts for each part, the preamble first.
+#[derive(Debug, Serialize)]
+struct BookletPages<'a> {
+    parts: Vec<PageData<'a>>,
+}
+
+/// Renders the booklets in `wanted`, in parallel, handing each to `sink`.
+/// Nothing is rendered unless PDFs are asked for. Problems go to `diags`.
+pub fn render_booklets(
+    resolved: &Resolved,
+    options: RenderOptions,
+    wanted: &[BookletAt],
+    sink: &BookletSink<'_>,
+    diags: &mut Diagnostics,
+) -> Vec<RenderedBooklet> {
+    if !options.pdf || wanted.is_empty() {
+        return Vec::new();
+    }
+    let engine = PdfEngine::with_fonts(&resolved.project.fonts);
+    let results = parallel_map(wanted, rayon::current_num_threads(), |&at| {
+        let staged = render_one(resolved, at, options, &engine)
+            .and_then(|bytes| sink(&resolved.booklet(at).output_path(), &bytes))?;
+        comemo::evict(super::MEMO_AGE);
+        Ok(RenderedBooklet { at, staged })
+    });
+    let mut rendered = Vec::new();
+    for result in results {
+        match result {
+            Ok(r) => rendered.push(r),
+            Err(d) => diags.push(d),
+        }
+    }
+    rendered
+}
+
+fn render_one(
+    resolved: &Resolved,
+    at: BookletAt,
+    options: RenderOptions,
+    engine: &PdfEngine,
+) -> Result<Vec<u8>, Diagnostic> {
+    let school = &resolved.schools[at.0];
+    let booklet = resolved.booklet(at);
+    let preamble = &booklet.preamble;
+    if let Some(c) = engine.unprintable(preamble) {
+        return Err(unprintable(c, resolved, at.0, preamble));
+    }
+    let docs: Vec<&Document> = booklet
+        .members
+        .iter()
+        .map(|&i| &school.documents[i])
+        .collect();
+    let logo = school.logo.as_ref().map(|l| (l.format, l.bytes.as_slice()));
+    let format = logo.map(|(format, _)| format);
+    let data = BookletData {
+        booklet: preamble,
+        docs: &docs,
+        logo: format.map(logo_path),
+    };
+    let parts = std::iter::once(preamble)
+        .chain(docs.iter().copied())
+        .map(|doc| page_data(doc, format))
+        .collect();
+    let typ = resolved.project.templates.get("policy.typ");
+    let files = json(&data)
+        .and_then(|data| Ok((data, json(&BookletPages { parts })?)))
+        .and_then(|files| {
+            engine.render_files(
+                &typ.text,
+                files,
+                logo,
+                preamble,
+                (options.standards, options.timestamp),
+            )
+        });
+    files.map_err(|e| typst_diagnostic(&e, typ))
+}
+
+/// `value` as JSON bytes for the layout to read.
+fn json(value: &impl Serialize) -> Result<Vec<u8>, TemplateError> {
+    serde_json::to_vec(value)
+        .map_err(|e| TemplateError::plain(format!("cannot serialise the booklet: {e}")))
+}
