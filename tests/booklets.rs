@@ -218,3 +218,33 @@ fn a_hostile_booklet_title_and_preamble_stay_text() {
     assert!(!pack.contains("<script>alert"), "{pack}");
     assert!(pack.contains("&lt;script&gt;alert(1)"), "{pack}");
 }
+
+#[test]
+fn a_two_sided_booklet_starts_each_agreement_on_a_right_hand_page() {
+    let project = fixture("example");
+    let school = project.path().join("schools/thistlecombe.yaml");
+    let text = fs::read_to_string(&school).unwrap();
+    let two_sided = text.replace(
+        "    title: Online safety policy\n",
+        "    title: Online safety policy\n    two_sided: true\n",
+    );
+    assert_ne!(text, two_sided);
+    fs::write(&school, two_sided).unwrap();
+    let out = build_to_temp(project.path());
+    let booklet = page_texts(&out.path().join(BOOKLET));
+    let mut next = 2; // the preamble is page 1
+    for audience in ["staff", "volunteer", "ks2", "ks1"] {
+        let own = page_texts(&out.path().join(format!("thistlecombe/aup-{audience}.pdf")));
+        if next % 2 == 0 {
+            assert_eq!(booklet[next - 1], "", "page {next} is left blank");
+            next += 1;
+        }
+        assert_eq!(
+            without_page_numbers(&booklet[next - 1]),
+            without_page_numbers(&own[0]),
+            "the {audience} agreement starts on page {next}"
+        );
+        next += own.len();
+    }
+    assert_eq!(next - 1, booklet.len());
+}

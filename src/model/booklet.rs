@@ -23,6 +23,10 @@ pub struct BookletDef {
     /// audience the school builds the policy for, in the school's order.
     #[serde(default)]
     pub audiences: Option<Vec<String>>,
+    /// For printing on both sides of the paper: each agreement starts on a
+    /// right-hand (odd) page, so it can be taken out of the booklet whole.
+    #[serde(default)]
+    pub two_sided: bool,
     /// The file the booklet was written in (set while merging).
     #[serde(skip)]
     pub file: String,

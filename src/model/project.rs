@@ -136,6 +136,8 @@ pub struct Booklet {
     pub preamble: Document,
     /// The agreements, as indices into the school's documents, in order.
     pub members: Vec<usize>,
+    /// Whether each agreement starts on a right-hand page.
+    pub two_sided: bool,
 }
 
 impl Booklet {

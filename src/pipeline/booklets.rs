@@ -26,6 +26,9 @@ pub fn booklet_hashes(
             let booklet = resolved.booklet(at);
             let logo = school.logo.as_ref().map(|l| l.bytes.as_slice());
             let mut hashed = input_hash(&booklet.preamble, &resolved.project, logo, options);
+            if booklet.two_sided {
+                hashed.push_str(" two-sided");
+            }
             for &i in &booklet.members {
                 let key = school.documents[i].key();
                 hashed.push(' ');

@@ -26,6 +26,7 @@ struct BookletData<'a> {
     booklet: &'a Document,
     docs: &'a [&'a Document],
     logo: Option<String>,
+    two_sided: bool,
 }
 
 /// What the layout reads as `/page.json` for a booklet: the header's and
@@ -87,6 +88,7 @@ fn render_one(
         booklet: preamble,
         docs: &docs,
         logo: format.map(logo_path),
+        two_sided: booklet.two_sided,
     };
     let parts = std::iter::once(preamble)
         .chain(docs.iter().copied())

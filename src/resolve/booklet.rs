@@ -62,7 +62,11 @@ pub fn resolve_booklets(
                 let mut problems = Vec::new();
                 let preamble = preamble(policy, def, school, &members, documents, &mut problems);
                 if problems.is_empty() {
-                    booklets.push(Booklet { preamble, members });
+                    booklets.push(Booklet {
+                        preamble,
+                        members,
+                        two_sided: def.two_sided,
+                    });
                 }
                 diags.extend(problems);
             }
