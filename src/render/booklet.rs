@@ -106,7 +106,18 @@ fn render_one(
                 (options.standards, options.timestamp),
             )
         });
-    files.map_err(|e| typst_diagnostic(&e, typ))
+    files.map_err(|e| {
+        let mut d = typst_diagnostic(&e, typ);
+        // A layout of the project's own, perhaps from before booklets.
+        if !typ.file.starts_with("<built-in>") {
+            d.message = format!(
+                "the PDF layout cannot lay out a booklet: {}",
+                e.message
+            );
+            d = d.with_hint("a booklet's `json(\"/data.json\")` has `booklet` (the preamble, laid out as a document) and `docs` (the agreements) in place of `doc`; lay out each as the built-in policy.typ's `policy-document` does, or stop asking for `booklets`");
+        }
+        d
+    })
 }
 
 /// `value` as JSON bytes for the layout to read.
