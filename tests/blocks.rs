@@ -150,14 +150,13 @@ fn ks1_forms_fit_one_sheet_and_every_footer_carries_the_whole_id() {
 #[test]
 fn a_block_s_hostile_text_stays_text() {
     let project = fixture("example");
-    let school = project.path().join("schools/thistlecombe.yaml");
-    let text = fs::read_to_string(&school).unwrap();
-    let hostile = text.replace(
-        "heading: Training",
-        "heading: '#set page(width: 1pt) </h2><script>alert(1)</script>'",
+    edit_file(
+        &project.path().join("schools/thistlecombe.yaml"),
+        &[(
+            "heading: Training",
+            "heading: '#set page(width: 1pt) </h2><script>alert(1)</script>'",
+        )],
     );
-    assert_ne!(text, hostile);
-    fs::write(&school, hostile).unwrap();
     let out = build_to_temp(project.path());
     let pdf = page_texts(&out.path().join("thistlecombe/aup-staff.pdf")).join(" ");
     assert!(

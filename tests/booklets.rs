@@ -146,13 +146,13 @@ fn a_booklet_is_kept_rebuilt_and_removed_as_its_parts_change() {
     // A school's own clause in the KS1 agreement changes: the booklet is
     // rebuilt, and its ID changes with the agreement's.
     let school = project.path().join("schools/thistlecombe.yaml");
-    let text = fs::read_to_string(&school).unwrap();
-    let edited = text.replace(
-        "ks1: We look after each other on computers and tablets too.",
-        "ks1: We look after each other on every computer and tablet.",
+    let edited = edit_file(
+        &school,
+        &[(
+            "ks1: We look after each other on computers and tablets too.",
+            "ks1: We look after each other on every computer and tablet.",
+        )],
     );
-    assert_ne!(text, edited);
-    fs::write(&school, &edited).unwrap();
     let (stdout, stderr) = build();
     assert!(
         format!("{stdout}{stderr}").contains("aup.booklet.pdf"),
@@ -192,19 +192,19 @@ fn a_booklet_is_kept_rebuilt_and_removed_as_its_parts_change() {
 #[test]
 fn a_hostile_booklet_title_and_preamble_stay_text() {
     let project = fixture("example");
-    let school = project.path().join("schools/thistlecombe.yaml");
-    let text = fs::read_to_string(&school).unwrap();
-    let hostile = text
-        .replace(
-            "title: Online safety policy",
-            "title: '#set page(width: 1pt) <script>alert(1)</script>'",
-        )
-        .replace(
-            "heading: Purpose",
-            "heading: '#pagebreak() ]] #{ panic() }'",
-        );
-    assert_ne!(text, hostile);
-    fs::write(&school, hostile).unwrap();
+    edit_file(
+        &project.path().join("schools/thistlecombe.yaml"),
+        &[
+            (
+                "title: Online safety policy",
+                "title: '#set page(width: 1pt) <script>alert(1)</script>'",
+            ),
+            (
+                "heading: Purpose",
+                "heading: '#pagebreak() ]] #{ panic() }'",
+            ),
+        ],
+    );
     let out = build_to_temp(project.path());
     let booklet = page_texts(&out.path().join(BOOKLET));
     in_order(
@@ -222,14 +222,13 @@ fn a_hostile_booklet_title_and_preamble_stay_text() {
 #[test]
 fn a_two_sided_booklet_starts_each_agreement_on_a_right_hand_page() {
     let project = fixture("example");
-    let school = project.path().join("schools/thistlecombe.yaml");
-    let text = fs::read_to_string(&school).unwrap();
-    let two_sided = text.replace(
-        "    title: Online safety policy\n",
-        "    title: Online safety policy\n    two_sided: true\n",
+    edit_file(
+        &project.path().join("schools/thistlecombe.yaml"),
+        &[(
+            "    title: Online safety policy\n",
+            "    title: Online safety policy\n    two_sided: true\n",
+        )],
     );
-    assert_ne!(text, two_sided);
-    fs::write(&school, two_sided).unwrap();
     let out = build_to_temp(project.path());
     let booklet = page_texts(&out.path().join(BOOKLET));
     let mut next = 2; // the preamble is page 1

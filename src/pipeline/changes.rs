@@ -9,12 +9,11 @@ use crate::diag::Diagnostics;
 use crate::model::project::Resolved;
 use crate::output::{self, lock::OutputLock};
 use crate::render::html::HtmlRenderer;
-use crate::render::pages::{self, IndexFacts};
-use crate::report::audit::audit_trust;
+use crate::render::pages;
 use crate::report::changes::{Editorial, Report};
 use crate::resolve::editorial;
 
-use super::{audience_order, signoff};
+use super::index_pages;
 
 /// Writes `<school>/changes.html` for each school with a change, removes
 /// it for each school without one, and rewrites the indexes so each pack
@@ -45,17 +44,7 @@ pub fn write_changes(
     let (written, removed) = output::write_pages(out_dir, &changes.write, &changes.remove)?;
     let previous = output::read_previous(out_dir);
     if !previous.manifest.documents.is_empty() {
-        let audit = audit_trust(&resolved.project);
-        let order = audience_order(resolved);
-        let sign_off = signoff::sign_off_counts(resolved, &previous.manifest, diags);
-        let facts = IndexFacts {
-            today: &resolved.today,
-            audit: &audit,
-            has_changes: &|s| output::has_changes_page(out_dir, s),
-            audience_order: &order,
-            sign_off: &sign_off,
-        };
-        match pages::index_pages(&renderer, &previous.manifest, &facts) {
+        match index_pages(&renderer, resolved, &previous.manifest, out_dir, diags) {
             Ok(index) => {
                 output::write_pages(out_dir, &index.write, &index.remove)?;
             }

@@ -32,6 +32,7 @@ use crate::model::dates;
 use crate::model::document::Document;
 use crate::model::hash::hex_digest;
 use crate::model::key::DocKey;
+use crate::model::manifest::Manifest;
 use crate::model::project::{
     Library, Project, Resolved, ResolvedSchool, SchoolInput, SchoolSource,
 };
@@ -477,18 +478,8 @@ fn render_and_commit(
         booklet_build,
         complete,
     );
-    let audit = audit_trust(&resolved.project);
-    let order = audience_order(resolved);
-    let sign_off = signoff::sign_off_counts(resolved, &next.manifest, diags);
-    let facts = IndexFacts {
-        today: &resolved.today,
-        audit: &audit,
-        has_changes: &|s| output::has_changes_page(&opts.out, s),
-        audience_order: &order,
-        sign_off: &sign_off,
-    };
     let page_list = HtmlRenderer::new(&resolved.project.templates)
-        .and_then(|renderer| pages::index_pages(&renderer, &next.manifest, &facts));
+        .and_then(|renderer| index_pages(&renderer, resolved, &next.manifest, &opts.out, diags));
     let page_list = match page_list {
         Ok(pages) => pages,
         Err(d) => {
@@ -518,6 +509,28 @@ fn render_and_commit(
         summary.ms_per_pdf = pdf_times.iter().sum::<f64>() / pdf_times.len() as f64;
     }
     Ok(Some(summary))
+}
+
+/// The pack and trust indexes for the documents and booklets in
+/// `manifest`, with the sign-off counts and the audit of the trust.
+pub(crate) fn index_pages(
+    renderer: &HtmlRenderer,
+    resolved: &Resolved,
+    manifest: &Manifest,
+    out: &Path,
+    diags: &mut Diagnostics,
+) -> Result<pages::PageSet, Diagnostic> {
+    let audit = audit_trust(&resolved.project);
+    let order = audience_order(resolved);
+    let sign_off = signoff::sign_off_counts(resolved, manifest, diags);
+    let facts = IndexFacts {
+        today: &resolved.today,
+        audit: &audit,
+        has_changes: &|s| output::has_changes_page(out, s),
+        audience_order: &order,
+        sign_off: &sign_off,
+    };
+    pages::index_pages(renderer, manifest, &facts)
 }
 
 /// The code of a diagnostic for an output that could not be staged: not a

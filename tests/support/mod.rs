@@ -176,3 +176,15 @@ pub fn page_texts(path: &Path) -> Vec<String> {
     }
     pages
 }
+
+/// Replaces each `(from, to)` in the file at `path`, asserting that each
+/// was there, and returns the new text.
+pub fn edit_file(path: &Path, replacements: &[(&str, &str)]) -> String {
+    let mut text = fs::read_to_string(path).unwrap();
+    for (from, to) in replacements {
+        assert!(text.contains(from), "{} has no `{from}`", path.display());
+        text = text.replace(from, to);
+    }
+    fs::write(path, &text).unwrap();
+    text
+}
