@@ -292,7 +292,8 @@ pub fn key_values(own: &SchoolFile, defaults: &SchoolFile) -> BTreeMap<String, (
     out
 }
 
-/// A YAML value on one line: lists as `a, b`, maps as `k: v; k: v`.
+/// A YAML value on one line: lists as `a, b`, maps as `k: v; k: v` (keys
+/// left unset are left out), a block as its kind and then its settings.
 fn yaml_text(value: &serde_yaml::Value) -> String {
     use serde_yaml::Value;
     match value {
@@ -300,9 +301,15 @@ fn yaml_text(value: &serde_yaml::Value) -> String {
         Value::Sequence(items) => items.iter().map(yaml_text).collect::<Vec<_>>().join(", "),
         Value::Mapping(map) => map
             .iter()
+            .filter(|(_, v)| !v.is_null())
             .map(|(k, v)| format!("{}: {}", yaml_text(k), yaml_text(v)))
             .collect::<Vec<_>>()
             .join("; "),
+        Value::Tagged(tagged) => format!(
+            "{} {{ {} }}",
+            tagged.tag.to_string().trim_start_matches('!'),
+            yaml_text(&tagged.value)
+        ),
         Value::String(s) => s.clone(),
         other => serde_yaml::to_string(other)
             .unwrap_or_default()
@@ -339,6 +346,19 @@ pub fn find_document<'r>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_block_edit_reads_as_written_without_its_unset_keys() {
+        let own: SchoolFile = serde_yaml::from_str(
+            "blocks:\n  aup:\n    - { before: intro, block: { prose: { id: statement, text: Hello } } }\n",
+        )
+        .unwrap();
+        let departures = key_values(&own, &SchoolFile::default());
+        assert_eq!(
+            departures["blocks.aup"].1,
+            "before: intro; block: prose { id: statement; text: Hello }"
+        );
+    }
 
     #[test]
     fn tables_pad_columns() {
