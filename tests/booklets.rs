@@ -247,3 +247,21 @@ fn a_two_sided_booklet_starts_each_agreement_on_a_right_hand_page() {
     }
     assert_eq!(next - 1, booklet.len());
 }
+
+#[test]
+fn a_form_set_compact_to_fit_one_sheet_is_compact_in_a_booklet_too() {
+    let project = fixture("example");
+    let school = project.path().join("schools/wrenfold.yaml");
+    let mut text = fs::read_to_string(&school).unwrap();
+    text.push_str("\nbooklets:\n  aup:\n    audiences: [ks2]\n");
+    fs::write(&school, text).unwrap();
+    let out = build_to_temp(project.path());
+    let alone = page_texts(&out.path().join("wrenfold/aup-ks2.pdf"));
+    assert_eq!(alone.len(), 1, "Wrenfold's KS2 promises fit one sheet");
+    let booklet = page_texts(&out.path().join("wrenfold/aup.booklet.pdf"));
+    assert_eq!(booklet.len(), 2, "the preamble, then the one-page promises");
+    assert_eq!(
+        without_page_numbers(&booklet[1]),
+        without_page_numbers(&alone[0])
+    );
+}

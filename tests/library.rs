@@ -402,7 +402,7 @@ fn every_example_document_fits_its_page_budget() {
         ("visitor", 1),
         ("helpers", 3),
         ("parent", 2),
-        ("ks2", 2),
+        ("ks2", 1),
         ("ks1", 1),
         ("secondary", 3),
     ]);

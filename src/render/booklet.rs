@@ -27,6 +27,9 @@ struct BookletData<'a> {
     docs: &'a [&'a Document],
     logo: Option<String>,
     two_sided: bool,
+    /// For each agreement, whether it is set compact, as it is when
+    /// printed alone (see [`PdfEngine::compile`]).
+    compact: Vec<bool>,
 }
 
 /// What the layout reads as `/page.json` for a booklet: the header's and
@@ -84,17 +87,23 @@ fn render_one(
         .collect();
     let logo = school.logo.as_ref().map(|l| (l.format, l.bytes.as_slice()));
     let format = logo.map(|(format, _)| format);
+    let typ = resolved.project.templates.get("policy.typ");
+    let compact = docs
+        .iter()
+        .map(|doc| engine.compile(&typ.text, doc, logo).map(|c| c.compact))
+        .collect::<Result<Vec<bool>, _>>()
+        .map_err(|e| typst_diagnostic(&e, typ))?;
     let data = BookletData {
         booklet: preamble,
         docs: &docs,
         logo: format.map(logo_path),
         two_sided: booklet.two_sided,
+        compact,
     };
     let parts = std::iter::once(preamble)
         .chain(docs.iter().copied())
         .map(|doc| page_data(doc, format))
         .collect();
-    let typ = resolved.project.templates.get("policy.typ");
     let files = json(&data)
         .and_then(|data| Ok((data, json(&BookletPages { parts })?)))
         .and_then(|files| {

@@ -12,6 +12,7 @@ pub mod html;
 pub mod merge;
 pub mod pages;
 pub mod pdf;
+pub mod pdf_options;
 pub mod pool;
 pub mod register;
 pub mod slip;

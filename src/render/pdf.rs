@@ -17,10 +17,11 @@ use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World, WorldExt};
 use typst_layout::PagedDocument;
-use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
+use typst_pdf::PdfOptions;
 
 use crate::model::build::Standards;
-use crate::model::dates;
+
+use super::pdf_options::{pdf_options, pdf_options_for};
 use crate::model::document::Document;
 use crate::model::project::FontFile;
 
@@ -156,7 +157,31 @@ impl PdfEngine {
         logo: Option<(&str, &[u8])>,
         filled: &[(String, String)],
     ) -> Result<Compiled<'e>, TemplateError> {
-        let mut world = DocWorld::new(self, template, doc, logo).map_err(TemplateError::plain)?;
+        let compiled = self.compile_as(template, doc, logo, filled, false)?;
+        if compiled.pages() != 2 {
+            return Ok(compiled);
+        }
+        // A short form that spills onto a second sheet: set a little
+        // tighter, it may fit on one. Kept only if it does.
+        let compact = self.compile_as(template, doc, logo, filled, true)?;
+        Ok(if compact.pages() == 1 {
+            compact
+        } else {
+            compiled
+        })
+    }
+
+    /// One compilation, in the normal or the compact setting.
+    fn compile_as<'e>(
+        &'e self,
+        template: &str,
+        doc: &Document,
+        logo: Option<(&str, &[u8])>,
+        filled: &[(String, String)],
+        compact: bool,
+    ) -> Result<Compiled<'e>, TemplateError> {
+        let mut world =
+            DocWorld::new(self, template, doc, logo, compact).map_err(TemplateError::plain)?;
         let person: serde_json::Map<String, serde_json::Value> = filled
             .iter()
             .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
@@ -167,7 +192,11 @@ impl PdfEngine {
         let result = typst::compile::<PagedDocument>(&world);
         let mut paged = result.output.map_err(|errors| world.describe(&errors))?;
         document_info(&mut paged, doc);
-        Ok(Compiled { world, paged })
+        Ok(Compiled {
+            world,
+            paged,
+            compact,
+        })
     }
 }
 
@@ -188,7 +217,12 @@ impl PdfEngine {
         let result = typst::compile::<PagedDocument>(&world);
         let mut paged = result.output.map_err(|errors| world.describe(&errors))?;
         document_info(&mut paged, doc);
-        Compiled { world, paged }.export(doc, standards, timestamp)
+        let compiled = Compiled {
+            world,
+            paged,
+            compact: false,
+        };
+        compiled.export(doc, standards, timestamp)
     }
 }
 
@@ -196,6 +230,9 @@ impl PdfEngine {
 pub struct Compiled<'e> {
     world: DocWorld<'e>,
     paged: PagedDocument,
+    /// Whether the layout was set compact to keep a short form on one
+    /// sheet.
+    pub compact: bool,
 }
 
 impl Compiled<'_> {
@@ -296,69 +333,14 @@ impl PdfEngine {
     }
 }
 
-/// PDF options for a layout other than a policy document's.
-fn pdf_options_for(
-    ident: &str,
-    date: &str,
-    standards: Standards,
-    epoch: Option<i64>,
-) -> Result<PdfOptions, String> {
-    let mut list = Vec::new();
-    if standards.archival {
-        list.push(PdfStandard::A_2b);
-    }
-    if standards.accessible {
-        list.push(PdfStandard::Ua_1);
-    }
-    let standards = PdfStandards::new(&list).map_err(|e| e.message().to_string())?;
-    Ok(PdfOptions {
-        ident: typst::foundations::Smart::Custom(ident.to_string()),
-        creator: typst::foundations::Smart::Custom(Some(format!(
-            "policyc {}",
-            env!("CARGO_PKG_VERSION")
-        ))),
-        timestamp: timestamp(epoch, date),
-        standards,
-        ..PdfOptions::default()
-    })
-}
-
-/// PDF options pinned for reproducible output: the creator string, the
-/// identifier and the timestamp all come from the document.
-fn pdf_options(
-    doc: &Document,
-    standards: Standards,
-    epoch: Option<i64>,
-) -> Result<PdfOptions, String> {
-    let ident = format!("{}/{}/{}", doc.school_id, doc.policy_id, doc.audience_id);
-    pdf_options_for(&ident, &doc.meta.approved_on, standards, epoch)
-}
-
-/// The PDF's creation date: `epoch` (seconds since 1970, from
-/// `SOURCE_DATE_EPOCH`) when given, else the approval date at midnight UTC.
-fn timestamp(epoch: Option<i64>, approved_on: &str) -> Option<Timestamp> {
-    if let Some(epoch) = epoch {
-        let t = time::OffsetDateTime::from_unix_timestamp(epoch).ok()?;
-        let dt = Datetime::from_ymd_hms(
-            t.year(),
-            t.month().into(),
-            t.day(),
-            t.hour(),
-            t.minute(),
-            t.second(),
-        )?;
-        return Some(Timestamp::new_utc(dt));
-    }
-    let date = dates::parse(approved_on).ok()?;
-    let dt = Datetime::from_ymd_hms(date.year(), date.month().into(), date.day(), 0, 0, 0)?;
-    Some(Timestamp::new_utc(dt))
-}
-
 /// The data handed to the layout as `/data.json`.
 #[derive(Debug, Serialize)]
 pub struct TemplateData<'a> {
     doc: &'a Document,
     logo: Option<String>,
+    /// Set a little tighter, so that a short form keeps to one sheet.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    compact: bool,
 }
 
 /// What the layout reads as `/data.json` for `doc`, whose logo (if any)
@@ -367,6 +349,7 @@ pub fn template_data<'a>(doc: &'a Document, logo_format: Option<&str>) -> Templa
     TemplateData {
         doc,
         logo: logo_format.map(logo_path),
+        compact: false,
     }
 }
 
@@ -437,9 +420,13 @@ impl<'e> DocWorld<'e> {
         template: &str,
         doc: &Document,
         logo: Option<(&str, &[u8])>,
+        compact: bool,
     ) -> Result<Self, String> {
         let format = logo.map(|(format, _)| format);
-        let data = to_json(&template_data(doc, format))?;
+        let data = to_json(&TemplateData {
+            compact,
+            ..template_data(doc, format)
+        })?;
         let page = to_json(&page_data(doc, format))?;
         Self::with_files(engine, template, data, page, logo)
     }
