@@ -93,6 +93,8 @@ fn build_once(args: &BuildArgs) -> Result<i32> {
             "documents": summary.documents,
             "built": summary.built,
             "skipped": summary.skipped,
+            "booklets": summary.booklets,
+            "booklets_built": summary.booklets_built,
             "failed": if outcome.summary.is_some() { 0 } else { summary.documents.max(1) },
             "errors": errors,
             "warnings": warnings,
@@ -133,8 +135,13 @@ fn summary_line(s: &Summary) -> String {
     } else {
         "documents"
     };
+    let booklets = match s.booklets {
+        0 => String::new(),
+        1 => format!(" and {} of 1 booklet", s.booklets_built),
+        n => format!(" and {} of {n} booklets", s.booklets_built),
+    };
     format!(
-        "built {} of {} {documents} ({} up to date): {} {} written, {} unchanged, in {:.0} ms ({:.1} ms per PDF)",
+        "built {} of {} {documents} ({} up to date){booklets}: {} {} written, {} unchanged, in {:.0} ms ({:.1} ms per PDF)",
         s.built,
         s.documents,
         s.skipped,

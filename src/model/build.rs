@@ -72,6 +72,10 @@ pub struct Summary {
     pub built: usize,
     /// Documents whose outputs were already up to date.
     pub skipped: usize,
+    /// Booklets in the selection.
+    pub booklets: usize,
+    /// Booklets rendered (the others were up to date).
+    pub booklets_built: usize,
     /// Whether nothing at all had changed.
     pub up_to_date: bool,
     /// Files written (changed on disk).

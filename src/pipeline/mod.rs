@@ -297,6 +297,7 @@ pub fn build(opts: &BuildOptions, hooks: BuildHooks<'_>) -> Result<Outcome> {
         let summary = Summary {
             documents,
             skipped: documents,
+            booklets: previous.manifest.booklets.len(),
             up_to_date: true,
             total_ms: ms(started),
             ..Summary::default()
@@ -491,6 +492,8 @@ fn render_and_commit(
         documents: hashes.len(),
         built: rendered.len(),
         skipped: hashes.len() - rendered.len(),
+        booklets: booklet_hashes.len(),
+        booklets_built: rendered_booklets.len(),
         ..Summary::default()
     };
     let commit = output::Commit {
