@@ -38,17 +38,6 @@ fn pages(pdf: &Path) -> usize {
     pdf_text(pdf).matches('\u{c}').count()
 }
 
-fn all_files(dir: &Path, files: &mut Vec<std::path::PathBuf>) {
-    for entry in fs::read_dir(dir).unwrap().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            all_files(&path, files);
-        } else {
-            files.push(path);
-        }
-    }
-}
-
 #[test]
 fn a_class_gets_a_named_slip_each_and_one_duplex_safe_print_file() {
     let project = fixture("example");
@@ -202,9 +191,7 @@ fn public_slips_go_beside_their_document_and_name_no_one() {
     assert!(page.contains("viewform?entry.1002="), "{page}");
 
     let names = roster_names(project.path(), &["wrenfold", "oakhollow"]);
-    let mut files = Vec::new();
-    all_files(&out, &mut files);
-    for file in &files {
+    for file in &files_under(&out) {
         let bytes = fs::read(file).unwrap();
         let text = if file.extension().is_some_and(|e| e == "pdf") {
             pdf_text(file)

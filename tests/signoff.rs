@@ -226,9 +226,7 @@ fn names_never_reach_the_public_outputs() {
         names.len() >= 30,
         "the example rosters list at least 30 people"
     );
-    let mut files = Vec::new();
-    walk(&project.path().join("out"), &mut files);
-    for file in &files {
+    for file in &files_under(&project.path().join("out")) {
         let text = String::from_utf8_lossy(&fs::read(file).unwrap()).into_owned();
         for name in &names {
             assert!(
@@ -243,17 +241,6 @@ fn names_never_reach_the_public_outputs() {
             !stdout.contains(name.as_str()) && !stderr.contains(name.as_str()),
             "{name} is in the build log"
         );
-    }
-}
-
-fn walk(dir: &Path, files: &mut Vec<std::path::PathBuf>) {
-    for entry in fs::read_dir(dir).unwrap().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            walk(&path, files);
-        } else {
-            files.push(path);
-        }
     }
 }
 

@@ -8,11 +8,11 @@ use anyhow::Result;
 use crate::cli::{CheckArgs, ReportFormat};
 use crate::cmd::{abort_on_timeout, count_line, print_diagnostics, source_date_epoch};
 use crate::diag::{Diagnostics, Severity, EXIT_OK, EXIT_PROJECT};
-use crate::model::build::{Staged, Standards};
-use crate::model::hash::hex_digest;
+use crate::model::build::Standards;
 use crate::pipeline::prepare;
 use crate::render::booklet::render_booklets;
-use crate::render::{discard, render_all, RenderHooks, RenderOptions};
+use crate::render::pdf::PdfEngine;
+use crate::render::{discard, discard_at, render_all, RenderHooks, RenderOptions};
 
 /// The warning a review date that has passed gives.
 const OVERDUE: &str = "review-overdue";
@@ -36,17 +36,19 @@ pub fn check(args: &CheckArgs) -> Result<i32> {
             progress: &|_| {},
             on_timeout: abort_on_timeout(),
         };
-        render_all(resolved, options, &|_| true, &discard, hooks, &mut diags);
+        let engine = PdfEngine::with_fonts(&resolved.project.fonts);
+        render_all(
+            resolved,
+            &engine,
+            options,
+            &|_| true,
+            &discard,
+            hooks,
+            &mut diags,
+        );
         if !diags.has_errors() {
             let every: Vec<_> = resolved.booklets().collect();
-            let keep_nothing = |rel: &str, bytes: &[u8]| {
-                Ok(Staged {
-                    rel: rel.to_string(),
-                    temp: None,
-                    sha256: hex_digest(bytes),
-                })
-            };
-            render_booklets(resolved, options, &every, &keep_nothing, &mut diags);
+            render_booklets(resolved, &engine, options, &every, &discard_at, &mut diags);
         }
     }
     let (errors, warnings) = diags.counts();

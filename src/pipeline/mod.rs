@@ -42,6 +42,7 @@ use crate::output::{self, atomic, records, Previous};
 use crate::render::booklet::render_booklets;
 use crate::render::html::HtmlRenderer;
 use crate::render::pages::IndexFacts;
+use crate::render::pdf::PdfEngine;
 use crate::render::pool::OnTimeout;
 use crate::render::{pages, render_all, RenderHooks, RenderOptions};
 use crate::report::audit::audit_trust;
@@ -442,8 +443,10 @@ fn render_and_commit(
         timestamp: opts.timestamp,
     };
     let mut rendered_booklets = Vec::new();
+    let engine = PdfEngine::with_fonts(&resolved.project.fonts);
     let rendered = render_all(
         resolved,
+        &engine,
         render_options,
         &|d| !skip(d),
         &sink,
@@ -454,7 +457,8 @@ fn render_and_commit(
     if !diags.has_errors() {
         let stale =
             booklets::out_of_date(&previous, &opts.out, resolved, &booklet_hashes, opts.force);
-        rendered_booklets = render_booklets(resolved, render_options, &stale, &stage, diags);
+        rendered_booklets =
+            render_booklets(resolved, &engine, render_options, &stale, &stage, diags);
     }
     if let Some(failed) = diags.take(WRITE_FAILED).into_iter().next() {
         anyhow::bail!(

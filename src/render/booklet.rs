@@ -43,6 +43,7 @@ struct BookletPages<'a> {
 /// Nothing is rendered unless PDFs are asked for. Problems go to `diags`.
 pub fn render_booklets(
     resolved: &Resolved,
+    engine: &PdfEngine,
     options: RenderOptions,
     wanted: &[BookletAt],
     sink: &BookletSink<'_>,
@@ -51,9 +52,8 @@ pub fn render_booklets(
     if !options.pdf || wanted.is_empty() {
         return Vec::new();
     }
-    let engine = PdfEngine::with_fonts(&resolved.project.fonts);
     let results = parallel_map(wanted, rayon::current_num_threads(), |&at| {
-        let staged = render_one(resolved, at, options, &engine)
+        let staged = render_one(resolved, at, options, engine)
             .and_then(|bytes| sink(&resolved.booklet(at).output_path(), &bytes))?;
         comemo::evict(super::MEMO_AGE);
         Ok(RenderedBooklet { at, staged })

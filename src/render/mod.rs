@@ -63,6 +63,7 @@ pub struct RenderHooks<'a> {
 /// `diags`.
 pub fn render_all(
     resolved: &Resolved,
+    engine: &PdfEngine,
     options: RenderOptions,
     wanted: &(dyn Fn(&Document) -> bool + Sync),
     sink: &Sink<'_>,
@@ -77,7 +78,6 @@ pub fn render_all(
             return Vec::new();
         }
     };
-    let engine = PdfEngine::with_fonts(&resolved.project.fonts);
     let typ = templates.get("policy.typ");
     let jobs: Vec<(usize, &Document)> = resolved.documents().filter(|(_, d)| wanted(d)).collect();
     let order = alike_together(&jobs);
@@ -85,7 +85,7 @@ pub fn render_all(
     let done = AtomicUsize::new(0);
     let watchdog = Watchdog::start(render_timeout(), timeout_diagnostic(typ), hooks.on_timeout);
     let results = parallel_map(&sorted, rayon::current_num_threads(), |(school, doc)| {
-        let result = render_one(resolved, *school, doc, options, &engine, &html, typ, sink);
+        let result = render_one(resolved, *school, doc, options, engine, &html, typ, sink);
         comemo::evict(MEMO_AGE);
         watchdog.tick();
         (hooks.progress)(done.fetch_add(1, Ordering::Relaxed) + 1);
@@ -264,8 +264,13 @@ pub(crate) fn unprintable(
 
 /// A sink that keeps nothing, for checking without writing.
 pub fn discard(doc: &Document, format: &'static str, bytes: &[u8]) -> Result<Staged, Diagnostic> {
+    discard_at(&doc.key().output_path(format), bytes)
+}
+
+/// A sink for any output (a booklet, say) that keeps nothing.
+pub fn discard_at(rel: &str, bytes: &[u8]) -> Result<Staged, Diagnostic> {
     Ok(Staged {
-        rel: doc.key().output_path(format),
+        rel: rel.to_string(),
         temp: None,
         sha256: hex_digest(bytes),
     })

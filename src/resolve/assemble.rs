@@ -11,6 +11,7 @@ use crate::model::document::{
     Subsection,
 };
 use crate::model::files::{ref_label, Audience, Clause, NumberingStyle, Origin, SchoolFile};
+use crate::model::per_audience::PerAudience;
 use crate::model::project::{Library, SchoolInput};
 use crate::resolve::compose::Plan;
 use crate::resolve::placeholders::{Anchor, PlaceholderFiller};
@@ -117,6 +118,13 @@ pub(crate) fn sections(
     };
     let mut out = Vec::new();
     for (def, file) in plan.sections() {
+        // A section's or subsection's lead-in for this audience, filled in.
+        let lead_in = |lead: &Option<PerAudience<String>>, problems: &mut Vec<Diagnostic>| {
+            lead.as_ref()
+                .and_then(|l| l.get(aid))
+                .map(|text| filler.field(text, file, "lead", problems))
+                .unwrap_or_default()
+        };
         let mut clauses = take(&def.id, problems);
         let mut subsections = Vec::new();
         for sub in &def.subsections {
@@ -128,12 +136,7 @@ pub(crate) fn sections(
                 id: sub.id.clone(),
                 heading: sub.heading.get(aid).cloned().unwrap_or_default(),
                 label: None,
-                lead: sub
-                    .lead
-                    .as_ref()
-                    .and_then(|l| l.get(aid))
-                    .map(|text| filler.field(text, file, "lead", problems))
-                    .unwrap_or_default(),
+                lead: lead_in(&sub.lead, problems),
                 first: clauses.len(),
                 count: group.len(),
             });
@@ -149,12 +152,7 @@ pub(crate) fn sections(
                 .unwrap_or_default(),
             label: None,
             clauses,
-            lead: def
-                .lead
-                .as_ref()
-                .and_then(|l| l.get(aid))
-                .map(|text| filler.field(text, file, "lead", problems))
-                .unwrap_or_default(),
+            lead: lead_in(&def.lead, problems),
             subsections,
         });
     }

@@ -188,3 +188,17 @@ pub fn edit_file(path: &Path, replacements: &[(&str, &str)]) -> String {
     fs::write(path, &text).unwrap();
     text
 }
+
+/// Every file below `dir`, at any depth.
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for entry in fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            files.extend(files_under(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
+}
