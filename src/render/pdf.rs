@@ -21,6 +21,7 @@ use typst_pdf::PdfOptions;
 
 use crate::model::build::Standards;
 
+use super::fit::{last_page_fill, MOST_SPILL};
 use super::pdf_options::{pdf_options, pdf_options_for};
 use crate::model::document::Document;
 use crate::model::project::FontFile;
@@ -158,11 +159,11 @@ impl PdfEngine {
         filled: &[(String, String)],
     ) -> Result<Compiled<'e>, TemplateError> {
         let compiled = self.compile_as(template, doc, logo, filled, false)?;
-        if compiled.pages() != 2 {
+        if compiled.pages() != 2 || last_page_fill(&compiled.paged) > MOST_SPILL {
             return Ok(compiled);
         }
-        // A short form that spills onto a second sheet: set a little
-        // tighter, it may fit on one. Kept only if it does.
+        // A short form that spills a little onto a second sheet: set a
+        // little tighter, it may fit on one. Kept only if it does.
         let compact = self.compile_as(template, doc, logo, filled, true)?;
         Ok(if compact.pages() == 1 {
             compact
