@@ -145,28 +145,3 @@ fn no_module_imports_itself_through_others() {
         assert!(cycle.is_none(), "an import cycle: {cycle:?}");
     }
 }
-
-#[test]
-fn no_source_file_is_over_600_lines() {
-    let mut long = Vec::new();
-    for entry in glob_rs(&repo().join("src")) {
-        let lines = fs::read_to_string(&entry).unwrap().lines().count();
-        if lines > 600 {
-            long.push(format!("{} ({lines} lines)", entry.display()));
-        }
-    }
-    assert!(long.is_empty(), "split these files: {long:?}");
-}
-
-fn glob_rs(dir: &Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    for entry in fs::read_dir(dir).unwrap().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            out.extend(glob_rs(&path));
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
-    out
-}
