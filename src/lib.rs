@@ -10,10 +10,12 @@
 //! model/      the data every stage passes on: project files, the resolved
 //!             document, keys, manifest, Markdown blocks, numbering, dates
 //! diag/       diagnostics, their codes and exit statuses
+//! sealed/     the one module that opens a path: directory handles, links
+//!             refused at every component, capped reads, safe temporaries
 //! ```
 //!
 //! Only `load` (reading the project) and `output` (writing `out/`) touch the
-//! disk; `resolve`, `check`, `render` and `report` are pure apart from the
+//! disk, and both do it through `sealed`; `resolve`, `check`, `render` and `report` are pure apart from the
 //! sink `render` hands each output to. Nothing below `cmd` ends the process.
 
 // Diagnostics travel in `Result::Err` on the cold path of a build that has
@@ -31,5 +33,6 @@ pub mod pipeline;
 pub mod render;
 pub mod report;
 pub mod resolve;
+pub mod sealed;
 
 pub use cmd::run;

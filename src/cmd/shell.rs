@@ -55,9 +55,10 @@ pub fn man(args: &ManArgs) -> Result<i32> {
     let top = Cli::command();
     if let Some(dir) = &args.dir {
         let mut written = Vec::new();
+        let (folder, _) = crate::sealed::Folder::create_root(dir, crate::sealed::Area::Public)?;
         for (name, page) in all_pages(&top)? {
             let path = dir.join(format!("{name}.1"));
-            write_atomic(&path, &page)?;
+            write_atomic(&folder, format!("{name}.1"), &page)?;
             written.push(path.display().to_string());
         }
         writeln!(

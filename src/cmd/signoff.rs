@@ -2,8 +2,9 @@
 //! rosters and ledgers in `people/`.
 
 use std::io::Write;
+use std::path::{Path, PathBuf};
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 
 use crate::check::messages::unknown_school;
 use crate::cli::{
@@ -18,10 +19,12 @@ use crate::load::form_export::{read_form_export, ColumnMap, DateOrder};
 use crate::model::build::Standards;
 use crate::model::project::Resolved;
 use crate::output::atomic::write_atomic;
+use crate::output::guard;
 use crate::pipeline::print::{names_a_person, print_copies, PrintOptions, PrivateFile};
 use crate::pipeline::signoff::{import_responses, register_pdfs, sign_off_report, SignOffFilter};
 use crate::report::signoff_html::render_html;
 use crate::report::signoff_text::{render_csv, render_text};
+use crate::sealed::{Area, Folder};
 
 /// `policyc signoff …`.
 pub fn signoff(command: &SignoffCommand) -> Result<i32> {
@@ -80,10 +83,13 @@ fn status(args: &SignoffStatusArgs) -> Result<i32> {
         .out
         .clone()
         .unwrap_or_else(|| project.join("private").join("signoff-status.html"));
-    if args.format == SignoffFormat::Html && args.names && inside(&html_out, &project.join("out")) {
-        diags.push(refuse_public(&html_out));
-        print_diagnostics(&diags);
-        return Ok(EXIT_PROJECT);
+    let public = project.join("out");
+    if args.format == SignoffFormat::Html && args.names {
+        if let Some(problem) = guard::check_private(&public, &html_out) {
+            diags.push(refuse_public(&html_out, &problem));
+            print_diagnostics(&diags);
+            return Ok(EXIT_PROJECT);
+        }
     }
     let (resolved, filter) = match selected(&args.select, &mut diags) {
         Ok(selected) => selected,
@@ -105,7 +111,21 @@ fn status(args: &SignoffStatusArgs) -> Result<i32> {
         SignoffFormat::Json => writeln!(stdout, "{}", serde_json::to_string_pretty(&report)?)?,
         SignoffFormat::Html => {
             let page = render_html(&report, args.names, &resolved.today);
-            write_atomic(&html_out, page.as_bytes())?;
+            let (dir, name) = split_file(&html_out)?;
+            let folder = if args.names {
+                match guard::open_private(&public, &dir)? {
+                    Ok(lock) => lock.folder().clone(),
+                    Err(problem) => {
+                        let mut refused = Diagnostics::default();
+                        refused.push(refuse_public(&html_out, &problem));
+                        print_diagnostics(&refused);
+                        return Ok(EXIT_PROJECT);
+                    }
+                }
+            } else {
+                Folder::create_root(&dir, Area::Public)?.0
+            };
+            write_atomic(&folder, name, page.as_bytes())?;
             let _ = writeln!(
                 std::io::stderr(),
                 "wrote {}{}",
@@ -174,8 +194,9 @@ fn private_outputs(
     let mut diags = Diagnostics::default();
     let project = &args.select.project.project;
     let out = args.out.clone().unwrap_or_else(|| project.join("private"));
-    if inside(&out, &project.join("out")) {
-        diags.push(refuse_public(&out));
+    let public = project.join("out");
+    if let Some(problem) = guard::check_private(&public, &out) {
+        diags.push(refuse_public(&out, &problem));
         print_diagnostics(&diags);
         return Ok(EXIT_PROJECT);
     }
@@ -207,14 +228,28 @@ fn private_outputs(
     if diags.has_errors() {
         return Ok(EXIT_PROJECT);
     }
+    let lock = match guard::open_private(&public, &out)? {
+        Ok(lock) => lock,
+        Err(problem) => {
+            diags.push(refuse_public(&out, &problem));
+            print_diagnostics(&diags);
+            return Ok(EXIT_PROJECT);
+        }
+    };
     let mut stderr = std::io::stderr().lock();
     for (rel, bytes) in &files {
-        let path = out.join(rel);
-        write_atomic(&path, bytes)?;
         // A personal copy's file name is its person's name: kept out of
-        // the log, which may end up anywhere.
+        // the log and out of any error, which may end up anywhere.
+        if let Err(e) = lock.folder().write_atomic(rel, bytes) {
+            let shown = if names_a_person(rel) {
+                "a personal copy".to_string()
+            } else {
+                out.join(rel).display().to_string()
+            };
+            anyhow::bail!("cannot write {shown} in {}: {e}", out.display());
+        }
         if !names_a_person(rel) {
-            writeln!(stderr, "  wrote {}", path.display())?;
+            writeln!(stderr, "  wrote {}", out.join(rel).display())?;
         }
     }
     writeln!(
@@ -227,24 +262,22 @@ fn private_outputs(
     Ok(EXIT_OK)
 }
 
-/// `--out` inside out/, which is published.
-fn refuse_public(out: &std::path::Path) -> Diagnostic {
-    Diagnostic::error(
-        "private-out-public",
-        "--out",
-        format!("{} is inside out/, which is published", out.display()),
-    )
-    .with_hint("these files hold names: write them to private/ (the default) or a secure share outside out/")
+/// Files that hold names, refused where they would be published.
+fn refuse_public(out: &Path, problem: &guard::Misplaced) -> Diagnostic {
+    Diagnostic::error("private-out-public", "--out", problem.message(out)).with_hint(problem.hint())
 }
 
-/// Whether `path` is `dir` or inside it, as far as the paths can be
-/// resolved (an absent folder is compared as written).
-fn inside(path: &std::path::Path, dir: &std::path::Path) -> bool {
-    let real = |p: &std::path::Path| {
-        let absolute = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
-        absolute.canonicalize().unwrap_or(absolute)
-    };
-    real(path).starts_with(real(dir))
+/// A file path split into its folder and its name.
+fn split_file(path: &Path) -> Result<(PathBuf, String)> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .with_context(|| format!("{} names no file", path.display()))?;
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    Ok((dir.to_path_buf(), name))
 }
 
 /// `policyc signoff import`: form responses into a school's ledger.
@@ -317,10 +350,8 @@ fn import(args: &SignoffImportArgs) -> Result<i32> {
         return Ok(EXIT_OK);
     }
     if new > 0 {
-        write_atomic(
-            &args.project.project.join(&import.ledger),
-            import.text.as_bytes(),
-        )?;
+        let project = Folder::open_root(&args.project.project, Area::Project)?;
+        write_atomic(&project, &import.ledger, import.text.as_bytes())?;
     }
     writeln!(
         stderr,

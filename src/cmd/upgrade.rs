@@ -11,7 +11,7 @@ use anyhow::Result;
 use crate::cli::{ReportFormat, UpgradeArgs};
 use crate::cmd::print_diagnostics;
 use crate::diag::{Diagnostics, EXIT_OK, EXIT_PROJECT};
-use crate::output::scratch::write_into_project;
+use crate::output::write_into_project;
 use crate::pipeline::library::preview;
 use crate::report::changes_text::render_text;
 

@@ -8,10 +8,7 @@ use super::paths::read_fenced;
 use super::Loader;
 use crate::diag::Diagnostic;
 use crate::model::project::FontFile;
-
-/// The largest font file policyc reads: a whole-script Noto font is about
-/// 20 MB.
-pub const MAX_FONT_BYTES: u64 = 64 * 1024 * 1024;
+use crate::sealed::Cap;
 
 /// The extensions read from `fonts/`.
 const FONT_EXTENSIONS: [&str; 4] = ["ttf", "otf", "ttc", "otc"];
@@ -33,7 +30,7 @@ impl Loader<'_> {
         let mut fonts = Vec::new();
         for path in paths {
             let rel = self.rel(&path);
-            let bytes = match read_fenced(&self.fence, &path, MAX_FONT_BYTES) {
+            let bytes = match read_fenced(self.project, self.inner(&path), Cap::Font) {
                 Ok(bytes) => bytes,
                 Err(err) => {
                     self.diags

@@ -11,11 +11,9 @@ use std::path::Path;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::dates;
 use crate::model::people::Signature;
+use crate::sealed::{Cap, ReadFailure};
 
 use super::people::csv_reader;
-
-/// The largest export read.
-const MAX_EXPORT_BYTES: u64 = 16 * 1024 * 1024;
 
 /// Which export columns hold what: each a list of header names to try, in
 /// order, compared without regard to case or surrounding spaces.
@@ -109,17 +107,13 @@ pub fn read_form_export(
 }
 
 fn read_export(path: &Path) -> Result<String, String> {
-    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read the export: {e}"))?;
-    if !meta.is_file() {
-        return Err("this is not a file".into());
-    }
-    if meta.len() > MAX_EXPORT_BYTES {
-        return Err(format!(
-            "the export is over {} MB",
-            MAX_EXPORT_BYTES / 1024 / 1024
-        ));
-    }
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read the export: {e}"))?;
+    let bytes = crate::sealed::read_given(path, Cap::People).map_err(|why| match why {
+        ReadFailure::TooLarge(_, cap) => {
+            format!("the export is over {} MB", cap / 1024 / 1024)
+        }
+        ReadFailure::Folder | ReadFailure::NotAFile => "this is not a file".into(),
+        why => format!("cannot read the export: {why}"),
+    })?;
     let text = String::from_utf8(bytes).map_err(|_| "the export is not UTF-8 text".to_string())?;
     Ok(text.strip_prefix('\u{feff}').unwrap_or(&text).to_string())
 }

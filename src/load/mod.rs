@@ -17,7 +17,6 @@ pub mod watch;
 pub mod yaml;
 
 use std::collections::{BTreeMap, HashSet};
-use std::fs;
 use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
@@ -30,17 +29,19 @@ use crate::model::files::{
 use crate::model::ids::check_id;
 use crate::model::project::{LogoFile, Project, SchoolSource};
 use crate::model::templates::Templates;
+use crate::sealed::{Area, Cap, Folder, Kind, MemoryTree, Tree};
 
-use paths::{check_image, image_format, read_fenced, read_text_file, safe_join, MAX_BINARY_BYTES};
+use paths::{check_image, image_format, read_fenced, read_text_file, safe_join};
 use yaml::{duplicate_key_diagnostic, yaml_diagnostic};
 
 /// Reads the project at `root`, collecting every problem in `diags`.
 pub fn load_project(root: &Path, diags: &mut Diagnostics) -> Project {
-    if !root.is_dir() {
-        let what = if root.exists() {
-            "is not a folder"
-        } else {
-            "does not exist"
+    let opened = Folder::open_root(root, Area::Project);
+    let Ok(project) = opened else {
+        let what = match crate::sealed::given_kind(root) {
+            None => "does not exist",
+            Some(Kind::Link) => "is a link (give the folder it points to)",
+            Some(_) => "is not a folder",
         };
         diags.push(
             Diagnostic::error(
@@ -52,6 +53,7 @@ pub fn load_project(root: &Path, diags: &mut Diagnostics) -> Project {
         );
         return Project {
             root: root.to_path_buf(),
+            folder: None,
             audiences: builtin_audiences(),
             policies: Vec::new(),
             clauses: Vec::new(),
@@ -61,11 +63,26 @@ pub fn load_project(root: &Path, diags: &mut Diagnostics) -> Project {
             fonts: Vec::new(),
             sources: BTreeMap::new(),
         };
-    }
+    };
+    load_tree(&project, root, Some(project.clone()), diags)
+}
+
+/// Reads a project held in memory (the clause library built into the
+/// binary), collecting every problem in `diags`. Nothing touches the disk.
+pub fn load_memory(tree: &MemoryTree, diags: &mut Diagnostics) -> Project {
+    load_tree(tree, Path::new(""), None, diags)
+}
+
+/// Reads a project from `tree`, shown as `root` in messages.
+fn load_tree(
+    tree: &dyn Tree,
+    root: &Path,
+    folder: Option<Folder>,
+    diags: &mut Diagnostics,
+) -> Project {
     let mut loader = Loader {
         root: root.to_path_buf(),
-        fence: root.canonicalize().unwrap_or_else(|_| root.to_path_buf()),
-        walked: HashSet::new(),
+        project: tree,
         sources: BTreeMap::new(),
         diags,
     };
@@ -78,6 +95,7 @@ pub fn load_project(root: &Path, diags: &mut Diagnostics) -> Project {
     let fonts = loader.fonts();
     Project {
         root: root.to_path_buf(),
+        folder,
         audiences,
         policies,
         clauses,
@@ -91,10 +109,8 @@ pub fn load_project(root: &Path, diags: &mut Diagnostics) -> Project {
 
 struct Loader<'d> {
     root: PathBuf,
-    /// The project folder, canonical: no file outside it is read.
-    fence: PathBuf,
-    /// Folders already walked, canonical, so a link cannot loop.
-    walked: HashSet<PathBuf>,
+    /// The project folder, opened once: every read happens beneath it.
+    project: &'d dyn Tree,
     sources: BTreeMap<String, String>,
     diags: &'d mut Diagnostics,
 }
@@ -104,10 +120,20 @@ impl Loader<'_> {
         relative(&self.root, path)
     }
 
+    /// `path` (the root joined with a relative path) relative to the root.
+    fn inner<'p>(&self, path: &'p Path) -> &'p Path {
+        path.strip_prefix(&self.root).unwrap_or(path)
+    }
+
+    /// Whether anything (a link included) is at `path`.
+    fn exists(&self, path: &Path) -> bool {
+        self.project.kind(self.inner(path)).is_some()
+    }
+
     /// Reads a text file, reporting why it cannot be read.
     fn read_text(&mut self, path: &Path) -> Option<String> {
         let rel = self.rel(path);
-        match read_text_file(&self.fence, path) {
+        match read_text_file(self.project, self.inner(path), Cap::Text) {
             Ok(text) => {
                 self.sources.insert(rel, text.clone());
                 Some(text)
@@ -154,7 +180,7 @@ impl Loader<'_> {
     fn audiences(&mut self) -> Vec<Audience> {
         let mut audiences = builtin_audiences();
         let path = self.root.join("policyc.yaml");
-        if !path.exists() {
+        if !self.exists(&path) {
             return audiences;
         }
         let Some(text) = self.read_text(&path) else {
@@ -190,7 +216,7 @@ impl Loader<'_> {
     /// `modules.yaml`, if the project has one: the opt-in modules.
     fn modules(&mut self) -> BTreeMap<String, ModuleDef> {
         let path = self.root.join("modules.yaml");
-        if !path.exists() {
+        if !self.exists(&path) {
             return BTreeMap::new();
         }
         let Some(text) = self.read_text(&path) else {
@@ -290,7 +316,7 @@ impl Loader<'_> {
                 continue;
             };
             let local_dir = dir.join(&id).join("clauses");
-            let local_clauses = if local_dir.is_dir() {
+            let local_clauses = if self.exists(&local_dir) {
                 self.clauses(&local_dir, Origin::Local)
             } else {
                 Vec::new()
@@ -346,8 +372,8 @@ impl Loader<'_> {
             chain.push((rel.clone(), file));
             let Some(next) = next else { return Some(chain) };
             let base_dir = current.parent().unwrap_or(&schools_dir).to_path_buf();
-            match safe_join(&schools_dir, &base_dir, &next) {
-                Ok(target) if target.is_file() => current = target,
+            match safe_join(&base_dir, &next) {
+                Ok(target) if self.exists(&target) => current = target,
                 Ok(_) => {
                     let hint = self.extends_hint(&next);
                     self.diags.push(
@@ -376,11 +402,12 @@ impl Loader<'_> {
     }
 
     fn extends_hint(&self, wanted: &str) -> String {
-        let found: Vec<String> = fs::read_dir(self.root.join("schools"))
+        let found: Vec<String> = self
+            .project
+            .list(Path::new("schools"))
             .into_iter()
             .flatten()
-            .flatten()
-            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .map(|e| e.name)
             .filter(|n| n.ends_with(".yaml"))
             .collect();
         suggestion(wanted, found.iter().map(String::as_str)).unwrap_or_else(|| {
@@ -395,7 +422,7 @@ impl Loader<'_> {
             .find_map(|(file, school)| school.logo.as_ref().map(|l| (file.clone(), l.clone())))?;
         let text = self.sources.get(&owner).cloned().unwrap_or_default();
         let schools_dir = self.root.join("schools");
-        let path = match safe_join(&schools_dir, &schools_dir, &logo.path) {
+        let path = match safe_join(&schools_dir, &logo.path) {
             Ok(path) => path,
             Err(why) => {
                 self.diags.push(
@@ -412,7 +439,7 @@ impl Loader<'_> {
                 return None;
             }
         };
-        let bytes = match read_fenced(&self.fence, &path, MAX_BINARY_BYTES) {
+        let bytes = match read_fenced(self.project, self.inner(&path), Cap::Image) {
             Ok(bytes) => bytes,
             Err(err) => {
                 let what = match err.code {
@@ -474,7 +501,7 @@ impl Loader<'_> {
         let mut templates = Templates::builtin();
         for name in Templates::NAMES {
             let path = dir.join(name);
-            if path.exists() {
+            if self.exists(&path) {
                 if let Some(text) = self.read_text(&path) {
                     templates.set(name, text, self.rel(&path));
                 }
@@ -483,58 +510,46 @@ impl Loader<'_> {
         templates
     }
 
-    /// The sorted `*.ext` files directly in `dir`.
+    /// The sorted `*.ext` entries directly in `dir` (links included, so
+    /// that reading them reports the link). A linked `dir` is reported.
     fn list_files(&mut self, dir: &Path, ext: &str) -> Vec<PathBuf> {
-        let entries = match fs::read_dir(dir) {
-            Ok(entries) => entries,
-            Err(_) => return Vec::new(),
-        };
-        let mut paths: Vec<PathBuf> = entries
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|e| e == ext))
-            .collect();
-        paths.sort();
-        paths
+        let suffix = format!(".{ext}");
+        self.entries(dir)
+            .into_iter()
+            .filter(|e| e.name.ends_with(&suffix))
+            .map(|e| dir.join(e.name))
+            .collect()
     }
 
-    /// Every `*.ext` file below `dir`, sorted, recursing into folders.
-    fn walk(&mut self, dir: &Path, ext: &str, out: &mut Vec<PathBuf>) {
-        let Ok(real) = dir.canonicalize() else {
-            return;
-        };
-        if !real.starts_with(&self.fence) {
+    /// The entries of `dir`, reporting a folder that is a link.
+    fn entries(&mut self, dir: &Path) -> Vec<crate::sealed::Entry> {
+        if self.project.kind(self.inner(dir)) == Some(Kind::Link) {
             self.diags.push(
                 Diagnostic::error(
                     "path-outside",
                     self.rel(dir),
-                    "this folder is a link to a folder outside the project",
+                    "this folder is a link, and policyc never follows links",
                 )
-                .with_hint("copy the clauses into the project instead of linking to them"),
+                .with_hint("copy the folder into the project instead of linking to it"),
             );
-            return;
+            return Vec::new();
         }
-        if !self.walked.insert(real) {
-            return;
-        }
-        let Ok(entries) = fs::read_dir(dir) else {
-            return;
-        };
-        let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
-        paths.sort();
-        for path in paths {
-            let has_ext = path.extension().is_some_and(|e| e == ext);
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
+        self.project.list(self.inner(dir)).unwrap_or_default()
+    }
+
+    /// Every `*.ext` file below `dir`, sorted, recursing into folders.
+    fn walk(&mut self, dir: &Path, ext: &str, out: &mut Vec<PathBuf>) {
+        let suffix = format!(".{ext}");
+        for entry in self.entries(dir) {
+            let name = entry.name;
+            let path = dir.join(&name);
             if name.eq_ignore_ascii_case("README.md") || name.starts_with('.') {
                 continue;
             }
-            if has_ext {
-                // A folder named `x.md` is reported by read_text as a folder.
+            if name.ends_with(&suffix) {
+                // A folder or link named `x.md` is reported by read_text.
                 out.push(path);
-            } else if path.is_dir() {
+            } else if matches!(entry.kind, Kind::Folder | Kind::Link) {
                 self.walk(&path, ext, out);
             } else {
                 self.diags.push(

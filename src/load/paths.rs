@@ -1,11 +1,11 @@
-//! Reading files safely: text files with the reason they cannot be read,
-//! user-given paths fenced inside the project, and image formats sniffed
-//! from their bytes.
+//! Reading project files through the sealed file access: text files with
+//! the reason they cannot be read, user-given relative paths checked, and
+//! image formats sniffed from their bytes.
 
-use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::diag::line_column;
+use crate::sealed::{Cap, ReadFailure, Tree};
 
 /// Why a file could not be read as text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,66 +32,44 @@ impl ReadError {
     }
 }
 
-/// The largest text file (clause, school, policy, layout) policyc reads.
-/// Real files are a few kilobytes; the cap keeps a pasted-in document from
-/// taking gigabytes of memory during layout.
-pub const MAX_TEXT_BYTES: u64 = 256 * 1024;
-
-/// The largest logo or font policyc reads.
-pub const MAX_BINARY_BYTES: u64 = 16 * 1024 * 1024;
-
-/// Reads a project file's bytes. Refuses a link that leads outside `fence`
-/// (the project folder, already canonical), anything but a regular file
-/// (a FIFO would hang the build), and a file over `limit` bytes.
-pub fn read_fenced(fence: &Path, path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
-    let link = path
-        .symlink_metadata()
-        .is_ok_and(|m| m.file_type().is_symlink());
-    if link && !path.exists() {
-        return Err(ReadError::new(
+/// Reads a project file's bytes beneath `folder`: links refused at every
+/// component (a linked folder included), an ordinary file only (a FIFO
+/// would hang the build), at most `cap`'s bytes.
+pub fn read_fenced(folder: &dyn Tree, rel: &Path, cap: Cap) -> Result<Vec<u8>, ReadError> {
+    folder.read(rel, cap).map_err(|failure| match failure {
+        ReadFailure::Missing => ReadError::new(
             "unreadable",
-            "the file is a link to a file that does not exist",
-            "replace the link with the file itself, or remove it",
-        ));
-    }
-    if link {
-        let inside = path
-            .canonicalize()
-            .is_ok_and(|real| real.starts_with(fence));
-        if !inside {
-            return Err(ReadError::new(
-                "path-outside",
-                "the file is a link to a file outside the project",
-                "copy the file into the project instead of linking to it",
-            ));
-        }
-    }
-    let meta = fs::metadata(path).map_err(|err| unreadable(&err))?;
-    if meta.is_dir() {
-        return Err(ReadError::new(
+            "cannot read the file (not found)",
+            "check that the file exists and that you have permission to read it",
+        ),
+        ReadFailure::Link => ReadError::new(
+            "path-outside",
+            "the file is a link, and policyc never follows links",
+            "replace the link with the file itself: copy it into the project",
+        ),
+        ReadFailure::LinkedFolder => ReadError::new(
+            "path-outside",
+            "the file lies in a folder that is a link, and policyc never follows links",
+            "replace the linked folder with the folder itself: copy it into the project",
+        ),
+        ReadFailure::Outside => ReadError::new(
+            "path-outside",
+            "the path leaves the project",
+            "give a path inside the project",
+        ),
+        ReadFailure::Folder => ReadError::new(
             "is-directory",
             "expected a file but found a folder",
             "remove the folder or rename it without the file extension",
-        ));
-    }
-    if !meta.is_file() {
-        return Err(ReadError::new(
+        ),
+        ReadFailure::NotAFile => ReadError::new(
             "not-a-file",
             "this is not an ordinary file (it is a pipe, socket or device)",
             "replace it with an ordinary file",
-        ));
-    }
-    if meta.len() > limit {
-        return Err(too_large(meta.len(), limit));
-    }
-    let mut bytes = Vec::new();
-    let file = fs::File::open(path).map_err(|err| unreadable(&err))?;
-    std::io::Read::read_to_end(&mut std::io::Read::take(file, limit + 1), &mut bytes)
-        .map_err(|err| unreadable(&err))?;
-    if bytes.len() as u64 > limit {
-        return Err(too_large(bytes.len() as u64, limit));
-    }
-    Ok(bytes)
+        ),
+        ReadFailure::TooLarge(size, limit) => too_large(size, limit),
+        ReadFailure::Io(err) => unreadable(&err),
+    })
 }
 
 fn unreadable(err: &std::io::Error) -> ReadError {
@@ -126,8 +104,8 @@ fn human_size(bytes: u64) -> String {
 /// Reads a project text file: fenced as [`read_fenced`], UTF-8, and free of
 /// control characters (which no font can print and YAML rejects without
 /// saying where).
-pub fn read_text_file(fence: &Path, path: &Path) -> Result<String, ReadError> {
-    let bytes = read_fenced(fence, path, MAX_TEXT_BYTES)?;
+pub fn read_text_file(folder: &dyn Tree, rel: &Path, cap: Cap) -> Result<String, ReadError> {
+    let bytes = read_fenced(folder, rel, cap)?;
     let text = String::from_utf8(bytes).map_err(|err| {
         let at = err.utf8_error().valid_up_to();
         let before = String::from_utf8_lossy(&err.as_bytes()[..at]).into_owned();
@@ -171,9 +149,9 @@ pub fn io_reason(err: &std::io::Error) -> String {
     }
 }
 
-/// Joins a user-given relative path onto `base`, refusing absolute paths,
-/// `..` and anything (symlinks included) that lands outside `fence`.
-pub fn safe_join(fence: &Path, base: &Path, given: &str) -> Result<PathBuf, &'static str> {
+/// Joins a user-given relative path onto `base`, refusing absolute paths
+/// and `..`. Links are refused when the file is read.
+pub fn safe_join(base: &Path, given: &str) -> Result<PathBuf, &'static str> {
     let given_path = Path::new(given);
     if given.is_empty() {
         return Err("is empty");
@@ -191,13 +169,7 @@ pub fn safe_join(fence: &Path, base: &Path, given: &str) -> Result<PathBuf, &'st
     {
         return Err("leaves the folder with `..`");
     }
-    let joined = base.join(given_path);
-    if let (Ok(real), Ok(fence_real)) = (joined.canonicalize(), fence.canonicalize()) {
-        if !real.starts_with(&fence_real) {
-            return Err("points outside the project through a link");
-        }
-    }
-    Ok(joined)
+    Ok(base.join(given_path))
 }
 
 /// Decodes an image as the PDF layout will, so a damaged or incomplete
@@ -206,6 +178,14 @@ pub fn safe_join(fence: &Path, base: &Path, given: &str) -> Result<PathBuf, &'st
 pub fn check_image(format: &str, bytes: &[u8]) -> Result<(), String> {
     use typst::foundations::Bytes;
     use typst::visualize::{ExchangeFormat, RasterImage, SvgImage};
+    if let Some((width, height)) = raster_size(format, bytes) {
+        if u64::from(width) * u64::from(height) > MAX_LOGO_PIXELS {
+            return Err(format!(
+                "is {width} × {height} pixels; a logo may have at most {} million pixels (about 5,000 × 5,000)",
+                MAX_LOGO_PIXELS / 1_000_000
+            ));
+        }
+    }
     let data = Bytes::new(bytes.to_vec());
     match format {
         "svg" => SvgImage::new(data)
@@ -231,6 +211,41 @@ pub fn check_image(format: &str, bytes: &[u8]) -> Result<(), String> {
     }
 }
 
+/// The most pixels a logo may have: decoding takes four bytes a pixel, so
+/// this keeps a logo under 100 MB of memory however small its file.
+pub const MAX_LOGO_PIXELS: u64 = 25_000_000;
+
+/// The width and height a PNG or JPEG declares in its header, read
+/// before anything is decoded.
+pub fn raster_size(format: &str, bytes: &[u8]) -> Option<(u32, u32)> {
+    let be16 = |at: usize| Some(u16::from_be_bytes([*bytes.get(at)?, *bytes.get(at + 1)?]));
+    match format {
+        "png" => {
+            let field =
+                |at: usize| Some(u32::from_be_bytes(bytes.get(at..at + 4)?.try_into().ok()?));
+            (bytes.get(12..16)? == b"IHDR").then_some(())?;
+            Some((field(16)?, field(20)?))
+        }
+        "jpg" => {
+            let mut at = 2;
+            while at + 9 < bytes.len() {
+                if bytes[at] != 0xFF {
+                    return None;
+                }
+                let marker = bytes[at + 1];
+                let length = usize::from(be16(at + 2)?);
+                // Start-of-frame markers: C0–CF except C4, C8 and CC.
+                if (0xC0..=0xCF).contains(&marker) && ![0xC4, 0xC8, 0xCC].contains(&marker) {
+                    return Some((u32::from(be16(at + 7)?), u32::from(be16(at + 5)?)));
+                }
+                at += 2 + length;
+            }
+            None
+        }
+        _ => None,
+    }
+}
+
 /// Recognises SVG, PNG and JPEG by their first bytes.
 pub fn image_format(bytes: &[u8]) -> Option<&'static str> {
     if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
@@ -252,14 +267,28 @@ mod tests {
 
     #[test]
     fn safe_join_refuses_escapes() {
-        let fence = Path::new("/tmp/project/schools");
-        assert!(safe_join(fence, fence, "../x.svg").is_err());
-        assert!(safe_join(fence, fence, "/etc/passwd").is_err());
-        assert!(safe_join(fence, fence, "").is_err());
+        let base = Path::new("/tmp/project/schools");
+        assert!(safe_join(base, "../x.svg").is_err());
+        assert!(safe_join(base, "/etc/passwd").is_err());
+        assert!(safe_join(base, "").is_err());
         assert_eq!(
-            safe_join(fence, fence, "a/logo.svg").unwrap(),
+            safe_join(base, "a/logo.svg").unwrap(),
             PathBuf::from("/tmp/project/schools/a/logo.svg")
         );
+    }
+
+    #[test]
+    fn raster_sizes_come_from_the_header() {
+        let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
+        png.extend(50_000u32.to_be_bytes());
+        png.extend(50_000u32.to_be_bytes());
+        assert_eq!(raster_size("png", &png), Some((50_000, 50_000)));
+        let refused = check_image("png", &png).unwrap_err();
+        assert!(refused.contains("50000 × 50000 pixels"), "{refused}");
+        let jpg = [
+            0xFF, 0xD8, 0xFF, 0xE0, 0, 4, 0, 0, 0xFF, 0xC0, 0, 11, 8, 0x01, 0x2C, 0x02, 0x58, 3, 0,
+        ];
+        assert_eq!(raster_size("jpg", &jpg), Some((600, 300)));
     }
 
     #[test]

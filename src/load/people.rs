@@ -7,13 +7,14 @@
 //! locales). Every problem names the file and line.
 
 use std::collections::BTreeMap;
-use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use crate::diag::{did_you_mean, relative, suggestion, Diagnostic, Diagnostics};
+use crate::diag::{did_you_mean, suggestion, Diagnostic, Diagnostics};
 use crate::model::dates;
 use crate::model::manifest::Manifest;
 use crate::model::people::{Identity, Ledger, People, Person, Roster, Signature};
+
+use crate::sealed::{Cap, Folder, Kind};
 
 use super::paths::{read_fenced, read_text_file};
 
@@ -21,8 +22,6 @@ use super::paths::{read_fenced, read_text_file};
 pub const PEOPLE_DIR: &str = "people";
 /// The folder of earlier packs' manifests.
 pub const PUBLISHED_DIR: &str = "published";
-/// The largest published manifest read.
-const MAX_MANIFEST_BYTES: u64 = 32 * 1024 * 1024;
 
 /// The columns of a roster: the first two are required.
 const ROSTER_COLUMNS: [&str; 6] = ["name", "audience", "class", "role", "email", "child"];
@@ -37,31 +36,36 @@ const LEDGER_COLUMNS: [&str; 6] = [
 ];
 const LEDGER_REQUIRED: [&str; 4] = ["name", "audience", "document_id", "signed_on"];
 
-/// Reads every school's roster and ledger, and the published manifests.
-/// `schools` are the project's school ids: a folder for any other is an
-/// error.
-pub fn load_people(root: &Path, schools: &[&str], diags: &mut Diagnostics) -> People {
-    let fence = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+/// Reads every school's roster and ledger, and the published manifests,
+/// beneath the opened project folder. `schools` are the project's school
+/// ids: a folder for any other is an error.
+pub fn load_people(project: &Folder, schools: &[&str], diags: &mut Diagnostics) -> People {
     let mut people = People::default();
-    let dir = root.join(PEOPLE_DIR);
-    let Ok(entries) = fs::read_dir(&dir) else {
+    let Ok(entries) = project.list(PEOPLE_DIR) else {
+        diags.push(linked_folder(PEOPLE_DIR));
         return people;
     };
-    let mut folders: Vec<_> = entries.flatten().map(|e| e.path()).collect();
-    folders.sort();
-    for folder in folders.iter().filter(|p| p.is_dir()) {
-        let id = folder
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+    for entry in entries {
+        let id = entry.name;
+        let folder = Path::new(PEOPLE_DIR).join(&id);
+        match entry.kind {
+            Kind::Folder => {}
+            Kind::Link => {
+                diags.push(linked_folder(&folder.to_string_lossy()));
+                continue;
+            }
+            _ => continue,
+        }
         if !schools.contains(&id.as_str()) {
-            diags.push(unknown_school(root, folder, &id, schools));
+            diags.push(unknown_school(&folder, &id, schools));
             continue;
         }
         let read = |name: &str, diags: &mut Diagnostics| {
             let path = folder.join(name);
-            path.exists()
-                .then(|| read_csv_text(&fence, root, &path, diags))
+            project
+                .kind(&path)
+                .is_some()
+                .then(|| read_csv_text(project, &path, diags))
                 .flatten()
         };
         if let Some((rel, text)) = read("roster.csv", diags) {
@@ -78,21 +82,30 @@ pub fn load_people(root: &Path, schools: &[&str], diags: &mut Diagnostics) -> Pe
     people
 }
 
+/// A folder of people or packs that is a link: never followed.
+fn linked_folder(rel: &str) -> Diagnostic {
+    Diagnostic::error(
+        "path-outside",
+        rel,
+        "this folder is a link, and policyc never follows links",
+    )
+    .with_hint("keep the files in the project itself (people/ stays out of git; see .gitignore)")
+}
+
 /// A digest of every file under `people/` and `published/`, so a build
 /// knows when the sign-off counts on its indexes may have changed. Files
 /// that cannot be read count by name only; the sign-off stage reports them.
-pub fn people_digest(root: &Path) -> String {
+pub fn people_digest(project: &Folder) -> String {
     use sha2::{Digest, Sha256};
-    let fence = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let mut files = Vec::new();
     for dir in [PEOPLE_DIR, PUBLISHED_DIR] {
-        collect_files(&root.join(dir), 0, &mut files);
+        collect_files(project, Path::new(dir), 0, &mut files);
     }
     files.sort();
     let mut hasher = Sha256::new();
     for path in files {
-        hasher.update(relative(root, &path).as_bytes());
-        if let Ok(bytes) = read_fenced(&fence, &path, MAX_MANIFEST_BYTES) {
+        hasher.update(path.to_string_lossy().as_bytes());
+        if let Ok(bytes) = read_fenced(project, &path, Cap::People) {
             hasher.update(Sha256::digest(&bytes));
         }
     }
@@ -103,30 +116,32 @@ pub fn people_digest(root: &Path) -> String {
         .collect()
 }
 
-fn collect_files(dir: &Path, depth: usize, found: &mut Vec<std::path::PathBuf>) {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return;
-    };
-    for path in entries.flatten().map(|e| e.path()) {
-        if path.is_dir() && depth < 4 {
-            collect_files(&path, depth + 1, found);
-        } else if path.is_file() {
-            found.push(path);
+/// The files below `dir` (four folders deep at most), never through a link.
+fn collect_files(project: &Folder, dir: &Path, depth: usize, found: &mut Vec<PathBuf>) {
+    for entry in project.list(dir).unwrap_or_default() {
+        let path = dir.join(&entry.name);
+        match entry.kind {
+            Kind::Folder if depth < 4 => collect_files(project, &path, depth + 1, found),
+            Kind::File => found.push(path),
+            _ => {}
         }
     }
 }
 
 /// Reads every `published/**/manifest.json`, sorted by path.
-pub fn load_published(root: &Path, diags: &mut Diagnostics) -> Vec<(String, Manifest)> {
-    let fence = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+pub fn load_published(project: &Folder, diags: &mut Diagnostics) -> Vec<(String, Manifest)> {
+    if project.kind(PUBLISHED_DIR) == Some(Kind::Link) {
+        diags.push(linked_folder(PUBLISHED_DIR));
+        return Vec::new();
+    }
     let mut files = Vec::new();
-    collect_files(&root.join(PUBLISHED_DIR), 0, &mut files);
+    collect_files(project, Path::new(PUBLISHED_DIR), 0, &mut files);
     files.retain(|p| p.file_name().is_some_and(|n| n == "manifest.json"));
     files.sort();
     let mut manifests = Vec::new();
     for path in files {
-        let rel = relative(root, &path);
-        let parsed = read_fenced(&fence, &path, MAX_MANIFEST_BYTES)
+        let rel = path.to_string_lossy().into_owned();
+        let parsed = read_fenced(project, &path, Cap::Record)
             .map_err(|e| e.message)
             .and_then(|bytes| {
                 serde_json::from_slice::<Manifest>(&bytes).map_err(|e| e.to_string())
@@ -142,7 +157,7 @@ pub fn load_published(root: &Path, diags: &mut Diagnostics) -> Vec<(String, Mani
     manifests
 }
 
-fn unknown_school(root: &Path, folder: &Path, id: &str, schools: &[&str]) -> Diagnostic {
+fn unknown_school(folder: &Path, id: &str, schools: &[&str]) -> Diagnostic {
     let hint = match suggestion(id, schools.iter().copied()) {
         Some(s) => format!("{s} Name the folder after the school file, schools/<id>.yaml"),
         None => format!(
@@ -152,7 +167,7 @@ fn unknown_school(root: &Path, folder: &Path, id: &str, schools: &[&str]) -> Dia
     };
     Diagnostic::error(
         "people-unknown-school",
-        relative(root, folder),
+        folder.to_string_lossy(),
         format!("there is no school `{id}` for these people"),
     )
     .with_hint(hint)
@@ -161,13 +176,12 @@ fn unknown_school(root: &Path, folder: &Path, id: &str, schools: &[&str]) -> Dia
 /// Reads a CSV file as text: fenced, UTF-8, with any byte-order mark
 /// removed.
 fn read_csv_text(
-    fence: &Path,
-    root: &Path,
+    project: &Folder,
     path: &Path,
     diags: &mut Diagnostics,
 ) -> Option<(String, String)> {
-    let rel = relative(root, path);
-    match read_text_file(fence, path) {
+    let rel = path.to_string_lossy().into_owned();
+    match read_text_file(project, path, Cap::People) {
         Ok(text) => Some((
             rel,
             text.strip_prefix('\u{feff}').unwrap_or(&text).to_string(),

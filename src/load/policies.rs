@@ -55,7 +55,7 @@ impl Loader<'_> {
         for (file, _) in chain {
             let stem = Path::new(file).with_extension("");
             let dir = self.root.join(stem).join("policies");
-            if dir.is_dir() {
+            if self.exists(&dir) {
                 policies.extend(self.policy_files(&dir));
             }
         }

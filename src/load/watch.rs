@@ -23,18 +23,19 @@ pub const DEBOUNCE: Duration = Duration::from_millis(250);
 /// files, relative to the project, after each burst of changes, until the
 /// process is stopped.
 pub fn watch(project: &Path, out: &Path, mut rebuild: impl FnMut(&[String])) -> Result<()> {
-    let project = &project
-        .canonicalize()
-        .unwrap_or_else(|_| project.to_path_buf());
+    let project = &std::path::absolute(project).unwrap_or_else(|_| project.to_path_buf());
     let (tx, rx) = mpsc::channel::<notify::Result<Event>>();
     let mut watcher =
         notify::recommended_watcher(tx).context("cannot watch files on this system")?;
     watcher
         .watch(project, RecursiveMode::Recursive)
         .with_context(|| format!("cannot watch {}", project.display()))?;
-    // The output folder may not exist yet after a failed first build.
-    let _ = std::fs::create_dir_all(out);
-    let out = out.canonicalize().unwrap_or_else(|_| out.to_path_buf());
+    let out = std::path::absolute(out).unwrap_or_else(|_| out.to_path_buf());
+    let relevant = |paths: Vec<PathBuf>, out: &Path| {
+        let mut kept = relevant(paths, out);
+        kept.retain(|p| is_input(project, p));
+        kept
+    };
     while let Ok(first) = rx.recv() {
         let mut changed = relevant(changed_paths(first), &out);
         if changed.is_empty() {
@@ -104,6 +105,30 @@ pub fn relevant(paths: Vec<PathBuf>, out: &Path) -> Vec<PathBuf> {
     kept
 }
 
+/// The project's input folders and top-level input files: a change
+/// anywhere else (a log the user redirects into the project, `out/`,
+/// `private/`) starts no rebuild.
+const INPUTS: [&str; 9] = [
+    "clauses",
+    "schools",
+    "policies",
+    "templates",
+    "fonts",
+    "people",
+    "published",
+    "policyc.yaml",
+    "modules.yaml",
+];
+
+/// Whether `path` is an input of the project at `project`: inside an
+/// input folder, or one of the top-level input files.
+pub fn is_input(project: &Path, path: &Path) -> bool {
+    path.strip_prefix(project)
+        .ok()
+        .and_then(|rel| rel.components().next())
+        .is_some_and(|first| INPUTS.iter().any(|i| first.as_os_str() == *i))
+}
+
 /// Whether a file name is an editor's or the system's scratch file, not an
 /// input: hidden files and Emacs locks (`.#x`), backups (`x~`, `#x#`),
 /// Vim's swap files and write probe (`.x.swp`, `4913`), temporaries
@@ -142,6 +167,16 @@ mod tests {
             PathBuf::from("/p/clauses/x.md"),
         ];
         assert_eq!(relevant(paths, out), vec![PathBuf::from("/p/clauses/x.md")]);
+    }
+
+    #[test]
+    fn only_inputs_start_a_rebuild() {
+        let project = Path::new("/p");
+        assert!(is_input(project, Path::new("/p/clauses/adult/x.md")));
+        assert!(is_input(project, Path::new("/p/policyc.yaml")));
+        assert!(!is_input(project, Path::new("/p/watch.log")));
+        assert!(!is_input(project, Path::new("/p/private/s/a.pdf")));
+        assert!(!is_input(project, Path::new("/elsewhere/clauses/x.md")));
     }
 
     #[test]

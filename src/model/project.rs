@@ -1,6 +1,7 @@
 //! A project as loaded (its files, before inheritance), a school merged over
 //! its defaults, and the project once every selected school is resolved.
 
+use crate::sealed::Folder;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -11,8 +12,11 @@ use crate::model::templates::Templates;
 /// Everything read from a project directory.
 #[derive(Debug, Clone)]
 pub struct Project {
-    /// The project directory.
+    /// The project directory, as given.
     pub root: PathBuf,
+    /// The project directory, opened: every later read of the project
+    /// happens beneath it. `None` when it could not be opened.
+    pub folder: Option<Folder>,
     /// Built-in audiences plus the project's own.
     pub audiences: Vec<Audience>,
     /// Policies, sorted by id.

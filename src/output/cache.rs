@@ -11,8 +11,6 @@
 //! apart from the manifest, so the manifest stays identical across machines.
 
 use std::collections::BTreeMap;
-use std::fs;
-use std::path::Path;
 use std::time::UNIX_EPOCH;
 
 use serde::{Deserialize, Serialize};
@@ -23,6 +21,7 @@ use crate::model::document::Document;
 use crate::model::hash::{hex, hex_digest};
 use crate::model::project::Project;
 use crate::model::templates::Templates;
+use crate::sealed::{Cap, Folder};
 
 /// The cache file's name inside the output folder.
 pub const CACHE_FILE: &str = ".policyc-cache.json";
@@ -50,8 +49,10 @@ pub struct FileStamp {
 impl Cache {
     /// Reads the cache; anything unreadable is an empty cache. Stamps whose
     /// paths could leave the output folder are dropped (see [`Cache::parse`]).
-    pub fn read(out_dir: &Path) -> Self {
-        fs::read_to_string(out_dir.join(CACHE_FILE))
+    pub fn read(out: &Folder) -> Self {
+        out.read(CACHE_FILE, Cap::Record)
+            .ok()
+            .and_then(|bytes| String::from_utf8(bytes).ok())
             .map(|text| Self::parse(&text))
             .unwrap_or_default()
     }
@@ -71,8 +72,8 @@ impl Cache {
     }
 
     /// Records a file just written with `sha256`.
-    pub fn record(&mut self, out_dir: &Path, rel: &str, sha256: &str) {
-        if let Some((size, mtime_ns)) = stat(&out_dir.join(rel)) {
+    pub fn record(&mut self, out: &Folder, rel: &str, sha256: &str) {
+        if let Some((size, mtime_ns)) = stat(out, rel) {
             let stamp = FileStamp {
                 size,
                 mtime_ns,
@@ -84,14 +85,14 @@ impl Cache {
 
     /// Whether `rel` still holds the bytes whose hash is `sha256`: the same
     /// size and time as recorded, or else the same content.
-    pub fn intact(&self, out_dir: &Path, rel: &str, sha256: &str) -> bool {
-        let path = out_dir.join(rel);
-        if let (Some(stamp), Some((size, mtime_ns))) = (self.files.get(rel), stat(&path)) {
+    pub fn intact(&self, out: &Folder, rel: &str, sha256: &str) -> bool {
+        if let (Some(stamp), Some((size, mtime_ns))) = (self.files.get(rel), stat(out, rel)) {
             if stamp.sha256 == sha256 && stamp.size == size && stamp.mtime_ns == mtime_ns {
                 return true;
             }
         }
-        fs::read(&path).is_ok_and(|bytes| hex_digest(&bytes) == sha256)
+        out.read(rel, Cap::Output)
+            .is_ok_and(|bytes| hex_digest(&bytes) == sha256)
     }
 }
 
@@ -105,15 +106,10 @@ pub fn is_plain_relative(rel: &str) -> bool {
             .all(|part| !part.is_empty() && part != "." && part != "..")
 }
 
-fn stat(path: &Path) -> Option<(u64, u128)> {
-    let meta = fs::metadata(path).ok()?;
-    let mtime = meta
-        .modified()
-        .ok()?
-        .duration_since(UNIX_EPOCH)
-        .ok()?
-        .as_nanos();
-    Some((meta.len(), mtime))
+fn stat(out: &Folder, rel: &str) -> Option<(u64, u128)> {
+    let (size, modified) = out.stamp(rel)?;
+    let mtime = modified.duration_since(UNIX_EPOCH).ok()?.as_nanos();
+    Some((size, mtime))
 }
 
 /// The build options that change outputs, as text for hashing.
@@ -200,13 +196,14 @@ mod tests {
     fn a_file_is_intact_until_its_bytes_change() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("a.pdf"), b"one").unwrap();
+        let out = Folder::open_root(dir.path(), crate::sealed::Area::Public).unwrap();
         let mut cache = Cache::default();
         let sha = hex_digest(b"one");
-        cache.record(dir.path(), "a.pdf", &sha);
-        assert!(cache.intact(dir.path(), "a.pdf", &sha));
+        cache.record(&out, "a.pdf", &sha);
+        assert!(cache.intact(&out, "a.pdf", &sha));
         std::fs::write(dir.path().join("a.pdf"), b"two!").unwrap();
-        assert!(!cache.intact(dir.path(), "a.pdf", &sha));
+        assert!(!cache.intact(&out, "a.pdf", &sha));
         std::fs::remove_file(dir.path().join("a.pdf")).unwrap();
-        assert!(!cache.intact(dir.path(), "a.pdf", &sha));
+        assert!(!cache.intact(&out, "a.pdf", &sha));
     }
 }

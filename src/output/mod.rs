@@ -8,12 +8,11 @@
 
 pub mod atomic;
 pub mod cache;
+pub mod guard;
 pub mod lock;
 pub mod records;
-pub mod scratch;
 
 use std::collections::BTreeSet;
-use std::fs;
 use std::io::Write;
 use std::path::Path;
 
@@ -24,6 +23,7 @@ use crate::model::build::{Rendered, RenderedBooklet, Summary};
 use crate::model::hash::hex_digest;
 use crate::model::ids::check_id;
 use crate::model::manifest::{Manifest, ManifestBooklet, ManifestDoc};
+use crate::sealed::{self, Area, Cap, Folder, ReadFailure};
 
 use atomic::{commit_staged, write_atomic};
 use cache::{Cache, CACHE_FILE};
@@ -47,11 +47,16 @@ pub struct Previous {
 /// artefact), so they are untrusted: records and stamps whose ids or paths
 /// are not exactly what policyc itself writes are dropped, and nothing they
 /// name outside the output folder is ever read, written or deleted.
-pub fn read_previous(out_dir: &Path) -> Previous {
-    let manifest = read_manifest(&out_dir.join(MANIFEST_FILE)).unwrap_or_default();
+pub fn read_previous(out: &Folder) -> Previous {
+    let manifest = out
+        .read(MANIFEST_FILE, Cap::Record)
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .and_then(|text| Manifest::from_json(&text).ok())
+        .unwrap_or_default();
     Previous {
         manifest: trusted_records(manifest),
-        cache: Cache::read(out_dir),
+        cache: Cache::read(out),
     }
 }
 
@@ -77,56 +82,72 @@ pub fn trusted_records(mut manifest: Manifest) -> Manifest {
     manifest
 }
 
-/// Reads a manifest; a missing file is an empty manifest.
-pub fn read_manifest(path: &Path) -> Result<Manifest> {
-    if !path.exists() {
-        return Ok(Manifest::default());
-    }
-    let text =
-        fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    Manifest::from_json(&text)
-        .with_context(|| format!("{} is not a policyc manifest", path.display()))
-}
-
 /// Reads a baseline for `changes`: a manifest file, or an output folder
-/// holding one.
+/// holding one, at a path the user gave. Read without following a link,
+/// capped, an ordinary file only.
 pub fn read_baseline(path: &Path) -> Result<Manifest> {
-    let file = if path.is_dir() {
+    let file = if sealed::given_kind(path) == Some(sealed::Kind::Folder) {
         path.join(MANIFEST_FILE)
     } else {
         path.to_path_buf()
     };
-    if !file.is_file() {
-        anyhow::bail!(
+    let bytes = match sealed::read_given(&file, Cap::Record) {
+        Ok(bytes) => bytes,
+        Err(ReadFailure::Missing) => anyhow::bail!(
             "no baseline manifest at {}; give a manifest.json or the output folder of a published build",
             file.display()
-        );
-    }
-    read_manifest(&file)
+        ),
+        Err(why) => anyhow::bail!("cannot read the baseline {}: {why}", file.display()),
+    };
+    let text = String::from_utf8(bytes)
+        .with_context(|| format!("{} is not a policyc manifest", file.display()))?;
+    Manifest::from_json(&text)
+        .with_context(|| format!("{} is not a policyc manifest", file.display()))
 }
 
 /// Writes the files of a new project into `dir`, which must be empty or
 /// absent.
 pub fn write_new_project(dir: &Path, files: &[(std::path::PathBuf, Vec<u8>)]) -> Result<()> {
-    if dir.exists() {
-        let mut entries =
-            fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?;
-        if entries.next().is_some() {
-            anyhow::bail!(
-                "{} is not empty; run `policyc init` in a new or empty folder",
-                dir.display()
-            );
-        }
+    let (project, _) = Folder::create_root(dir, Area::Project)
+        .with_context(|| format!("cannot create {}", dir.display()))?;
+    let entries = project
+        .list("")
+        .with_context(|| format!("cannot read {}", dir.display()))?;
+    if !entries.is_empty() {
+        anyhow::bail!(
+            "{} is not empty; run `policyc init` in a new or empty folder",
+            dir.display()
+        );
     }
     for (rel, bytes) in files {
-        write_atomic(&dir.join(rel), bytes)?;
+        write_atomic(&project, rel, bytes)?;
     }
     Ok(())
 }
 
+/// Writes `files` into the project at `root`, each atomically and never
+/// through a link: a library upgrade. Files already holding the same bytes
+/// are left alone. Returns the paths written, relative to the project.
+pub fn write_into_project(
+    root: &Path,
+    files: &[(std::path::PathBuf, Vec<u8>)],
+) -> Result<Vec<String>> {
+    let project = Folder::open_root(root, Area::Project)
+        .with_context(|| format!("cannot open the project folder {}", root.display()))?;
+    let mut written = Vec::new();
+    for (rel, bytes) in files {
+        if project.read(rel, Cap::Text).is_ok_and(|old| &old == bytes) {
+            continue;
+        }
+        write_atomic(&project, rel, bytes)?;
+        written.push(rel.to_string_lossy().replace('\\', "/"));
+    }
+    Ok(written)
+}
+
 /// Whether a school's folder holds a summary of changes.
-pub fn has_changes_page(out_dir: &Path, school: &str) -> bool {
-    out_dir.join(school).join("changes.html").is_file()
+pub fn has_changes_page(out: &Folder, school: &str) -> bool {
+    out.is_file(format!("{school}/changes.html"))
 }
 
 /// Everything a finished build puts in place.
@@ -152,7 +173,7 @@ pub struct Commit<'a> {
 /// Moves every staged output into place and writes the pages, the manifest
 /// and the cache, printing a line per file written to `log`.
 pub fn commit(
-    out_dir: &Path,
+    out_dir: &Folder,
     commit: Commit<'_>,
     mut cache: Cache,
     log: &mut dyn Write,
@@ -203,7 +224,7 @@ pub fn commit(
         placer.remove(&format!("{school}/index.html"))?;
         placer.remove(&format!("{school}/changes.html"))?;
         placer.remove(&format!("{school}/departures.html"))?;
-        let _ = fs::remove_dir(out_dir.join(school));
+        let _ = out_dir.remove_empty_folder(school);
     }
     for stale in commit.stale_pages {
         placer.remove(stale)?;
@@ -224,7 +245,7 @@ pub fn commit(
 /// keeping the cache in step. Returns the paths written and the paths
 /// removed.
 pub fn write_pages(
-    out_dir: &Path,
+    out_dir: &Folder,
     pages: &[(String, String)],
     stale: &[String],
 ) -> Result<(Vec<String>, Vec<String>)> {
@@ -239,7 +260,7 @@ pub fn write_pages(
     };
     let mut removed = Vec::new();
     for rel in stale {
-        if out_dir.join(rel).is_file() {
+        if out_dir.is_file(rel) {
             placer.remove(rel)?;
             removed.push(display_path(out_dir, rel));
         }
@@ -253,8 +274,8 @@ pub fn write_pages(
     Ok((written, removed))
 }
 
-fn write_cache(out_dir: &Path, cache: &Cache) -> Result<()> {
-    write_atomic(&out_dir.join(CACHE_FILE), cache.to_json().as_bytes())
+fn write_cache(out_dir: &Folder, cache: &Cache) -> Result<()> {
+    write_atomic(out_dir, CACHE_FILE, cache.to_json().as_bytes())
 }
 
 /// The bytes of an output: staged in a temporary file, or in memory.
@@ -265,7 +286,7 @@ enum Content<'a> {
 
 /// Puts files in place, skipping those that already hold the same bytes.
 struct Placer<'a> {
-    out_dir: &'a Path,
+    out_dir: &'a Folder,
     cache: &'a mut Cache,
     log: &'a mut dyn Write,
     summary: &'a mut Summary,
@@ -276,15 +297,14 @@ impl Placer<'_> {
     fn place(&mut self, rel: &str, content: Content<'_>, sha256: &str) -> Result<()> {
         if self.cache.intact(self.out_dir, rel, sha256) {
             if let Content::Staged(temp) = content {
-                let _ = fs::remove_file(temp);
+                let _ = self.out_dir.remove_file(temp);
             }
             self.summary.unchanged += 1;
             return Ok(());
         }
-        let path = self.out_dir.join(rel);
         match content {
-            Content::Staged(temp) => commit_staged(temp, &path)?,
-            Content::Bytes(bytes) => write_atomic(&path, bytes)?,
+            Content::Staged(temp) => commit_staged(self.out_dir, temp, rel)?,
+            Content::Bytes(bytes) => write_atomic(self.out_dir, rel, bytes)?,
         }
         self.cache.record(self.out_dir, rel, sha256);
         self.summary.written += 1;
@@ -303,7 +323,7 @@ impl Placer<'_> {
     /// Removes an output of a document that no longer exists.
     fn remove(&mut self, rel: &str) -> Result<()> {
         self.cache.files.remove(rel);
-        if fs::remove_file(self.out_dir.join(rel)).is_ok() {
+        if self.out_dir.remove_file(rel).is_ok() {
             writeln!(self.log, "  removed {}", display_path(self.out_dir, rel))
                 .context("cannot print progress")?;
         }
@@ -312,9 +332,9 @@ impl Placer<'_> {
 }
 
 /// A path for messages: relative to the working directory when inside it.
-pub fn display_path(out_dir: &Path, rel: &str) -> String {
+pub fn display_path(out_dir: &Folder, rel: &str) -> String {
     let cwd = std::env::current_dir().unwrap_or_default();
-    let full = out_dir.join(rel);
+    let full = out_dir.shown(rel);
     let shown = full
         .strip_prefix(&cwd)
         .unwrap_or(&full)

@@ -3,7 +3,6 @@
 //! so it is rendered again whenever one of them changes.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use crate::model::booklet::BookletAt;
 use crate::model::hash::hex_digest;
@@ -43,7 +42,7 @@ pub fn booklet_hashes(
 /// or whose PDF is gone or altered; every one when `force`.
 pub fn out_of_date(
     previous: &Previous,
-    out: &Path,
+    out: &crate::sealed::Folder,
     resolved: &Resolved,
     hashes: &BTreeMap<BookletAt, String>,
     force: bool,

@@ -1,6 +1,8 @@
 //! Writing a summary of changes (`policyc changes --write`) and the
 //! editorial marks `changes` and sign-off need: after a build, outside it.
 
+use crate::output::guard;
+use crate::sealed::Area;
 use std::path::Path;
 
 use anyhow::Result;
@@ -40,13 +42,23 @@ pub fn write_changes(
             return Ok(Default::default());
         }
     };
-    let _lock = OutputLock::acquire(out_dir, waiting)?;
-    let (written, removed) = output::write_pages(out_dir, &changes.write, &changes.remove)?;
-    let previous = output::read_previous(out_dir);
+    if let Some(problem) = resolved
+        .project
+        .folder
+        .as_ref()
+        .and_then(|project| guard::check_public(project, out_dir))
+    {
+        diags.push(super::misplaced(out_dir, &problem));
+        return Ok(Default::default());
+    }
+    let lock = OutputLock::acquire(out_dir, Area::Public, waiting)?;
+    let out = lock.folder();
+    let (written, removed) = output::write_pages(out, &changes.write, &changes.remove)?;
+    let previous = output::read_previous(out);
     if !previous.manifest.documents.is_empty() {
-        match index_pages(&renderer, resolved, &previous.manifest, out_dir, diags) {
+        match index_pages(&renderer, resolved, &previous.manifest, out, diags) {
             Ok(index) => {
-                output::write_pages(out_dir, &index.write, &index.remove)?;
+                output::write_pages(out, &index.write, &index.remove)?;
             }
             Err(d) => diags.push(d),
         }

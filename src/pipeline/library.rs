@@ -10,11 +10,11 @@ use anyhow::Result;
 
 use crate::diag::Diagnostics;
 use crate::load::bundled::library_files;
-use crate::load::load_project;
+use crate::load::load_memory;
 use crate::output::records::current_manifest;
-use crate::output::scratch::Scratch;
 use crate::pipeline::{load_checked, resolve_all};
 use crate::report::changes::{compare, Editorial, Report};
+use crate::sealed::MemoryTree;
 
 /// What the bundled library would change in a project.
 #[derive(Debug)]
@@ -40,9 +40,8 @@ pub fn preview(root: &Path, diags: &mut Diagnostics) -> Result<Option<LibraryPre
         return Ok(None);
     };
     let files = library_files();
-    let scratch = Scratch::with_files(&files)?;
     let mut ignored = Diagnostics::default();
-    let bundled = load_project(scratch.path(), &mut ignored);
+    let bundled = load_memory(&MemoryTree::new(&files), &mut ignored);
     // The project with its clause library and modules swapped for the
     // bundled ones; schools, policies and local clauses stay as they are.
     let mut upgraded = before.clone();

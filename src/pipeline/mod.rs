@@ -38,7 +38,7 @@ use crate::model::project::{
 };
 use crate::output::cache::{fonts_digest, input_hash, options_key, project_fingerprint, Cache};
 use crate::output::lock::{self, OutputLock};
-use crate::output::{self, atomic, records, Previous};
+use crate::output::{self, atomic, guard, records, Previous};
 use crate::render::booklet::render_booklets;
 use crate::render::html::HtmlRenderer;
 use crate::render::pages::IndexFacts;
@@ -49,6 +49,7 @@ use crate::report::audit::audit_trust;
 use crate::resolve::booklet::resolve_booklets;
 use crate::resolve::inherit::merge_chain;
 use crate::resolve::resolve_school;
+use crate::sealed::{Area, Folder};
 
 /// What to build and where.
 #[derive(Debug, Clone)]
@@ -266,8 +267,10 @@ pub fn build(opts: &BuildOptions, hooks: BuildHooks<'_>) -> Result<Outcome> {
         &selection,
     );
     let mut diags = Diagnostics::default();
-    check_out_folder(&opts.project, &opts.out, &mut diags);
     let (project, loaded) = load_checked(&opts.project, &mut diags);
+    if let Some(folder) = &project.folder {
+        check_out_folder(folder, &opts.out, &mut diags);
+    }
     if diags.has_errors() {
         // Resolve anyway, to report every problem in one run.
         resolve_all(project, loaded, &opts.schools, &opts.audiences, &mut diags);
@@ -278,21 +281,37 @@ pub fn build(opts: &BuildOptions, hooks: BuildHooks<'_>) -> Result<Outcome> {
     }
     // The project's own fonts change every PDF.
     let options = format!("{options} fonts={}", fonts_digest(&project));
-    let lock = OutputLock::acquire(&opts.out, |pid| (hooks.waiting)(pid))?;
+    let lock = OutputLock::acquire(&opts.out, Area::Public, |pid| (hooks.waiting)(pid))?;
+    // The folder is open now: what it is, not what it was called, decides.
+    if let Some(folder) = &project.folder {
+        let lineage = lock.folder().lineage().unwrap_or_default();
+        if let Some(problem) = guard::public_problem(folder, &lineage, true) {
+            diags.push(misplaced(&opts.out, &problem));
+            return Ok(Outcome {
+                diags,
+                summary: None,
+            });
+        }
+    }
+    let out = lock.folder().clone();
     // The trust index flags overdue reviews, so a new day is a new build
     // for the pages (documents depend only on `options`). A bad
     // POLICYC_TODAY is reported when the project is resolved.
     let day = today(&mut Diagnostics::default());
     // The indexes count signatures, so a ledger edit is a new build for them.
-    let people = people_digest(&opts.project);
+    let people = project
+        .folder
+        .as_ref()
+        .map(people_digest)
+        .unwrap_or_default();
     let fingerprint = project_fingerprint(
         &project,
         &format!("{options}\ntoday {day}\npeople {people}"),
     );
-    let previous = output::read_previous(&opts.out);
+    let previous = output::read_previous(&out);
     if !opts.force
         && previous.cache.fingerprint == fingerprint
-        && outputs_intact(&opts.out, &previous.cache)
+        && outputs_intact(&out, &previous.cache)
     {
         let documents = previous.manifest.documents.len();
         let summary = Summary {
@@ -318,6 +337,7 @@ pub fn build(opts: &BuildOptions, hooks: BuildHooks<'_>) -> Result<Outcome> {
     };
     let result = render_and_commit(
         opts,
+        &out,
         &resolved,
         previous,
         &options,
@@ -334,7 +354,7 @@ pub fn build(opts: &BuildOptions, hooks: BuildHooks<'_>) -> Result<Outcome> {
             })
         }
         Ok(None) => {
-            atomic::remove_own_temporaries(&opts.out);
+            atomic::remove_own_temporaries(&out);
             lock.tidy_after_failure();
             Ok(Outcome {
                 diags,
@@ -342,59 +362,40 @@ pub fn build(opts: &BuildOptions, hooks: BuildHooks<'_>) -> Result<Outcome> {
             })
         }
         Err(err) => {
-            atomic::remove_own_temporaries(&opts.out);
+            atomic::remove_own_temporaries(&out);
             lock.tidy_after_failure();
             Err(err)
         }
     }
 }
 
-/// Refuses an output folder inside the folders policyc reads: every later
-/// build would find its own outputs among the inputs.
-fn check_out_folder(project: &Path, out: &Path, diags: &mut Diagnostics) {
-    let real_project = project
-        .canonicalize()
-        .unwrap_or_else(|_| project.to_path_buf());
-    let real_out = canonical_or_planned(out);
-    for input in ["clauses", "schools", "policies", "templates", "fonts"] {
-        if real_out.starts_with(real_project.join(input)) {
-            diags.push(
-                Diagnostic::error(
-                    "out-inside-inputs",
-                    "--out",
-                    format!("the output folder {} is inside the project's `{input}/` folder", out.display()),
-                )
-                .with_hint("choose an output folder outside clauses/, schools/, policies/, templates/ and fonts/, such as the default `out/`"),
-            );
-        }
+/// Refuses an output folder that is the project itself or inside the
+/// folders policyc reads: every later build would find its own outputs
+/// among the inputs, and a failed build tidies its folder.
+fn check_out_folder(project: &Folder, out: &Path, diags: &mut Diagnostics) {
+    if let Some(problem) = guard::check_public(project, out) {
+        diags.push(misplaced(out, &problem));
     }
 }
 
-/// The canonical form of a path that may not exist yet: its nearest
-/// existing ancestor made canonical, with the rest joined on.
-fn canonical_or_planned(path: &Path) -> PathBuf {
-    let mut missing = Vec::new();
-    let mut base = path.to_path_buf();
-    loop {
-        if let Ok(real) = base.canonicalize() {
-            return missing.iter().rev().fold(real, |acc, part| acc.join(part));
-        }
-        match (base.file_name().map(|n| n.to_os_string()), base.parent()) {
-            (Some(name), Some(parent)) => {
-                missing.push(name);
-                base = parent.to_path_buf();
-            }
-            _ => return path.to_path_buf(),
-        }
-    }
+/// The diagnostic for an output folder in the wrong place.
+pub(crate) fn misplaced(out: &Path, problem: &guard::Misplaced) -> Diagnostic {
+    let message = problem.message(out);
+    let diagnostic = match problem {
+        guard::Misplaced::InsidePublic => Diagnostic::error("private-out-public", "--out", message),
+        _ => Diagnostic::error("out-inside-inputs", "--out", message),
+    };
+    diagnostic.with_hint(problem.hint())
 }
 
 /// Renders what is out of date and, if every document rendered, puts the
 /// outputs, pages, manifest and cache in place. `None` when the project
 /// had problems (in `diags`); an error when the output folder could not be
 /// written.
+#[allow(clippy::too_many_arguments)]
 fn render_and_commit(
     opts: &BuildOptions,
+    out: &Folder,
     resolved: &Resolved,
     previous: Previous,
     options: &str,
@@ -412,11 +413,11 @@ fn render_and_commit(
             (doc.key(), input_hash(doc, &resolved.project, logo, options))
         })
         .collect();
-    let skip = |doc: &Document| !opts.force && up_to_date(&previous, &opts.out, doc, &hashes);
+    let skip = |doc: &Document| !opts.force && up_to_date(&previous, out, doc, &hashes);
     let total = resolved.documents().filter(|(_, d)| !skip(d)).count();
     // The lock is held: any temporary here was left by a build that died.
-    atomic::remove_temporaries(&opts.out, |_| true);
-    let out_dir = opts.out.clone();
+    atomic::remove_temporaries(out, |_| true);
+    let out_dir = out.clone();
     let stage = move |rel: &str, bytes: &[u8]| {
         atomic::stage(&out_dir, rel, bytes).map_err(|e| {
             Diagnostic::error(WRITE_FAILED, rel, format!("cannot write the output: {e:#}"))
@@ -427,7 +428,7 @@ fn render_and_commit(
         stage(&doc.key().output_path(format), bytes)
     };
     let abort = Arc::clone(&hooks.abort);
-    let out_dir = opts.out.clone();
+    let out_dir = out.clone();
     let render_hooks = RenderHooks {
         progress: &|done| (hooks.progress)(done, total),
         on_timeout: Arc::new(move |d: &Diagnostic| {
@@ -455,15 +456,14 @@ fn render_and_commit(
     );
     let booklet_hashes = booklets::booklet_hashes(resolved, &hashes, options);
     if !diags.has_errors() {
-        let stale =
-            booklets::out_of_date(&previous, &opts.out, resolved, &booklet_hashes, opts.force);
+        let stale = booklets::out_of_date(&previous, out, resolved, &booklet_hashes, opts.force);
         rendered_booklets =
             render_booklets(resolved, &engine, render_options, &stale, &stage, diags);
     }
     if let Some(failed) = diags.take(WRITE_FAILED).into_iter().next() {
         anyhow::bail!(
             "{}: {}",
-            output::display_path(&opts.out, &failed.file),
+            output::display_path(out, &failed.file),
             failed.message
         );
     }
@@ -484,7 +484,7 @@ fn render_and_commit(
         complete,
     );
     let page_list = HtmlRenderer::new(&resolved.project.templates)
-        .and_then(|renderer| index_pages(&renderer, resolved, &next.manifest, &opts.out, diags));
+        .and_then(|renderer| index_pages(&renderer, resolved, &next.manifest, out, diags));
     let page_list = match page_list {
         Ok(pages) => pages,
         Err(d) => {
@@ -510,7 +510,7 @@ fn render_and_commit(
         manifest: &next.manifest,
         fingerprint,
     };
-    output::commit(&opts.out, commit, previous.cache, hooks.log, &mut summary)?;
+    output::commit(out, commit, previous.cache, hooks.log, &mut summary)?;
     let pdf_times: Vec<f64> = rendered.iter().filter_map(|r| r.pdf_ms).collect();
     if !pdf_times.is_empty() {
         summary.ms_per_pdf = pdf_times.iter().sum::<f64>() / pdf_times.len() as f64;
@@ -524,7 +524,7 @@ pub(crate) fn index_pages(
     renderer: &HtmlRenderer,
     resolved: &Resolved,
     manifest: &Manifest,
-    out: &Path,
+    out: &Folder,
     diags: &mut Diagnostics,
 ) -> Result<pages::PageSet, Diagnostic> {
     let audit = audit_trust(&resolved.project);
@@ -565,7 +565,7 @@ fn ms(since: Instant) -> f64 {
 /// Whether a document's outputs can be kept: same inputs, files intact.
 fn up_to_date(
     previous: &Previous,
-    out: &Path,
+    out: &Folder,
     doc: &Document,
     hashes: &BTreeMap<DocKey, String>,
 ) -> bool {
@@ -582,7 +582,7 @@ fn up_to_date(
 }
 
 /// Whether every file the last build recorded is still as it wrote it.
-fn outputs_intact(out: &Path, cache: &Cache) -> bool {
+fn outputs_intact(out: &Folder, cache: &Cache) -> bool {
     !cache.files.is_empty()
         && cache
             .files

@@ -6,7 +6,6 @@
 //! for the audience. Everything here holds names: it goes to the private
 //! folder only.
 
-use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::diag::{Diagnostic, Diagnostics};
@@ -20,7 +19,8 @@ use crate::model::templates::Template;
 use crate::pipeline::signoff::{sign_off_report, unprintable_name, SignOffFilter};
 use crate::render::merge::PrintFile;
 use crate::render::pdf::PdfEngine;
-use crate::render::register::slug;
+use crate::render::pool::{panicked, parallel_map};
+use crate::render::register::{slug, unique_stem};
 use crate::render::slip::{filled_fields, signer_fields, slip_data, slip_person, Signer};
 use crate::report::signoff::{DocSignOff, PersonStatus};
 
@@ -113,9 +113,22 @@ pub fn print_copies(
         .collect();
     // One group at a time, its people in parallel: the copies of a group
     // share the most layout, and memory stays flat however many groups.
+    let mut stems: Vec<String> = Vec::new();
+    for (job, group) in &groups {
+        let name = group.unwrap_or(&job.doc.audience_label);
+        let stem = format!(
+            "{}/print/{}-{}-{}",
+            job.school.id,
+            job.doc.policy_id,
+            job.doc.audience_id,
+            slug(name)
+        );
+        stems.push(unique_stem(&stem, |s| stems.iter().any(|t| t == s)));
+    }
     let results: Vec<Result<Vec<PrivateFile>, Diagnostic>> = groups
         .iter()
-        .map(|(job, group)| print_group(&tools, job, *group))
+        .zip(&stems)
+        .map(|((job, group), stem)| print_group(&tools, job, *group, stem))
         .collect();
     let mut printed = Printed::default();
     for result in results {
@@ -170,6 +183,7 @@ fn print_group(
     tools: &Tools<'_>,
     job: &Job<'_>,
     group: Option<&str>,
+    stem: &str,
 ) -> Result<Vec<PrivateFile>, Diagnostic> {
     let people: Vec<&PersonStatus> = job
         .sign_off
@@ -178,21 +192,18 @@ fn print_group(
         .filter(|p| p.class.as_deref() == group)
         .collect();
     let name = group.unwrap_or(&job.doc.audience_label);
-    let stem = format!(
-        "{}/print/{}-{}-{}",
-        job.school.id,
-        job.doc.policy_id,
-        job.doc.audience_id,
-        slug(name)
-    );
-    let copies: Vec<Vec<u8>> = people
-        .par_iter()
-        .map(|p| {
-            let copy = copy(tools, job, &signer(p));
-            // Keep what the next person reuses; drop the rest, which bounds
-            // memory however many people there are.
-            comemo::evict(MEMO_AGE);
-            copy
+    let copies = parallel_map(&people, rayon::current_num_threads(), |p| {
+        let copy = copy(tools, job, &signer(p));
+        // Keep what the next person reuses; drop the rest, which bounds
+        // memory however many people there are.
+        comemo::evict(MEMO_AGE);
+        copy
+    });
+    let copies: Vec<Vec<u8>> = copies
+        .into_iter()
+        .map(|result| {
+            // A panic's message never names the person.
+            result.map_err(|message| panicked(&format!("{stem}.pdf"), &message))?
         })
         .collect::<Result<_, _>>()?;
     let heading = format!(

@@ -78,7 +78,9 @@ fn report_against(
     manifest: &Manifest,
     diags: &mut Diagnostics,
 ) -> SignOffReport {
-    let root = &resolved.project.root;
+    let Some(root) = resolved.project.folder.as_ref() else {
+        return SignOffReport::default();
+    };
     let schools: Vec<&str> = resolved
         .project
         .schools
@@ -294,10 +296,14 @@ pub fn import_responses(
     export: FormExport,
     diags: &mut Diagnostics,
 ) -> Import {
-    let root = &resolved.project.root;
     let schools: Vec<&str> = resolved.schools.iter().map(|s| s.id.as_str()).collect();
-    let people = load_people(root, &schools, diags);
-    let published = load_published(root, diags);
+    let (people, published) = match resolved.project.folder.as_ref() {
+        Some(root) => (
+            load_people(root, &schools, diags),
+            load_published(root, diags),
+        ),
+        None => (Default::default(), Vec::new()),
+    };
     let (plan, problems) = plan_import(
         &people,
         school,

@@ -59,10 +59,14 @@ pub fn render_booklets(
         Ok(RenderedBooklet { at, staged })
     });
     let mut rendered = Vec::new();
-    for result in results {
+    for (result, &at) in results.into_iter().zip(wanted) {
         match result {
-            Ok(r) => rendered.push(r),
-            Err(d) => diags.push(d),
+            Ok(Ok(r)) => rendered.push(r),
+            Ok(Err(d)) => diags.push(d),
+            Err(message) => diags.push(super::pool::panicked(
+                &resolved.booklet(at).output_path(),
+                &message,
+            )),
         }
     }
     rendered

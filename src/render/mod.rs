@@ -96,10 +96,14 @@ pub fn render_all(
     let mut results: Vec<_> = order.into_iter().zip(results).collect();
     results.sort_by_key(|(i, _)| *i);
     let mut rendered = Vec::new();
-    for (_, result) in results {
+    for (i, result) in results {
         match result {
-            Ok(r) => rendered.push(r),
-            Err(d) => diags.push(d),
+            Ok(Ok(r)) => rendered.push(r),
+            Ok(Err(d)) => diags.push(d),
+            Err(message) => diags.push(pool::panicked(
+                &jobs[i].1.key().output_path("pdf"),
+                &message,
+            )),
         }
     }
     rendered

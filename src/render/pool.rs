@@ -15,16 +15,27 @@ use crate::model::build::WORKER_STACK;
 /// waiting inside typst would otherwise steal and start another whole
 /// document on the same stack. That nesting multiplied the memory in use
 /// and overflowed stacks.
+///
+/// Every item gets its result, in order: a call that panics gives
+/// `Err` with the panic's message for that item alone, and items that no
+/// worker took (a thread that could not be started) run on the calling
+/// thread. Nothing is ever dropped, so a result can never be matched to
+/// the wrong item.
 pub fn parallel_map<T: Sync, R: Send>(
     items: &[T],
     threads: usize,
     f: impl Fn(&T) -> R + Sync,
-) -> Vec<R> {
+) -> Vec<Result<R, String>> {
     let next = AtomicUsize::new(0);
     let threads = threads.clamp(1, items.len().max(1));
-    let mut results: Vec<(usize, R)> = std::thread::scope(|scope| {
+    let run = |item: &T| {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(item)))
+            .map_err(|payload| panic_message(payload.as_ref()))
+    };
+    let mut slots: Vec<Option<Result<R, String>>> = (0..items.len()).map(|_| None).collect();
+    std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
-            .map(|_| {
+            .filter_map(|_| {
                 std::thread::Builder::new()
                     .stack_size(WORKER_STACK)
                     .spawn_scoped(scope, || {
@@ -32,20 +43,44 @@ pub fn parallel_map<T: Sync, R: Send>(
                         loop {
                             let i = next.fetch_add(1, Ordering::Relaxed);
                             let Some(item) = items.get(i) else { break };
-                            done.push((i, f(item)));
+                            done.push((i, run(item)));
                         }
                         done
                     })
+                    .ok()
             })
             .collect();
-        workers
-            .into_iter()
-            .filter_map(Result::ok)
-            .flat_map(|w| w.join().unwrap_or_default())
-            .collect()
+        for worker in workers {
+            for (i, result) in worker.join().unwrap_or_default() {
+                slots[i] = Some(result);
+            }
+        }
     });
-    results.sort_by_key(|(i, _)| *i);
-    results.into_iter().map(|(_, r)| r).collect()
+    slots
+        .into_iter()
+        .zip(items)
+        .map(|(slot, item)| slot.unwrap_or_else(|| run(item)))
+        .collect()
+}
+
+/// The text of a panic's payload.
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "an internal error".into())
+}
+
+/// The diagnostic for a document whose rendering panicked: a bug in
+/// policyc or typst, reported against the document, never lost.
+pub fn panicked(file: &str, message: &str) -> Diagnostic {
+    Diagnostic::error(
+        "render-panicked",
+        file,
+        format!("rendering this document stopped with an internal error: {message}"),
+    )
+    .with_hint("this is a bug in policyc: please report it with the document's files; no output was written for it")
 }
 
 /// What to do when a layout runs away: typst cannot be interrupted, so the
@@ -81,7 +116,8 @@ impl Watchdog {
         std::thread::spawn(move || {
             while !stop.load(Ordering::Relaxed) {
                 std::thread::sleep(Duration::from_millis(50));
-                let idle = epoch.elapsed().as_millis() as u64 - seen.load(Ordering::Relaxed);
+                let now = epoch.elapsed().as_millis() as u64;
+                let idle = now.saturating_sub(seen.load(Ordering::Relaxed));
                 if idle > limit_secs * 1000 && !stop.load(Ordering::Relaxed) {
                     on_timeout(&diagnostic);
                     return;
@@ -116,9 +152,27 @@ mod tests {
         let items: Vec<usize> = (0..100).collect();
         assert_eq!(
             parallel_map(&items, 3, |i| i * 2),
-            (0..100).map(|i| i * 2).collect::<Vec<_>>()
+            (0..100).map(|i| Ok(i * 2)).collect::<Vec<_>>()
         );
         assert!(parallel_map(&Vec::<usize>::new(), 4, |i| *i).is_empty());
+    }
+
+    #[test]
+    fn a_panic_is_that_item_s_error_and_loses_nothing() {
+        let items: Vec<usize> = (0..50).collect();
+        let results = parallel_map(&items, 2, |&i| {
+            if i == 7 || i == 31 {
+                panic!("document {i} broke");
+            }
+            i
+        });
+        assert_eq!(results.len(), 50);
+        for (i, result) in results.iter().enumerate() {
+            match i {
+                7 | 31 => assert_eq!(result, &Err(format!("document {i} broke"))),
+                _ => assert_eq!(result, &Ok(i)),
+            }
+        }
     }
 
     #[test]

@@ -78,13 +78,8 @@ pub fn registers(school: &SchoolSignOff, pupils: &[&str], today: &str) -> Vec<Re
                 slug(&name)
             );
             // Two groups whose names share a slug ("Ελένη", "Ωμέγα") get -2, -3.
-            let taken = |p: &str| out.iter().any(|r| r.path == p);
-            let mut path = format!("{stem}.pdf");
-            let mut n = 1;
-            while taken(&path) {
-                n += 1;
-                path = format!("{stem}-{n}.pdf");
-            }
+            let stem = unique_stem(&stem, |p| out.iter().any(|r| r.path == format!("{p}.pdf")));
+            let path = format!("{stem}.pdf");
             let data = register_data(
                 school,
                 doc,
@@ -144,6 +139,14 @@ fn register_data(
 pub fn slug(name: &str) -> String {
     let mut slug = String::new();
     for c in name.chars() {
+        // A file name has at most 255 bytes; a slug keeps well inside it
+        // (a 25-word name included), ending at a whole word.
+        if slug.len() >= MAX_SLUG_BYTES {
+            if let Some(cut) = slug.rfind('-').filter(|&cut| cut > 0) {
+                slug.truncate(cut);
+            }
+            break;
+        }
         if c.is_ascii_alphanumeric() {
             slug.push(c.to_ascii_lowercase());
         } else if !slug.ends_with('-') && !slug.is_empty() {
@@ -158,9 +161,37 @@ pub fn slug(name: &str) -> String {
     }
 }
 
+/// The longest slug, in bytes (slugs are ASCII).
+const MAX_SLUG_BYTES: usize = 60;
+
+/// `stem`, or `stem-2`, `stem-3`… : the first that `taken` does not
+/// already hold, so two groups whose names share a slug ("Year 4 Oak",
+/// "Year 4 - Oak", or two names in a script slugs drop) never share a file.
+pub fn unique_stem(stem: &str, taken: impl Fn(&str) -> bool) -> String {
+    let mut candidate = stem.to_string();
+    let mut n = 1;
+    while taken(&candidate) {
+        n += 1;
+        candidate = format!("{stem}-{n}");
+    }
+    candidate
+}
+
 #[cfg(test)]
 mod tests {
-    use super::slug;
+    use super::{slug, unique_stem};
+
+    #[test]
+    fn long_names_make_bounded_slugs_and_alike_names_unique_stems() {
+        let long = "Ada ".repeat(40);
+        assert!(slug(&long).len() <= 60, "{}", slug(&long));
+        assert!(!slug(&long).ends_with('-'));
+        let used = ["s/print/aup-ks2-year-4-oak".to_string()];
+        let stem = unique_stem("s/print/aup-ks2-year-4-oak", |p| {
+            used.iter().any(|u| u == p)
+        });
+        assert_eq!(stem, "s/print/aup-ks2-year-4-oak-2");
+    }
 
     #[test]
     fn group_names_become_safe_file_names() {
