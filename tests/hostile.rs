@@ -307,3 +307,192 @@ fn the_readers_of_out_keep_only_safe_paths() {
         "an honest manifest keeps its records"
     );
 }
+
+/// A sentinel file outside the project, to show that nothing reaches it.
+fn sentinel(dir: &Path) -> std::path::PathBuf {
+    let path = dir.join("sentinel.txt");
+    fs::write(&path, "keep me").unwrap();
+    path
+}
+
+#[cfg(unix)]
+#[test]
+fn a_linked_lock_file_is_refused_and_its_target_untouched() {
+    let project = fixture("basic");
+    let outside = tempfile::tempdir().unwrap();
+    let victim = sentinel(outside.path());
+    fs::create_dir(project.path().join("out")).unwrap();
+    std::os::unix::fs::symlink(&victim, project.path().join("out/.policyc.lock")).unwrap();
+    let output = build(project.path(), &[]);
+    let (_, stderr) = texts(&output);
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("never follows links"), "{stderr}");
+    assert_eq!(fs::read_to_string(&victim).unwrap(), "keep me");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_linked_school_folder_in_out_is_never_written_or_emptied() {
+    let project = fixture("basic");
+    assert_ok(&build(project.path(), &[]));
+    let outside = tempfile::tempdir().unwrap();
+    let victim = sentinel(outside.path());
+    // The school's real outputs go; a link to a folder elsewhere, which
+    // holds a file named like a stale output, takes their place.
+    let alpha = project.path().join("out/alpha");
+    fs::remove_dir_all(&alpha).unwrap();
+    fs::copy(&victim, outside.path().join("aup-staff.pdf")).unwrap();
+    std::os::unix::fs::symlink(outside.path(), &alpha).unwrap();
+    let output = build(project.path(), &["--force"]);
+    let (_, stderr) = texts(&output);
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    let mut names: Vec<_> = fs::read_dir(outside.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        ["aup-staff.pdf", "sentinel.txt"],
+        "nothing written or removed there"
+    );
+    assert_eq!(fs::read_to_string(&victim).unwrap(), "keep me");
+}
+
+#[cfg(unix)]
+#[test]
+fn an_output_folder_that_is_a_link_is_refused() {
+    let project = fixture("basic");
+    let outside = tempfile::tempdir().unwrap();
+    sentinel(outside.path());
+    std::os::unix::fs::symlink(outside.path(), project.path().join("out")).unwrap();
+    let output = build(project.path(), &[]);
+    assert_eq!(output.status.code(), Some(3), "{}", texts(&output).1);
+    assert_eq!(fs::read_dir(outside.path()).unwrap().count(), 1);
+}
+
+#[cfg(unix)]
+#[test]
+fn linked_input_folders_are_never_read() {
+    for folder in [
+        "schools",
+        "templates",
+        "policies",
+        "clauses/core",
+        "schools/beta",
+    ] {
+        let project = fixture("basic");
+        let outside = tempfile::tempdir().unwrap();
+        let real = project.path().join(folder);
+        fs::create_dir_all(&real).unwrap();
+        let moved = outside.path().join("moved");
+        copy_dir(&real, &moved);
+        fs::write(moved.join("secret.md"), "SECRET LINE FROM OUTSIDE\n").unwrap();
+        fs::remove_dir_all(&real).unwrap();
+        std::os::unix::fs::symlink(&moved, &real).unwrap();
+        let output = run_in(project.path(), &["check"]);
+        let (stdout, stderr) = texts(&output);
+        assert_eq!(output.status.code(), Some(1), "{folder}: {stderr}");
+        assert!(
+            stderr.contains("is a link, and policyc never follows links"),
+            "{folder}: {stderr}"
+        );
+        assert!(
+            !stderr.contains("SECRET") && !stdout.contains("SECRET"),
+            "{folder}"
+        );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn an_output_folder_spelt_to_reach_an_input_is_refused() {
+    let project = fixture("basic");
+    for out in ["nonexist/../schools", ".", "out/../clauses/core"] {
+        let output = build(project.path(), &["--out", out]);
+        let (_, stderr) = texts(&output);
+        assert_ne!(output.status.code(), Some(0), "--out {out}: {stderr}");
+        assert!(
+            !project.path().join("schools/index.html").exists(),
+            "--out {out}"
+        );
+        assert!(!project.path().join("index.html").exists(), "--out {out}");
+        assert!(!project.path().join("clauses/core/index.html").exists());
+    }
+    let output = run_in(
+        project.path(),
+        &[
+            "changes",
+            "--baseline",
+            "out",
+            "--write",
+            "--out",
+            "clauses/core",
+        ],
+    );
+    assert_ne!(output.status.code(), Some(0));
+    assert!(!project.path().join("clauses/core/index.html").exists());
+    for kept in ["clauses", "schools", "policies"] {
+        assert!(project.path().join(kept).is_dir(), "{kept} is still there");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn names_never_reach_out_however_the_path_is_spelt() {
+    let project = fixture("example");
+    assert_ok(&build(project.path(), &[]));
+    let before = files_under(&project.path().join("out"));
+    for out in [
+        "nonexist/../out/s.html",
+        "./out/./s.html",
+        "private/../out/s.html",
+    ] {
+        let output = run_in(
+            project.path(),
+            &[
+                "signoff", "status", "--format", "html", "--names", "--out", out,
+            ],
+        );
+        assert_ne!(output.status.code(), Some(0), "--out {out}");
+    }
+    // private/<school> linked into out/: a print run refuses the link.
+    fs::create_dir_all(project.path().join("private")).unwrap();
+    std::os::unix::fs::symlink(
+        project.path().join("out/wrenfold"),
+        project.path().join("private/wrenfold"),
+    )
+    .unwrap();
+    let output = run_in(
+        project.path(),
+        &["signoff", "print", "--school", "wrenfold"],
+    );
+    assert_ne!(output.status.code(), Some(0), "{}", texts(&output).1);
+    assert_eq!(files_under(&project.path().join("out")), before);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_or_endless_file_in_out_cannot_hang_a_build() {
+    let project = fixture("basic");
+    assert_ok(&build(project.path(), &[]));
+    let out = project.path().join("out");
+    fs::remove_file(out.join("manifest.json")).unwrap();
+    let fifo = std::ffi::CString::new(out.join("manifest.json").to_str().unwrap()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o644) }, 0);
+    fs::remove_file(out.join(".policyc-cache.json")).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", out.join(".policyc-cache.json")).unwrap();
+    let mut child = policyc()
+        .args(["build", "--quiet"])
+        .current_dir(project.path())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > Duration::from_secs(60) {
+            let _ = child.kill();
+            panic!("the build hung on a FIFO or /dev/zero");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}

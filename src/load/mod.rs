@@ -125,9 +125,18 @@ impl Loader<'_> {
         path.strip_prefix(&self.root).unwrap_or(path)
     }
 
-    /// Whether anything (a link included) is at `path`.
+    /// Whether anything (a link included) is at `path`, or a link stands
+    /// on the way to it: reading it then reports the link.
     fn exists(&self, path: &Path) -> bool {
-        self.project.kind(self.inner(path)).is_some()
+        let inner = self.inner(path);
+        if self.project.kind(inner).is_some() {
+            return true;
+        }
+        let mut so_far = PathBuf::new();
+        inner.components().any(|part| {
+            so_far.push(part);
+            self.project.kind(&so_far) == Some(Kind::Link)
+        })
     }
 
     /// Reads a text file, reporting why it cannot be read.
@@ -499,6 +508,11 @@ impl Loader<'_> {
     fn templates(&mut self) -> Templates {
         let dir = self.root.join("templates");
         let mut templates = Templates::builtin();
+        if self.project.kind(self.inner(&dir)) == Some(Kind::Link) {
+            // Reported once, for the folder.
+            self.entries(&dir);
+            return templates;
+        }
         for name in Templates::NAMES {
             let path = dir.join(name);
             if self.exists(&path) {
@@ -521,20 +535,33 @@ impl Loader<'_> {
             .collect()
     }
 
-    /// The entries of `dir`, reporting a folder that is a link.
+    /// The entries of `dir`, reporting a folder that is a link, lies in
+    /// one, or cannot be read. A folder that is not there has none.
     fn entries(&mut self, dir: &Path) -> Vec<crate::sealed::Entry> {
-        if self.project.kind(self.inner(dir)) == Some(Kind::Link) {
-            self.diags.push(
-                Diagnostic::error(
-                    "path-outside",
-                    self.rel(dir),
-                    "this folder is a link, and policyc never follows links",
-                )
-                .with_hint("copy the folder into the project instead of linking to it"),
-            );
-            return Vec::new();
+        match self.project.list(self.inner(dir)) {
+            Ok(entries) => entries,
+            Err(err) => {
+                let rel = self.rel(dir);
+                let linked = if self.project.kind(self.inner(dir)) == Some(Kind::Link) {
+                    Some("this folder is a link, and policyc never follows links")
+                } else if err.to_string().contains("link") {
+                    Some("this folder lies in a folder that is a link, and policyc never follows links")
+                } else {
+                    None
+                };
+                self.diags.push(match linked {
+                    Some(message) => Diagnostic::error("path-outside", rel, message)
+                        .with_hint("copy the folder into the project instead of linking to it"),
+                    None => Diagnostic::error(
+                        "unreadable",
+                        rel,
+                        format!("cannot read this folder ({})", paths::io_reason(&err)),
+                    )
+                    .with_hint("check that it is a folder and that you have permission to read it"),
+                });
+                Vec::new()
+            }
         }
-        self.project.list(self.inner(dir)).unwrap_or_default()
     }
 
     /// Every `*.ext` file below `dir`, sorted, recursing into folders.
