@@ -496,3 +496,26 @@ fn a_fifo_or_endless_file_in_out_cannot_hang_a_build() {
         std::thread::sleep(Duration::from_millis(50));
     }
 }
+
+#[test]
+fn strings_from_a_baseline_never_reach_the_terminal_as_escapes() {
+    let project = fixture("basic");
+    assert_ok(&build(project.path(), &[]));
+    let text = fs::read_to_string(project.path().join("out/manifest.json")).unwrap();
+    let mut manifest: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let doc = &mut manifest["documents"][0];
+    doc["school"] = "\u{1b}]0;owned\u{7}\u{1b}[2Jalpha\u{202e}".into();
+    doc["doc_id"] = "\u{1b}[31mRED".into();
+    let baseline = project.path().join("baseline.json");
+    fs::write(&baseline, serde_json::to_string(&manifest).unwrap()).unwrap();
+    let output = run_in(project.path(), &["changes", "--baseline", "baseline.json"]);
+    let (stdout, stderr) = texts(&output);
+    assert!(stdout.contains("alpha"), "{stdout}{stderr}");
+    for text in [&stdout, &stderr] {
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{7}'),
+            "{text:?}"
+        );
+        assert!(!text.contains('\u{202e}'), "{text:?}");
+    }
+}

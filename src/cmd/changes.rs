@@ -8,6 +8,7 @@ use anyhow::Result;
 use crate::cli::{ChangesArgs, ReportFormat};
 use crate::cmd::explain::resolved_or_report;
 use crate::cmd::print_diagnostics;
+use crate::diag::printable_lines;
 use crate::diag::{Diagnostics, EXIT_OK, EXIT_PROJECT};
 use crate::output::{read_baseline, records::current_manifest};
 use crate::pipeline::{editorial_marks, write_changes};
@@ -31,7 +32,13 @@ pub fn changes(args: &ChangesArgs) -> Result<i32> {
             "{}",
             serde_json::to_string_pretty(&report)?
         )?,
-        ReportFormat::Human => write!(std::io::stdout(), "{}", render_text(&report))?,
+        // The baseline comes from outside (published/ is committed): its
+        // strings are shown, never obeyed, by the terminal.
+        ReportFormat::Human => write!(
+            std::io::stdout(),
+            "{}",
+            printable_lines(&render_text(&report))
+        )?,
     }
     if args.write {
         let out = args

@@ -100,13 +100,22 @@ fn status(args: &SignoffStatusArgs) -> Result<i32> {
     } else {
         Some(sign_off_report(&resolved, &filter, args.names, &mut diags))
     };
+    if !args.names {
+        // Counts only: a roster or ledger problem names its file, line and
+        // column, never the cell, which holds a name.
+        diags.redact_in("people/");
+    }
     print_diagnostics(&diags);
     let Some(report) = report.filter(|_| !diags.has_errors()) else {
         return Ok(EXIT_PROJECT);
     };
     let mut stdout = std::io::stdout().lock();
     match args.format {
-        SignoffFormat::Human => write!(stdout, "{}", render_text(&report))?,
+        SignoffFormat::Human => write!(
+            stdout,
+            "{}",
+            crate::diag::printable_lines(&render_text(&report))
+        )?,
         SignoffFormat::Csv => write!(stdout, "{}", render_csv(&report, args.names))?,
         SignoffFormat::Json => writeln!(stdout, "{}", serde_json::to_string_pretty(&report)?)?,
         SignoffFormat::Html => {

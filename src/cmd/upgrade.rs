@@ -41,7 +41,11 @@ pub fn upgrade_library(args: &UpgradeArgs) -> Result<i32> {
             }))?
         )?,
         ReportFormat::Human => {
-            write!(out, "{}", render_text(&preview.report))?;
+            write!(
+                out,
+                "{}",
+                crate::diag::printable_lines(&render_text(&preview.report))
+            )?;
             writeln!(
                 out,
                 "\nthe new library changes {} file{}",

@@ -21,7 +21,9 @@ use serde::Serialize;
 
 pub mod text;
 
-pub use text::{did_you_mean, find_token, line_column, relative, suggestion};
+pub use text::{
+    did_you_mean, find_token, line_column, printable, printable_lines, relative, suggestion,
+};
 
 /// Exit status: success.
 pub const EXIT_OK: i32 = 0;
@@ -178,6 +180,29 @@ impl Diagnostic {
         }
     }
 
+    /// The diagnostic with nothing a personal-data file holds: the file,
+    /// line and column stay, and the message and hint say only what kind
+    /// of problem it is. For counts-only output, which may be logged.
+    pub fn redacted(&self) -> Diagnostic {
+        if CELL_FREE_CODES.contains(&self.code) {
+            return Diagnostic {
+                excerpt: None,
+                ..self.clone()
+            };
+        }
+        let place = match (self.line, self.column) {
+            (Some(l), Some(c)) => format!("line {l}, column {c}"),
+            (Some(l), None) => format!("line {l}"),
+            _ => "this file".to_string(),
+        };
+        Diagnostic {
+            message: format!("{place} has a problem of the kind `{}`", self.code),
+            hint: Some("names are left out of counts-only output: run the command again with --names, on a machine where names may be shown, to see the line".into()),
+            excerpt: None,
+            ..self.clone()
+        }
+    }
+
     /// `file:line:col`, as far as known.
     pub fn location(&self) -> String {
         match (self.line, self.column) {
@@ -198,16 +223,19 @@ impl Diagnostic {
             Severity::Error => ("error", red),
             Severity::Warning => ("warning", yellow),
         };
+        // Messages quote file names and values from untrusted files: a
+        // terminal is shown them, never commanded by them.
         let mut out = format!(
             "{bold}{tint}{word}[{}]{reset}{bold}: {}{reset}\n",
-            self.code, self.message
+            self.code,
+            printable_lines(&self.message)
         );
-        let _ = writeln!(out, "  {blue}-->{reset} {}", self.location());
+        let _ = writeln!(out, "  {blue}-->{reset} {}", printable(&self.location()));
         if let (Some(line), Some(text)) = (self.line, &self.excerpt) {
             let gutter = line.to_string().len();
             let pad = " ".repeat(gutter);
             let caret_at = self.column.unwrap_or(1).saturating_sub(1);
-            let shown: String = text.chars().take(160).collect();
+            let shown: String = printable_lines(&text.chars().take(160).collect::<String>());
             let indent: String = shown
                 .chars()
                 .take(caret_at)
@@ -218,11 +246,26 @@ impl Diagnostic {
             let _ = writeln!(out, " {pad} {blue}|{reset} {indent}{tint}^{reset}");
         }
         if let Some(hint) = &self.hint {
-            let _ = writeln!(out, "  {blue}={reset} {bold}help{reset}: {hint}");
+            let _ = writeln!(
+                out,
+                "  {blue}={reset} {bold}help{reset}: {}",
+                printable_lines(hint)
+            );
         }
         out
     }
 }
+
+/// Codes whose message and hint never quote a cell of a personal-data
+/// file, so a redacted diagnostic keeps them (without the excerpt).
+const CELL_FREE_CODES: [&str; 6] = [
+    "csv-column-missing",
+    "csv-blank-cell",
+    "not-utf8",
+    "ledger-without-roster",
+    "people-unknown-school",
+    "unreadable",
+];
 
 /// The problems found so far, in the order they were found.
 #[derive(Debug, Default, Clone)]
@@ -284,6 +327,16 @@ impl Diagnostics {
     /// Adds every problem another run collected.
     pub fn append(&mut self, other: Diagnostics) {
         self.items.extend(other.items);
+    }
+
+    /// Every diagnostic whose file starts with `prefix` redacted (see
+    /// [`Diagnostic::redacted`]).
+    pub fn redact_in(&mut self, prefix: &str) {
+        for d in &mut self.items {
+            if d.file.starts_with(prefix) {
+                *d = d.redacted();
+            }
+        }
     }
 
     /// Whether any error is in a file whose path starts with `prefix`.

@@ -4,6 +4,42 @@
 
 use std::path::{Path, PathBuf};
 
+/// Whether `c` would act on a terminal or reorder text instead of showing:
+/// control characters (escape sequences, carriage returns, bells) and the
+/// bidirectional controls that make displayed text lie.
+pub fn is_unsafe_char(c: char) -> bool {
+    c.is_control() || is_bidi_control(c)
+}
+
+/// The bidirectional formatting characters (U+202A–U+202E, U+2066–U+2069,
+/// U+200E, U+200F, U+061C).
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+}
+
+/// `text` safe to print on a terminal as one field: every control and
+/// bidirectional character (a newline included) shown as `\u{…}`.
+pub fn printable(text: &str) -> String {
+    escape_unsafe(text, |_| false)
+}
+
+/// `text` safe to print on a terminal, keeping its newlines and tabs.
+pub fn printable_lines(text: &str) -> String {
+    escape_unsafe(text, |c| c == '\n' || c == '\t')
+}
+
+fn escape_unsafe(text: &str, keep: impl Fn(char) -> bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if is_unsafe_char(c) && !keep(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// 1-based line and column (in characters) of a byte offset.
 pub fn line_column(source: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(source.len());
@@ -85,6 +121,18 @@ pub fn relative(root: &Path, path: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn terminal_escapes_and_bidi_controls_are_shown_not_obeyed() {
+        assert_eq!(printable("a\x1b[2Jb"), "a\\u{1b}[2Jb");
+        assert_eq!(printable("x\ny"), "x\\u{a}y");
+        assert_eq!(printable_lines("x\ny\r"), "x\ny\\u{d}");
+        assert_eq!(printable("abc\u{202E}fdp.exe"), "abc\\u{202e}fdp.exe");
+        assert_eq!(
+            printable("Siân Ó Súilleabháin 王小明"),
+            "Siân Ó Súilleabháin 王小明"
+        );
+    }
 
     #[test]
     fn line_column_counts_from_one() {

@@ -2,6 +2,7 @@
 //! one line, each clause change once with the documents it reaches, and a
 //! line per school.
 
+use crate::diag::printable;
 use crate::report::audit::plural;
 use crate::report::changes::{documents_text, ChangeStatus, ClauseChangeKind, DocChange, Report};
 
@@ -29,9 +30,13 @@ pub fn render_text(report: &Report) -> String {
         let editorial = c
             .editorial
             .as_ref()
-            .map(|why| format!(" (marked editorial: {why})"))
+            .map(|why| format!(" (marked editorial: {})", printable(why)))
             .unwrap_or_default();
-        out.push_str(&format!("  {sign} {}{editorial}: {}\n", c.id, c.text));
+        out.push_str(&format!(
+            "  {sign} {}{editorial}: {}\n",
+            printable(&c.id),
+            printable(&c.text)
+        ));
         out.push_str(&format!(
             "      in {}: {}\n",
             plural(c.documents.len(), "document"),
@@ -42,7 +47,7 @@ pub fn render_text(report: &Report) -> String {
         out.push('\n');
     }
     for s in &report.schools {
-        out.push_str(&s.line);
+        out.push_str(&printable(&s.line));
         out.push('\n');
     }
     out
@@ -65,8 +70,12 @@ fn document_line(d: &DocChange) -> String {
         ""
     };
     format!(
-        "{}/{}-{}: {} ({ids}){consequence}\n",
-        d.school, d.policy, d.audience, d.status
+        "{}/{}-{}: {} ({}){consequence}\n",
+        printable(&d.school),
+        printable(&d.policy),
+        printable(&d.audience),
+        d.status,
+        printable(&ids)
     )
 }
 
