@@ -533,3 +533,68 @@ fn a_signature_on_an_earlier_wording_counts_when_the_change_was_marked_editorial
         "Gethin has signed:\n{stdout}"
     );
 }
+
+#[test]
+fn concurrent_imports_keep_every_signature_and_the_ledger_s_own_style() {
+    let project = fixture("example");
+    let ks2 = current_id(project.path(), "wrenfold", "ks2");
+    let ledger = project.path().join("people/wrenfold/signed.csv");
+    // Saved by a European Excel: semicolons, CRLF line endings.
+    let before = fs::read_to_string(&ledger).unwrap();
+    let semicolons = before.replace(',', ";").replace('\n', "\r\n");
+    fs::write(&ledger, &semicolons).unwrap();
+    let pupils = [
+        ("Mateusz Kowalczyk", "Year 4 Oak"),
+        ("Yusuf Demir", "Year 5 Ash"),
+        ("Eira Jenkins", "Year 5 Ash"),
+        ("Leo Castellanos", "Year 5 Ash"),
+    ];
+    let children: Vec<_> = pupils
+        .iter()
+        .enumerate()
+        .map(|(i, (name, class))| {
+            let export = project.path().join(format!("form-{i}.csv"));
+            fs::write(
+                &export,
+                format!("Name,Class,Document ID,Date\n{name},{class},{ks2},2026-09-2{i}\n"),
+            )
+            .unwrap();
+            policyc()
+                .args(["signoff", "import", &format!("form-{i}.csv")])
+                .args(["--school", "wrenfold", "--audience", "ks2", "--write"])
+                .current_dir(project.path())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for child in children {
+        let output = child.wait_with_output().unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    let after = fs::read_to_string(&ledger).unwrap();
+    assert!(
+        after.starts_with(&semicolons),
+        "the old lines are kept as they were"
+    );
+    for (name, class) in pupils {
+        assert!(
+            after.contains(&format!("{name};ks2;{class};{ks2};")),
+            "{name} is missing:\n{after}"
+        );
+    }
+    assert!(
+        !after.replace("\r\n", "").contains('\n'),
+        "one line ending throughout"
+    );
+    let (code, stdout, stderr) = status(
+        project.path(),
+        &["--school", "wrenfold", "--audience", "ks2"],
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(!stdout.is_empty());
+}

@@ -20,6 +20,7 @@ use crate::model::build::Standards;
 use crate::model::project::Resolved;
 use crate::output::atomic::write_atomic;
 use crate::output::guard;
+use crate::output::lock::OutputLock;
 use crate::pipeline::print::{names_a_person, print_copies, PrintOptions, PrivateFile};
 use crate::pipeline::signoff::{import_responses, register_pdfs, sign_off_report, SignOffFilter};
 use crate::report::signoff_html::render_html;
@@ -276,6 +277,16 @@ fn refuse_public(out: &Path, problem: &guard::Misplaced) -> Diagnostic {
     Diagnostic::error("private-out-public", "--out", problem.message(out)).with_hint(problem.hint())
 }
 
+/// Locks `people/<school>/` for a ledger write (waiting for another
+/// import), creating the folder if needed.
+fn lock_ledger(project: &Path, school: &str) -> Result<OutputLock> {
+    let folder = Folder::open_root(project, Area::Project)
+        .with_context(|| format!("cannot open the project folder {}", project.display()))?
+        .create_folder(Path::new("people").join(school))
+        .with_context(|| format!("cannot open people/{school}"))?;
+    OutputLock::acquire_in(folder, false, |_| {})
+}
+
 /// A file path split into its folder and its name.
 fn split_file(path: &Path) -> Result<(PathBuf, String)> {
     let name = path
@@ -330,6 +341,13 @@ fn import(args: &SignoffImportArgs) -> Result<i32> {
             args.audience.as_deref(),
             &mut diags,
         )
+    };
+    // Writing: the school's ledger is locked first and read again under
+    // the lock, so concurrent imports each add their rows to the latest
+    // ledger and none is lost.
+    let _lock = match (&export, args.write) {
+        (Some(_), true) => Some(lock_ledger(&args.project.project, &args.school)?),
+        _ => None,
     };
     let import = export.map(|e| import_responses(&resolved, &args.school, e, &mut diags));
     print_diagnostics(&diags);

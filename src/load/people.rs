@@ -119,6 +119,10 @@ pub fn people_digest(project: &Folder) -> String {
 /// The files below `dir` (four folders deep at most), never through a link.
 fn collect_files(project: &Folder, dir: &Path, depth: usize, found: &mut Vec<PathBuf>) {
     for entry in project.list(dir).unwrap_or_default() {
+        // Lock files and temporaries are not data.
+        if entry.name.starts_with('.') {
+            continue;
+        }
         let path = dir.join(&entry.name);
         match entry.kind {
             Kind::Folder if depth < 4 => collect_files(project, &path, depth + 1, found),

@@ -22,7 +22,7 @@ use crate::report::signoff::{
     plan_import, sign_off, DocSignOff, ImportPlan, PersonStatus, SchoolSignOff, SignOffReport,
     Standing,
 };
-use crate::report::signoff_text::write_csv;
+use crate::report::signoff_text::{write_ledger_rows, LedgerStyle};
 
 /// Which part of the report to keep.
 #[derive(Debug, Clone, Default)]
@@ -322,8 +322,9 @@ pub fn import_responses(
     } else {
         old
     };
+    let style = LedgerStyle::of(&text);
     if !text.ends_with('\n') {
-        text.push('\n');
+        text.push_str(style.newline());
     }
     let columns = ledger_columns(&text);
     let rows: Vec<Vec<String>> = plan
@@ -344,6 +345,6 @@ pub fn import_responses(
                 .collect()
         })
         .collect();
-    text.push_str(&write_csv(&rows));
+    text.push_str(&write_ledger_rows(&rows, style));
     Import { plan, ledger, text }
 }

@@ -149,6 +149,71 @@ pub fn write_csv(rows: &[Vec<String>]) -> String {
     String::from_utf8_lossy(&bytes).into_owned()
 }
 
+/// How an existing ledger is written: new rows follow it exactly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LedgerStyle {
+    /// `,` or `;`.
+    pub delimiter: u8,
+    /// Whether lines end in CRLF (as Excel on Windows saves them).
+    pub crlf: bool,
+    /// Whether every cell is quoted.
+    pub quote_all: bool,
+}
+
+impl LedgerStyle {
+    /// The style of the ledger `text` (read the way the ledger reader
+    /// reads it); a new ledger is comma-separated with LF endings.
+    pub fn of(text: &str) -> Self {
+        let first = text.lines().next().unwrap_or("");
+        LedgerStyle {
+            delimiter: if first.contains(';') && !first.contains(',') {
+                b';'
+            } else {
+                b','
+            },
+            crlf: text.contains("\r\n"),
+            quote_all: first.starts_with('"'),
+        }
+    }
+
+    /// The line ending.
+    pub fn newline(&self) -> &'static str {
+        if self.crlf {
+            "\r\n"
+        } else {
+            "\n"
+        }
+    }
+}
+
+/// Ledger rows in the ledger's own style. Cells are written as they are:
+/// the ledger is policyc's own data, read back by policyc, so a name is
+/// never altered (formula cells are neutralised only in the CSVs handed to
+/// spreadsheets, by [`write_csv`]).
+pub fn write_ledger_rows(rows: &[Vec<String>], style: LedgerStyle) -> String {
+    let terminator = if style.crlf {
+        csv::Terminator::CRLF
+    } else {
+        csv::Terminator::Any(b'\n')
+    };
+    let quote = if style.quote_all {
+        csv::QuoteStyle::Always
+    } else {
+        csv::QuoteStyle::Necessary
+    };
+    let mut writer = csv::WriterBuilder::new()
+        .delimiter(style.delimiter)
+        .terminator(terminator)
+        .quote_style(quote)
+        .from_writer(Vec::new());
+    for row in rows {
+        // Writing to memory cannot fail.
+        let _ = writer.write_record(row);
+    }
+    let bytes = writer.into_inner().unwrap_or_default();
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
 /// A cell a spreadsheet will show as text, never run as a formula.
 pub fn neutralise(cell: &str) -> String {
     if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
@@ -161,6 +226,25 @@ pub fn neutralise(cell: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ledger_rows_keep_the_ledger_s_delimiter_quoting_and_line_ending() {
+        let rows = vec![vec!["=Ada; Lovelace".to_string(), "staff".to_string()]];
+        let semicolons = LedgerStyle::of("name;audience\r\nBo;ks2\r\n");
+        assert_eq!(
+            write_ledger_rows(&rows, semicolons),
+            "\"=Ada; Lovelace\";staff\r\n"
+        );
+        let quoted = LedgerStyle::of("\"name\",\"audience\"\n");
+        assert_eq!(
+            write_ledger_rows(&rows, quoted),
+            "\"=Ada; Lovelace\",\"staff\"\n"
+        );
+        assert_eq!(
+            write_ledger_rows(&rows, LedgerStyle::of("")),
+            "=Ada; Lovelace,staff\n"
+        );
+    }
 
     #[test]
     fn formula_cells_are_neutralised() {
