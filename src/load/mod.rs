@@ -166,6 +166,23 @@ impl Loader<'_> {
         keys: &[&str],
     ) -> Option<T> {
         let yaml = if text.trim().is_empty() { "{}" } else { text };
+        if let Some(at) = yaml::too_deep(yaml) {
+            let whole = self.sources.get(rel).cloned().unwrap_or_default();
+            let (line, column) = crate::diag::line_column(yaml, at);
+            self.diags.push(
+                Diagnostic::error(
+                    "yaml-too-deep",
+                    rel,
+                    format!(
+                        "the YAML nests more than {} levels deep here",
+                        yaml::MAX_YAML_DEPTH
+                    ),
+                )
+                .at(&whole, line + first_line - 1, column)
+                .with_hint("a policyc file nests a few levels at most: look for brackets that are never closed, or text pasted in by mistake"),
+            );
+            return None;
+        }
         // serde fills a map from the last of two equal keys without a word;
         // reading the YAML as plain values first catches them at any depth.
         if let Err(err) = serde_yaml::from_str::<serde_yaml::Value>(yaml) {

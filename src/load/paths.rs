@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::diag::line_column;
+use crate::diag::text::is_bidi_control;
 use crate::sealed::{Cap, ReadFailure, Tree};
 
 /// Why a file could not be read as text.
@@ -136,6 +137,25 @@ pub fn read_text_file(folder: &dyn Tree, rel: &Path, cap: Cap) -> Result<String,
                 "delete it: it usually arrives with text pasted from another program",
             )
         });
+    }
+    // Bidirectional controls reorder what a reader sees (a U+202E can make
+    // text in a published page read backwards); no project text needs
+    // them. Names in rosters, which never reach a public page, may.
+    if cap == Cap::Text {
+        if let Some((at, c)) = text.char_indices().find(|&(_, c)| is_bidi_control(c)) {
+            let (line, column) = line_column(&text, at);
+            return Err(ReadError {
+                position: Some((text.clone(), line, column)),
+                ..ReadError::new(
+                    "bidi-control",
+                    format!(
+                        "line {line}, column {column} holds an invisible bidirectional control (U+{:04X}) that can make the text read in a different order than it is written",
+                        c as u32
+                    ),
+                    "delete it: right-to-left words display correctly without it",
+                )
+            });
+        }
     }
     Ok(text)
 }

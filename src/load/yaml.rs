@@ -4,6 +4,68 @@
 
 use crate::diag::{suggestion, Diagnostic};
 
+/// The deepest nesting a policyc YAML file may have. Real files nest four
+/// or five levels; the YAML parser takes time quadratic in the depth, so a
+/// file of thousands of `[` would keep it busy for half a minute.
+pub const MAX_YAML_DEPTH: usize = 64;
+
+/// The byte offset where `yaml` first nests deeper than
+/// [`MAX_YAML_DEPTH`], found by one scan of the bytes before any parsing:
+/// flow brackets (`[`, `{`) outside quotes and comments, and block levels
+/// (indentation, and `- ` items opened on one line).
+pub fn too_deep(yaml: &str) -> Option<usize> {
+    let mut flow = 0usize;
+    let mut quote: Option<u8> = None;
+    let mut line_start = true;
+    let mut block = 0usize;
+    let bytes = yaml.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if line_start {
+            // Indentation and "- " items at the start of a line: block depth.
+            let start = i;
+            while i < bytes.len() && matches!(bytes[i], b' ' | b'-') {
+                i += 1;
+            }
+            let dashes = bytes[start..i].iter().filter(|&&c| c == b'-').count();
+            block = (i - start) / 2 + dashes;
+            if block > MAX_YAML_DEPTH {
+                return Some(i);
+            }
+            line_start = false;
+            continue;
+        }
+        match (quote, b) {
+            (_, b'\n') => {
+                line_start = true;
+                if flow == 0 {
+                    quote = None;
+                }
+            }
+            (Some(q), _) if b == q => quote = None,
+            (Some(_), _) => {}
+            (None, b'"' | b'\'') if flow > 0 || i == 0 || bytes[i - 1] == b' ' => quote = Some(b),
+            (None, b'#') if i == 0 || bytes[i - 1] == b' ' => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            (None, b'[' | b'{') => {
+                flow += 1;
+                if flow + block > MAX_YAML_DEPTH {
+                    return Some(i);
+                }
+            }
+            (None, b']' | b'}') => flow = flow.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
 /// Turns a serde_yaml error into a located diagnostic with a hint.
 /// `first_line` is the file line where `yaml` starts (front matter is offset).
 pub fn yaml_diagnostic(
@@ -286,6 +348,18 @@ fn syntax_hint(message: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn deep_nesting_is_found_in_one_scan() {
+        let deep = "[".repeat(200_000);
+        let started = std::time::Instant::now();
+        assert_eq!(too_deep(&deep), Some(MAX_YAML_DEPTH));
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
+        assert_eq!(too_deep("a: { b: [1, 2, \"[[[[\"] }\n# [[[[[[\n"), None);
+        assert!(too_deep(&"- ".repeat(100)).is_some());
+        let real = "name: Wrenfold\ncontacts:\n  dpo:\n    name: A\n    email: a@b.example\n";
+        assert_eq!(too_deep(real), None);
+    }
     use crate::model::files::{ClauseMeta, SchoolFile, CLAUSE_KEYS, SCHOOL_KEYS};
 
     #[test]
