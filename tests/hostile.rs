@@ -519,3 +519,46 @@ fn strings_from_a_baseline_never_reach_the_terminal_as_escapes() {
         assert!(!text.contains('\u{202e}'), "{text:?}");
     }
 }
+
+#[test]
+fn a_build_that_cannot_write_its_manifest_replaces_nothing() {
+    let project = fixture("basic");
+    assert_ok(&build(project.path(), &[]));
+    let out = project.path().join("out");
+    let before: Vec<(std::path::PathBuf, Vec<u8>)> = files_under(&out)
+        .into_iter()
+        .map(|p| {
+            let bytes = fs::read(&p).unwrap();
+            (p, bytes)
+        })
+        .collect();
+    fs::remove_file(out.join("manifest.json")).unwrap();
+    fs::create_dir(out.join("manifest.json")).unwrap();
+    // A changed clause, so every document would be written again.
+    let clause = files_under(&project.path().join("clauses"))
+        .into_iter()
+        .find(|p| p.extension().is_some_and(|e| e == "md"))
+        .unwrap();
+    let text = fs::read_to_string(&clause).unwrap();
+    fs::write(
+        &clause,
+        format!("{}\nOne more sentence.\n", text.trim_end()),
+    )
+    .unwrap();
+    let output = build(project.path(), &[]);
+    let (_, stderr) = texts(&output);
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("manifest.json"), "{stderr}");
+    for (path, bytes) in before {
+        if path.ends_with("manifest.json") || path.ends_with(".policyc.lock") {
+            continue;
+        }
+        assert_eq!(
+            fs::read(&path).unwrap(),
+            bytes,
+            "{} was replaced",
+            path.display()
+        );
+    }
+    assert!(temporaries(&out).is_empty(), "{:?}", temporaries(&out));
+}

@@ -206,6 +206,13 @@ pub fn check_image(format: &str, bytes: &[u8]) -> Result<(), String> {
             ));
         }
     }
+    if format == "svg" {
+        if let Some(href) = linked_image(&String::from_utf8_lossy(bytes)) {
+            return Err(format!(
+                "links to another file (`{href}`), which the PDF cannot embed; embed the picture in the SVG (or export the logo as PNG)"
+            ));
+        }
+    }
     let data = Bytes::new(bytes.to_vec());
     match format {
         "svg" => SvgImage::new(data)
@@ -229,6 +236,29 @@ pub fn check_image(format: &str, bytes: &[u8]) -> Result<(), String> {
         }
         _ => Err("is not an SVG, PNG or JPEG image".into()),
     }
+}
+
+/// The first `href` in an SVG that points at another file: anything but
+/// embedded data (`data:`) or a part of the same SVG (`#id`).
+pub fn linked_image(svg: &str) -> Option<String> {
+    let mut rest = svg;
+    while let Some(at) = rest.find("href") {
+        rest = &rest[at + 4..];
+        let value = rest.trim_start();
+        let Some(value) = value.strip_prefix('=') else {
+            continue;
+        };
+        let value = value.trim_start();
+        let Some(quote) = value.chars().next().filter(|c| *c == '"' || *c == '\'') else {
+            continue;
+        };
+        let inner = &value[1..];
+        let target = inner.split(quote).next().unwrap_or("").trim();
+        if !target.is_empty() && !target.starts_with("data:") && !target.starts_with('#') {
+            return Some(target.chars().take(80).collect());
+        }
+    }
+    None
 }
 
 /// The most pixels a logo may have: decoding takes four bytes a pixel, so
@@ -295,6 +325,19 @@ mod tests {
             safe_join(base, "a/logo.svg").unwrap(),
             PathBuf::from("/tmp/project/schools/a/logo.svg")
         );
+    }
+
+    #[test]
+    fn an_svg_that_links_a_file_is_found() {
+        let linked = r#"<svg xmlns="http://www.w3.org/2000/svg"><image href="crest.png"/></svg>"#;
+        assert_eq!(linked_image(linked).as_deref(), Some("crest.png"));
+        let old = r#"<svg><image xlink:href = 'file:///etc/x.png'/></svg>"#;
+        assert_eq!(linked_image(old).as_deref(), Some("file:///etc/x.png"));
+        let inside = r##"<svg><use href="#a"/><image href="data:image/png;base64,AAAA"/></svg>"##;
+        assert_eq!(linked_image(inside), None);
+        assert!(check_image("svg", linked.as_bytes())
+            .unwrap_err()
+            .contains("crest.png"));
     }
 
     #[test]

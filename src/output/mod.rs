@@ -179,6 +179,20 @@ pub fn commit(
     log: &mut dyn Write,
     summary: &mut Summary,
 ) -> Result<()> {
+    // Every target is checked before the first file moves, so a build
+    // that cannot finish (a folder where the manifest goes, say) replaces
+    // nothing.
+    let targets = commit
+        .rendered
+        .iter()
+        .flat_map(|r| &r.outputs)
+        .map(|(_, staged)| staged.rel.as_str())
+        .chain(commit.booklets.iter().map(|b| b.staged.rel.as_str()))
+        .chain(commit.pages.iter().map(|(rel, _)| rel.as_str()))
+        .chain([MANIFEST_FILE, CACHE_FILE]);
+    for rel in targets {
+        check_target(out_dir, rel)?;
+    }
     let mut placer = Placer {
         out_dir,
         cache: &mut cache,
@@ -238,6 +252,28 @@ pub fn commit(
     )?;
     cache.fingerprint = commit.fingerprint;
     write_cache(out_dir, &cache)
+}
+
+/// Whether a file can be put in place at `rel`: its folder can be made
+/// or opened (no link, no file in the way) and nothing but an ordinary
+/// file (or nothing) stands there now.
+fn check_target(out: &Folder, rel: &str) -> Result<()> {
+    let path = Path::new(rel);
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        out.create_folder(parent).map_err(|e| {
+            anyhow::anyhow!(e).context(format!(
+                "cannot write {}: its folder cannot be made",
+                display_path(out, rel)
+            ))
+        })?;
+    }
+    match out.kind(path) {
+        None | Some(sealed::Kind::File) | Some(sealed::Kind::Link) => Ok(()),
+        Some(_) => anyhow::bail!(
+            "cannot write {}: a folder or special file stands where the file goes; nothing was replaced",
+            display_path(out, rel)
+        ),
+    }
 }
 
 /// Writes pages outside a build (a summary of changes and the indexes that
