@@ -575,3 +575,72 @@ fn upgrade_library_previews_then_writes_only_when_asked() {
     assert_eq!(fs::read_to_string(&clause).unwrap(), original);
     assert!(own.exists(), "a school's own file is never deleted");
 }
+
+/// The exit-code table (src/diag: 0 ok, 1 the project or an input has
+/// problems, 2 usage, 3 policyc could not do its work) holds for every
+/// command: a missing project, an unknown school or audience and a
+/// missing input are all 1, whichever command meets them.
+#[test]
+fn every_command_keeps_the_exit_code_table() {
+    let project = fixture("example");
+    let cases: &[(&[&str], i32)] = &[
+        (&["build", "--project", "/missing"], 1),
+        (&["check", "--project", "/missing"], 1),
+        (&["list", "clauses", "--project", "/missing"], 1),
+        (
+            &[
+                "explain",
+                "--school",
+                "x",
+                "--audience",
+                "staff",
+                "--project",
+                "/missing",
+            ],
+            1,
+        ),
+        (
+            &[
+                "changes",
+                "--baseline",
+                "published",
+                "--project",
+                "/missing",
+            ],
+            1,
+        ),
+        (&["watch", "--project", "/missing"], 1),
+        (&["upgrade-library", "--project", "/missing"], 1),
+        (&["signoff", "status", "--project", "/missing"], 1),
+        (&["signoff", "print", "--project", "/missing"], 1),
+        (&["signoff", "register", "--project", "/missing"], 1),
+        (
+            &[
+                "signoff",
+                "import",
+                "f.csv",
+                "--school",
+                "x",
+                "--project",
+                "/missing",
+            ],
+            1,
+        ),
+        (&["explain", "--school", "nope", "--audience", "staff"], 1),
+        (
+            &["explain", "--school", "wrenfold", "--audience", "nope"],
+            1,
+        ),
+        (&["build", "--school", "nope"], 1),
+        (&["signoff", "status", "--school", "nope"], 1),
+        (&["changes", "--baseline", "no/such/manifest.json"], 1),
+        (&["build", "--no-such-flag"], 2),
+        (&["frobnicate"], 2),
+    ];
+    for (args, code) in cases {
+        let output = run_in(project.path(), args);
+        let (_, stderr) = texts(&output);
+        assert_eq!(output.status.code(), Some(*code), "{args:?}:\n{stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}:\n{stderr}");
+    }
+}

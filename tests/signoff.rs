@@ -598,3 +598,41 @@ fn concurrent_imports_keep_every_signature_and_the_ledger_s_own_style() {
     assert_eq!(code, Some(0), "{stderr}");
     assert!(!stdout.is_empty());
 }
+
+/// Every typst compile runs under the watchdog: a register or slip layout
+/// that never finishes is stopped at POLICYC_RENDER_TIMEOUT, reported
+/// against the layout, and nothing holding names is written.
+#[test]
+fn a_runaway_register_or_print_layout_is_stopped() {
+    for (layout, command) in [("register.typ", "register"), ("slip.typ", "print")] {
+        let project = fixture("example");
+        fs::create_dir_all(project.path().join("templates")).unwrap();
+        fs::write(
+            project.path().join("templates").join(layout),
+            "#for i in range(2000000000) { }\n",
+        )
+        .unwrap();
+        let started = std::time::Instant::now();
+        let output = policyc()
+            .args(["signoff", command, "--school", "wrenfold"])
+            .env("POLICYC_RENDER_TIMEOUT", "1")
+            .current_dir(project.path())
+            .output()
+            .unwrap();
+        let (_, stderr) = texts(&output);
+        assert_eq!(output.status.code(), Some(1), "{layout}: {stderr}");
+        assert!(
+            stderr.contains("pdf-template-timeout"),
+            "{layout}: {stderr}"
+        );
+        assert!(started.elapsed() < std::time::Duration::from_secs(60));
+        let private = project.path().join("private");
+        assert!(
+            !private.exists()
+                || files_under(&private)
+                    .iter()
+                    .all(|p| !p.to_string_lossy().ends_with(".pdf")),
+            "{layout}: nothing is written"
+        );
+    }
+}

@@ -168,8 +168,12 @@ fn progress_bar(quiet: bool) -> indicatif::ProgressBar {
 /// `policyc watch`.
 pub fn watch(args: &BuildArgs) -> Result<i32> {
     let pool = thread_pool(args.jobs)?;
-    pool.install(|| build_once(args))?;
+    let first = pool.install(|| build_once(args))?;
     let project = args.project.project.clone();
+    if crate::sealed::given_kind(&project) != Some(crate::sealed::Kind::Folder) {
+        // No project to watch: the first build has said so, with its code.
+        return Ok(first);
+    }
     let out = args.out.clone().unwrap_or_else(|| project.join("out"));
     writeln!(
         std::io::stderr(),

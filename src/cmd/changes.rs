@@ -9,7 +9,7 @@ use crate::cli::{ChangesArgs, ReportFormat};
 use crate::cmd::explain::resolved_or_report;
 use crate::cmd::print_diagnostics;
 use crate::diag::printable_lines;
-use crate::diag::{Diagnostics, EXIT_OK, EXIT_PROJECT};
+use crate::diag::{Diagnostic, Diagnostics, EXIT_OK, EXIT_PROJECT};
 use crate::output::{read_baseline, records::current_manifest};
 use crate::pipeline::{editorial_marks, write_changes};
 use crate::report::changes::{compare, ChangeStatus};
@@ -17,9 +17,22 @@ use crate::report::changes_text::render_text;
 
 /// `policyc changes`.
 pub fn changes(args: &ChangesArgs) -> Result<i32> {
-    let baseline = read_baseline(&args.baseline)?;
     let Some(resolved) = resolved_or_report(&args.project.project) else {
         return Ok(EXIT_PROJECT);
+    };
+    let baseline = match read_baseline(&args.baseline) {
+        Ok(baseline) => baseline,
+        Err(err) => {
+            // A baseline that is missing or not a manifest is an input to
+            // fix, like any project file: exit 1, not a failure of policyc.
+            let mut diags = Diagnostics::default();
+            diags.push(
+                Diagnostic::error("baseline-unreadable", "--baseline", format!("{err:#}"))
+                    .with_hint("give --baseline the manifest.json of a published pack, or the folder that holds it (see published/)"),
+            );
+            print_diagnostics(&diags);
+            return Ok(EXIT_PROJECT);
+        }
     };
     let report = compare(
         &baseline,

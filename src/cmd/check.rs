@@ -48,7 +48,15 @@ pub fn check(args: &CheckArgs) -> Result<i32> {
         );
         if !diags.has_errors() {
             let every: Vec<_> = resolved.booklets().collect();
-            render_booklets(resolved, &engine, options, &every, &discard_at, &mut diags);
+            render_booklets(
+                resolved,
+                &engine,
+                options,
+                &every,
+                &discard_at,
+                abort_on_timeout(),
+                &mut diags,
+            );
         }
     }
     let (errors, warnings) = diags.counts();

@@ -6,7 +6,7 @@ use std::io::Write;
 
 use anyhow::{bail, Result};
 
-use crate::check::messages::unknown_school;
+use crate::check::messages::{unknown_audience, unknown_school};
 use crate::cli::{ExplainArgs, ReportFormat};
 use crate::cmd::print_diagnostics;
 use crate::diag::{Diagnostics, EXIT_OK, EXIT_PROJECT};
@@ -59,10 +59,16 @@ pub fn explain(args: &ExplainArgs) -> Result<i32> {
                     .iter()
                     .map(|d| d.audience_id.as_str())
                     .collect();
-                bail!(
-                    "school `{school_id}` has no `{audience}` document; it has {}",
-                    have.join(", ")
-                )
+                let mut diags = Diagnostics::default();
+                diags.push(unknown_audience(
+                    "--audience",
+                    "",
+                    "--audience",
+                    &audience,
+                    &have,
+                ));
+                print_diagnostics(&diags);
+                return Ok(EXIT_PROJECT);
             }
         }
     };

@@ -12,8 +12,8 @@ use crate::cli::{
     SignoffRegisterArgs, SignoffSelect, SignoffStatusArgs,
 };
 use crate::cmd::explain::resolved_or_report;
-use crate::cmd::print_diagnostics;
 use crate::cmd::source_date_epoch;
+use crate::cmd::{abort_on_timeout, print_diagnostics};
 use crate::diag::{Diagnostic, Diagnostics, EXIT_OK, EXIT_PROJECT};
 use crate::load::form_export::{read_form_export, ColumnMap, DateOrder};
 use crate::model::build::Standards;
@@ -169,7 +169,15 @@ fn status(args: &SignoffStatusArgs) -> Result<i32> {
 /// written to the private folder.
 fn register(args: &SignoffRegisterArgs) -> Result<i32> {
     private_outputs(args, "register", |resolved, filter, options, diags| {
-        register_pdfs(resolved, filter, options.standards, options.epoch, diags)
+        let on_timeout = abort_on_timeout();
+        register_pdfs(
+            resolved,
+            filter,
+            options.standards,
+            options.epoch,
+            on_timeout,
+            diags,
+        )
     })
 }
 
@@ -178,7 +186,7 @@ fn register(args: &SignoffRegisterArgs) -> Result<i32> {
 fn print(args: &SignoffRegisterArgs) -> Result<i32> {
     let mut summary = (0, 0);
     let code = private_outputs(args, "file", |resolved, filter, options, diags| {
-        let printed = print_copies(resolved, filter, options, diags);
+        let printed = print_copies(resolved, filter, options, abort_on_timeout(), diags);
         summary = (printed.people, printed.print_files);
         printed.files
     })?;

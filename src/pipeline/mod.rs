@@ -429,13 +429,14 @@ fn render_and_commit(
     };
     let abort = Arc::clone(&hooks.abort);
     let out_dir = out.clone();
+    let on_timeout: OnTimeout = Arc::new(move |d: &Diagnostic| {
+        atomic::remove_own_temporaries(&out_dir);
+        lock::remove_empty_folders(&out_dir);
+        abort(d);
+    });
     let render_hooks = RenderHooks {
         progress: &|done| (hooks.progress)(done, total),
-        on_timeout: Arc::new(move |d: &Diagnostic| {
-            atomic::remove_own_temporaries(&out_dir);
-            lock::remove_empty_folders(&out_dir);
-            abort(d);
-        }),
+        on_timeout: Arc::clone(&on_timeout),
     };
     let render_options = RenderOptions {
         pdf: opts.pdf,
@@ -457,8 +458,15 @@ fn render_and_commit(
     let booklet_hashes = booklets::booklet_hashes(resolved, &hashes, options);
     if !diags.has_errors() {
         let stale = booklets::out_of_date(&previous, out, resolved, &booklet_hashes, opts.force);
-        rendered_booklets =
-            render_booklets(resolved, &engine, render_options, &stale, &stage, diags);
+        rendered_booklets = render_booklets(
+            resolved,
+            &engine,
+            render_options,
+            &stale,
+            &stage,
+            on_timeout,
+            diags,
+        );
     }
     if let Some(failed) = diags.take(WRITE_FAILED).into_iter().next() {
         anyhow::bail!(

@@ -19,7 +19,9 @@ use crate::model::templates::Template;
 use crate::pipeline::signoff::{sign_off_report, unprintable_name, SignOffFilter};
 use crate::render::merge::PrintFile;
 use crate::render::pdf::PdfEngine;
-use crate::render::pool::{panicked, parallel_map};
+use crate::render::pool::{
+    panicked, parallel_map, render_timeout, timeout_diagnostic, OnTimeout, Watchdog,
+};
 use crate::render::register::{slug, unique_stem};
 use crate::render::slip::{filled_fields, signer_fields, slip_data, slip_person, Signer};
 use crate::report::signoff::{DocSignOff, PersonStatus};
@@ -68,6 +70,9 @@ struct Tools<'a> {
     cover: &'a Template,
     options: PrintOptions,
     today: &'a str,
+    /// Every copy and cover ticks it; a layout that stops finishing is
+    /// handed to the caller's timeout.
+    watchdog: Watchdog,
 }
 
 /// Personal copies and print files for everyone `filter` keeps. Problems
@@ -76,6 +81,7 @@ pub fn print_copies(
     resolved: &Resolved,
     filter: &SignOffFilter,
     options: PrintOptions,
+    on_timeout: OnTimeout,
     diags: &mut Diagnostics,
 ) -> Printed {
     let report = sign_off_report(resolved, filter, true, diags);
@@ -90,6 +96,11 @@ pub fn print_copies(
         cover: templates.get("print-cover.typ"),
         options,
         today: &resolved.today,
+        watchdog: Watchdog::start(
+            render_timeout(),
+            timeout_diagnostic(&templates.get("policy.typ").file),
+            on_timeout,
+        ),
     };
     let mut jobs = Vec::new();
     for school in &report.schools {
@@ -128,8 +139,13 @@ pub fn print_copies(
     let results: Vec<Result<Vec<PrivateFile>, Diagnostic>> = groups
         .iter()
         .zip(&stems)
-        .map(|((job, group), stem)| print_group(&tools, job, *group, stem))
+        .map(|((job, group), stem)| {
+            let files = print_group(&tools, job, *group, stem);
+            tools.watchdog.tick();
+            files
+        })
         .collect();
+    tools.watchdog.stop();
     let mut printed = Printed::default();
     for result in results {
         match result {
@@ -197,6 +213,7 @@ fn print_group(
         // Keep what the next person reuses; drop the rest, which bounds
         // memory however many people there are.
         comemo::evict(MEMO_AGE);
+        tools.watchdog.tick();
         copy
     });
     let copies: Vec<Vec<u8>> = copies

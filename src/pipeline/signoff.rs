@@ -16,6 +16,7 @@ use crate::output::records::current_manifest;
 use crate::pipeline::editorial_marks;
 use crate::render::html::SignOffProgress;
 use crate::render::pdf::PdfEngine;
+use crate::render::pool::{panicked, render_watched, timeout_diagnostic, OnTimeout};
 use crate::render::register::registers;
 use crate::report::changes::Editorial;
 use crate::report::signoff::{
@@ -209,6 +210,7 @@ pub fn register_pdfs(
     filter: &SignOffFilter,
     standards: Standards,
     epoch: Option<i64>,
+    on_timeout: OnTimeout,
     diags: &mut Diagnostics,
 ) -> Vec<(String, Vec<u8>)> {
     let report = sign_off_report(resolved, filter, true, diags);
@@ -225,6 +227,7 @@ pub fn register_pdfs(
     let engine = PdfEngine::with_fonts(&resolved.project.fonts);
     let template = resolved.project.templates.get("register.typ");
     let mut pdfs = Vec::new();
+    let mut all = Vec::new();
     for school in &report.schools {
         for doc in &school.documents {
             for person in &doc.people {
@@ -236,23 +239,29 @@ pub fn register_pdfs(
         if diags.has_errors() {
             continue;
         }
-        for register in registers(school, &pupils, &resolved.today) {
-            let ident = format!("register/{}", register.path);
-            match engine.render_data(
-                &template.text,
-                &register.data,
-                &ident,
-                &resolved.today,
-                standards,
-                epoch,
-            ) {
-                Ok(pdf) => pdfs.push((register.path, pdf)),
-                Err(err) => diags.push(
-                    Diagnostic::error("pdf-template", &template.file, err.message).with_hint(
-                        "fix the register layout, or delete the override to use the built-in one",
-                    ),
+        all.extend(registers(school, &pupils, &resolved.today));
+    }
+    let timeout = timeout_diagnostic(&template.file);
+    let rendered = render_watched(&all, timeout, on_timeout, |register| {
+        let ident = format!("register/{}", register.path);
+        engine.render_data(
+            &template.text,
+            &register.data,
+            &ident,
+            &resolved.today,
+            standards,
+            epoch,
+        )
+    });
+    for (register, result) in all.iter().zip(rendered) {
+        match result {
+            Ok(Ok(pdf)) => pdfs.push((register.path.clone(), pdf)),
+            Ok(Err(err)) => diags.push(
+                Diagnostic::error("pdf-template", &template.file, err.message).with_hint(
+                    "fix the register layout, or delete the override to use the built-in one",
                 ),
-            }
+            ),
+            Err(message) => diags.push(panicked(&register.path, &message)),
         }
     }
     if diags.has_errors() {

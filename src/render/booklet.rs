@@ -13,7 +13,7 @@ use crate::model::document::Document;
 use crate::model::project::Resolved;
 
 use super::pdf::{logo_path, page_data, PageData, PdfEngine, TemplateError};
-use super::pool::parallel_map;
+use super::pool::{render_watched, timeout_diagnostic, OnTimeout};
 use super::{typst_diagnostic, unprintable, RenderOptions};
 
 /// Receives a booklet's bytes with its path in the output folder.
@@ -47,12 +47,15 @@ pub fn render_booklets(
     options: RenderOptions,
     wanted: &[BookletAt],
     sink: &BookletSink<'_>,
+    on_timeout: OnTimeout,
     diags: &mut Diagnostics,
 ) -> Vec<RenderedBooklet> {
     if !options.pdf || wanted.is_empty() {
         return Vec::new();
     }
-    let results = parallel_map(wanted, rayon::current_num_threads(), |&at| {
+    let layout = &resolved.project.templates.get("policy.typ").file;
+    let timeout = timeout_diagnostic(layout);
+    let results = render_watched(wanted, timeout, on_timeout, |&at| {
         let staged = render_one(resolved, at, options, engine)
             .and_then(|bytes| sink(&resolved.booklet(at).output_path(), &bytes))?;
         comemo::evict(super::MEMO_AGE);

@@ -30,7 +30,7 @@ use crate::model::templates::Template;
 
 use html::{data_url, HtmlRenderer};
 use pdf::{PdfEngine, TemplateError};
-use pool::{parallel_map, render_timeout, OnTimeout, Watchdog};
+use pool::{render_watched, timeout_diagnostic, OnTimeout};
 
 /// Receives each output as soon as it is rendered, so a build of thousands
 /// of documents never holds them all in memory.
@@ -84,15 +84,13 @@ pub fn render_all(
     let order = alike_together(&jobs);
     let sorted: Vec<(usize, &Document)> = order.iter().map(|&i| jobs[i]).collect();
     let done = AtomicUsize::new(0);
-    let watchdog = Watchdog::start(render_timeout(), timeout_diagnostic(typ), hooks.on_timeout);
-    let results = parallel_map(&sorted, rayon::current_num_threads(), |(school, doc)| {
+    let timeout = timeout_diagnostic(&typ.file);
+    let results = render_watched(&sorted, timeout, hooks.on_timeout, |(school, doc)| {
         let result = render_one(resolved, *school, doc, options, engine, &html, typ, sink);
         comemo::evict(MEMO_AGE);
-        watchdog.tick();
         (hooks.progress)(done.fetch_add(1, Ordering::Relaxed) + 1);
         result
     });
-    watchdog.stop();
     let mut results: Vec<_> = order.into_iter().zip(results).collect();
     results.sort_by_key(|(i, _)| *i);
     let mut rendered = Vec::new();
@@ -141,21 +139,6 @@ fn alike_together(jobs: &[(usize, &Document)]) -> Vec<usize> {
         )
     });
     order
-}
-
-/// What the watchdog reports when the layout stops finishing documents.
-fn timeout_diagnostic(typ: &Template) -> Diagnostic {
-    Diagnostic::error(
-        "pdf-template-timeout",
-        &typ.file,
-        format!(
-            "the PDF layout did not finish a document within {} seconds",
-            render_timeout()
-        ),
-    )
-    .with_hint(
-        "look for a loop that never ends (such as `while true`) or runaway recursion in the layout",
-    )
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -63,6 +63,42 @@ pub fn parallel_map<T: Sync, R: Send>(
         .collect()
 }
 
+/// Runs `f` over `items` on the pool under a watchdog: the one way every
+/// typst compile runs (documents, booklets, personal copies, registers),
+/// so a runaway layout is stopped wherever it is, and a panic is that
+/// item's error.
+pub fn render_watched<T: Sync, R: Send>(
+    items: &[T],
+    timeout: Diagnostic,
+    on_timeout: OnTimeout,
+    f: impl Fn(&T) -> R + Sync,
+) -> Vec<Result<R, String>> {
+    let watchdog = Watchdog::start(render_timeout(), timeout, on_timeout);
+    let results = parallel_map(items, rayon::current_num_threads(), |item| {
+        let result = f(item);
+        watchdog.tick();
+        result
+    });
+    watchdog.stop();
+    results
+}
+
+/// What the watchdog reports when the layout `file` stops finishing
+/// documents.
+pub fn timeout_diagnostic(file: &str) -> Diagnostic {
+    Diagnostic::error(
+        "pdf-template-timeout",
+        file,
+        format!(
+            "the PDF layout did not finish a document within {} seconds",
+            render_timeout()
+        ),
+    )
+    .with_hint(
+        "look for a loop that never ends (such as `while true`) or runaway recursion in the layout",
+    )
+}
+
 /// The text of a panic's payload.
 fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
     payload
