@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 
 use crate::diag::relative;
+use crate::model::project::{INPUT_FILES, INPUT_FOLDERS};
 use notify::event::ModifyKind;
 use notify::{Event, EventKind, RecursiveMode, Watcher};
 
@@ -105,28 +106,23 @@ pub fn relevant(paths: Vec<PathBuf>, out: &Path) -> Vec<PathBuf> {
     kept
 }
 
-/// The project's input folders and top-level input files: a change
-/// anywhere else (a log the user redirects into the project, `out/`,
-/// `private/`) starts no rebuild.
-const INPUTS: [&str; 9] = [
-    "clauses",
-    "schools",
-    "policies",
-    "templates",
-    "fonts",
-    "people",
-    "published",
-    "policyc.yaml",
-    "modules.yaml",
-];
-
 /// Whether `path` is an input of the project at `project`: inside an
 /// input folder, or one of the top-level input files.
 pub fn is_input(project: &Path, path: &Path) -> bool {
     path.strip_prefix(project)
         .ok()
         .and_then(|rel| rel.components().next())
-        .is_some_and(|first| INPUTS.iter().any(|i| first.as_os_str() == *i))
+        .is_some_and(|first| {
+            // published/ holds the baselines sign-off reads; a change
+            // anywhere else (a log redirected into the project, out/,
+            // private/) starts no rebuild.
+            let first = first.as_os_str();
+            INPUT_FOLDERS
+                .iter()
+                .chain(&INPUT_FILES)
+                .chain(&["published"])
+                .any(|input| first == *input)
+        })
 }
 
 /// Whether a file name is an editor's or the system's scratch file, not an

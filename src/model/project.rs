@@ -9,6 +9,19 @@ use crate::model::document::Document;
 use crate::model::files::{Audience, Clause, ModuleDef, Policy, SchoolFile};
 use crate::model::templates::Templates;
 
+/// The project's input folders: what policyc reads.
+pub const INPUT_FOLDERS: [&str; 6] = [
+    "clauses",
+    "schools",
+    "policies",
+    "templates",
+    "fonts",
+    "people",
+];
+
+/// The project's input files at its top level.
+pub const INPUT_FILES: [&str; 2] = ["policyc.yaml", "modules.yaml"];
+
 /// Everything read from a project directory.
 #[derive(Debug, Clone)]
 pub struct Project {

@@ -9,20 +9,15 @@
 
 use std::path::Path;
 
+use crate::model::project::INPUT_FOLDERS;
 use crate::sealed::{Area, Folder, Identity};
 
-/// The project folders policyc reads, and the private folder: no public
-/// output may land inside them. (`published/` is where a build is copied
-/// or built to be kept as a baseline, so it is not among them.)
-pub const INPUT_FOLDERS: [&str; 7] = [
-    "clauses",
-    "schools",
-    "policies",
-    "templates",
-    "fonts",
-    "people",
-    "private",
-];
+/// The folders no public output may land inside: the inputs, and the
+/// private folder. (`published/` is where a build is copied or built to be
+/// kept as a baseline, so it is not among them.)
+fn guarded_folders() -> impl Iterator<Item = &'static str> {
+    INPUT_FOLDERS.into_iter().chain(["private"])
+}
 
 /// Why an output folder is in the wrong place.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,7 +78,7 @@ pub fn public_problem(project: &Folder, lineage: &[Identity], exists: bool) -> O
     if exists && project.identity().ok() == lineage.first().copied() {
         return Some(Misplaced::ProjectFolder);
     }
-    INPUT_FOLDERS.into_iter().find_map(|input| {
+    guarded_folders().find_map(|input| {
         let id = project.folder(input).ok()?.identity().ok()?;
         lineage
             .contains(&id)

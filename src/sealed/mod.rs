@@ -304,34 +304,27 @@ impl Folder {
 
     /// Opens the folder `rel` beneath this one, refusing links.
     pub fn folder(&self, rel: impl AsRef<Path>) -> io::Result<Folder> {
-        let rel = rel.as_ref();
-        let mut dir: Option<Dir> = None;
-        for part in parts(rel)? {
-            let base = dir.as_ref().unwrap_or(&self.dir);
-            dir = Some(open_dir_nofollow(base, part)?);
-        }
-        let dir = match dir {
-            Some(dir) => dir,
-            None => self.dir.try_clone()?,
-        };
-        Ok(Folder {
-            dir: Arc::new(dir),
-            shown: self.shown.join(rel),
-            area: self.area,
-        })
+        self.walk(rel.as_ref(), false)
     }
 
     /// Opens the folder `rel` beneath this one, creating what is missing,
     /// refusing links.
     pub fn create_folder(&self, rel: impl AsRef<Path>) -> io::Result<Folder> {
-        let rel = rel.as_ref();
+        self.walk(rel.as_ref(), true)
+    }
+
+    /// Walks down `rel` one component at a time, never through a link,
+    /// creating missing folders when `create` is set.
+    fn walk(&self, rel: &Path, create: bool) -> io::Result<Folder> {
         let mut dir: Option<Dir> = None;
         for part in parts(rel)? {
             let base = dir.as_ref().unwrap_or(&self.dir);
-            match base.create_dir(part) {
-                Ok(()) => {}
-                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
-                Err(e) => return Err(e),
+            if create {
+                match base.create_dir(part) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+                    Err(e) => return Err(e),
+                }
             }
             dir = Some(open_dir_nofollow(base, part)?);
         }
