@@ -562,3 +562,129 @@ fn a_build_that_cannot_write_its_manifest_replaces_nothing() {
     }
     assert!(temporaries(&out).is_empty(), "{:?}", temporaries(&out));
 }
+
+/// Snapshot of every file below `dir`: path and bytes.
+fn snapshot(dir: &Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    let mut files: Vec<_> = files_under(dir)
+        .into_iter()
+        .map(|p| {
+            let bytes = fs::read(&p).unwrap_or_default();
+            (p, bytes)
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// Each writer, with a link to a folder outside the project at each
+/// component of its target: nothing outside is written, changed or
+/// removed, and the command says so instead of following the link.
+#[cfg(unix)]
+#[test]
+fn every_writer_refuses_a_link_at_every_component_of_its_target() {
+    let writers: &[(&str, &[&str])] = &[
+        ("out", &["build", "--quiet"]),
+        ("out/wrenfold", &["build", "--quiet", "--force"]),
+        (
+            "out",
+            &["changes", "--baseline", "published/2026-spring", "--write"],
+        ),
+        ("private", &["signoff", "print", "--school", "wrenfold"]),
+        (
+            "private/wrenfold",
+            &["signoff", "print", "--school", "wrenfold"],
+        ),
+        ("private", &["signoff", "register", "--school", "wrenfold"]),
+        (
+            "private",
+            &["signoff", "status", "--format", "html", "--names"],
+        ),
+        (
+            "people/wrenfold",
+            &[
+                "signoff",
+                "import",
+                "form.csv",
+                "--school",
+                "wrenfold",
+                "--audience",
+                "ks2",
+                "--write",
+            ],
+        ),
+        (
+            "people",
+            &[
+                "signoff",
+                "import",
+                "form.csv",
+                "--school",
+                "wrenfold",
+                "--audience",
+                "ks2",
+                "--write",
+            ],
+        ),
+        ("clauses", &["upgrade-library", "--write"]),
+        ("clauses/adult", &["upgrade-library", "--write"]),
+    ];
+    for (component, args) in writers {
+        let project = fixture("example");
+        // A build first, so out/ and its school folders exist to be linked.
+        assert_ok(&build(project.path(), &[]));
+        let ks2 = fs::read_to_string(project.path().join("out/manifest.json")).unwrap();
+        let ks2: serde_json::Value = serde_json::from_str(&ks2).unwrap();
+        let ks2 = ks2["documents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["school"] == "wrenfold" && d["audience"] == "ks2")
+            .map(|d| d["doc_id"].as_str().unwrap().to_string())
+            .unwrap();
+        fs::write(
+            project.path().join("form.csv"),
+            format!("Name,Class,Document ID,Date\nYusuf Demir,Year 5 Ash,{ks2},2026-09-21\n"),
+        )
+        .unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        let target = project.path().join(component);
+        let moved = outside.path().join("moved");
+        if target.exists() {
+            copy_dir(&target, &moved);
+            fs::remove_dir_all(&target).unwrap();
+        } else {
+            fs::create_dir_all(&moved).unwrap();
+        }
+        sentinel(&moved);
+        fs::create_dir_all(target.parent().unwrap()).unwrap();
+        std::os::unix::fs::symlink(&moved, &target).unwrap();
+        let before = snapshot(outside.path());
+        let output = run_in(project.path(), args);
+        let (_, stderr) = texts(&output);
+        assert_ne!(
+            output.status.code(),
+            Some(0),
+            "{component} {args:?}: {stderr}"
+        );
+        assert_eq!(
+            snapshot(outside.path()),
+            before,
+            "{component} {args:?} touched the folder outside: {stderr}"
+        );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn init_never_writes_through_a_linked_folder() {
+    let here = tempfile::tempdir().unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(outside.path(), here.path().join("new")).unwrap();
+    let output = run_in(here.path(), &["init", "new"]);
+    assert_ne!(output.status.code(), Some(0), "{}", texts(&output).1);
+    assert_eq!(fs::read_dir(outside.path()).unwrap().count(), 0);
+    // A real folder is fine.
+    let output = run_in(here.path(), &["init", "real"]);
+    assert!(output.status.success(), "{}", texts(&output).1);
+    assert!(here.path().join("real/schools").is_dir());
+}
