@@ -688,3 +688,63 @@ fn init_never_writes_through_a_linked_folder() {
     assert!(output.status.success(), "{}", texts(&output).1);
     assert!(here.path().join("real/schools").is_dir());
 }
+
+/// A clause swapped between a real file and a link to a file outside, as
+/// fast as a thread can, while `check` runs again and again: the outside
+/// text is never read, because the open itself refuses the link.
+#[cfg(unix)]
+#[test]
+fn a_link_swapped_in_mid_run_is_never_followed() {
+    let project = fixture("basic");
+    let outside = tempfile::tempdir().unwrap();
+    let secret = outside.path().join("secret.md");
+    fs::write(&secret, "---\nid: leak\n---\nSECRET FROM OUTSIDE\n").unwrap();
+    let clause = files_under(&project.path().join("clauses"))
+        .into_iter()
+        .find(|p| p.extension().is_some_and(|e| e == "md"))
+        .unwrap();
+    let real = fs::read(&clause).unwrap();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let swapper = {
+        let (stop, clause, secret, real) =
+            (stop.clone(), clause.clone(), secret.clone(), real.clone());
+        std::thread::spawn(move || {
+            let link = clause.with_extension("swap");
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let _ = fs::remove_file(&link);
+                let _ = std::os::unix::fs::symlink(&secret, &link);
+                let _ = fs::rename(&link, &clause);
+                let _ = fs::write(&link, &real);
+                let _ = fs::rename(&link, &clause);
+            }
+        })
+    };
+    for _ in 0..40 {
+        let output = run_in(project.path(), &["check"]);
+        let (stdout, stderr) = texts(&output);
+        assert!(
+            !stderr.contains("SECRET") && !stdout.contains("SECRET"),
+            "{stderr}"
+        );
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    swapper.join().unwrap();
+}
+
+#[test]
+fn previewing_a_library_upgrade_writes_nothing_outside_the_project() {
+    let project = fixture("example");
+    let tmp = tempfile::tempdir().unwrap();
+    let output = policyc()
+        .args(["upgrade-library"])
+        .env("TMPDIR", tmp.path())
+        .current_dir(project.path())
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", texts(&output).1);
+    assert_eq!(
+        fs::read_dir(tmp.path()).unwrap().count(),
+        0,
+        "the bundled library is compared in memory"
+    );
+}
