@@ -26,6 +26,46 @@ pub fn merge_chain(chain: &[(String, SchoolFile)]) -> Merged {
 
 /// Lays `top` over `acc`: `top`'s values win.
 fn merge_layer(acc: &mut Merged, top: SchoolFile, file: &str) {
+    // Every field, by name and without `..`: a field added to SchoolFile
+    // fails to compile here until it is merged below (or, like `extends`,
+    // deliberately not inherited).
+    let SchoolFile {
+        extends: _,
+        name: _,
+        short_name: _,
+        trust: _,
+        address: _,
+        website: _,
+        motto: _,
+        values: _,
+        logo: _,
+        contacts: _,
+        systems: _,
+        approval: _,
+        review_by: _,
+        version: _,
+        audiences: _,
+        policies: _,
+        numbering: _,
+        signature: _,
+        linked_policies: _,
+        retention: _,
+        intro: _,
+        layout: _,
+        exclude: _,
+        replace: _,
+        locked: _,
+        modules: _,
+        vars: _,
+        labels: _,
+        date_precision: _,
+        blocks: _,
+        list_numbering: _,
+        sign_with: _,
+        full_text_url: _,
+        online_form: _,
+        booklets: _,
+    } = &top;
     let base = &mut acc.school;
     let prov = &mut acc.provenance;
     macro_rules! whole {
