@@ -635,6 +635,9 @@ fn every_command_keeps_the_exit_code_table() {
         (&["signoff", "status", "--school", "nope"], 1),
         (&["changes", "--baseline", "no/such/manifest.json"], 1),
         (&["build", "--no-such-flag"], 2),
+        (&["build", "--pdf-standard", "none,ua-1"], 2),
+        (&["signoff", "register", "--pdf-standard", "none,ua-1"], 2),
+        (&["signoff", "print", "--pdf-standard", "none,a-2b"], 2),
         (&["frobnicate"], 2),
     ];
     for (args, code) in cases {

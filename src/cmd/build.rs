@@ -5,9 +5,11 @@ use std::io::{IsTerminal, Write};
 
 use anyhow::Result;
 
-use crate::cli::{BuildArgs, OutputFormat, PdfStandardArg};
-use crate::cmd::{abort_on_timeout, print_diagnostics, source_date_epoch, thread_pool};
-use crate::diag::{Diagnostic, Diagnostics, ProjectHasErrors, EXIT_OK, EXIT_PROJECT, EXIT_USAGE};
+use crate::cli::{BuildArgs, OutputFormat};
+use crate::cmd::{
+    abort_on_timeout, pdf_standards, print_diagnostics, source_date_epoch, thread_pool,
+};
+use crate::diag::{Diagnostic, Diagnostics, ProjectHasErrors, EXIT_OK, EXIT_PROJECT};
 use crate::load::watch;
 use crate::model::build::{Standards, Summary};
 use crate::pipeline::{self, BuildHooks, BuildOptions};
@@ -18,12 +20,8 @@ pub fn build(args: &BuildArgs) -> Result<i32> {
 }
 
 /// The build options a command line (and the environment) asks for.
-fn build_options(args: &BuildArgs) -> Result<BuildOptions, Diagnostic> {
+fn build_options(args: &BuildArgs, standards: Standards) -> Result<BuildOptions, Diagnostic> {
     let project = args.project.project.clone();
-    let standards = Standards {
-        archival: args.pdf_standard.contains(&PdfStandardArg::A2b),
-        accessible: args.pdf_standard.contains(&PdfStandardArg::Ua1),
-    };
     let documents_listed = args.format.iter().any(|f| *f != OutputFormat::Json);
     let wants = |f| !documents_listed || args.format.contains(&f);
     Ok(BuildOptions {
@@ -41,14 +39,11 @@ fn build_options(args: &BuildArgs) -> Result<BuildOptions, Diagnostic> {
 
 /// One build, printed.
 fn build_once(args: &BuildArgs) -> Result<i32> {
-    if args.pdf_standard.len() > 1 && args.pdf_standard.contains(&PdfStandardArg::None) {
-        let _ = writeln!(
-            std::io::stderr(),
-            "error: `--pdf-standard none` cannot be combined with a standard: give `none` alone, or `a-2b`, `ua-1` or `a-2b,ua-1`"
-        );
-        return Ok(EXIT_USAGE);
-    }
-    let opts = match build_options(args) {
+    let standards = match pdf_standards(&args.pdf_standard) {
+        Ok(standards) => standards,
+        Err(code) => return Ok(code),
+    };
+    let opts = match build_options(args, standards) {
         Ok(opts) => opts,
         Err(d) => {
             let mut diags = Diagnostics::default();

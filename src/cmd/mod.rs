@@ -18,9 +18,9 @@ use std::sync::Arc;
 
 use anyhow::Result;
 
-use crate::cli::{Cli, Command};
-use crate::diag::{use_colour, Diagnostic, Diagnostics, EXIT_FAILURE, EXIT_PROJECT};
-use crate::model::build::WORKER_STACK;
+use crate::cli::{Cli, Command, PdfStandardArg};
+use crate::diag::{use_colour, Diagnostic, Diagnostics, EXIT_FAILURE, EXIT_PROJECT, EXIT_USAGE};
+use crate::model::build::{Standards, WORKER_STACK};
 use crate::render::pool::OnTimeout;
 
 /// Runs a parsed command line and returns the exit status.
@@ -101,6 +101,23 @@ pub fn source_date_epoch() -> Result<Option<i64>, Diagnostic> {
         )
         .with_hint("unset it, or set it to a time such as 1788220800 (1 September 2026)")),
     }
+}
+
+/// The PDF standards `--pdf-standard` asks for, the same for every command
+/// that writes PDFs. `none` combined with a standard is a usage error,
+/// reported here; the exit code to end with is returned.
+pub fn pdf_standards(asked: &[PdfStandardArg]) -> Result<Standards, i32> {
+    if asked.len() > 1 && asked.contains(&PdfStandardArg::None) {
+        let _ = writeln!(
+            std::io::stderr(),
+            "error: `--pdf-standard none` cannot be combined with a standard: give `none` alone, or `a-2b`, `ua-1` or `a-2b,ua-1`"
+        );
+        return Err(EXIT_USAGE);
+    }
+    Ok(Standards {
+        archival: asked.contains(&PdfStandardArg::A2b),
+        accessible: asked.contains(&PdfStandardArg::Ua1),
+    })
 }
 
 /// What a command does when a layout runs away: report the problem and

@@ -8,15 +8,14 @@ use anyhow::{Context, Result};
 
 use crate::check::messages::unknown_school;
 use crate::cli::{
-    DateOrderArg, PdfStandardArg, SignoffCommand, SignoffFormat, SignoffImportArgs,
-    SignoffRegisterArgs, SignoffSelect, SignoffStatusArgs,
+    DateOrderArg, SignoffCommand, SignoffFormat, SignoffImportArgs, SignoffRegisterArgs,
+    SignoffSelect, SignoffStatusArgs,
 };
 use crate::cmd::explain::resolved_or_report;
 use crate::cmd::source_date_epoch;
-use crate::cmd::{abort_on_timeout, print_diagnostics};
+use crate::cmd::{abort_on_timeout, pdf_standards, print_diagnostics};
 use crate::diag::{Diagnostic, Diagnostics, EXIT_OK, EXIT_PROJECT};
 use crate::load::form_export::{read_form_export, ColumnMap, DateOrder};
-use crate::model::build::Standards;
 use crate::model::project::Resolved;
 use crate::output::atomic::write_atomic;
 use crate::output::guard;
@@ -230,13 +229,11 @@ fn private_outputs(
         Ok(selected) => selected,
         Err(code) => return Ok(code),
     };
-    let options = PrintOptions {
-        standards: Standards {
-            archival: args.pdf_standard.contains(&PdfStandardArg::A2b),
-            accessible: args.pdf_standard.contains(&PdfStandardArg::Ua1),
-        },
-        epoch,
+    let standards = match pdf_standards(&args.pdf_standard) {
+        Ok(standards) => standards,
+        Err(code) => return Ok(code),
     };
+    let options = PrintOptions { standards, epoch };
     let files = if diags.has_errors() {
         Vec::new()
     } else {
