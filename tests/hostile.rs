@@ -582,6 +582,16 @@ fn snapshot(dir: &Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
 #[cfg(unix)]
 #[test]
 fn every_writer_refuses_a_link_at_every_component_of_its_target() {
+    const IMPORT: &[&str] = &[
+        "signoff",
+        "import",
+        "form.csv",
+        "--school",
+        "wrenfold",
+        "--audience",
+        "ks2",
+        "--write",
+    ];
     let writers: &[(&str, &[&str])] = &[
         ("out", &["build", "--quiet"]),
         ("out/wrenfold", &["build", "--quiet", "--force"]),
@@ -599,32 +609,8 @@ fn every_writer_refuses_a_link_at_every_component_of_its_target() {
             "private",
             &["signoff", "status", "--format", "html", "--names"],
         ),
-        (
-            "people/wrenfold",
-            &[
-                "signoff",
-                "import",
-                "form.csv",
-                "--school",
-                "wrenfold",
-                "--audience",
-                "ks2",
-                "--write",
-            ],
-        ),
-        (
-            "people",
-            &[
-                "signoff",
-                "import",
-                "form.csv",
-                "--school",
-                "wrenfold",
-                "--audience",
-                "ks2",
-                "--write",
-            ],
-        ),
+        ("people/wrenfold", IMPORT),
+        ("people", IMPORT),
         ("clauses", &["upgrade-library", "--write"]),
         ("clauses/adult", &["upgrade-library", "--write"]),
     ];
