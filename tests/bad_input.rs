@@ -9,15 +9,31 @@
 //! `BLESS=1 cargo test --release --test bad_input` to rewrite the expected
 //! files after a deliberate change, then read the diff.
 
+#[path = "it/support.rs"]
 mod support;
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
+use libtest_mimic::{Arguments, Failed, Trial};
 use support::*;
 
-#[test]
-fn every_bad_input_case_gives_its_exact_message() {
+fn main() {
+    let args = Arguments::from_args();
+    let cases = corpus();
+    let bless = std::env::var_os("BLESS").is_some();
+    let trials = cases
+        .into_iter()
+        .map(|case| {
+            let name = case.file_name().unwrap().to_string_lossy().into_owned();
+            Trial::test(name, move || run_case(&case, bless).map_err(Failed::from))
+        })
+        .collect();
+    libtest_mimic::run(&args, trials).exit();
+}
+
+/// Every case folder in `tests/bad-input/`, sorted.
+fn corpus() -> Vec<PathBuf> {
     let root = repo().join("tests/bad-input");
     let mut cases: Vec<_> = fs::read_dir(&root)
         .unwrap()
@@ -31,23 +47,7 @@ fn every_bad_input_case_gives_its_exact_message() {
         "the corpus has only {} cases",
         cases.len()
     );
-    let bless = std::env::var_os("BLESS").is_some();
-    let mut failures = Vec::new();
-    for case in &cases {
-        if let Err(problem) = run_case(case, bless) {
-            failures.push(format!(
-                "{}: {problem}",
-                case.file_name().unwrap().to_string_lossy()
-            ));
-        }
-    }
-    assert!(
-        failures.is_empty(),
-        "{} of {} cases failed:\n\n{}",
-        failures.len(),
-        cases.len(),
-        failures.join("\n\n")
-    );
+    cases
 }
 
 fn run_case(case: &Path, bless: bool) -> Result<(), String> {

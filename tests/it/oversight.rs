@@ -2,12 +2,10 @@
 //! trust-wide audit, the trust index, clause edits grouped once, editorial
 //! edits, withdrawn schools and summaries that go when the change does.
 
-mod support;
-
 use std::fs;
 use std::path::Path;
 
-use support::{fixture, policyc, run_in, texts};
+use crate::support::{fixture, policyc, run_in, texts};
 
 /// Builds the HTML of `project` into `out`, checking review dates against
 /// `today`.
@@ -286,7 +284,7 @@ fn a_reverted_change_takes_its_summary_and_link_away() {
 
 #[test]
 fn changes_help_calls_the_json_an_object() {
-    let help = texts(&run_in(&support::repo(), &["changes", "--help"])).0;
+    let help = texts(&run_in(&crate::support::repo(), &["changes", "--help"])).0;
     assert!(help.contains("one JSON object"), "{help}");
     assert!(!help.contains("JSON array"), "{help}");
 }

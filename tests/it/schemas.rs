@@ -5,12 +5,10 @@
 //! `additionalProperties: false`, `items`, `minimum`, `pattern` (anchored
 //! character classes only) and local `$ref`s to `#/$defs/…`.
 
-mod support;
-
 use std::fs;
 
+use crate::support::*;
 use serde_json::Value;
-use support::*;
 
 fn schema(name: &str) -> Value {
     let text = fs::read_to_string(repo().join("docs/schemas").join(name)).unwrap();

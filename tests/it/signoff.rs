@@ -3,12 +3,10 @@
 //! `published/`, where one teacher signed a staff agreement whose wording
 //! has changed since.
 
-mod support;
-
 use std::fs;
 use std::path::Path;
 
-use support::*;
+use crate::support::*;
 
 fn status(dir: &Path, args: &[&str]) -> (Option<i32>, String, String) {
     let mut all = vec!["signoff", "status"];

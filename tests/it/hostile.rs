@@ -3,14 +3,12 @@
 //! Nothing outside `out/` is written or deleted, no input aborts the
 //! process, and builds that overlap or die leave `out/` consistent.
 
-mod support;
-
 use std::fs;
 use std::path::Path;
 use std::process::{Child, Output};
 use std::time::{Duration, Instant};
 
-use support::*;
+use crate::support::*;
 
 fn build(project: &Path, extra: &[&str]) -> Output {
     let mut args = vec!["build", "--quiet"];
@@ -63,7 +61,7 @@ fn assert_manifest_matches(out: &Path) {
 fn a_tampered_manifest_cannot_reach_outside_out() {
     let outer = tempfile::tempdir().unwrap();
     let project = outer.path().join("project");
-    support::copy_dir(fixture("basic").path(), &project);
+    crate::support::copy_dir(fixture("basic").path(), &project);
     assert_ok(&build(&project, &[]));
     let victim = outer.path().join("victim.txt");
     fs::write(&victim, "keep me").unwrap();
@@ -232,6 +230,7 @@ fn concurrent_builds_wait_for_each_other() {
     assert_manifest_matches(&out);
 }
 
+#[cfg(unix)]
 #[test]
 fn a_build_killed_while_another_waits_leaves_out_consistent() {
     let project = fixture("example");

@@ -2,9 +2,7 @@
 //! order, header, title, clauses in order, then the signature labels, with
 //! no hyphenation debris and no ligature characters.
 
-mod support;
-
-use support::*;
+use crate::support::*;
 
 fn position(text: &str, needle: &str, from: usize) -> usize {
     text[from..]

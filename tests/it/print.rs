@@ -2,13 +2,11 @@
 //! whose names reach which file, one page per slip, every copy on an odd
 //! page of its print file, and hostile names that stay text.
 
-mod support;
-
 use std::fs;
 use std::path::Path;
 use std::process::Command;
 
-use support::*;
+use crate::support::*;
 
 /// Runs `policyc signoff print` with `args`; returns its exit code and
 /// standard error.

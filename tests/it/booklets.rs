@@ -4,12 +4,10 @@
 //! nothing in it changes, rebuilds it when an agreement changes and removes
 //! it when the school stops asking for it; a hostile preamble stays text.
 
-mod support;
-
 use std::fs;
 use std::path::Path;
 
-use support::*;
+use crate::support::*;
 
 const BOOKLET: &str = "thistlecombe/aup.booklet.pdf";
 

@@ -1,10 +1,8 @@
 //! `policyc build` end to end on the fixture project and the bundled example.
 
-mod support;
-
 use std::fs;
 
-use support::*;
+use crate::support::*;
 
 #[test]
 fn builds_the_fixture_and_reports_each_file() {

@@ -1,11 +1,10 @@
 //! The bundled clause library and example trust: shape, coverage, no
 //! hard-coded school facts, and pupil reading level.
 
-mod support;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 
+use crate::support::repo;
 use policyc::check::readability::{limits, stats, Stats};
 use policyc::diag::Diagnostics;
 use policyc::model::files::Reading;
@@ -13,7 +12,6 @@ use policyc::model::markdown::plain_text;
 use policyc::model::project::Resolved;
 use policyc::pipeline::prepare;
 use serde::Deserialize;
-use support::repo;
 
 fn example() -> Resolved {
     let mut diags = Diagnostics::default();
@@ -338,14 +336,14 @@ fn pupil_pledges_read_at_their_level() {
 
 #[test]
 fn check_warns_when_a_school_adds_hard_pupil_clauses() {
-    let project = support::fixture("example");
+    let project = crate::support::fixture("example");
     let hard = "---\nid: local-hard\nsection: safety\norder: 5\naudiences: [ks1]\n---\n\
 I acknowledge that unauthorised circumvention of institutional filtering infrastructure constitutes a disciplinary infringement under applicable regulations.\n";
     let dir = project.path().join("schools/wrenfold/clauses");
     fs::create_dir_all(&dir).unwrap();
     fs::write(dir.join("local-hard.md"), hard).unwrap();
-    let output = support::run_in(project.path(), &["check"]);
-    let (_, stderr) = support::texts(&output);
+    let output = crate::support::run_in(project.path(), &["check"]);
+    let (_, stderr) = crate::support::texts(&output);
     assert!(
         output.status.success(),
         "warnings alone do not fail: {stderr}"
@@ -358,13 +356,13 @@ I acknowledge that unauthorised circumvention of institutional filtering infrast
         stderr.contains("the hardest clause is `local-hard`"),
         "{stderr}"
     );
-    let denied = support::run_in(project.path(), &["check", "--deny-warnings"]);
+    let denied = crate::support::run_in(project.path(), &["check", "--deny-warnings"]);
     assert_eq!(denied.status.code(), Some(1));
 }
 
 /// The pages of a PDF, as poppler's `pdfinfo` counts them.
 fn pages(pdf: &std::path::Path) -> usize {
-    support::ensure_tool("pdfinfo", "poppler-utils");
+    crate::support::ensure_tool("pdfinfo", "poppler-utils");
     let output = std::process::Command::new("pdfinfo")
         .arg(pdf)
         .output()
@@ -390,10 +388,14 @@ fn page_text(pdf: &std::path::Path, page: usize) -> String {
 
 #[test]
 fn every_example_document_fits_its_page_budget() {
-    let project = support::fixture("example");
+    let project = crate::support::fixture("example");
     let out = project.path().join("out");
-    let build = support::run_in(project.path(), &["build", "--quiet", "--format", "pdf"]);
-    assert!(build.status.success(), "{:?}", support::texts(&build));
+    let build = crate::support::run_in(project.path(), &["build", "--quiet", "--format", "pdf"]);
+    assert!(
+        build.status.success(),
+        "{:?}",
+        crate::support::texts(&build)
+    );
     // The most pages each audience's agreement may take, signature included.
     let budget = BTreeMap::from([
         ("staff", 4),
@@ -422,7 +424,7 @@ fn every_example_document_fits_its_page_budget() {
             }
             let stem = pdf.file_stem().unwrap().to_string_lossy().into_owned();
             if stem.ends_with(".booklet") {
-                // Its agreements are these documents; tests/booklets.rs
+                // Its agreements are these documents; tests/it/booklets.rs
                 // checks the booklet.
                 continue;
             }

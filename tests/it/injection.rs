@@ -1,11 +1,9 @@
 //! Hostile strings in school data and clause text come out as literal text
 //! in both outputs, and nothing outside the project is read.
 
-mod support;
-
 use std::fs;
 
-use support::*;
+use crate::support::*;
 
 const HOSTILE_NAME: &str =
     r#"*Bold* #read("/etc/passwd") $x$ <script>alert(1)</script> "q" 'a' \n @ref <label> `tick`"#;

@@ -3,11 +3,9 @@
 //! PDF and the HTML; short pupil forms on one sheet with the whole document
 //! ID in every footer; and a block's hostile text kept as text.
 
-mod support;
-
 use std::fs;
 
-use support::*;
+use crate::support::*;
 
 #[test]
 fn a_composed_agreement_reads_in_the_school_s_own_order_and_numbers() {

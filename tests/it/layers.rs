@@ -2,13 +2,11 @@
 //! (commands → pipeline → stages → model → diagnostics), and no files
 //! import each other in a cycle.
 
-mod support;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::Path;
 
-use support::repo;
+use crate::support::repo;
 
 /// Module path (`render::html`) → source, without test modules.
 fn modules() -> BTreeMap<String, String> {
@@ -124,7 +122,9 @@ fn floor(module: &str) -> usize {
         "diag" => 9,
         "sealed" => 10,
         other => {
-            panic!("src/{other} is on no floor: add it to tests/layers.rs and docs/ARCHITECTURE.md")
+            panic!(
+                "src/{other} is on no floor: add it to tests/it/layers.rs and docs/ARCHITECTURE.md"
+            )
         }
     }
 }

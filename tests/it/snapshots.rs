@@ -1,15 +1,13 @@
 //! Golden snapshots of what the renderers are given and produce: the typst
 //! input data and the HTML page, for the fixture project.
 
-mod support;
-
+use crate::support::repo;
 use policyc::diag::Diagnostics;
 use policyc::model::document::Document;
 use policyc::model::project::Resolved;
 use policyc::pipeline::prepare;
 use policyc::render::html::HtmlRenderer;
 use policyc::render::pdf::template_data;
-use support::repo;
 
 fn fixture_documents() -> (Resolved, Vec<Document>) {
     let mut diags = Diagnostics::default();

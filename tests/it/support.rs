@@ -5,7 +5,6 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::Once;
 
 /// The repository root.
 pub fn repo() -> PathBuf {
@@ -68,18 +67,39 @@ pub fn copy_dir(from: &Path, to: &Path) {
         let path = entry.path();
         if path.is_dir() {
             copy_dir(&path, &to.join(&name));
-        } else if let Some(pipe) = name.strip_suffix(".fifo") {
-            let path = std::ffi::CString::new(to.join(pipe).to_string_lossy().as_bytes()).unwrap();
-            // SAFETY: `path` is a valid NUL-terminated string.
-            assert_eq!(unsafe { libc::mkfifo(path.as_ptr(), 0o644) }, 0, "mkfifo");
-        } else if let Some(link) = name.strip_suffix(".symlink") {
-            let target = fs::read_to_string(&path).unwrap();
-            let _ = fs::remove_file(to.join(link));
-            std::os::unix::fs::symlink(target.trim(), to.join(link)).unwrap();
+        } else if special_file(&name, &path, to) {
         } else {
             fs::copy(&path, to.join(&name)).unwrap();
         }
     }
+}
+
+/// Makes the named pipe (`NAME.fifo`) or link (`NAME.symlink`) that `name`
+/// describes in `to`; false when `name` describes an ordinary file.
+#[cfg(unix)]
+fn special_file(name: &str, path: &Path, to: &Path) -> bool {
+    if let Some(pipe) = name.strip_suffix(".fifo") {
+        let path = std::ffi::CString::new(to.join(pipe).to_string_lossy().as_bytes()).unwrap();
+        // SAFETY: `path` is a valid NUL-terminated string.
+        assert_eq!(unsafe { libc::mkfifo(path.as_ptr(), 0o644) }, 0, "mkfifo");
+    } else if let Some(link) = name.strip_suffix(".symlink") {
+        let target = fs::read_to_string(path).unwrap();
+        let _ = fs::remove_file(to.join(link));
+        std::os::unix::fs::symlink(target.trim(), to.join(link)).unwrap();
+    } else {
+        return false;
+    }
+    true
+}
+
+/// Pipes and links in a corpus are Unix-only cases.
+#[cfg(not(unix))]
+fn special_file(name: &str, _path: &Path, _to: &Path) -> bool {
+    assert!(
+        !name.ends_with(".fifo") && !name.ends_with(".symlink"),
+        "{name}: pipes and links need Unix"
+    );
+    false
 }
 
 /// The text of a PDF, as poppler's `pdftotext -layout` extracts it.
@@ -102,27 +122,13 @@ pub fn pdf_text(path: &Path) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
-/// Makes sure `tool` is on PATH, installing the Debian `package` when we can.
+/// Fails with what to install when `tool` is not on PATH. The tests install
+/// nothing themselves: `bash .ci/test`, the README's test command, does.
 pub fn ensure_tool(tool: &str, package: &str) {
-    static APT: Once = Once::new();
-    let present = || Command::new(tool).arg("-v").output().is_ok();
-    if present() {
-        return;
-    }
-    APT.call_once(|| {
-        let _ = Command::new("apt-get")
-            .args(["install", "-y", "-qq", package])
-            .output();
-        if !present() {
-            let _ = Command::new("apt-get").args(["update", "-qq"]).output();
-            let _ = Command::new("apt-get")
-                .args(["install", "-y", "-qq", package])
-                .output();
-        }
-    });
+    let present = Command::new(tool).arg("-v").output().is_ok();
     assert!(
-        present(),
-        "`{tool}` is needed: install the `{package}` package (bash .ci/run does this)"
+        present,
+        "`{tool}` is needed: install the `{package}` package, or run the tests with `bash .ci/test`, which does"
     );
 }
 

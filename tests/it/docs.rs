@@ -2,13 +2,11 @@
 //! source can produce is in docs/FORMAT.md's table, and the table lists no
 //! code the source has lost.
 
-mod support;
-
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::Path;
 
-use support::repo;
+use crate::support::repo;
 
 /// Every quoted kebab-case word that opens a diagnostic in the source.
 fn codes_in_source() -> BTreeSet<String> {

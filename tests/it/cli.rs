@@ -1,14 +1,12 @@
 //! The commands a DPO reaches for in the first hour: init, list, explain,
 //! changes, watch, completions, man, --version and --help.
 
-mod support;
-
 use std::fs;
 use std::io::Read;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use support::*;
+use crate::support::*;
 
 #[test]
 fn init_then_build_works_without_edits_and_check_lists_the_todos() {
@@ -344,7 +342,7 @@ fn every_subcommand_help_has_an_example_and_the_readme_matches_it() {
     }
     assert_eq!(
         block, expected,
-        "README's usage block is out of date: run BLESS=1 cargo test --release --test cli"
+        "README's usage block is out of date: run BLESS=1 cargo test --release --test it"
     );
 }
 

@@ -5,12 +5,10 @@
 //! `tests/fixtures/fonts/test-glyphs.ttf` is a tiny font made for these
 //! tests (see `make_test_font.py` beside it) with glyphs for 学 and 😀 only.
 
-mod support;
-
 use std::fs;
 use std::path::Path;
 
-use support::*;
+use crate::support::*;
 
 const TEST_FONT: &str = "tests/fixtures/fonts/test-glyphs.ttf";
 
