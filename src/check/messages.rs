@@ -12,7 +12,8 @@ pub fn join_list(items: &[String], conjunction: &str) -> String {
 }
 
 /// `key` in `file` (whose text is `source`) names an audience that does not
-/// exist; `known` lists those that do.
+/// exist; `known` lists those that do. `key` may be a dotted path
+/// (`signature.parent`), and the diagnostic points at the value beneath it.
 pub fn unknown_audience(
     file: &str,
     source: &str,
@@ -25,7 +26,7 @@ pub fn unknown_audience(
         file,
         format!("`{key}` names the audience `{id}`, which does not exist"),
     )
-    .near(source, id)
+    .near_under(source, key, id)
     .with_hint(suggestion(id, known.iter().copied()).unwrap_or_else(|| {
         format!(
             "known audiences: {}; add new ones in policyc.yaml",
@@ -41,7 +42,7 @@ pub fn unknown_clause(file: &str, source: &str, key: &str, id: &str, ids: &[&str
         file,
         format!("`{key}` names the clause `{id}`, which is not in the library"),
     )
-    .near(source, id)
+    .near_under(source, key, id)
     .with_hint(
         suggestion(id, ids.iter().copied())
             .unwrap_or_else(|| "run `policyc list clauses` to see the ids".into()),

@@ -79,18 +79,18 @@ pub fn check_school(
     let audience_lists = [
         ("audiences", s.audiences.as_ref()),
         (
-            "signature",
+            "signature.parent",
             s.signature.as_ref().and_then(|x| x.parent.as_ref()),
         ),
         (
-            "signature",
+            "signature.countersign",
             s.signature.as_ref().and_then(|x| x.countersign.as_ref()),
         ),
     ];
     for (key, list) in audience_lists {
         for id in list.into_iter().flatten() {
             if !known.contains(&id.as_str()) {
-                let (file, source) = school.setting(key);
+                let (file, source) = school.setting(top_key(key));
                 out.push(unknown_audience(&file, source, key, id, &known));
             }
         }
@@ -127,7 +127,7 @@ pub fn check_school(
                         "unknown-policy",
                         format!("`policies` names `{id}`, which is not a policy"),
                     )
-                    .near(school.source, id)
+                    .near_under(school.source, "policies", id)
                     .with_hint_opt(crate::diag::suggestion(id, names)),
                 );
             }
@@ -211,9 +211,9 @@ fn check_blank_values(school: SchoolInput<'_>) -> Vec<Diagnostic> {
         .filter(|(_, _, value)| value.is_some_and(|v| v.trim().is_empty()))
         .map(|(key, path, _)| {
             let (file, source) = school.setting(key);
-            let last = path.rsplit('.').next().unwrap_or(&path).to_string();
+            let (parent, last) = path.rsplit_once('.').unwrap_or(("", &path));
             Diagnostic::error("blank-value", &file, format!("`{path}` is blank"))
-                .near(source, &last)
+                .near_under(source, parent, last)
                 .with_hint(format!("give `{path}` a value"))
         })
         .collect()
@@ -237,7 +237,7 @@ fn check_replace_audiences(lib: Library<'_>, school: SchoolInput<'_>) -> Vec<Dia
                         &file,
                         format!("`replace: {id}` gives text for `{audience}`, but the clause `{id}` does not speak to `{audience}`, so the text is never used"),
                     )
-                    .near(source, audience)
+                    .near_under(source, &format!("replace.{id}"), audience)
                     .with_hint(format!("the clause speaks to {}; remove the `{audience}` text, or add a local clause for {audience}", clause.meta.audiences.join(", "))),
                 );
             }
@@ -263,7 +263,7 @@ fn check_modules(lib: Library<'_>, school: SchoolInput<'_>) -> Vec<Diagnostic> {
                 &file,
                 format!("`modules` names the module `{id}`, which modules.yaml does not define"),
             )
-            .near(source, id)
+            .near_under(source, "modules", id)
             .with_hint(suggestion(id, ids.iter().copied()).unwrap_or_else(|| {
                 if ids.is_empty() {
                     "the project has no modules.yaml; run `policyc list modules` after adding one"
@@ -305,7 +305,7 @@ fn check_clause_refs(lib: Library<'_>, school: SchoolInput<'_>) -> Vec<Diagnosti
                 .unwrap_or_default();
             out.push(
                 Diagnostic::error("locked-clause", file, format!("the clause `{id}` is locked by {lock_file} and cannot be used in `{key}`"))
-                    .near(source, id)
+                    .near_under(source, key, id)
                     .with_hint("the trust requires this wording in every school; ask the trust to change it, or remove it from this list"),
             );
         }
@@ -333,7 +333,7 @@ fn check_dates(school: SchoolInput<'_>) -> Vec<Diagnostic> {
                         file,
                         format!("`{key}` has the date `{value}`, which {why}"),
                     )
-                    .near(source, value)
+                    .near_under(source, key, value)
                     .with_hint("write dates as YYYY-MM-DD, e.g. 2026-09-09"),
                 );
             }
@@ -348,7 +348,7 @@ fn check_dates(school: SchoolInput<'_>) -> Vec<Diagnostic> {
                     file,
                     format!("the review date {text} is not after the approval date"),
                 )
-                .near(source, text)
+                .near_under(source, "review_by", text)
                 .with_hint(
                     "set `review_by` to a date after `approval: date`, usually a year later",
                 ),
@@ -380,7 +380,10 @@ fn check_audience_keys(lib: Library<'_>, school: SchoolInput<'_>) -> Vec<Diagnos
         keyed.push(("replace", text.audience_keys()));
     }
     if let Some(fields) = s.signature.as_ref().and_then(|x| x.fields.as_ref()) {
-        keyed.push(("signature", fields.keys().map(String::as_str).collect()));
+        keyed.push((
+            "signature.fields",
+            fields.keys().map(String::as_str).collect(),
+        ));
     }
     for text in s.labels.iter().flat_map(|r| r.values()) {
         keyed.push(("labels", text.audience_keys()));
@@ -389,12 +392,18 @@ fn check_audience_keys(lib: Library<'_>, school: SchoolInput<'_>) -> Vec<Diagnos
     for (key, ids) in keyed {
         for id in ids {
             if !known.contains(&id) {
-                let (file, source) = school.setting(key);
+                let (file, source) = school.setting(top_key(key));
                 out.push(unknown_audience(&file, source, key, id, &known));
             }
         }
     }
     out
+}
+
+/// The top-level key of a dotted setting path: `signature` of
+/// `signature.parent`, which names the file the setting came from.
+fn top_key(key: &str) -> &str {
+    key.split('.').next().unwrap_or(key)
 }
 
 /// Every `locked` id must name a library clause.
@@ -428,7 +437,7 @@ fn check_labels(school: SchoolInput<'_>) -> Vec<Diagnostic> {
                     &file,
                     format!("`labels` has no label `{key}`"),
                 )
-                .near(source, key)
+                .near_under(source, "labels", key)
                 .with_hint(hint),
             );
             continue;

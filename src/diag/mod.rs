@@ -19,6 +19,7 @@ use std::io::IsTerminal;
 
 use serde::Serialize;
 
+pub mod places;
 pub mod text;
 
 pub use text::{
@@ -155,6 +156,18 @@ impl Diagnostic {
         match find_token(source, needle) {
             Some(offset) => self.at_offset(source, offset),
             None => self,
+        }
+    }
+
+    /// Places the diagnostic at `needle` as a key or value beneath the keys
+    /// `under` (a dotted path such as `signature.parent`) of the YAML in
+    /// `source`: the place the mistake is, even when the same value appears
+    /// earlier under another key. Falls back to [`Diagnostic::near`].
+    pub fn near_under(self, source: &str, under: &str, needle: &str) -> Self {
+        let path: Vec<&str> = under.split('.').filter(|k| !k.is_empty()).collect();
+        match places::find_under(source, &path, needle) {
+            Some((line, column)) => self.at(source, line, column),
+            None => self.near(source, needle),
         }
     }
 
