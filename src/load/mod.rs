@@ -468,17 +468,7 @@ impl Loader<'_> {
         let bytes = match read_fenced(self.project, self.inner(&path), Cap::Image) {
             Ok(bytes) => bytes,
             Err(err) => {
-                let what = match err.code {
-                    "is-directory" => "is a folder".to_string(),
-                    "unreadable" => {
-                        err.message
-                            .replacen("cannot read the file", "cannot be read", 1)
-                    }
-                    _ => err
-                        .message
-                        .replacen("the file is", "is", 1)
-                        .replacen("this is", "is", 1),
-                };
+                let what = err.fault;
                 self.diags.push(
                     Diagnostic::error(
                         "logo-unreadable",

@@ -15,6 +15,10 @@ pub struct ReadError {
     pub code: &'static str,
     /// What is wrong.
     pub message: String,
+    /// What is wrong, said of a file another message names: the predicate
+    /// of "logo `x.png` …", such as `is a link, and policyc never follows
+    /// links`.
+    pub fault: String,
     /// How to fix it.
     pub hint: String,
     /// Where in the file, when a byte is to blame: the file as lossy text,
@@ -23,12 +27,38 @@ pub struct ReadError {
 }
 
 impl ReadError {
-    fn new(code: &'static str, message: impl Into<String>, hint: impl Into<String>) -> Self {
+    /// A problem with the file as a whole: `message` is said of "the file",
+    /// `fault` of a file named elsewhere.
+    fn of_file(
+        code: &'static str,
+        message: impl Into<String>,
+        fault: impl Into<String>,
+        hint: impl Into<String>,
+    ) -> Self {
         Self {
             code,
             message: message.into(),
+            fault: fault.into(),
             hint: hint.into(),
             position: None,
+        }
+    }
+
+    /// A problem at a place inside the file's text.
+    fn in_text(
+        code: &'static str,
+        message: String,
+        hint: &str,
+        text: String,
+        line: usize,
+        column: usize,
+    ) -> Self {
+        Self {
+            code,
+            fault: format!("has a problem at line {line}, column {column}: {message}"),
+            message,
+            hint: hint.into(),
+            position: Some((text, line, column)),
         }
     }
 }
@@ -38,34 +68,40 @@ impl ReadError {
 /// would hang the build), at most `cap`'s bytes.
 pub fn read_fenced(folder: &dyn Tree, rel: &Path, cap: Cap) -> Result<Vec<u8>, ReadError> {
     folder.read(rel, cap).map_err(|failure| match failure {
-        ReadFailure::Missing => ReadError::new(
+        ReadFailure::Missing => ReadError::of_file(
             "unreadable",
             "cannot read the file (not found)",
+            "cannot be read (not found)",
             "check that the file exists and that you have permission to read it",
         ),
-        ReadFailure::Link => ReadError::new(
+        ReadFailure::Link => ReadError::of_file(
             "path-outside",
             "the file is a link, and policyc never follows links",
+            "is a link, and policyc never follows links",
             "replace the link with the file itself: copy it into the project",
         ),
-        ReadFailure::LinkedFolder => ReadError::new(
+        ReadFailure::LinkedFolder => ReadError::of_file(
             "path-outside",
             "the file lies in a folder that is a link, and policyc never follows links",
+            "lies in a folder that is a link, and policyc never follows links",
             "replace the linked folder with the folder itself: copy it into the project",
         ),
-        ReadFailure::Outside => ReadError::new(
+        ReadFailure::Outside => ReadError::of_file(
             "path-outside",
             "the path leaves the project",
+            "leaves the project",
             "give a path inside the project",
         ),
-        ReadFailure::Folder => ReadError::new(
+        ReadFailure::Folder => ReadError::of_file(
             "is-directory",
             "expected a file but found a folder",
+            "is a folder",
             "remove the folder or rename it without the file extension",
         ),
-        ReadFailure::NotAFile => ReadError::new(
+        ReadFailure::NotAFile => ReadError::of_file(
             "not-a-file",
             "this is not an ordinary file (it is a pipe, socket or device)",
+            "is not an ordinary file (it is a pipe, socket or device)",
             "replace it with an ordinary file",
         ),
         ReadFailure::TooLarge(size, limit) => too_large(size, limit),
@@ -74,21 +110,24 @@ pub fn read_fenced(folder: &dyn Tree, rel: &Path, cap: Cap) -> Result<Vec<u8>, R
 }
 
 fn unreadable(err: &std::io::Error) -> ReadError {
-    ReadError::new(
+    ReadError::of_file(
         "unreadable",
         format!("cannot read the file ({})", io_reason(err)),
+        format!("cannot be read ({})", io_reason(err)),
         "check that the file exists and that you have permission to read it",
     )
 }
 
 fn too_large(size: u64, limit: u64) -> ReadError {
-    ReadError::new(
+    let fault = format!(
+        "is {}; policyc reads files of at most {}",
+        human_size(size),
+        human_size(limit)
+    );
+    ReadError::of_file(
         "too-large",
-        format!(
-            "the file is {}; policyc reads files of at most {}",
-            human_size(size),
-            human_size(limit)
-        ),
+        format!("the file {fault}"),
+        fault,
         "a clause or school file holds a few paragraphs: remove pasted-in material or split the file",
     )
 }
@@ -112,31 +151,31 @@ pub fn read_text_file(folder: &dyn Tree, rel: &Path, cap: Cap) -> Result<String,
         let before = String::from_utf8_lossy(&err.as_bytes()[..at]).into_owned();
         let (line, column) = line_column(&before, before.len());
         let text = String::from_utf8_lossy(err.as_bytes()).into_owned();
-        ReadError {
-            position: Some((text, line, column)),
-            ..ReadError::new(
-                "not-utf8",
-                format!("the file is not valid UTF-8: line {line}, column {column} holds a byte that is not text"),
-                "the file was probably saved as ANSI or Windows-1252: save it again as UTF-8 in your editor",
-            )
-        }
+        ReadError::in_text(
+            "not-utf8",
+            format!("the file is not valid UTF-8: line {line}, column {column} holds a byte that is not text"),
+            "the file was probably saved as ANSI or Windows-1252: save it again as UTF-8 in your editor",
+            text,
+            line,
+            column,
+        )
     })?;
     if let Some((at, c)) = text
         .char_indices()
         .find(|(_, c)| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
     {
         let (line, column) = line_column(&text, at);
-        return Err(ReadError {
-            position: Some((text.clone(), line, column)),
-            ..ReadError::new(
-                "control-character",
-                format!(
-                    "line {line}, column {column} holds an invisible control character (U+{:04X}) that cannot be printed",
-                    c as u32
-                ),
-                "delete it: it usually arrives with text pasted from another program",
-            )
-        });
+        return Err(ReadError::in_text(
+            "control-character",
+            format!(
+                "line {line}, column {column} holds an invisible control character (U+{:04X}) that cannot be printed",
+                c as u32
+            ),
+            "delete it: it usually arrives with text pasted from another program",
+            text.clone(),
+            line,
+            column,
+        ));
     }
     // Bidirectional controls reorder what a reader sees (a U+202E can make
     // text in a published page read backwards); no project text needs
@@ -144,17 +183,17 @@ pub fn read_text_file(folder: &dyn Tree, rel: &Path, cap: Cap) -> Result<String,
     if cap == Cap::Text {
         if let Some((at, c)) = text.char_indices().find(|&(_, c)| is_bidi_control(c)) {
             let (line, column) = line_column(&text, at);
-            return Err(ReadError {
-                position: Some((text.clone(), line, column)),
-                ..ReadError::new(
-                    "bidi-control",
-                    format!(
-                        "line {line}, column {column} holds an invisible bidirectional control (U+{:04X}) that can make the text read in a different order than it is written",
-                        c as u32
-                    ),
-                    "delete it: right-to-left words display correctly without it",
-                )
-            });
+            return Err(ReadError::in_text(
+                "bidi-control",
+                format!(
+                    "line {line}, column {column} holds an invisible bidirectional control (U+{:04X}) that can make the text read in a different order than it is written",
+                    c as u32
+                ),
+                "delete it: right-to-left words display correctly without it",
+                text.clone(),
+                line,
+                column,
+            ));
         }
     }
     Ok(text)
