@@ -21,7 +21,8 @@ fn codes_in_source() -> BTreeSet<String> {
         "Diagnostic::error(",
         "Diagnostic::warning(",
         "err(",
-        "ReadError::new(",
+        "ReadError::of_file(",
+        "ReadError::in_text(",
         "=> (",
     ];
     for file in files {
