@@ -46,8 +46,8 @@ fn a_killed_build_leaves_only_complete_old_or_new_files() {
     // The "new" outputs: build the changed project elsewhere, once, fully.
     reword(
         project.path(),
-        "keep systems secure",
-        "keep its systems secure",
+        "see that this agreement is followed",
+        "check that this agreement is followed",
     );
     let new_dir = tempfile::tempdir().unwrap();
     let new_out = new_dir.path().to_str().unwrap().to_string();
@@ -98,8 +98,8 @@ fn the_build_after_a_kill_repairs_outputs_and_manifest() {
     assert!(run_in(project.path(), &["build"]).status.success());
     reword(
         project.path(),
-        "keep systems secure",
-        "keep its systems secure",
+        "see that this agreement is followed",
+        "check that this agreement is followed",
     );
     let mut child = policyc()
         .args(["build", "--quiet"])
@@ -127,7 +127,7 @@ fn the_build_after_a_kill_repairs_outputs_and_manifest() {
     }
     let staff = squash(&pdf_text(&out.join("wrenfold/aup-staff.pdf")));
     assert!(
-        staff.contains("keep its systems secure"),
+        staff.contains("check that this agreement is followed"),
         "the repaired build has the new wording"
     );
     let leftovers: Vec<_> = fs::read_dir(out.join("wrenfold"))

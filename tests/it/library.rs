@@ -51,11 +51,14 @@ fn core_sizes(resolved: &Resolved, audience: &str) -> Vec<(String, usize, usize)
 fn the_core_is_short_enough_to_read_before_signing() {
     let resolved = example();
     // (audience, clauses at least, clauses at most, words at most), for the
-    // core as each example school prints it.
+    // core as each example school prints it. The adult limits grew by about
+    // a tenth when the monitoring notice met the ICO's Monitoring workers
+    // guidance and the safeguarding routes were completed (issue 24); the
+    // page budgets in `every_example_document_fits_its_page_budget` still hold.
     for (audience, least, most, max_words) in [
-        ("staff", 28, 34, 1_250),
-        ("governor", 15, 26, 850),
-        ("volunteer", 10, 18, 500),
+        ("staff", 28, 34, 1_400),
+        ("governor", 15, 26, 925),
+        ("volunteer", 10, 18, 550),
         ("visitor", 4, 8, 200),
         ("parent", 8, 15, 550),
         ("ks2", 10, 14, 160),
@@ -406,7 +409,7 @@ fn every_example_document_fits_its_page_budget() {
         ("parent", 2),
         ("ks2", 1),
         ("ks1", 1),
-        ("secondary", 3),
+        ("secondary", 2),
     ]);
     let mut checked = 0;
     for school in fs::read_dir(&out)
