@@ -1,21 +1,23 @@
 //! The command line: subcommands, options and their help text.
 
 use std::path::PathBuf;
+use std::sync::LazyLock;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// The version line: policyc's own version and the typst it embeds.
-pub const VERSION: &str = concat!(
-    env!("CARGO_PKG_VERSION"),
-    " (typst ",
-    env!("POLICYC_TYPST_VERSION"),
-    ")"
-);
+pub static VERSION: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "{} (typst {})",
+        env!("CARGO_PKG_VERSION"),
+        crate::model::build::typst_version()
+    )
+});
 
 /// Compile acceptable-use agreements and school policies from a clause
 /// library into signature-ready PDF and accessible HTML.
 #[derive(Debug, Parser)]
-#[command(name = "policyc", version = VERSION, about, long_about = None)]
+#[command(name = "policyc", version = VERSION.as_str(), about, long_about = None)]
 #[command(
     after_help = "Examples:\n  policyc build                       build every school's pack into ./out\n  policyc check                       check the project without writing anything\n  policyc build --school wrenfold     build one school"
 )]

@@ -6,11 +6,11 @@ use std::io::{IsTerminal, Write};
 use anyhow::Result;
 
 use crate::cli::{BuildArgs, OutputFormat};
+use crate::cmd::watch;
 use crate::cmd::{
     abort_on_timeout, pdf_standards, print_diagnostics, source_date_epoch, thread_pool,
 };
 use crate::diag::{Diagnostic, Diagnostics, ProjectHasErrors, EXIT_OK, EXIT_PROJECT};
-use crate::load::watch;
 use crate::model::build::{Standards, Summary};
 use crate::pipeline::{self, BuildHooks, BuildOptions};
 

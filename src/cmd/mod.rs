@@ -12,6 +12,7 @@ pub mod list;
 pub mod shell;
 pub mod signoff;
 pub mod upgrade;
+pub mod watch;
 
 use std::io::Write;
 use std::sync::Arc;

@@ -13,7 +13,6 @@ pub mod frontmatter;
 pub mod paths;
 pub mod people;
 mod policies;
-pub mod watch;
 pub mod yaml;
 
 use std::collections::{BTreeMap, HashSet};

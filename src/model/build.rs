@@ -6,8 +6,10 @@ use std::path::PathBuf;
 
 use crate::model::document::Document;
 
-/// The typst version built into this binary.
-pub const TYPST_VERSION: &str = env!("POLICYC_TYPST_VERSION");
+/// The typst version built into this binary, as typst itself reports it.
+pub fn typst_version() -> &'static str {
+    typst::utils::version().raw()
+}
 
 /// Stack size of a worker thread: typst recurses deeply on long documents.
 pub const WORKER_STACK: usize = 64 << 20;

@@ -16,7 +16,7 @@ use std::time::UNIX_EPOCH;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::model::build::{Standards, TYPST_VERSION};
+use crate::model::build::{typst_version, Standards};
 use crate::model::document::Document;
 use crate::model::hash::{hex, hex_digest};
 use crate::model::project::Project;
@@ -123,7 +123,7 @@ pub fn options_key(
     format!(
         "policyc {} typst {} a2b={} ua1={} pdf={pdf} html={html} epoch={timestamp:?} only={}",
         env!("CARGO_PKG_VERSION"),
-        TYPST_VERSION,
+        typst_version(),
         standards.archival,
         standards.accessible,
         selection.join(",")

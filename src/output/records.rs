@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::booklet::BookletAt;
-use crate::model::build::{Rendered, RenderedBooklet, TYPST_VERSION};
+use crate::model::build::{typst_version, Rendered, RenderedBooklet};
 use crate::model::document::Document;
 use crate::model::hash::hex_digest;
 use crate::model::key::DocKey;
@@ -100,7 +100,7 @@ fn document_inputs(resolved: &Resolved, school: &ResolvedSchool, doc: &Document)
 fn stamped(documents: Vec<ManifestDoc>, booklets: Vec<ManifestBooklet>) -> Manifest {
     let mut manifest = Manifest {
         policyc: env!("CARGO_PKG_VERSION").to_string(),
-        typst: TYPST_VERSION.to_string(),
+        typst: typst_version().to_string(),
         documents,
         booklets,
     };

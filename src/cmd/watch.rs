@@ -1,21 +1,23 @@
 //! `policyc watch`: rebuild whenever an input changes.
 //!
-//! File events are debounced (an editor's save is often several writes) and
-//! events inside the output folder are ignored, so the build's own writes
-//! never trigger another build. Each rebuild is incremental, so only the
+//! File events are debounced by notify-debouncer-full (an editor's save is
+//! often several writes, and a rename arrives as two events), and events
+//! outside the input folders are ignored, so the build's own writes never
+//! trigger another build. Each rebuild is incremental, so only the
 //! documents an edit affects are rendered again. An error is reported and
 //! watching goes on.
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::{Context, Result};
+use notify_debouncer_full::notify::event::ModifyKind;
+use notify_debouncer_full::notify::{Event, EventKind, RecursiveMode};
+use notify_debouncer_full::{new_debouncer, DebounceEventResult};
 
 use crate::diag::relative;
 use crate::model::project::{INPUT_FILES, INPUT_FOLDERS};
-use notify::event::ModifyKind;
-use notify::{Event, EventKind, RecursiveMode, Watcher};
 
 /// How long the files must be quiet before a rebuild.
 pub const DEBOUNCE: Duration = Duration::from_millis(250);
@@ -25,38 +27,21 @@ pub const DEBOUNCE: Duration = Duration::from_millis(250);
 /// process is stopped.
 pub fn watch(project: &Path, out: &Path, mut rebuild: impl FnMut(&[String])) -> Result<()> {
     let project = &std::path::absolute(project).unwrap_or_else(|_| project.to_path_buf());
-    let (tx, rx) = mpsc::channel::<notify::Result<Event>>();
-    let mut watcher =
-        notify::recommended_watcher(tx).context("cannot watch files on this system")?;
-    watcher
+    let (tx, rx) = mpsc::channel::<DebounceEventResult>();
+    let mut debouncer =
+        new_debouncer(DEBOUNCE, None, tx).context("cannot watch files on this system")?;
+    debouncer
         .watch(project, RecursiveMode::Recursive)
         .with_context(|| format!("cannot watch {}", project.display()))?;
     let out = std::path::absolute(out).unwrap_or_else(|_| out.to_path_buf());
-    let relevant = |paths: Vec<PathBuf>, out: &Path| {
-        let mut kept = relevant(paths, out);
-        kept.retain(|p| is_input(project, p));
-        kept
-    };
-    while let Ok(first) = rx.recv() {
-        let mut changed = relevant(changed_paths(first), &out);
+    // Reads and writes elsewhere (a browser reloading out/) start nothing.
+    for batch in rx {
+        let Ok(events) = batch else { continue };
+        let paths = events.into_iter().flat_map(|e| changed_paths(e.event));
+        let mut changed = relevant(paths.collect(), &out);
+        changed.retain(|p| is_input(project, p));
         if changed.is_empty() {
             continue;
-        }
-        // Debounce: gather changes until the inputs are quiet. Reads and
-        // writes elsewhere (a browser reloading out/) do not hold it open.
-        let mut deadline = Instant::now() + DEBOUNCE;
-        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
-            match rx.recv_timeout(left) {
-                Ok(event) => {
-                    let more = relevant(changed_paths(event), &out);
-                    if !more.is_empty() {
-                        changed.extend(more);
-                        deadline = Instant::now() + DEBOUNCE;
-                    }
-                }
-                Err(mpsc::RecvTimeoutError::Timeout) => break,
-                Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(()),
-            }
         }
         let mut names: Vec<String> = changed.iter().map(|p| relative(project, p)).collect();
         names.sort();
@@ -68,8 +53,7 @@ pub fn watch(project: &Path, out: &Path, mut rebuild: impl FnMut(&[String])) -> 
 
 /// The paths of an event that changes content: reads and metadata-only
 /// changes (which every build causes) are not changes.
-fn changed_paths(event: notify::Result<Event>) -> Vec<PathBuf> {
-    let Ok(event) = event else { return Vec::new() };
+fn changed_paths(event: Event) -> Vec<PathBuf> {
     let changes = matches!(
         event.kind,
         EventKind::Create(_)
