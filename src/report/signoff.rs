@@ -206,7 +206,14 @@ pub fn sign_off(
         let empty = Ledger::default();
         let ledger = people.ledgers.get(school).unwrap_or(&empty);
         let ledger_source = people.sources.get(&ledger.file).map_or("", String::as_str);
-        let signatures = match_signatures(roster, ledger, &known, ledger_source, &mut diags);
+        let signatures = match_signatures(
+            roster,
+            ledger,
+            &known,
+            ledger_source,
+            UnknownId::Warn,
+            &mut diags,
+        );
         let school_name = docs
             .first()
             .map_or_else(|| school.clone(), |d| d.school_name.clone());
@@ -258,6 +265,17 @@ fn check_audiences(
     }
 }
 
+/// How a row naming a document ID nobody knows is taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum UnknownId {
+    /// In the ledger: a warning, and the person counts as not signed, so one
+    /// mistyped line (or a pack nobody kept in published/) never stops the
+    /// count for everyone else.
+    Warn,
+    /// In responses being imported: an error, so nothing unknown is saved.
+    Refuse,
+}
+
 /// Each ledger row matched to a person on the roster (by index), with the
 /// problems of rows that match nobody or name an unknown document.
 fn match_signatures<'l>(
@@ -265,18 +283,26 @@ fn match_signatures<'l>(
     ledger: &'l Ledger,
     known: &BTreeMap<String, KnownId>,
     source: &str,
+    unknown: UnknownId,
     diags: &mut Vec<Diagnostic>,
 ) -> BTreeMap<usize, Vec<&'l Signature>> {
     let mut matched: BTreeMap<usize, Vec<&Signature>> = BTreeMap::new();
     for row in &ledger.rows {
         let at = |d: Diagnostic, cell: &str| d.at_in_line(source, row.line, cell);
         let Some(doc) = known.get(&row.doc_id) else {
-            diags.push(at(Diagnostic::error(
-                "ledger-unknown-document",
-                &ledger.file,
-                format!("no document has the ID {}", row.doc_id),
-            )
-            .with_hint("copy the ID from the footer of the signed form; an ID from an earlier year is known only if that year's out/manifest.json is kept in published/"), &row.doc_id));
+            let message = format!("no document has the ID {}", row.doc_id);
+            let diagnostic = match unknown {
+                UnknownId::Warn => Diagnostic::warning(
+                    "ledger-unknown-document",
+                    &ledger.file,
+                    format!("{message}, so this line counts for nobody"),
+                ),
+                UnknownId::Refuse => {
+                    Diagnostic::error("ledger-unknown-document", &ledger.file, message)
+                }
+            };
+            diags.push(at(diagnostic
+            .with_hint("copy the ID from the footer of the signed form; an ID from an earlier pack is known only while its manifest is kept in published/<label>/"), &row.doc_id));
             continue;
         };
         if doc.key.audience != row.audience {
@@ -480,17 +506,30 @@ pub fn plan_import(
     let empty = Ledger::default();
     let ledger = people.ledgers.get(school).unwrap_or(&empty);
     let ledger_source = people.sources.get(&ledger.file).map_or("", String::as_str);
-    let mut recorded: Vec<(usize, String)> =
-        match_signatures(roster, ledger, &known, ledger_source, &mut Vec::new())
-            .into_iter()
-            .flat_map(|(i, rows)| rows.into_iter().map(move |r| (i, r.doc_id.clone())))
-            .collect();
+    let mut recorded: Vec<(usize, String)> = match_signatures(
+        roster,
+        ledger,
+        &known,
+        ledger_source,
+        UnknownId::Warn,
+        &mut Vec::new(),
+    )
+    .into_iter()
+    .flat_map(|(i, rows)| rows.into_iter().map(move |r| (i, r.doc_id.clone())))
+    .collect();
     let imported = Ledger {
         file: file.to_string(),
         rows,
     };
     let mut plan = ImportPlan::default();
-    let matched = match_signatures(roster, &imported, &known, source, &mut diags);
+    let matched = match_signatures(
+        roster,
+        &imported,
+        &known,
+        source,
+        UnknownId::Refuse,
+        &mut diags,
+    );
     let mut by_line: Vec<(usize, &Signature)> = matched
         .into_iter()
         .flat_map(|(i, rows)| rows.into_iter().map(move |r| (i, r)))
@@ -514,3 +553,4 @@ pub fn plan_import(
     }
     (plan, diags)
 }
+
