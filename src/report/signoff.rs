@@ -554,3 +554,223 @@ pub fn plan_import(
     (plan, diags)
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(school: &str, audience: &str, id: &str) -> ManifestDoc {
+        ManifestDoc {
+            school: school.into(),
+            school_name: "Alpha Primary".into(),
+            trust: None,
+            policy: "aup".into(),
+            audience: audience.into(),
+            audience_label: audience.to_uppercase(),
+            title: "Acceptable use agreement".into(),
+            doc_id: id.into(),
+            version: "2026.1".into(),
+            approved_by: "Governors".into(),
+            approved_on: "1 September 2026".into(),
+            review_by: "1 September 2027".into(),
+            input_hash: String::new(),
+            outputs: BTreeMap::new(),
+            inputs: Vec::new(),
+            clauses: Vec::new(),
+        }
+    }
+
+    fn person(name: &str, audience: &str, class: Option<&str>, line: usize) -> Person {
+        Person {
+            name: name.into(),
+            audience: audience.into(),
+            class: class.map(Into::into),
+            role: None,
+            email: None,
+            child: None,
+            line,
+        }
+    }
+
+    fn signed(name: &str, audience: &str, id: &str, on: &str, line: usize) -> Signature {
+        Signature {
+            name: name.into(),
+            audience: audience.into(),
+            class: None,
+            child: None,
+            doc_id: id.into(),
+            signed_on: on.into(),
+            line,
+        }
+    }
+
+    /// A school with three staff and two pupils (two called Sam, in two
+    /// classes), and a ledger of `rows`.
+    fn people(rows: Vec<Signature>) -> People {
+        let mut people = People::default();
+        people.rosters.insert(
+            "alpha".into(),
+            Roster {
+                file: "people/alpha/roster.csv".into(),
+                people: vec![
+                    person("Ada Testperson", "staff", None, 2),
+                    person("Ben Sample", "staff", None, 3),
+                    person("Cy Example", "staff", None, 4),
+                    person("Sam Dummy", "ks2", Some("4A"), 5),
+                    person("Sam Dummy", "ks2", Some("4B"), 6),
+                ],
+            },
+        );
+        people.ledgers.insert(
+            "alpha".into(),
+            Ledger {
+                file: "people/alpha/signed.csv".into(),
+                rows,
+            },
+        );
+        people
+    }
+
+    fn current() -> Manifest {
+        Manifest {
+            documents: vec![
+                doc("alpha", "staff", "NEW0-0001"),
+                doc("alpha", "ks2", "KS20-0001"),
+            ],
+            ..Manifest::default()
+        }
+    }
+
+    fn spring() -> Vec<(String, Manifest)> {
+        let old = Manifest {
+            documents: vec![doc("alpha", "staff", "OLD0-0001")],
+            ..Manifest::default()
+        };
+        vec![("2026-spring".into(), old)]
+    }
+
+    fn staff(report: &SignOffReport) -> &DocSignOff {
+        report.schools[0]
+            .documents
+            .iter()
+            .find(|d| d.audience == "staff")
+            .unwrap()
+    }
+
+    #[test]
+    fn current_earlier_and_missing_signatures_are_counted_apart() {
+        let rows = vec![
+            signed("Ada Testperson", "staff", "NEW0-0001", "2026-09-07", 2),
+            signed("Ben Sample", "staff", "OLD0-0001", "2026-03-02", 3),
+        ];
+        let (report, diags) = sign_off(
+            &people(rows),
+            &current(),
+            &spring(),
+            &Editorial::default(),
+            true,
+        );
+        assert!(diags.is_empty(), "{diags:?}");
+        let staff = staff(&report);
+        assert_eq!(
+            (staff.expected, staff.signed, staff.sign_again, staff.never),
+            (3, 1, 1, 1)
+        );
+        assert_eq!(staff.outstanding(), 2);
+        let ben = staff
+            .people
+            .iter()
+            .find(|p| p.name == "Ben Sample")
+            .unwrap();
+        assert_eq!(ben.status, Standing::SignAgain);
+        assert_eq!(ben.signed_id.as_deref(), Some("OLD0-0001"));
+    }
+
+    #[test]
+    fn an_earlier_wording_changed_only_editorially_still_counts() {
+        let rows = vec![signed("Ben Sample", "staff", "OLD0-0001", "2026-03-02", 2)];
+        let mut editorial = Editorial::default();
+        editorial
+            .unedited_ids
+            .insert(doc("alpha", "staff", "x").key(), "OLD0-0001".into());
+        let (report, _) = sign_off(&people(rows), &current(), &spring(), &editorial, false);
+        assert_eq!(staff(&report).signed, 1);
+        assert!(staff(&report).people.is_empty(), "no names unless asked");
+    }
+
+    #[test]
+    fn an_unknown_id_in_the_ledger_warns_and_counts_for_nobody() {
+        let rows = vec![
+            signed("Ada Testperson", "staff", "TYPO-0001", "2026-09-07", 2),
+            signed("Ben Sample", "staff", "NEW0-0001", "2026-09-07", 3),
+        ];
+        let (report, diags) =
+            sign_off(&people(rows), &current(), &[], &Editorial::default(), false);
+        assert_eq!(diags.len(), 1);
+        assert_eq!(diags[0].code, "ledger-unknown-document");
+        assert_eq!(diags[0].severity, crate::diag::Severity::Warning);
+        assert_eq!((staff(&report).signed, staff(&report).never), (1, 2));
+    }
+
+    #[test]
+    fn a_row_for_the_wrong_audience_or_an_unclear_person_is_an_error() {
+        let rows = vec![
+            signed("Ada Testperson", "ks2", "NEW0-0001", "2026-09-07", 2),
+            signed("Sam Dummy", "ks2", "KS20-0001", "2026-09-08", 3),
+        ];
+        let (_, diags) = sign_off(&people(rows), &current(), &[], &Editorial::default(), false);
+        let codes: Vec<&str> = diags.iter().map(|d| d.code).collect();
+        assert_eq!(codes, ["ledger-wrong-document", "ledger-ambiguous-person"]);
+    }
+
+    #[test]
+    fn a_ledger_without_a_roster_is_reported() {
+        let mut people = people(Vec::new());
+        people.rosters.clear();
+        let (report, diags) = sign_off(&people, &current(), &[], &Editorial::default(), false);
+        assert!(report.schools.is_empty());
+        assert_eq!(diags[0].code, "ledger-without-roster");
+    }
+
+    #[test]
+    fn an_import_adds_each_signature_once_and_refuses_unknown_ids() {
+        let ledger = vec![signed(
+            "Ada Testperson",
+            "staff",
+            "NEW0-0001",
+            "2026-09-07",
+            2,
+        )];
+        let responses = vec![
+            signed("Ada Testperson", "staff", "NEW0-0001", "2026-09-07", 2),
+            signed("Ben Sample", "staff", "NEW0-0001", "2026-09-08", 3),
+            signed("Ben Sample", "staff", "NEW0-0001", "2026-09-08", 4),
+        ];
+        let (plan, diags) = plan_import(
+            &people(ledger.clone()),
+            "alpha",
+            "responses.csv",
+            "",
+            responses,
+            &current(),
+            &[],
+            &Editorial::default(),
+        );
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(plan.already, 2);
+        assert_eq!(plan.new_rows.len(), 1);
+        assert_eq!(plan.new_rows[0].name, "Ben Sample");
+        let unknown = vec![signed("Ben Sample", "staff", "TYPO-0001", "2026-09-08", 2)];
+        let (plan, diags) = plan_import(
+            &people(ledger),
+            "alpha",
+            "responses.csv",
+            "",
+            unknown,
+            &current(),
+            &[],
+            &Editorial::default(),
+        );
+        assert!(plan.new_rows.is_empty());
+        assert_eq!(diags[0].severity, crate::diag::Severity::Error);
+    }
+}
