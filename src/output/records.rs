@@ -262,3 +262,111 @@ fn next_booklets(
     records.extend(kept);
     (records, dropped)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::Diagnostics;
+
+    /// The basic fixture project, resolved.
+    fn basic() -> Resolved {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic");
+        let mut diags = Diagnostics::default();
+        crate::pipeline::prepare(&root, &[], &[], &mut diags).expect("the fixture resolves")
+    }
+
+    fn output(path: &str) -> BTreeMap<String, OutputFile> {
+        BTreeMap::from([(
+            "pdf".to_string(),
+            OutputFile {
+                path: path.into(),
+                sha256: "0".repeat(64),
+            },
+        )])
+    }
+
+    #[test]
+    fn the_current_manifest_records_every_document_and_what_it_was_made_from() {
+        let resolved = basic();
+        let manifest = current_manifest(&resolved);
+        assert_eq!(manifest.policyc, env!("CARGO_PKG_VERSION"));
+        assert_eq!(manifest.typst, typst_version());
+        assert_eq!(manifest.documents.len(), resolved.documents().count());
+        let mut sorted = manifest.documents.clone();
+        sorted.sort_by_key(ManifestDoc::key);
+        assert_eq!(sorted, manifest.documents, "records are in key order");
+        let alpha = manifest
+            .documents
+            .iter()
+            .find(|d| d.school == "alpha" && d.audience == "staff")
+            .unwrap();
+        assert!(alpha.outputs.is_empty() && alpha.input_hash.is_empty());
+        let paths: Vec<&str> = alpha.inputs.iter().map(|i| i.path.as_str()).collect();
+        for wanted in [
+            "schools/alpha.yaml",
+            "schools/_trust.yaml",
+            "policies/aup.yaml",
+        ] {
+            assert!(paths.contains(&wanted), "{wanted} in {paths:?}");
+        }
+        assert!(paths.iter().any(|p| p.starts_with("clauses/")));
+        assert!(paths.iter().any(|p| p.starts_with("<built-in>/")));
+        assert!(alpha.clauses.iter().all(|c| !c.text.is_empty()));
+    }
+
+    #[test]
+    fn a_complete_build_drops_stale_records_and_a_filtered_one_keeps_them() {
+        let resolved = basic();
+        let mut previous = current_manifest(&resolved);
+        for doc in &mut previous.documents {
+            doc.outputs = output(&format!("{}/{}.pdf", doc.school, doc.audience));
+        }
+        let mut gone = previous.documents[0].clone();
+        gone.school = "closed-school".into();
+        previous.documents.push(gone);
+        let hashes: BTreeMap<DocKey, String> = resolved
+            .documents()
+            .map(|(_, d)| (d.key(), "h".to_string()))
+            .collect();
+        let booklets = BookletBuild {
+            hashes: &BTreeMap::new(),
+            rendered: &[],
+        };
+
+        let next = next_manifest(&previous, &resolved, &[], &hashes, booklets, true);
+        assert_eq!(next.dropped.len(), 1);
+        assert_eq!(next.dropped[0].school, "closed-school");
+        assert_eq!(next.manifest.documents.len(), resolved.documents().count());
+        for doc in &next.manifest.documents {
+            assert_eq!(doc.input_hash, "h");
+            let kept = &doc.outputs["pdf"].path;
+            assert_eq!(kept, &format!("{}/{}.pdf", doc.school, doc.audience));
+        }
+
+        let filtered = next_manifest(&previous, &resolved, &[], &hashes, booklets, false);
+        assert!(filtered.dropped.is_empty());
+        assert!(filtered
+            .manifest
+            .documents
+            .iter()
+            .any(|d| d.school == "closed-school"));
+    }
+
+    #[test]
+    fn a_document_never_built_gets_no_record() {
+        let resolved = basic();
+        let next = next_manifest(
+            &Manifest::default(),
+            &resolved,
+            &[],
+            &BTreeMap::new(),
+            BookletBuild {
+                hashes: &BTreeMap::new(),
+                rendered: &[],
+            },
+            true,
+        );
+        assert!(next.manifest.documents.is_empty());
+        assert!(next.dropped.is_empty() && next.dropped_booklets.is_empty());
+    }
+}
