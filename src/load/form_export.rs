@@ -59,18 +59,7 @@ impl Default for ColumnMap {
     }
 }
 
-/// How the export writes a date such as 4 March 2026 before any time:
-/// `dmy` 04/03/2026 (UK), `mdy` 3/4/2026 (US), `ymd` 2026/03/04. An ISO
-/// date (2026-03-04) is read as such whatever the order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DateOrder {
-    /// Day, month, year.
-    Dmy,
-    /// Month, day, year.
-    Mdy,
-    /// Year, month, day.
-    Ymd,
-}
+pub use crate::model::dates::DateOrder;
 
 /// An export's signatures, with its text (for excerpts) and path as given.
 #[derive(Debug, Clone)]
@@ -241,22 +230,7 @@ fn order_words(order: DateOrder) -> &'static str {
 
 /// The day of a form's timestamp, `YYYY-MM-DD`.
 pub fn form_date(text: &str, order: DateOrder) -> Option<String> {
-    let day = text.trim().split([' ', 'T']).next()?;
-    let parts: Vec<&str> = day.split(['/', '-', '.']).collect();
-    let [a, b, c] = parts.as_slice() else {
-        return None;
-    };
-    let (y, m, d) = if a.len() == 4 {
-        (*a, *b, *c)
-    } else {
-        match order {
-            DateOrder::Dmy => (*c, *b, *a),
-            DateOrder::Mdy => (*c, *a, *b),
-            DateOrder::Ymd => (*a, *b, *c),
-        }
-    };
-    let iso = format!("{y:0>4}-{m:0>2}-{d:0>2}");
-    dates::parse(&iso).ok().map(|_| iso)
+    dates::parse_written(text, order).ok()
 }
 
 #[cfg(test)]

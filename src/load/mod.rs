@@ -21,6 +21,7 @@ use std::path::{Path, PathBuf};
 use serde::de::DeserializeOwned;
 
 use crate::diag::{relative, suggestion, Diagnostic, Diagnostics};
+use crate::model::dates::DateOrder;
 use crate::model::files::{
     builtin_audiences, Audience, Clause, ClauseMeta, ModuleDef, Origin, ProjectFile, SchoolFile,
     CLAUSE_KEYS, SCHOOL_KEYS,
@@ -54,6 +55,7 @@ pub fn load_project(root: &Path, diags: &mut Diagnostics) -> Project {
             root: root.to_path_buf(),
             folder: None,
             audiences: builtin_audiences(),
+            date_order: DateOrder::default(),
             policies: Vec::new(),
             clauses: Vec::new(),
             modules: BTreeMap::new(),
@@ -85,7 +87,7 @@ fn load_tree(
         sources: BTreeMap::new(),
         diags,
     };
-    let audiences = loader.audiences();
+    let (audiences, date_order) = loader.settings();
     let policies = loader.policies();
     let clauses = loader.clauses(&root.join("clauses"), Origin::Library);
     let modules = loader.modules();
@@ -96,6 +98,7 @@ fn load_tree(
         root: root.to_path_buf(),
         folder,
         audiences,
+        date_order,
         policies,
         clauses,
         modules,
@@ -202,19 +205,24 @@ impl Loader<'_> {
         }
     }
 
-    fn audiences(&mut self) -> Vec<Audience> {
+    /// `policyc.yaml`: the audiences (built-in ones, with the project's
+    /// additions) and the order the school writes dates in.
+    fn settings(&mut self) -> (Vec<Audience>, DateOrder) {
         let mut audiences = builtin_audiences();
         let path = self.root.join("policyc.yaml");
         if !self.exists(&path) {
-            return audiences;
+            return (audiences, DateOrder::default());
         }
         let Some(text) = self.read_text(&path) else {
-            return audiences;
+            return (audiences, DateOrder::default());
         };
         let rel = self.rel(&path);
-        let Some(file) = self.parse_yaml::<ProjectFile>(&rel, &text, 1, &["audiences"]) else {
-            return audiences;
+        let Some(file) =
+            self.parse_yaml::<ProjectFile>(&rel, &text, 1, &["audiences", "date_order"])
+        else {
+            return (audiences, DateOrder::default());
         };
+        let date_order = file.date_order;
         for audience in file.audiences {
             if let Err(problem) = check_id(&audience.id) {
                 self.diags.push(
@@ -235,7 +243,7 @@ impl Loader<'_> {
                 None => audiences.push(audience),
             }
         }
-        audiences
+        (audiences, date_order)
     }
 
     /// `modules.yaml`, if the project has one: the opt-in modules.

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::diag::{did_you_mean, suggestion, Diagnostic, Diagnostics};
-use crate::model::dates;
+use crate::model::dates::{self, DateOrder};
 use crate::model::manifest::Manifest;
 use crate::model::people::{Identity, Ledger, People, Person, Roster, Signature};
 
@@ -39,7 +39,12 @@ const LEDGER_REQUIRED: [&str; 4] = ["name", "audience", "document_id", "signed_o
 /// Reads every school's roster and ledger, and the published manifests,
 /// beneath the opened project folder. `schools` are the project's school
 /// ids: a folder for any other is an error.
-pub fn load_people(project: &Folder, schools: &[&str], diags: &mut Diagnostics) -> People {
+pub fn load_people(
+    project: &Folder,
+    schools: &[&str],
+    order: DateOrder,
+    diags: &mut Diagnostics,
+) -> People {
     let mut people = People::default();
     let Ok(entries) = project.list(PEOPLE_DIR) else {
         diags.push(linked_folder(PEOPLE_DIR));
@@ -74,7 +79,7 @@ pub fn load_people(project: &Folder, schools: &[&str], diags: &mut Diagnostics) 
             people.rosters.insert(id.clone(), roster);
         }
         if let Some((rel, text)) = read("signed.csv", diags) {
-            let ledger = parse_ledger(&rel, &text, diags);
+            let ledger = parse_ledger(&rel, &text, order, diags);
             people.sources.insert(rel, text);
             people.ledgers.insert(id.clone(), ledger);
         }
@@ -438,7 +443,9 @@ pub fn parse_roster(rel: &str, text: &str, diags: &mut Diagnostics) -> Roster {
 }
 
 /// Parses a ledger, reporting blank cells and dates that are not dates.
-pub fn parse_ledger(rel: &str, text: &str, diags: &mut Diagnostics) -> Ledger {
+/// Dates may be ISO or written in `order` (as Excel saves them again), and
+/// are kept as `YYYY-MM-DD`.
+pub fn parse_ledger(rel: &str, text: &str, order: DateOrder, diags: &mut Diagnostics) -> Ledger {
     let mut ledger = Ledger {
         file: rel.to_string(),
         rows: Vec::new(),
@@ -455,14 +462,17 @@ pub fn parse_ledger(rel: &str, text: &str, diags: &mut Diagnostics) -> Ledger {
         }
         let [name, audience, doc_id, signed_on] =
             [0, 1, 2, 3].map(|i| cells[i].clone().unwrap_or_default());
-        if let Err(why) = dates::parse(&signed_on) {
-            diags.push(
-                Diagnostic::error("ledger-date", rel, format!("the date `{signed_on}` {why}"))
-                    .at_in_line(text, *line, &signed_on)
-                    .with_hint("write the day they signed as YYYY-MM-DD, for example 2026-09-14"),
-            );
-            continue;
-        }
+        let signed_on = match dates::parse_written(&signed_on, order) {
+            Ok(iso) => iso,
+            Err(why) => {
+                diags.push(
+                    Diagnostic::error("ledger-date", rel, format!("the date `{signed_on}` {why}"))
+                        .at_in_line(text, *line, &signed_on)
+                        .with_hint(format!("write the day they signed as YYYY-MM-DD (2026-09-14) or as {} (14/09/2026); `date_order` in policyc.yaml sets the order", order.words())),
+                );
+                continue;
+            }
+        };
         ledger.rows.push(Signature {
             name,
             audience,
@@ -537,16 +547,34 @@ mod tests {
     }
 
     #[test]
-    fn a_ledger_row_needs_a_real_date() {
+    fn a_ledger_reads_dates_as_a_uk_office_writes_them() {
         let mut diags = Diagnostics::default();
         let ledger = parse_ledger(
             "people/a/signed.csv",
-            "name,audience,document_id,signed_on\nAmy Lee,staff,e133-a03c,2026-09-10\nBo Tan,staff,E133-A03C,10/09/2026\n",
+            "name,audience,document_id,signed_on\nAmy Lee,staff,e133-a03c,2026-09-10\nBo Tan,staff,E133-A03C,19/09/2026\nCy Roe,staff,E133-A03C,09/19/2026\nDi Poe,staff,E133-A03C,19/09/26\n",
+            DateOrder::Dmy,
             &mut diags,
         );
-        assert_eq!(ledger.rows.len(), 1);
+        assert_eq!(ledger.rows.len(), 2);
         assert_eq!(ledger.rows[0].doc_id, "E133-A03C");
+        assert_eq!(ledger.rows[1].signed_on, "2026-09-19");
         let codes: Vec<String> = diags.sorted().iter().map(|d| d.location()).collect();
-        assert_eq!(codes, ["people/a/signed.csv:3:24"]);
+        assert_eq!(
+            codes,
+            ["people/a/signed.csv:4:24", "people/a/signed.csv:5:24"]
+        );
+    }
+
+    #[test]
+    fn a_ledger_in_us_order_reads_when_the_project_says_so() {
+        let mut diags = Diagnostics::default();
+        let ledger = parse_ledger(
+            "people/a/signed.csv",
+            "name,audience,document_id,signed_on\nCy Roe,staff,E133-A03C,09/19/2026\n",
+            DateOrder::Mdy,
+            &mut diags,
+        );
+        assert!(diags.sorted().is_empty());
+        assert_eq!(ledger.rows[0].signed_on, "2026-09-19");
     }
 }

@@ -26,6 +26,62 @@ pub fn parse(text: &str) -> Result<Date, String> {
     Ok(date)
 }
 
+pub use crate::model::files::DateOrder;
+
+impl DateOrder {
+    /// The order in words, with the setting that chooses it.
+    pub fn words(self) -> &'static str {
+        match self {
+            DateOrder::Dmy => "day/month/year (dmy)",
+            DateOrder::Mdy => "month/day/year (mdy)",
+            DateOrder::Ymd => "year/month/day (ymd)",
+        }
+    }
+}
+
+/// The day of a date as a person or a spreadsheet writes it (`19/09/2026`,
+/// `19.9.2026`, `2026-09-19`, with any time after it), read in `order`, as
+/// `YYYY-MM-DD`; or what is wrong with it. A two-digit year is refused:
+/// `19/09/26` could be 1926 or 2026.
+pub fn parse_written(text: &str, order: DateOrder) -> Result<String, String> {
+    let day = text.trim().split([' ', 'T']).next().unwrap_or_default();
+    let parts: Vec<&str> = day.split(['/', '-', '.']).collect();
+    let [a, b, c] = parts.as_slice() else {
+        return Err("is not a date".into());
+    };
+    if !parts
+        .iter()
+        .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+    {
+        return Err("is not a date".into());
+    }
+    let (y, m, d) = if a.len() == 4 {
+        (*a, *b, *c)
+    } else {
+        match order {
+            DateOrder::Dmy => (*c, *b, *a),
+            DateOrder::Mdy => (*c, *a, *b),
+            DateOrder::Ymd => (*a, *b, *c),
+        }
+    };
+    if y.len() != 4 {
+        return Err(
+            "has a two-digit year, which could be in either century: write the year in full".into(),
+        );
+    }
+    if m.len() > 2 || d.len() > 2 {
+        return Err("is not a date".into());
+    }
+    let iso = format!("{y}-{m:0>2}-{d:0>2}");
+    parse(&iso).map(|_| iso).map_err(|why| match why.as_str() {
+        "is not a day in the calendar" => format!(
+            "is not a day in the calendar when read as {}",
+            order.words()
+        ),
+        _ => why,
+    })
+}
+
 /// `YYYY-MM-DD` for a date.
 pub fn iso(date: Date) -> String {
     format!(
@@ -91,5 +147,32 @@ mod tests {
         assert_eq!(parse_long_form("2027-09-01"), Some(date));
         assert_eq!(parse_long_form("31 February 2027"), None);
         assert_eq!(parse_long_form("soon"), None);
+    }
+
+    #[test]
+    fn written_dates_are_read_in_the_project_s_order() {
+        let uk = DateOrder::Dmy;
+        assert_eq!(parse_written("19/09/2026", uk).as_deref(), Ok("2026-09-19"));
+        assert_eq!(
+            parse_written("1.9.2026 08:00", uk).as_deref(),
+            Ok("2026-09-01")
+        );
+        assert_eq!(
+            parse_written("2026-09-19", DateOrder::Mdy).as_deref(),
+            Ok("2026-09-19")
+        );
+        assert_eq!(
+            parse_written("9/19/2026", DateOrder::Mdy).as_deref(),
+            Ok("2026-09-19")
+        );
+        assert!(parse_written("09/19/2026", uk)
+            .unwrap_err()
+            .contains("not a day in the calendar when read as day/month/year"));
+        assert!(parse_written("19/09/26", uk)
+            .unwrap_err()
+            .contains("two-digit year"));
+        assert!(parse_written("31/02/2026", uk).is_err());
+        assert!(parse_written("yesterday", uk).is_err());
+        assert!(parse_written("19/09/2026/1", uk).is_err());
     }
 }

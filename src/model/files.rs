@@ -120,6 +120,21 @@ impl Audience {
     }
 }
 
+/// How people write a date such as 4 March 2026: `dmy` 04/03/2026 (UK,
+/// the default), `mdy` 3/4/2026 (US), `ymd` 2026/03/04. An ISO date
+/// (2026-03-04) is read as such whatever the order.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DateOrder {
+    /// Day, month, year.
+    #[default]
+    Dmy,
+    /// Month, day, year.
+    Mdy,
+    /// Year, month, day.
+    Ymd,
+}
+
 /// `policyc.yaml`: project-wide settings.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -127,6 +142,10 @@ pub struct ProjectFile {
     /// Extra audiences, or redefinitions of built-in ones.
     #[serde(default)]
     pub audiences: Vec<Audience>,
+    /// How the school writes dates in its ledgers (`dmy`, the default in
+    /// the UK, `mdy` or `ymd`): a ledger Excel has saved again reads.
+    #[serde(default)]
+    pub date_order: DateOrder,
 }
 
 /// `policies/<id>.yaml`: a policy's titles, texts and sections.

@@ -32,6 +32,8 @@ pub struct Project {
     pub folder: Option<Folder>,
     /// Built-in audiences plus the project's own.
     pub audiences: Vec<Audience>,
+    /// How the school writes dates in its ledgers (`policyc.yaml`).
+    pub date_order: crate::model::dates::DateOrder,
     /// Policies, sorted by id.
     pub policies: Vec<Policy>,
     /// The clause library, sorted by file.

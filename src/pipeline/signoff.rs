@@ -88,7 +88,7 @@ fn report_against(
         .iter()
         .map(|s| s.id.as_str())
         .collect();
-    let people = load_people(root, &schools, diags);
+    let people = load_people(root, &schools, resolved.project.date_order, diags);
     // Earlier packs, and the editorial marks that say whether a signature on
     // one still counts, matter only for a ledger line that names an ID other
     // than a current one: undoing the marks resolves every school again.
@@ -308,7 +308,7 @@ pub fn import_responses(
     let schools: Vec<&str> = resolved.schools.iter().map(|s| s.id.as_str()).collect();
     let (people, published) = match resolved.project.folder.as_ref() {
         Some(root) => (
-            load_people(root, &schools, diags),
+            load_people(root, &schools, resolved.project.date_order, diags),
             load_published(root, diags),
         ),
         None => (Default::default(), Vec::new()),

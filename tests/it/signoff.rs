@@ -311,7 +311,7 @@ fn the_indexes_count_signatures_and_follow_the_ledger() {
     // A broken ledger leaves the counts out, with a warning that names no one.
     fs::write(
         &ledger,
-        format!("{text}Priya Raman,staff,,{staff_id},20/11/2026\n"),
+        format!("{text}Priya Raman,staff,,{staff_id},2026-11-31\n"),
     )
     .unwrap();
     let stderr = build(project.path());
