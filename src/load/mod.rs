@@ -364,6 +364,7 @@ impl Loader<'_> {
                 logo,
             });
         }
+        self.orphaned_school_folders(&dir);
         if schools.is_empty() && !self.diags.has_errors() {
             self.diags.push(
                 Diagnostic::error("no-schools", "schools", "the project has no school files")
@@ -371,6 +372,37 @@ impl Loader<'_> {
             );
         }
         schools
+    }
+
+    /// Warns about each folder in `schools/` with no `schools/<id>.yaml`
+    /// beside it: renaming a school's file leaves its own clauses, logo
+    /// and policies behind, unread, without a word otherwise.
+    fn orphaned_school_folders(&mut self, dir: &Path) {
+        let entries = self.entries(dir);
+        let stems: Vec<&str> = entries
+            .iter()
+            .filter_map(|e| e.name.strip_suffix(".yaml"))
+            .collect();
+        for entry in &entries {
+            if entry.kind != Kind::Folder || entry.name.starts_with('.') {
+                continue;
+            }
+            if stems.contains(&entry.name.as_str()) {
+                continue;
+            }
+            let hint = match crate::diag::suggestion(&entry.name, stems.iter().copied()) {
+                Some(nearest) => format!("{nearest} Rename the folder to match its school's file, or add `schools/{}.yaml`", entry.name),
+                None => format!("rename the folder to match its school's file, or add `schools/{}.yaml`", entry.name),
+            };
+            self.diags.push(
+                Diagnostic::warning(
+                    "orphaned-school-folder",
+                    format!("schools/{}", entry.name),
+                    format!("no school file `schools/{}.yaml` goes with this folder, so nothing in it is read", entry.name),
+                )
+                .with_hint(hint),
+            );
+        }
     }
 
     /// Reads a school file and the files it extends, refusing cycles.
