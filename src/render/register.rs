@@ -135,10 +135,13 @@ fn register_data(
 }
 
 /// A file-name-safe form of a group name: ASCII letters and digits, the
-/// rest as single hyphens ("Year 4 Oak" → "year-4-oak").
+/// rest as single hyphens ("Year 4 Oak" → "year-4-oak"), other scripts
+/// transliterated (deunicode).
 pub fn slug(name: &str) -> String {
     let mut slug = String::new();
-    for c in name.chars() {
+    // Letters from any script keep their sound: Łucja → lucja, Siân → sian,
+    // 王小明 → wang-xiao-ming, so a file name says whose copy it is.
+    for c in deunicode::deunicode(name).chars() {
         // A file name has at most 255 bytes; a slug keeps well inside it
         // (a 25-word name included), ending at a whole word.
         if slug.len() >= MAX_SLUG_BYTES {
@@ -198,6 +201,10 @@ mod tests {
         assert_eq!(slug("Year 4 Oak"), "year-4-oak");
         assert_eq!(slug("  Support staff / site "), "support-staff-site");
         assert_eq!(slug("../../etc"), "etc");
-        assert_eq!(slug("Ελένη"), "group");
+        assert_eq!(slug("Ελένη"), "elene");
+        assert_eq!(slug("Łucja Wiśniewska"), "lucja-wisniewska");
+        assert_eq!(slug("Isla Ní Shúilleabháin"), "isla-ni-shuilleabhain");
+        assert_eq!(slug("王小明"), "wang-xiao-ming");
+        assert_eq!(slug("…"), "group");
     }
 }

@@ -163,6 +163,40 @@ fn adults_get_the_whole_document_with_their_name_in_its_fields() {
 }
 
 #[test]
+fn personal_copies_are_named_with_every_letter_transliterated() {
+    let project = fixture("example");
+    let (code, stderr) = print(
+        project.path(),
+        &[
+            "--school",
+            "wrenfold",
+            "--audience",
+            "staff",
+            "--class",
+            "support-staff",
+        ],
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    let folder = project
+        .path()
+        .join("private/wrenfold/print/aup-staff-support-staff");
+    let mut names: Vec<String> = fs::read_dir(&folder)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert!(
+        names.iter().any(|n| n.ends_with("-sian-ap-rhys.pdf")),
+        "{names:?}"
+    );
+    assert!(
+        names.iter().any(|n| n.ends_with("-tomasz-zielinski.pdf")),
+        "{names:?}"
+    );
+}
+
+#[test]
 fn public_slips_go_beside_their_document_and_name_no_one() {
     let project = fixture("example");
     let output = run_in(project.path(), &["build"]);
