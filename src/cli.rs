@@ -228,8 +228,11 @@ pub struct SignoffStatusArgs {
     #[arg(long)]
     pub deny_outstanding: bool,
     /// Where `--format html` writes its page [default:
-    /// <project>/private/signoff-status.html]. With --names it must not be
-    /// inside the public output folder.
+    /// <project>/private/signoff-status.html]; with `--format csv`, a file
+    /// for a spreadsheet, written with a UTF-8 byte-order mark so Excel
+    /// shows every letter (without it, CSV goes to standard output, with
+    /// no mark). With --names it must not be inside the public output
+    /// folder.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
 }

@@ -79,14 +79,21 @@ fn selected(
 fn status(args: &SignoffStatusArgs) -> Result<i32> {
     let mut diags = Diagnostics::default();
     let project = &args.select.project.project;
-    let html_out = args
-        .out
-        .clone()
-        .unwrap_or_else(|| project.join("private").join("signoff-status.html"));
+    // HTML always goes to a file; CSV goes to one when --out names it, with
+    // a byte-order mark so Excel reads "Siân" as Siân.
+    let file_out = match args.format {
+        SignoffFormat::Html => Some(
+            args.out
+                .clone()
+                .unwrap_or_else(|| project.join("private").join("signoff-status.html")),
+        ),
+        SignoffFormat::Csv => args.out.clone(),
+        SignoffFormat::Human | SignoffFormat::Json => None,
+    };
     let public = project.join("out");
-    if args.format == SignoffFormat::Html && args.names {
-        if let Some(problem) = guard::check_private(&public, &html_out) {
-            diags.push(refuse_public(&html_out, &problem));
+    if let Some(path) = file_out.as_ref().filter(|_| args.names) {
+        if let Some(problem) = guard::check_private(&public, path) {
+            diags.push(refuse_public(path, &problem));
             print_diagnostics(&diags);
             return Ok(EXIT_PROJECT);
         }
@@ -116,35 +123,27 @@ fn status(args: &SignoffStatusArgs) -> Result<i32> {
             "{}",
             crate::diag::printable_lines(&render_text(&report))
         )?,
-        SignoffFormat::Csv => write!(stdout, "{}", render_csv(&report, args.names))?,
-        SignoffFormat::Json => writeln!(stdout, "{}", serde_json::to_string_pretty(&report)?)?,
-        SignoffFormat::Html => {
-            let page = render_html(&report, args.names, &resolved.today);
-            let (dir, name) = split_file(&html_out)?;
-            let folder = if args.names {
-                match guard::open_private(&public, &dir)? {
-                    Ok(lock) => lock.folder().clone(),
-                    Err(problem) => {
-                        let mut refused = Diagnostics::default();
-                        refused.push(refuse_public(&html_out, &problem));
-                        print_diagnostics(&refused);
+        SignoffFormat::Csv => {
+            let csv = render_csv(&report, args.names);
+            match &file_out {
+                Some(path) => {
+                    let bytes = format!("{}{csv}", '\u{feff}');
+                    if !write_report(path, &public, args.names, bytes.as_bytes())? {
                         return Ok(EXIT_PROJECT);
                     }
                 }
-            } else {
-                Folder::create_root(&dir, Area::Public)?.0
-            };
-            write_atomic(&folder, name, page.as_bytes())?;
-            let _ = writeln!(
-                std::io::stderr(),
-                "wrote {}{}",
-                html_out.display(),
-                if args.names {
-                    ": it names people, so keep it securely"
-                } else {
-                    ""
-                }
-            );
+                None => write!(stdout, "{csv}")?,
+            }
+        }
+        SignoffFormat::Json => writeln!(stdout, "{}", serde_json::to_string_pretty(&report)?)?,
+        SignoffFormat::Html => {
+            let page = render_html(&report, args.names, &resolved.today);
+            let path = file_out
+                .as_deref()
+                .unwrap_or(Path::new("signoff-status.html"));
+            if !write_report(path, &public, args.names, page.as_bytes())? {
+                return Ok(EXIT_PROJECT);
+            }
         }
     }
     let outstanding: usize = report
@@ -162,6 +161,38 @@ fn status(args: &SignoffStatusArgs) -> Result<i32> {
         return Ok(EXIT_PROJECT);
     }
     Ok(EXIT_OK)
+}
+
+/// Writes a status report to `path`, atomically: beneath the locked private
+/// folder when it names people (false, with the refusal printed, if that
+/// folder is public), anywhere otherwise.
+fn write_report(path: &Path, public: &Path, names: bool, bytes: &[u8]) -> Result<bool> {
+    let (dir, name) = split_file(path)?;
+    let folder = if names {
+        match guard::open_private(public, &dir)? {
+            Ok(lock) => lock.folder().clone(),
+            Err(problem) => {
+                let mut refused = Diagnostics::default();
+                refused.push(refuse_public(path, &problem));
+                print_diagnostics(&refused);
+                return Ok(false);
+            }
+        }
+    } else {
+        Folder::create_root(&dir, Area::Public)?.0
+    };
+    write_atomic(&folder, name, bytes)?;
+    let _ = writeln!(
+        std::io::stderr(),
+        "wrote {}{}",
+        path.display(),
+        if names {
+            ": it names people, so keep it securely"
+        } else {
+            ""
+        }
+    );
+    Ok(true)
 }
 
 /// `policyc signoff register`: a PDF register per class or staff group,

@@ -214,6 +214,50 @@ fn csv_for_spreadsheets_never_carries_a_formula() {
 }
 
 #[test]
+fn csv_written_for_excel_has_a_byte_order_mark_and_standard_output_none() {
+    let project = fixture("example");
+    let (code, stdout, stderr) = status(
+        project.path(),
+        &["--school", "wrenfold", "--names", "--format", "csv"],
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(!stdout.starts_with('\u{feff}'), "{stdout}");
+    let file = project.path().join("private/status.csv");
+    let (code, stdout, stderr) = status(
+        project.path(),
+        &[
+            "--school",
+            "wrenfold",
+            "--names",
+            "--format",
+            "csv",
+            "--out",
+            file.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.is_empty(), "{stdout}");
+    assert!(stderr.contains("it names people"), "{stderr}");
+    let written = fs::read_to_string(&file).unwrap();
+    assert!(written.starts_with("\u{feff}school,"), "{written}");
+    assert!(written.contains("Siân ap Rhys"), "{written}");
+    // Names never go to a file inside the public output folder.
+    let public = project.path().join("out/status.csv");
+    let (code, _, stderr) = status(
+        project.path(),
+        &[
+            "--names",
+            "--format",
+            "csv",
+            "--out",
+            public.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(!public.exists());
+}
+
+#[test]
 fn names_never_reach_the_public_outputs() {
     let project = fixture("example");
     let output = run_in(project.path(), &["build", "--format", "html"]);
