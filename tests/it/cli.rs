@@ -302,7 +302,7 @@ fn completions_man_and_version() {
     );
 }
 
-/// Every subcommand, in the order the README's usage block shows them.
+/// Every subcommand, in the order docs/CLI.md's usage block shows them.
 const COMMANDS: [&str; 11] = [
     "build",
     "check",
@@ -318,8 +318,9 @@ const COMMANDS: [&str; 11] = [
 ];
 
 #[test]
-fn every_subcommand_help_has_an_example_and_the_readme_matches_it() {
-    let readme = fs::read_to_string(repo().join("README.md")).unwrap();
+fn every_subcommand_help_has_an_example_and_the_cli_reference_matches_it() {
+    let reference = repo().join("docs/CLI.md");
+    let readme = fs::read_to_string(&reference).unwrap();
     let mut expected = String::new();
     for cmd in COMMANDS {
         let output = run_in(&repo(), &[cmd, "--help"]);
@@ -337,12 +338,12 @@ fn every_subcommand_help_has_an_example_and_the_readme_matches_it() {
         .unwrap_or("");
     if std::env::var_os("BLESS").is_some() && block != expected {
         let updated = readme.replacen(block, &expected, 1);
-        fs::write(repo().join("README.md"), updated).unwrap();
+        fs::write(&reference, updated).unwrap();
         return;
     }
     assert_eq!(
         block, expected,
-        "README's usage block is out of date: run BLESS=1 cargo test --release --test it"
+        "docs/CLI.md's usage block is out of date: run BLESS=1 cargo test --release --test it"
     );
 }
 
@@ -453,10 +454,22 @@ fn every_example_in_the_help_and_the_readme_runs_on_the_bundled_example() {
         let section = help.split("Examples:").nth(1).unwrap_or("");
         examples.extend(section.lines().filter_map(example_command));
     }
-    let readme = fs::read_to_string(repo().join("README.md")).unwrap();
-    for block in readme.split("```sh\n").skip(1) {
-        let code = block.split("```").next().unwrap_or("");
-        examples.extend(code.lines().filter_map(example_command));
+    // The README's and the guides' shell blocks, as a reader would type them.
+    let mut docs = vec![repo().join("README.md")];
+    let mut guides: Vec<_> = fs::read_dir(repo().join("docs/guide"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    guides.sort();
+    docs.extend(guides);
+    for doc in docs {
+        let text = fs::read_to_string(&doc).unwrap();
+        for block in text.split("```sh\n").skip(1) {
+            let code = block.split("```").next().unwrap_or("");
+            examples.extend(code.lines().filter_map(example_command));
+        }
     }
     assert!(
         examples.len() >= 25,
