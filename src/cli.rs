@@ -62,6 +62,12 @@ pub enum Command {
         after_help = "Examples:\n  policyc init my-school\n  policyc init trust-policies --trust"
     )]
     Init(InitArgs),
+    /// Keep the pack just built as published/LABEL, so signatures on it are
+    /// understood after the wording changes.
+    #[command(
+        after_help = "Examples:\n  policyc build && policyc publish 2026-autumn\n  policyc publish 2027-spring --out packs"
+    )]
+    Publish(PublishArgs),
     /// Build, then rebuild the affected documents whenever an input changes.
     #[command(
         after_help = "Examples:\n  policyc watch\n  policyc watch --school wrenfold --format html"
@@ -210,6 +216,19 @@ pub struct SignoffSelect {
     /// (case, spaces and hyphens aside: `year-4-oak` finds "Year 4 Oak").
     #[arg(long, value_name = "NAME")]
     pub class: Option<String>,
+}
+
+/// `policyc publish`.
+#[derive(Debug, Clone, Args)]
+pub struct PublishArgs {
+    /// The pack's label, such as `2026-autumn`: its folder in published/.
+    /// A label already used is refused.
+    pub label: String,
+    #[command(flatten)]
+    pub project: ProjectArgs,
+    /// The output folder the pack was built into [default: <project>/out].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }
 
 /// `policyc signoff status`.

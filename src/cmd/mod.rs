@@ -9,6 +9,7 @@ pub mod check;
 pub mod explain;
 pub mod init;
 pub mod list;
+pub mod publish;
 pub mod shell;
 pub mod signoff;
 pub mod upgrade;
@@ -36,6 +37,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::List(args) => list::list(&args),
         Command::Explain(args) => explain::explain(&args),
         Command::Changes(args) => changes::changes(&args),
+        Command::Publish(args) => publish::publish(&args),
         Command::Init(args) => init::init(&args),
         Command::Watch(args) => build::watch(&args),
         Command::Completions { shell, project } => shell::completions(shell, &project),

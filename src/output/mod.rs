@@ -82,12 +82,26 @@ pub fn trusted_records(mut manifest: Manifest) -> Manifest {
     manifest
 }
 
-/// Reads a baseline for `changes`: a manifest file, or an output folder
-/// holding one, at a path the user gave. Read without following a link,
-/// capped, an ordinary file only.
+/// The file naming the latest published pack, in `published/`.
+pub const LATEST_FILE: &str = "latest";
+
+/// Reads a baseline for `changes`: a manifest file, an output folder
+/// holding one, or `published/` itself (its `latest` file names the pack),
+/// at a path the user gave. Read without following a link, capped, an
+/// ordinary file only.
 pub fn read_baseline(path: &Path) -> Result<Manifest> {
     let file = if sealed::given_kind(path) == Some(sealed::Kind::Folder) {
-        path.join(MANIFEST_FILE)
+        let latest = path.join(LATEST_FILE);
+        match sealed::read_given(&latest, Cap::Text) {
+            Ok(bytes) if sealed::given_kind(&path.join(MANIFEST_FILE)).is_none() => {
+                let label = String::from_utf8_lossy(&bytes).trim().to_string();
+                if label.is_empty() || label.contains(['/', '\\']) || label.starts_with('.') {
+                    anyhow::bail!("{} does not name a published pack", latest.display());
+                }
+                path.join(label).join(MANIFEST_FILE)
+            }
+            _ => path.join(MANIFEST_FILE),
+        }
     } else {
         path.to_path_buf()
     };

@@ -303,12 +303,13 @@ fn completions_man_and_version() {
 }
 
 /// Every subcommand, in the order docs/CLI.md's usage block shows them.
-const COMMANDS: [&str; 11] = [
+const COMMANDS: [&str; 12] = [
     "build",
     "check",
     "list",
     "explain",
     "changes",
+    "publish",
     "init",
     "watch",
     "completions",

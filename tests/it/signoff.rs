@@ -678,3 +678,65 @@ fn a_runaway_register_or_print_layout_is_stopped() {
         );
     }
 }
+
+#[test]
+fn a_pack_is_published_once_under_its_label_and_its_signatures_stay_understood() {
+    let project = fixture("example");
+    let dir = project.path();
+    let publish = |label: &str| {
+        let output = run_in(dir, &["publish", label]);
+        (output.status.code(), texts(&output).1)
+    };
+    // Nothing built yet: nothing to publish.
+    let (code, stderr) = publish("2026-autumn");
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("error[publish-unbuilt]"), "{stderr}");
+    assert!(run_in(dir, &["build", "--quiet"]).status.success());
+    let (code, stderr) = publish("2026-autumn");
+    assert_eq!(code, Some(0), "{stderr}");
+    let record = fs::read_to_string(dir.join("published/2026-autumn/manifest.json")).unwrap();
+    assert!(record.contains("\"doc_id\""), "{record}");
+    assert!(
+        !record.contains("Siân"),
+        "a published manifest names nobody"
+    );
+    assert_eq!(
+        fs::read_to_string(dir.join("published/latest")).unwrap(),
+        "2026-autumn\n"
+    );
+    // A label is used once.
+    let (code, stderr) = publish("2026-autumn");
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("error[publish-exists]"), "{stderr}");
+    let (code, stderr) = publish("Autumn 2026");
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("error[publish-label]"), "{stderr}");
+    // The wording changes: out/ is stale until it is built again.
+    let clause = dir.join("clauses/adult/systems/own-account.md");
+    let text = fs::read_to_string(&clause).unwrap();
+    // The first "lock my" is in the governors' wording.
+    fs::write(&clause, text.replacen("lock my", "always lock my", 1)).unwrap();
+    let (code, stderr) = publish("2027-spring");
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("error[publish-stale]"), "{stderr}");
+    assert!(
+        stderr.contains("wrenfold/aup-governor was built as"),
+        "{stderr}"
+    );
+    assert!(!dir.join("published/2027-spring").exists());
+    // Comparing with published/ compares with the latest pack.
+    let changes = run_in(dir, &["changes", "--baseline", "published"]);
+    let (stdout, _) = texts(&changes);
+    assert!(
+        stdout.contains("wrenfold/aup-governor: changed"),
+        "{stdout}"
+    );
+    // Signatures on both published packs are still understood.
+    assert!(run_in(dir, &["build", "--quiet"]).status.success());
+    let (code, stderr) = publish("2027-spring");
+    assert_eq!(code, Some(0), "{stderr}");
+    let (code, stdout, stderr) = status(dir, &["--school", "wrenfold", "--audience", "governor"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(!stderr.contains("ledger-unknown-document"), "{stderr}");
+    assert!(stdout.contains("must sign again"), "{stdout}");
+}
