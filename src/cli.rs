@@ -216,6 +216,11 @@ pub struct SignoffSelect {
     /// (case, spaces and hyphens aside: `year-4-oak` finds "Year 4 Oak").
     #[arg(long, value_name = "NAME")]
     pub class: Option<String>,
+    /// Only people still to sign: those who never signed and those who
+    /// signed an earlier wording that has changed. Print and register
+    /// copies only for them.
+    #[arg(long)]
+    pub outstanding: bool,
 }
 
 /// `policyc publish`.

@@ -72,6 +72,7 @@ fn selected(
         schools: select.schools.clone(),
         audiences: select.audiences.clone(),
         class: select.class.clone(),
+        outstanding: select.outstanding,
     };
     Ok((resolved, filter))
 }
@@ -344,6 +345,7 @@ fn import(args: &SignoffImportArgs) -> Result<i32> {
         schools: vec![args.school.clone()],
         audiences: args.audience.iter().cloned().collect(),
         class: None,
+        outstanding: false,
     };
     let (resolved, _) = match selected(&select, &mut diags) {
         Ok(selected) => selected,

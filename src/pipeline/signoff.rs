@@ -34,6 +34,8 @@ pub struct SignOffFilter {
     pub audiences: Vec<String>,
     /// Only the people in this class or staff group.
     pub class: Option<String>,
+    /// Only the people still to sign (never signed, or must sign again).
+    pub outstanding: bool,
 }
 
 /// Who has signed what at every school with a roster. Problems in the
@@ -61,6 +63,10 @@ pub fn sign_off_report(
                 let wanted = class_key(class);
                 doc.people
                     .retain(|p| p.class.as_deref().is_some_and(|c| class_key(c) == wanted));
+                recount(doc);
+            }
+            if filter.outstanding {
+                doc.people.retain(|p| p.status != Standing::Signed);
                 recount(doc);
             }
             if !names {

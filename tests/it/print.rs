@@ -312,3 +312,58 @@ fn the_status_page_names_people_only_in_private() {
     let page = fs::read_to_string(project.path().join("private/signoff-status.html")).unwrap();
     assert!(page.contains("Still to sign"), "{page}");
 }
+
+#[test]
+fn outstanding_prints_and_registers_only_those_still_to_sign() {
+    let project = fixture("example");
+    let (code, stderr) = print(
+        project.path(),
+        &[
+            "--school",
+            "wrenfold",
+            "--audience",
+            "staff",
+            "--outstanding",
+        ],
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    // Of eight staff, five signed today's wording: one must sign again
+    // (Gethin Pryce signed last spring's) and two never signed.
+    assert!(
+        stderr.contains("3 personal copies in 2 print files"),
+        "{stderr}"
+    );
+    let teaching = project
+        .path()
+        .join("private/wrenfold/print/aup-staff-teaching-staff");
+    let mut copies: Vec<String> = fs::read_dir(&teaching)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    copies.sort();
+    assert_eq!(
+        copies,
+        ["001-gethin-pryce.pdf", "002-priya-raman.pdf"],
+        "{copies:?}"
+    );
+    let register = run_in(
+        project.path(),
+        &[
+            "signoff",
+            "register",
+            "--school",
+            "wrenfold",
+            "--audience",
+            "staff",
+            "--outstanding",
+        ],
+    );
+    assert!(register.status.success(), "{:?}", texts(&register));
+    let text =
+        squash(&pdf_text(&project.path().join(
+            "private/wrenfold/registers/aup-staff-teaching-staff.pdf",
+        )));
+    assert!(text.contains("Priya Raman"), "{text}");
+    assert!(!text.contains("Hannah Okafor"), "{text}");
+}
