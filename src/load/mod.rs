@@ -384,7 +384,11 @@ impl Loader<'_> {
             .filter_map(|e| e.name.strip_suffix(".yaml"))
             .collect();
         for entry in &entries {
-            if entry.kind != Kind::Folder || entry.name.starts_with('.') {
+            // A folder named like a school file is reported as such.
+            if entry.kind != Kind::Folder
+                || entry.name.starts_with('.')
+                || entry.name.ends_with(".yaml")
+            {
                 continue;
             }
             if stems.contains(&entry.name.as_str()) {
