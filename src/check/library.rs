@@ -56,7 +56,7 @@ pub fn check_library(project: &Project, policies_loaded: bool, diags: &mut Diagn
                         &policy.file,
                         format!("the section `{}` is defined twice", section.id),
                     )
-                    .near(text, &section.id)
+                    .near_second(text, &section.id)
                     .with_hint("give each section its own id"),
                 );
             }
