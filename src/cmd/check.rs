@@ -60,34 +60,41 @@ pub fn check(args: &CheckArgs) -> Result<i32> {
         }
     }
     let (errors, warnings) = diags.counts();
+    let sorted = diags.sorted();
+    let denied = sorted
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .filter(|d| {
+            if d.code == OVERDUE {
+                args.deny_overdue
+            } else {
+                args.deny_warnings
+            }
+        })
+        .count();
+    let failed = errors > 0 || denied > 0;
     match args.format {
         ReportFormat::Json => {
-            let items = diags.sorted();
             writeln!(
                 std::io::stdout(),
                 "{}",
-                serde_json::to_string_pretty(&items)?
+                serde_json::to_string_pretty(&sorted)?
             )?;
         }
         ReportFormat::Human => {
             print_diagnostics(&diags);
             if errors == 0 {
                 let docs = resolved.iter().flat_map(|r| r.documents()).count();
-                writeln!(
-                    std::io::stdout(),
-                    "ok: {docs} documents, {}",
-                    count_line(errors, warnings)
-                )?;
+                let counts = format!("{docs} documents, {}", count_line(errors, warnings));
+                let line = if denied > 0 {
+                    let plural = if denied == 1 { "" } else { "s" };
+                    format!("failed: {denied} warning{plural} denied ({counts})")
+                } else {
+                    format!("ok: {counts}")
+                };
+                writeln!(std::io::stdout(), "{line}")?;
             }
         }
     }
-    let warnings = diags.sorted();
-    let warned = |overdue: bool| {
-        warnings
-            .iter()
-            .any(|d| d.severity == Severity::Warning && (d.code == OVERDUE) == overdue)
-    };
-    let failed =
-        errors > 0 || (args.deny_warnings && warned(false)) || (args.deny_overdue && warned(true));
     Ok(if failed { EXIT_PROJECT } else { EXIT_OK })
 }

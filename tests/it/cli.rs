@@ -29,6 +29,14 @@ fn init_then_build_works_without_edits_and_check_lists_the_todos() {
         "{stderr}"
     );
     assert!(stdout.starts_with("ok: 5 documents"), "{stdout}");
+    // Denied, the same warnings fail the check, and it says so.
+    let denied = run_in(&project, &["check", "--deny-warnings"]);
+    let (stdout, _) = texts(&denied);
+    assert_eq!(denied.status.code(), Some(1));
+    assert!(
+        stdout.starts_with("failed: ") && stdout.contains(" denied (5 documents, 0 errors, "),
+        "{stdout}"
+    );
     let build = run_in(&project, &["build"]);
     assert!(build.status.success(), "{:?}", texts(&build));
     for audience in ["staff", "governor", "volunteer", "ks1", "ks2"] {
