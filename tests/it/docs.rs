@@ -138,3 +138,33 @@ fn every_label_is_documented() {
         "docs/FORMAT.md's Labels table and src/model/labels.rs differ"
     );
 }
+
+#[test]
+fn one_version_is_true_everywhere() {
+    let cargo = fs::read_to_string(repo().join("Cargo.toml")).unwrap();
+    let version = cargo
+        .lines()
+        .find_map(|l| l.strip_prefix("version = \""))
+        .and_then(|v| v.strip_suffix('"'))
+        .expect("Cargo.toml has a version");
+    let tag = format!("v{version}");
+    let install = fs::read_to_string(repo().join("docs/INSTALL.md")).unwrap();
+    for line in install.lines().filter(|l| l.contains("policyc-v")) {
+        assert!(line.contains(&format!("policyc-{tag}-")), "INSTALL.md: {line}");
+    }
+    assert!(install.contains(&format!("`{tag}`")), "INSTALL.md names {tag}");
+    let recipe = fs::read_to_string(repo().join("examples/ci/policyc.yml")).unwrap();
+    assert!(
+        recipe.contains(&format!("POLICYC_VERSION: {tag}\n")),
+        "the CI recipe pins {tag}"
+    );
+    let changelog = fs::read_to_string(repo().join("CHANGELOG.md")).unwrap();
+    let latest = changelog
+        .lines()
+        .find(|l| l.starts_with("## [") && !l.starts_with("## [Unreleased]"))
+        .unwrap();
+    assert!(
+        latest.starts_with(&format!("## [{version}] - ")),
+        "CHANGELOG's latest release is {latest}, Cargo.toml says {version}"
+    );
+}
