@@ -458,7 +458,7 @@ pub const CLAUSE_KEYS: &[&str] = &[
 pub const KNOWN_REFS: &[(&str, &str)] = &[
     ("uk-gdpr", "UK GDPR"),
     ("dpa-2018", "Data Protection Act 2018"),
-    ("kcsie", "Keeping Children Safe in Education"),
+    ("kcsie", "KCSIE 2025"),
     ("prevent", "The Prevent duty"),
     ("cdpa-1988", "Copyright, Designs and Patents Act 1988"),
     ("computer-misuse-act", "Computer Misuse Act 1990"),
@@ -471,10 +471,7 @@ pub const KNOWN_REFS: &[(&str, &str)] = &[
         "rip-act",
         "Investigatory Powers (Interception by Businesses etc.) Regulations 2018",
     ),
-    (
-        "ukcis-nudes",
-        "UKCIS, Sharing nudes and semi-nudes: advice for education settings",
-    ),
+    ("ukcis-nudes", "UKCIS, Sharing nudes and semi-nudes (2024)"),
     (
         "dfe-genai",
         "DfE, Generative artificial intelligence in education",
@@ -489,7 +486,10 @@ pub const KNOWN_REFS: &[(&str, &str)] = &[
         "dfe-cyber",
         "DfE, Cyber security standards for schools and colleges",
     ),
-    ("ico-monitoring", "ICO, Monitoring workers"),
+    ("ico-monitoring", "ICO, Monitoring workers (2023)"),
+    ("education-act-1996", "Education Act 1996"),
+    ("soa-2003", "Sexual Offences Act 2003"),
+    ("terrorism-acts", "Terrorism Acts 2000 and 2006"),
     ("tra", "Teaching Regulation Agency: teacher misconduct"),
     ("pca-1978", "Protection of Children Act 1978"),
     ("pida", "Public Interest Disclosure Act 1998"),

@@ -87,7 +87,7 @@ fn names_say_who_must_sign_again_and_who_never_signed() {
     assert_eq!(
         people,
         [
-            "must sign again: Gethin Pryce (Teaching staff): signed C39A-31FB on 2026-03-02",
+            "must sign again: Gethin Pryce (Teaching staff): signed EC86-0B1A on 2026-03-02",
             "not signed: Priya Raman (Teaching staff)",
             "not signed: Tomasz Zieliński (Support staff)",
         ]
