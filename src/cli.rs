@@ -144,7 +144,7 @@ pub enum SignoffCommand {
     /// Add the responses exported from an online form (Microsoft Forms,
     /// Google Forms…) to a school's ledger; --write saves them.
     #[command(
-        after_help = "Each response needs the signer's name, the date and the document ID they confirmed; the audience comes from a column or --audience. Without --write nothing is saved.\n\nExamples:\n  policyc signoff import responses.csv --school wrenfold --audience staff\n  policyc signoff import responses.csv --school wrenfold --audience staff --date-order mdy --write\n  policyc signoff import export.csv --school oakhollow --name-column \"Parent name\" --child-column \"Child name\" --audience parent"
+        after_help = "Each response needs the signer's name, the date and the document ID they confirmed; the document ID settles the audience (a column or --audience may also give it), so a mixed staff-and-volunteer export imports as it is. Without --write nothing is saved.\n\nExamples:\n  policyc signoff import responses.csv --school wrenfold\n  policyc signoff import responses.csv --school wrenfold --audience staff --date-order mdy --write\n  policyc signoff import export.csv --school oakhollow --name-column \"Parent name\" --child-column \"Child name\" --audience parent"
     )]
     Import(SignoffImportArgs),
 }

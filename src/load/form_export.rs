@@ -145,10 +145,13 @@ pub fn parse_export(
     let name = need(&map.name, "the name");
     let date = need(&map.date, "the date");
     let document = need(&map.document, "the document ID");
+    // The audience is optional: each response's document ID names its
+    // document, and so its audience, so a mixed staff-and-volunteer export
+    // needs no splitting.
     let audience_column = if audience.is_some() {
         None
     } else {
-        need(&map.audience, "the audience")
+        find(&map.audience)
     };
     if !missing.is_empty() {
         diags.push(
@@ -181,12 +184,12 @@ pub fn parse_export(
             cell(document),
             cell(audience_column).or(audience.map(String::from)),
         );
-        let (Some(name), Some(when), Some(doc_id), Some(audience)) = values else {
+        let (Some(name), Some(when), Some(doc_id), audience) = values else {
             diags.push(
                 Diagnostic::error(
                     "import-blank-cell",
                     file,
-                    "this response leaves the name, date, document ID or audience blank",
+                    "this response leaves the name, date or document ID blank",
                 )
                 .at(text, line, 1)
                 .with_hint("fill it in, or delete the response from the export"),
@@ -209,7 +212,9 @@ pub fn parse_export(
         };
         rows.push(Signature {
             name,
-            audience,
+            // Blank when the export has no audience: the document ID
+            // settles it when the responses are matched.
+            audience: audience.unwrap_or_default(),
             class: cell(class),
             child: cell(child),
             doc_id: doc_id.to_uppercase(),

@@ -517,6 +517,17 @@ pub fn plan_import(
     .into_iter()
     .flat_map(|(i, rows)| rows.into_iter().map(move |r| (i, r.doc_id.clone())))
     .collect();
+    let rows = rows
+        .into_iter()
+        .map(|mut row| {
+            if row.audience.is_empty() {
+                if let Some(doc) = known.get(&row.doc_id) {
+                    row.audience.clone_from(&doc.key.audience);
+                }
+            }
+            row
+        })
+        .collect();
     let imported = Ledger {
         file: file.to_string(),
         rows,

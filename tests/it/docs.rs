@@ -150,9 +150,15 @@ fn one_version_is_true_everywhere() {
     let tag = format!("v{version}");
     let install = fs::read_to_string(repo().join("docs/INSTALL.md")).unwrap();
     for line in install.lines().filter(|l| l.contains("policyc-v")) {
-        assert!(line.contains(&format!("policyc-{tag}-")), "INSTALL.md: {line}");
+        assert!(
+            line.contains(&format!("policyc-{tag}-")),
+            "INSTALL.md: {line}"
+        );
     }
-    assert!(install.contains(&format!("`{tag}`")), "INSTALL.md names {tag}");
+    assert!(
+        install.contains(&format!("`{tag}`")),
+        "INSTALL.md names {tag}"
+    );
     let recipe = fs::read_to_string(repo().join("examples/ci/policyc.yml")).unwrap();
     assert!(
         recipe.contains(&format!("POLICYC_VERSION: {tag}\n")),

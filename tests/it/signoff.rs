@@ -740,3 +740,50 @@ fn a_pack_is_published_once_under_its_label_and_its_signatures_stay_understood()
     assert!(!stderr.contains("ledger-unknown-document"), "{stderr}");
     assert!(stdout.contains("must sign again"), "{stdout}");
 }
+
+#[test]
+fn a_mixed_export_imports_without_an_audience_the_document_ids_settle_it() {
+    let project = fixture("example");
+    let staff_id = current_id(project.path(), "wrenfold", "staff");
+    let volunteer_id = current_id(project.path(), "wrenfold", "volunteer");
+    let roster = fs::read_to_string(project.path().join("people/wrenfold/roster.csv")).unwrap();
+    let volunteer = roster
+        .lines()
+        .find(|l| l.split(',').nth(1) == Some("volunteer"))
+        .and_then(|l| l.split(',').next())
+        .unwrap()
+        .to_string();
+    fs::write(
+        project.path().join("responses.csv"),
+        format!(
+            "Name,Document ID,Completion time\n\
+             Priya Raman,{staff_id},20/09/2026 10:32\n\
+             {volunteer},{volunteer_id},21/09/2026 08:01\n"
+        ),
+    )
+    .unwrap();
+    let output = run_in(
+        project.path(),
+        &[
+            "signoff",
+            "import",
+            "responses.csv",
+            "--school",
+            "wrenfold",
+            "--write",
+        ],
+    );
+    let (_, stderr) = texts(&output);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    let ledger = fs::read_to_string(project.path().join("people/wrenfold/signed.csv")).unwrap();
+    assert!(
+        ledger.contains(&format!(
+            "Priya Raman,staff,Teaching staff,{staff_id},2026-09-20"
+        )),
+        "{ledger}"
+    );
+    assert!(
+        ledger.contains(&format!("{volunteer},volunteer,")),
+        "{ledger}"
+    );
+}
