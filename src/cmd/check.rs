@@ -9,6 +9,7 @@ use crate::cli::{CheckArgs, ReportFormat};
 use crate::cmd::{abort_on_timeout, count_line, print_diagnostics, source_date_epoch};
 use crate::diag::{Diagnostics, Severity, EXIT_OK, EXIT_PROJECT};
 use crate::model::build::Standards;
+use crate::pipeline::changes::check_versions;
 use crate::pipeline::prepare;
 use crate::render::booklet::render_booklets;
 use crate::render::pdf::PdfEngine;
@@ -25,6 +26,9 @@ pub fn check(args: &CheckArgs) -> Result<i32> {
         None
     });
     let resolved = prepare(&args.project.project, &[], &[], &mut diags);
+    if let Some(resolved) = resolved.as_ref() {
+        check_versions(resolved, &mut diags);
+    }
     if let Some(resolved) = resolved.as_ref().filter(|_| !diags.has_errors()) {
         let options = RenderOptions {
             pdf: true,

@@ -7,11 +7,17 @@ use std::path::Path;
 
 use anyhow::Result;
 
-use crate::diag::Diagnostics;
+use std::collections::BTreeSet;
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::load::people::load_published;
+use crate::model::manifest::ManifestDoc;
 use crate::model::project::Resolved;
+use crate::output::records::current_manifest;
 use crate::output::{self, lock::OutputLock};
 use crate::render::html::HtmlRenderer;
 use crate::render::pages;
+use crate::report::changes::still_counts;
 use crate::report::changes::{Editorial, Report};
 use crate::resolve::editorial;
 
@@ -73,5 +79,91 @@ pub fn editorial_marks(resolved: &Resolved) -> Editorial {
     Editorial {
         reasons: editorial::reasons(&resolved.project),
         unedited_ids: editorial::unedited_ids(&resolved.project, &resolved.schools),
+    }
+}
+
+/// Warns about each document whose wording has changed since a published
+/// pack (beyond edits marked editorial) while its version label is the
+/// same: a signed copy would not show which wording it was.
+pub fn check_versions(resolved: &Resolved, diags: &mut Diagnostics) {
+    let Some(root) = resolved.project.folder.as_ref() else {
+        return;
+    };
+    // A published pack that cannot be read is reported by sign-off.
+    let published = load_published(root, &mut Diagnostics::default());
+    let current = current_manifest(resolved);
+    let candidates: Vec<(&ManifestDoc, &str, &ManifestDoc)> = current
+        .documents
+        .iter()
+        .flat_map(|doc| {
+            published.iter().filter_map(move |(label, pack)| {
+                let old = pack.documents.iter().find(|o| o.key() == doc.key())?;
+                let label = label.strip_suffix("/manifest.json").unwrap_or(label);
+                (old.version == doc.version && old.doc_id != doc.doc_id)
+                    .then_some((doc, label, old))
+            })
+        })
+        .collect();
+    if candidates.is_empty() {
+        return;
+    }
+    // Undoing the editorial marks resolves every school again: only now.
+    let editorial = editorial_marks(resolved);
+    let mut warned = BTreeSet::new();
+    for (doc, label, old) in candidates {
+        let key = doc.key();
+        if still_counts(&key, &old.doc_id, &doc.doc_id, &editorial) || !warned.insert(key) {
+            continue;
+        }
+        let Some(school) = resolved.schools.iter().find(|s| s.id == doc.school) else {
+            continue;
+        };
+        let file = school
+            .merged
+            .provenance
+            .get("version")
+            .cloned()
+            .unwrap_or_else(|| format!("schools/{}.yaml", school.id));
+        let source = resolved.project.source(&file);
+        diags.push(
+            Diagnostic::warning(
+                "version-unchanged",
+                &file,
+                format!(
+                    "{}/{}-{}: the wording has changed since the pack published as {label} ({} → {}), but the version is still {}",
+                    doc.school, doc.policy, doc.audience, old.doc_id, doc.doc_id, doc.version
+                ),
+            )
+            .near_under(source, "version", &doc.version)
+            .with_hint(format!(
+                "give the new wording a new version in {file} (for example `version: \"{}\"`), so a signed copy shows which wording it is",
+                next_version(&doc.version)
+            )),
+        );
+    }
+}
+
+/// A likely next version label: the last number one higher
+/// (`2026.1` → `2026.2`, `3` → `4`), or the label with `.1` added.
+fn next_version(version: &str) -> String {
+    let split = version
+        .rfind(|c: char| !c.is_ascii_digit())
+        .map_or(0, |i| i + 1);
+    match version[split..].parse::<u64>() {
+        Ok(n) => format!("{}{}", &version[..split], n + 1),
+        Err(_) => format!("{version}.1"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::next_version;
+
+    #[test]
+    fn the_next_version_moves_the_last_number() {
+        assert_eq!(next_version("2026.1"), "2026.2");
+        assert_eq!(next_version("3"), "4");
+        assert_eq!(next_version("v1.9"), "v1.10");
+        assert_eq!(next_version("autumn"), "autumn.1");
     }
 }

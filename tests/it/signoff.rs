@@ -787,3 +787,34 @@ fn a_mixed_export_imports_without_an_audience_the_document_ids_settle_it() {
         "{ledger}"
     );
 }
+
+#[test]
+fn a_wording_change_under_the_same_version_is_a_warning_until_the_version_moves() {
+    let project = fixture("example");
+    let dir = project.path();
+    assert!(run_in(dir, &["build", "--quiet"]).status.success());
+    assert!(run_in(dir, &["publish", "2026-autumn"]).status.success());
+    let clause = dir.join("clauses/adult/systems/own-account.md");
+    let text = fs::read_to_string(&clause).unwrap();
+    fs::write(&clause, text.replacen("lock my", "always lock my", 1)).unwrap();
+    let check = run_in(dir, &["check"]);
+    let (_, stderr) = texts(&check);
+    assert!(
+        stderr.contains("warning[version-unchanged]: wrenfold/aup-governor: the wording has changed since the pack published as published/2026-autumn"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--> schools/_trust.yaml:"), "{stderr}");
+    assert!(stderr.contains("`version: \"2026.2\"`"), "{stderr}");
+    let trust = dir.join("schools/_trust.yaml");
+    let text = fs::read_to_string(&trust).unwrap();
+    fs::write(
+        &trust,
+        text.replace("version: \"2026.1\"", "version: \"2026.2\""),
+    )
+    .unwrap();
+    let check = run_in(dir, &["check"]);
+    let (_, stderr) = texts(&check);
+    // Copperbeck sets its own version, so only it is still warned about.
+    assert!(!stderr.contains("wrenfold/"), "{stderr}");
+    assert!(stderr.contains("--> schools/copperbeck.yaml:"), "{stderr}");
+}
