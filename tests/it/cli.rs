@@ -362,6 +362,25 @@ fn the_ci_recipe_uses_real_commands_and_options() {
     let workflow: serde_yaml::Value =
         serde_yaml::from_str(&text).expect("the recipe is valid YAML");
     let jobs = workflow["jobs"].as_mapping().expect("the recipe has jobs");
+    // A job that never pushes keeps the token out of its checkout.
+    for (name, job) in jobs {
+        let steps = job["steps"].as_sequence().into_iter().flatten();
+        let pushes = steps
+            .clone()
+            .any(|s| s["run"].as_str().is_some_and(|r| r.contains("git push")));
+        for step in steps {
+            let checkout = step["uses"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("actions/checkout@"));
+            if checkout && !pushes {
+                assert_eq!(
+                    step["with"]["persist-credentials"].as_bool(),
+                    Some(false),
+                    "job {name:?} checks out with its token kept"
+                );
+            }
+        }
+    }
     let steps = jobs
         .values()
         .filter_map(|job| job["steps"].as_sequence())
