@@ -54,7 +54,7 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Compare with a published pack: what changed, and who must sign again.
     #[command(
-        after_help = "Examples:\n  policyc changes --baseline published/2025/manifest.json\n  policyc changes --baseline published/2025 --format json\n  policyc changes --baseline published/2025 --write"
+        after_help = "--baseline published compares with the latest published pack (published/latest names it).\n\nExamples:\n  policyc changes --baseline published\n  policyc changes --baseline published/2026-spring --format json\n  policyc changes --baseline published/2026-spring/manifest.json --write"
     )]
     Changes(ChangesArgs),
     /// Start a new project, with the clause library and a school to fill in.
