@@ -180,12 +180,7 @@ fn personal_copies_are_named_with_every_letter_transliterated() {
     let folder = project
         .path()
         .join("private/wrenfold/print/aup-staff-support-staff");
-    let mut names: Vec<String> = fs::read_dir(&folder)
-        .unwrap()
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
+    let names = file_names(&folder);
     assert!(
         names.iter().any(|n| n.ends_with("-sian-ap-rhys.pdf")),
         "{names:?}"
@@ -336,12 +331,7 @@ fn outstanding_prints_and_registers_only_those_still_to_sign() {
     let teaching = project
         .path()
         .join("private/wrenfold/print/aup-staff-teaching-staff");
-    let mut copies: Vec<String> = fs::read_dir(&teaching)
-        .unwrap()
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
-    copies.sort();
+    let copies = file_names(&teaching);
     assert_eq!(
         copies,
         ["001-gethin-pryce.pdf", "002-priya-raman.pdf"],
