@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashSet};
 use crate::check::messages::{duplicate_entry, repeated, unknown_audience};
 use crate::diag::{suggestion, Diagnostic, Diagnostics};
 use crate::model::blocks::{BlockDef, SectionDef};
-use crate::model::files::{Clause, Policy, KNOWN_REFS};
+use crate::model::files::{Clause, Policy, PolicyKind, KNOWN_REFS};
 use crate::model::project::Project;
 
 /// Every problem with the library and the policies.
@@ -103,7 +103,7 @@ pub fn check_library(project: &Project, policies_loaded: bool, diags: &mut Diagn
         let texts = [
             ("title", Some(&policy.def.title)),
             ("intro", policy.def.intro.as_ref()),
-            ("agreement", Some(&policy.def.agreement)),
+            ("agreement", policy.def.agreement.as_ref()),
         ];
         for (name, value) in texts {
             for key in value.map(|v| v.audience_keys()).unwrap_or_default() {
@@ -112,8 +112,101 @@ pub fn check_library(project: &Project, policies_loaded: bool, diags: &mut Diagn
                 }
             }
         }
+        out.extend(kind_rules(policy, text));
     }
+    out.extend(unknown_elements(project));
     diags.extend(out);
+}
+
+/// An agreement needs its statement; a notice has none, and no agreement
+/// block; the elements a policy requires have ids, each once.
+fn kind_rules(policy: &Policy, text: &str) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let agreement_block = policy
+        .def
+        .blocks
+        .iter()
+        .flatten()
+        .any(|b| matches!(b, BlockDef::Agreement(_)));
+    match policy.def.kind {
+        PolicyKind::Agreement if policy.def.agreement.is_none() => out.push(
+            Diagnostic::error("policy-no-agreement", &policy.file, "this policy has no `agreement:` statement to print above the signature block")
+                .near(text, "title")
+                .with_hint("add `agreement: I have read this agreement and I will follow it.` (per audience if you like), or `kind: notice` if the document is published and never signed"),
+        ),
+        PolicyKind::Notice if policy.def.agreement.is_some() || agreement_block => out.push(
+            Diagnostic::error("notice-agreement", &policy.file, "a notice is published, never signed, so it has no agreement statement or signature block")
+                .near(text, "agreement")
+                .with_hint("remove `agreement:` (and any `agreement` block), or drop `kind: notice` if people must sign this document"),
+        ),
+        _ => {}
+    }
+    let mut seen = HashSet::new();
+    for element in &policy.def.requires {
+        if let Err(problem) = crate::model::ids::check_id(&element.id) {
+            out.push(
+                Diagnostic::error(
+                    "bad-id",
+                    &policy.file,
+                    format!("element id `{}` {problem}", element.id),
+                )
+                .near_under(text, "requires", &element.id)
+                .with_hint(
+                    "element ids use lower-case letters, digits and hyphens, e.g. `lawful-basis`",
+                ),
+            );
+        }
+        if !seen.insert(element.id.as_str()) {
+            out.push(
+                Diagnostic::error(
+                    "duplicate-element",
+                    &policy.file,
+                    format!("`requires` lists the element `{}` twice", element.id),
+                )
+                .near_second(text, &element.id)
+                .with_hint("list each element once"),
+            );
+        }
+    }
+    out
+}
+
+/// A clause that `provides` an element no policy requires: usually a typo.
+fn unknown_elements(project: &Project) -> Vec<Diagnostic> {
+    let required: Vec<&str> = all_policies(project)
+        .into_iter()
+        .flat_map(|p| p.def.requires.iter().map(|e| e.id.as_str()))
+        .collect();
+    let clauses = project
+        .clauses
+        .iter()
+        .chain(project.schools.iter().flat_map(|s| s.local_clauses.iter()));
+    let mut out = Vec::new();
+    for clause in clauses {
+        let text = project.source(&clause.file);
+        for element in &clause.meta.provides {
+            if required.contains(&element.as_str()) {
+                continue;
+            }
+            let hint = if required.is_empty() {
+                "no policy in this project lists `requires:`, so `provides:` does nothing here: remove it".to_string()
+            } else {
+                suggestion(element, required.iter().copied()).unwrap_or_else(|| {
+                    format!("the elements policies require are: {}", required.join(", "))
+                })
+            };
+            out.push(
+                Diagnostic::warning(
+                    "unknown-element",
+                    &clause.file,
+                    format!("`{element}` is not an element any policy requires"),
+                )
+                .near_under(text, "provides", element)
+                .with_hint(hint),
+            );
+        }
+    }
+    out
 }
 
 fn check_clause(

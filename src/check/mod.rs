@@ -6,10 +6,13 @@
 //! 2. [`selection`]: the schools and audiences the command line names;
 //! 3. [`school`], before each school is resolved: required keys, audiences,
 //!    clause ids, locks and dates;
-//! 4. [`documents`], after resolving: reading level and overdue reviews.
+//! 4. [`documents`], after resolving: reading level and overdue reviews;
+//!    and [`completeness`]: every element a policy requires is in each of
+//!    its documents, and every processor a notice lists has its facts.
 //!
 //! Each check pushes what it finds into the run's `Diagnostics`.
 
+pub mod completeness;
 pub mod documents;
 pub mod library;
 pub mod messages;

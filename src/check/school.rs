@@ -106,6 +106,9 @@ pub fn check_school(
     out.extend(check_labels(school));
     out.extend(check_list_numbering(school));
     out.extend(crate::check::signing::check_signing(lib, school));
+    out.extend(crate::check::completeness::check_processor_facts(
+        lib, policies, school,
+    ));
     for (i, policy) in policies.iter().enumerate() {
         if let Some(first) = policies[..i].iter().find(|p| p.id == policy.id) {
             out.push(
@@ -201,7 +204,7 @@ fn check_blank_values(school: SchoolInput<'_>) -> Vec<Diagnostic> {
         ));
     }
     for (name, system) in s.systems.iter().flatten() {
-        values.push(("systems", format!("systems.{name}"), Some(system)));
+        values.push(("systems", format!("systems.{name}"), Some(&system.name)));
     }
     for title in s.linked_policies.iter().flatten() {
         values.push(("linked_policies", "linked_policies".into(), Some(title)));

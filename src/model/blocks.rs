@@ -248,8 +248,16 @@ impl BlockDef {
             .is_none_or(|list| list.iter().any(|a| a == audience))
     }
 
-    /// The blocks of a policy that does not list its own: today's order.
-    pub fn default_order() -> Vec<BlockDef> {
+    /// The blocks of a policy that does not list its own: for an
+    /// agreement (`signed`), introduction, values, sections, linked
+    /// policies and the agreement; for a notice, its summary and sections.
+    pub fn default_order(signed: bool) -> Vec<BlockDef> {
+        if !signed {
+            return vec![
+                BlockDef::Intro(PartDef::default()),
+                BlockDef::Sections(PartDef::default()),
+            ];
+        }
         vec![
             BlockDef::Intro(PartDef::default()),
             BlockDef::Values(PartDef::default()),

@@ -55,8 +55,12 @@ pub struct Document {
     /// patterns such as `a.` or `(i)`); empty for `1.` at every level.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub list_numbering: Vec<String>,
-    /// The signature block.
+    /// The signature block (empty for a notice).
     pub signature: Signature,
+    /// Whether it is a notice: published and read, never signed. Left out
+    /// of the JSON for an agreement, so agreements keep their IDs.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub notice: bool,
     /// The words printed around the school's text, by key (see
     /// `model::labels`), with `subtitle` and `facts` filled in. Left out of
     /// the JSON when empty, which only [`Document::compute_id`] makes it.
@@ -198,6 +202,17 @@ pub struct Signature {
     pub parent: Option<Vec<String>>,
     /// The countersignature, if asked for.
     pub countersign: Option<Countersign>,
+}
+
+impl Signature {
+    /// No signature block: a notice's.
+    pub fn none() -> Self {
+        Signature {
+            fields: Vec::new(),
+            parent: None,
+            countersign: None,
+        }
+    }
 }
 
 /// A headteacher's or deputy's countersignature.

@@ -108,6 +108,9 @@ pub fn builtin_audiences() -> Vec<Audience> {
             Reading::Adult,
             &[Name, Organisation, Signature, Date],
         ),
+        // Applicants read a privacy notice and sign nothing; the fields
+        // serve a project that gives them a signed policy too.
+        a("applicant", "Job applicants", Reading::Adult, &[Name, Date]),
     ]
 }
 
@@ -152,13 +155,23 @@ pub struct ProjectFile {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PolicyFile {
+    /// What kind of document it is: an agreement people sign (the
+    /// default) or a notice that is published and never signed.
+    #[serde(default)]
+    pub kind: PolicyKind,
     /// Title, per audience.
     pub title: PerAudience<String>,
     /// Introduction (Markdown with placeholders), per audience.
     #[serde(default)]
     pub intro: Option<PerAudience<String>>,
-    /// Statement above the signature block, per audience.
-    pub agreement: PerAudience<String>,
+    /// Statement above the signature block, per audience. An agreement
+    /// needs one; a notice has none.
+    #[serde(default)]
+    pub agreement: Option<PerAudience<String>>,
+    /// The elements every resolved document of this policy must contain,
+    /// each given by a clause that `provides` it (`check` proves it).
+    #[serde(default)]
+    pub requires: Vec<RequiredElement>,
     /// Sections in reading order.
     #[serde(default)]
     pub sections: Vec<SectionDef>,
@@ -172,6 +185,41 @@ pub struct PolicyFile {
     pub blocks: Option<Vec<BlockDef>>,
 }
 
+/// What kind of document a policy makes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PolicyKind {
+    /// An agreement every reader signs: it ends with the agreement
+    /// statement and the signature block, and sign-off tracks it.
+    #[default]
+    Agreement,
+    /// A notice that is published and read, never signed: no agreement
+    /// block, no sign-off, and a changed notice asks nobody to sign again.
+    Notice,
+}
+
+impl PolicyKind {
+    /// Whether people sign documents of this kind.
+    pub fn is_signed(self) -> bool {
+        self == PolicyKind::Agreement
+    }
+}
+
+/// An element a policy's documents must contain, such as a privacy
+/// notice's retention period.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RequiredElement {
+    /// The id clauses name under `provides:`.
+    pub id: String,
+    /// What the element is, as a reader would say it: "how long the
+    /// information is kept".
+    pub label: String,
+    /// Only these audiences' documents need it (default: every audience).
+    #[serde(default)]
+    pub audiences: Option<Vec<String>>,
+}
+
 /// A loaded policy.
 #[derive(Debug, Clone)]
 pub struct Policy {
@@ -181,6 +229,16 @@ pub struct Policy {
     pub file: String,
     /// The file's contents.
     pub def: PolicyFile,
+}
+
+impl Policy {
+    /// Whether the policy is written for `audience`: it lists no
+    /// audiences, lists this one, or lists a member of a combined one.
+    pub fn written_for(&self, audience: &Audience) -> bool {
+        self.def.audiences.as_ref().is_none_or(|list| {
+            list.contains(&audience.id) || audience.members.iter().any(|m| list.contains(m))
+        })
+    }
 }
 
 /// A clause's front matter.
@@ -218,6 +276,10 @@ pub struct ClauseMeta {
     /// editorially, so nobody need sign again (see `changes`).
     #[serde(default)]
     pub editorial: Option<crate::model::editorial::EditorialMark>,
+    /// The elements of a policy's `requires:` list this clause's text
+    /// gives, such as `retention` in a privacy notice.
+    #[serde(default)]
+    pub provides: Vec<String>,
 }
 
 /// Where a clause's text came from.
@@ -345,8 +407,9 @@ pub struct SchoolFile {
     pub logo: Option<Logo>,
     /// People named in documents, by role.
     pub contacts: Option<BTreeMap<String, Contact>>,
-    /// Systems in use, by kind.
-    pub systems: Option<BTreeMap<String, String>>,
+    /// Systems in use, by kind: a name, or a map with the facts a privacy
+    /// notice lists.
+    pub systems: Option<BTreeMap<String, crate::model::systems::SystemEntry>>,
     /// Who approved the policy, and when.
     pub approval: Option<Approval>,
     /// Next review date, `YYYY-MM-DD`.
@@ -398,6 +461,9 @@ pub struct SchoolFile {
     /// Booklets, by policy id: a preamble and each audience's agreement in
     /// one PDF.
     pub booklets: Option<BTreeMap<String, crate::model::booklet::BookletDef>>,
+    /// How long the school keeps each group's records, by group
+    /// (`pupils`, `staff`…), for privacy notices' "how long" sections.
+    pub retention_schedule: Option<BTreeMap<String, String>>,
 }
 
 /// The keys a school file may have, for "did you mean" hints.
@@ -437,6 +503,7 @@ pub const SCHOOL_KEYS: &[&str] = &[
     "full_text_url",
     "online_form",
     "booklets",
+    "retention_schedule",
 ];
 
 /// The keys a clause's front matter may have.
@@ -452,6 +519,7 @@ pub const CLAUSE_KEYS: &[&str] = &[
     "keyword",
     "module",
     "editorial",
+    "provides",
 ];
 
 /// The law and guidance clauses may cite, with their display names.

@@ -62,6 +62,9 @@ pub struct ManifestDoc {
     pub title: String,
     /// Document id printed on every page.
     pub doc_id: String,
+    /// A notice: published, never signed, so sign-off leaves it out.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub notice: bool,
     /// Version label.
     pub version: String,
     /// Approving body.

@@ -28,4 +28,5 @@ pub mod per_audience;
 pub mod project;
 pub mod signature;
 pub mod slips;
+pub mod systems;
 pub mod templates;

@@ -46,6 +46,7 @@ pub fn manifest_doc(
         audience_label: doc.audience_label.clone(),
         title: doc.title.clone(),
         doc_id: doc.doc_id.clone(),
+        notice: doc.notice,
         version: doc.meta.version.clone(),
         approved_by: doc.meta.approved_by.clone(),
         approved_on: doc.meta.approved_on_text.clone(),

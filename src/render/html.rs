@@ -43,6 +43,8 @@ pub struct PackEntry {
     pub slip: Option<String>,
     /// Sign-off for this document, when the school has a roster.
     pub sign_off: Option<SignOffProgress>,
+    /// A notice: published for reading, never signed.
+    pub notice: bool,
 }
 
 /// The other pages a pack index links to, when they exist.
@@ -216,7 +218,8 @@ impl HtmlRenderer {
                 school => school,
                 meta => meta,
                 documents => documents,
-                sign_off => documents.iter().any(|d| d.sign_off.is_some()),
+                sign_off => documents.iter().any(|d| d.sign_off.is_some() || d.notice),
+                notices => documents.iter().any(|d| d.notice),
                 changes => links.changes,
                 departures => links.departures,
                 booklets => links.booklets,

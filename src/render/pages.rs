@@ -187,6 +187,7 @@ fn trust_document(d: &ManifestDoc) -> TrustDocument {
 fn pack_entry(d: &ManifestDoc, sign_off: Option<SignOffProgress>) -> PackEntry {
     let key = d.key();
     PackEntry {
+        notice: d.notice,
         title: d.title.clone(),
         audience_label: d.audience_label.clone(),
         doc_id: d.doc_id.clone(),

@@ -55,8 +55,11 @@ pub struct DocChange {
     pub old_id: Option<String>,
     /// Document ID now.
     pub new_id: Option<String>,
-    /// Whether signers must sign again.
+    /// Whether signers must sign again (never, for a notice).
     pub sign_again: bool,
+    /// A notice: published, never signed, so a change asks nobody to sign.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub notice: bool,
     /// The ID changed, but with every marked editorial edit undone the
     /// document is exactly the published one: nobody need sign again.
     pub editorial_only: bool,
@@ -195,6 +198,7 @@ fn compare_doc(
         )
     });
     let (school, policy, audience, audience_label) = any.unwrap_or_default();
+    let notice = new.or(old).is_some_and(|d| d.notice);
     let old_clauses: BTreeMap<&str, &str> = old
         .iter()
         .flat_map(|d| d.clauses.iter())
@@ -246,7 +250,10 @@ fn compare_doc(
         audience,
         audience_label,
         status,
-        sign_again: matches!(status, ChangeStatus::New | ChangeStatus::Changed) && !editorial_only,
+        sign_again: matches!(status, ChangeStatus::New | ChangeStatus::Changed)
+            && !editorial_only
+            && !notice,
+        notice,
         editorial_only,
         old_id,
         new_id,
@@ -492,6 +499,7 @@ mod tests {
             audience_label: audience.into(),
             title: "T".into(),
             doc_id: id.into(),
+            notice: false,
             version: "1".into(),
             approved_by: "B".into(),
             approved_on: "1 September 2026".into(),

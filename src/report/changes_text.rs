@@ -93,6 +93,7 @@ mod tests {
             old_id: Some("A".into()),
             new_id: Some("B".into()),
             sign_again: true,
+            notice: false,
             editorial_only: false,
             added: Vec::new(),
             removed: Vec::new(),

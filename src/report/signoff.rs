@@ -196,6 +196,7 @@ pub fn sign_off(
             .iter()
             .filter(|d| &d.school == school)
             .collect();
+        let signed: Vec<&ManifestDoc> = docs.iter().copied().filter(|d| !d.notice).collect();
         if docs.is_empty() {
             // Not built (a filtered build that never included it): nothing
             // to count against yet.
@@ -217,7 +218,7 @@ pub fn sign_off(
         let school_name = docs
             .first()
             .map_or_else(|| school.clone(), |d| d.school_name.clone());
-        let documents = docs
+        let documents = signed
             .iter()
             .map(|doc| doc_sign_off(doc, roster, &signatures, &known, names))
             .filter(|d| d.expected > 0)
@@ -579,6 +580,7 @@ mod tests {
             audience_label: audience.to_uppercase(),
             title: "Acceptable use agreement".into(),
             doc_id: id.into(),
+            notice: false,
             version: "2026.1".into(),
             approved_by: "Governors".into(),
             approved_on: "1 September 2026".into(),

@@ -205,11 +205,8 @@ fn preamble(
         agreement: Vec::new(),
         body: Vec::new(),
         list_numbering: Vec::new(),
-        signature: Signature {
-            fields: Vec::new(),
-            parent: None,
-            countersign: None,
-        },
+        signature: Signature::none(),
+        notice: false,
         labels: labels.text,
         labels_set: labels.overridden,
         slip: None,

@@ -9,7 +9,7 @@ use crate::diag::Diagnostic;
 use crate::model::blocks::{numbered_for, BlockDef, BlockEdit, EditKind, SectionDef};
 use crate::model::body::Part;
 use crate::model::document::{Document, Section};
-use crate::model::files::{NumberingStyle, Policy};
+use crate::model::files::{NumberingStyle, Policy, PolicyKind};
 use crate::model::numbering;
 use crate::model::project::SchoolInput;
 use crate::resolve::placeholders::PlaceholderFiller;
@@ -58,7 +58,7 @@ pub(crate) fn plan(
         .def
         .blocks
         .clone()
-        .unwrap_or_else(BlockDef::default_order);
+        .unwrap_or_else(|| BlockDef::default_order(policy.def.kind.is_signed()));
     let mut blocks = expand_sections(written, &policy.def.sections, &policy.file);
     let edits = school
         .merged
@@ -72,6 +72,15 @@ pub(crate) fn plan(
         if let Err(problem) = apply(&mut blocks, edit, school) {
             problems.push(problem);
         }
+    }
+    if policy.def.kind == PolicyKind::Notice {
+        blocks.retain(|p| {
+            let signed = matches!(p.block, BlockDef::Agreement(_));
+            if signed && p.file != policy.file {
+                problems.push(notice_signed(&policy.id, &p.file, school));
+            }
+            !signed
+        });
     }
     let placed: HashSet<&str> = blocks
         .iter()
@@ -96,6 +105,22 @@ pub(crate) fn plan(
             .collect(),
         unplaced,
     }
+}
+
+/// A school's or trust's edit that gives a notice an agreement block.
+fn notice_signed(policy: &str, file: &str, school: SchoolInput<'_>) -> Diagnostic {
+    let source = school.sources.get(file).map_or("", String::as_str);
+    Diagnostic::error(
+        "notice-agreement",
+        file,
+        format!(
+            "`{policy}` is a notice, published and never signed, so it takes no agreement block"
+        ),
+    )
+    .near_under(source, "blocks", "agreement")
+    .with_hint(format!(
+        "remove the edit that places `agreement` in `blocks: {policy}:`"
+    ))
 }
 
 /// Where an edit's target stands: one block, or for `sections` the run of
@@ -512,7 +537,7 @@ blocks:
     fn the_default_blocks_written_out_keep_the_document_id() {
         let plain = resolve(&Fixture::new(SCHOOL)).0.expect("resolves");
         let mut fixture = Fixture::new(SCHOOL);
-        fixture.policies[0].def.blocks = Some(crate::model::blocks::BlockDef::default_order());
+        fixture.policies[0].def.blocks = Some(crate::model::blocks::BlockDef::default_order(true));
         let written = resolve(&fixture).0.expect("resolves");
         assert_eq!(plain[0].doc_id, written[0].doc_id);
         let moved = format!("{SCHOOL}blocks:\n  aup:\n    - remove: intro\n    - before: sections\n      block: {{ prose: {{ id: note, text: A note. }} }}\n");

@@ -65,6 +65,7 @@ fn merge_layer(acc: &mut Merged, top: SchoolFile, file: &str) {
         full_text_url: _,
         online_form: _,
         booklets: _,
+        retention_schedule: _,
     } = &top;
     let base = &mut acc.school;
     let prov = &mut acc.provenance;
@@ -115,7 +116,7 @@ fn merge_layer(acc: &mut Merged, top: SchoolFile, file: &str) {
         date_precision,
         online_form
     );
-    keyed!(contacts, systems, replace, vars);
+    keyed!(contacts, systems, replace, vars, retention_schedule);
     per_audience!(
         numbering,
         retention,

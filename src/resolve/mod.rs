@@ -18,14 +18,14 @@ pub mod sandbox;
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::dates;
-use crate::model::document::{Document, Meta};
-use crate::model::files::{Audience, DatePrecision, Policy, Reading, SchoolFile};
+use crate::model::document::{Document, Meta, Signature};
+use crate::model::files::{Audience, DatePrecision, Policy, PolicyKind, Reading, SchoolFile};
 use crate::model::labels::{fill, resolve_labels, ResolvedLabels};
 use crate::model::project::{Library, SchoolInput};
 use crate::model::slips::{slip_links, SlipSettings};
 
 use assemble::{meta, numbering_style, school_info, sections, signature};
-use placeholders::{context, PlaceholderFiller};
+use placeholders::{context, fact_lists, PlaceholderFiller};
 
 /// Resolves every document one school produces: each of its policies ×
 /// each of its audiences. The school must already have passed
@@ -42,12 +42,13 @@ pub fn resolve_school(
     let mut documents = Vec::new();
     let mut failed = false;
     for policy in selected_policies(policies, s) {
-        let written_for =
-            |id: &String| policy.def.audiences.as_ref().is_none_or(|a| a.contains(id));
-        for audience_id in audiences.iter().filter(|id| written_for(id)) {
+        for audience_id in &audiences {
             let Some(audience) = lib.audiences.iter().find(|a| &a.id == audience_id) else {
                 continue;
             };
+            if !policy.written_for(audience) {
+                continue;
+            }
             match resolve_document(lib, policy, audience, school, diags) {
                 Some(doc) => documents.push(doc),
                 None => failed = true,
@@ -82,7 +83,7 @@ pub fn resolve_document(
     let meta = meta(s);
     let labels = document_labels(s, audience, &meta);
     let context = context(s, audience, &title, &meta);
-    let filler = PlaceholderFiller::new(&context, school);
+    let filler = PlaceholderFiller::new(&context, school).with_lists(fact_lists(s, audience));
     let mut problems = Vec::new();
     let plan = compose::plan(policy, school, aid, &mut problems);
     let sections = sections(
@@ -94,9 +95,13 @@ pub fn resolve_document(
         labels.text.get("only_for").map_or("", String::as_str),
         &mut problems,
     );
+    let notice = policy.def.kind == PolicyKind::Notice;
+    // A school's `intro` introduces its agreements; a notice opens with
+    // its own summary.
     let intro_src = s
         .intro
         .as_ref()
+        .filter(|_| !notice)
         .and_then(|i| i.get(aid))
         .map(|t| (t, "intro", school.setting("intro").0))
         .or_else(|| {
@@ -110,7 +115,13 @@ pub fn resolve_document(
     let intro = intro_src.map_or_else(Vec::new, |(text, key, file)| {
         filler.field(text, &file, key, &mut problems)
     });
-    let agreement_text = policy.def.agreement.get(aid).cloned().unwrap_or_default();
+    let agreement_text = policy
+        .def
+        .agreement
+        .as_ref()
+        .and_then(|a| a.get(aid))
+        .cloned()
+        .unwrap_or_default();
     let agreement = filler.field(&agreement_text, &policy.file, "agreement", &mut problems);
     let values = s
         .values
@@ -154,9 +165,11 @@ pub fn resolve_document(
         audience_label: audience.label.clone(),
         audience_noun: audience.noun(),
         reading: audience.reading,
+        // A notice is read as prose, never as a poster of rules.
         layout: s
             .layout
             .as_ref()
+            .filter(|_| !notice)
             .and_then(|l| l.get(aid))
             .copied()
             .unwrap_or_default(),
@@ -177,12 +190,17 @@ pub fn resolve_document(
             .and_then(|l| l.get(aid))
             .map(|l| l.split_whitespace().map(str::to_string).collect())
             .unwrap_or_default(),
-        signature: signing_as(
-            lib,
-            audience,
-            &labels.text,
-            signature(s, audience, &labels.text),
-        ),
+        signature: if notice {
+            Signature::none()
+        } else {
+            signing_as(
+                lib,
+                audience,
+                &labels.text,
+                signature(s, audience, &labels.text),
+            )
+        },
+        notice,
         labels: labels.text,
         labels_set: labels.overridden,
         slip: None,
@@ -198,7 +216,9 @@ pub fn resolve_document(
         full_text_url: s.full_text_url.as_ref(),
         online_form: s.online_form.as_ref(),
     };
-    doc.slip = slip_links(settings, &doc.key(), &doc.doc_id);
+    if !notice {
+        doc.slip = slip_links(settings, &doc.key(), &doc.doc_id);
+    }
     Some(doc)
 }
 

@@ -9,13 +9,50 @@ use serde_json::{json, Value as Json};
 use crate::diag::{find_token, Diagnostic};
 use crate::model::document::Meta;
 use crate::model::files::{Audience, SchoolFile};
-use crate::model::markdown::{self, Block};
+use crate::model::markdown::{self, Block, Inline};
 use crate::model::project::SchoolInput;
+use crate::model::systems::{processor_list, transfer_list, System};
 use crate::resolve::sandbox::{self, CappedWriter, MAX_FILLED_BYTES};
+
+/// The stand-in `{{ processors }}` fills in: the paragraph that holds only
+/// it becomes the list of the systems holding the reader's information.
+const PROCESSORS: &str = "\u{E000}processors\u{E000}";
+/// The stand-in `{{ transfers }}` fills in: the systems that send the
+/// reader's information outside the UK. Empty (false in a condition) when
+/// none does.
+const TRANSFERS: &str = "\u{E000}transfers\u{E000}";
+
+/// The systems that hold `audience`'s information, in key order.
+fn holding<'s>(s: &'s SchoolFile, audience: &Audience) -> Vec<&'s System> {
+    s.systems
+        .iter()
+        .flatten()
+        .map(|(_, entry)| &entry.0)
+        .filter(|system| system.holds_data_of(&audience.id, &audience.members))
+        .collect()
+}
+
+/// The lists a notice's stand-ins become, for one audience.
+pub(crate) fn fact_lists(s: &SchoolFile, audience: &Audience) -> Vec<(&'static str, Block)> {
+    let systems = holding(s, audience);
+    vec![
+        (PROCESSORS, processor_list(systems.iter().copied())),
+        (TRANSFERS, transfer_list(systems.iter().copied())),
+    ]
+}
 
 /// The values placeholders can name.
 pub(crate) fn context(s: &SchoolFile, audience: &Audience, title: &str, meta: &Meta) -> Json {
     let name = s.name.clone().unwrap_or_default();
+    let systems: Option<std::collections::BTreeMap<&String, &String>> =
+        s.systems.as_ref().map(|all| {
+            all.iter()
+                .map(|(kind, entry)| (kind, &entry.name))
+                .collect()
+        });
+    let sends_abroad = holding(s, audience)
+        .iter()
+        .any(|system| system.outside_uk.is_some());
     json!({
         "school": {
             "name": name,
@@ -26,7 +63,10 @@ pub(crate) fn context(s: &SchoolFile, audience: &Audience, title: &str, meta: &M
         },
         "trust": s.trust,
         "contacts": s.contacts,
-        "systems": s.systems,
+        "systems": systems,
+        "processors": PROCESSORS,
+        "transfers": if sends_abroad { TRANSFERS } else { "" },
+        "retention_schedule": s.retention_schedule,
         "vars": s.vars,
         "retention": s.retention.as_ref().and_then(|r| r.get(&audience.id)),
         "policy": {
@@ -49,6 +89,7 @@ pub(crate) struct PlaceholderFiller<'a> {
     context: minijinja::Value,
     json: Json,
     school: SchoolInput<'a>,
+    lists: Vec<(&'static str, Block)>,
 }
 
 impl<'a> PlaceholderFiller<'a> {
@@ -69,7 +110,15 @@ impl<'a> PlaceholderFiller<'a> {
             context: minijinja::Value::from_serialize(context),
             json: context.clone(),
             school,
+            lists: Vec::new(),
         }
+    }
+
+    /// The filler with the lists that stand-ins such as `{{ processors }}`
+    /// become (see [`fact_lists`]).
+    pub(crate) fn with_lists(mut self, lists: Vec<(&'static str, Block)>) -> Self {
+        self.lists = lists;
+        self
     }
 
     /// Renders `text`, which stands in `file` at `anchor`.
@@ -121,7 +170,50 @@ impl<'a> PlaceholderFiller<'a> {
             }
             return Err(self.template_error(&e, text, file, anchor));
         }
-        Ok((markdown::parse(&out.into_string()), used))
+        let blocks = markdown::parse(&out.into_string());
+        match self.expand_lists(blocks) {
+            Ok(blocks) => Ok((blocks, used)),
+            Err(stand_in) => {
+                let name = stand_in.trim_matches('\u{E000}');
+                let at = text.find(name).unwrap_or(0);
+                let (line, column, excerpt) = self.place(text, file, anchor, at);
+                let mut d = Diagnostic::error(
+                    "list-not-alone",
+                    file,
+                    format!("`{{{{ {name} }}}}` prints a list, so it must stand alone as a paragraph"),
+                )
+                .with_hint(format!("put `{{{{ {name} }}}}` on a line of its own, with a blank line before and after it, and introduce it in the sentence before"));
+                d.line = Some(line);
+                d.column = Some(column);
+                d.excerpt = Some(excerpt);
+                Err(d)
+            }
+        }
+    }
+
+    /// Turns each paragraph that is only a list's stand-in into the list;
+    /// a stand-in anywhere else comes back as the error.
+    fn expand_lists(&self, blocks: Vec<Block>) -> Result<Vec<Block>, &'static str> {
+        blocks
+            .into_iter()
+            .map(|block| {
+                if let Block::Para { c } = &block {
+                    if let [Inline::Text { v }] = c.as_slice() {
+                        if let Some((_, list)) = self.lists.iter().find(|(s, _)| v.trim() == *s) {
+                            return Ok(list.clone());
+                        }
+                    }
+                }
+                let text = markdown::plain_text(std::slice::from_ref(&block));
+                match [PROCESSORS, TRANSFERS]
+                    .into_iter()
+                    .find(|s| text.contains(s))
+                {
+                    Some(stand_in) => Err(stand_in),
+                    None => Ok(block),
+                }
+            })
+            .collect()
     }
 
     /// The file line, column and line text of byte `offset` of `text`,
@@ -291,7 +383,11 @@ const CONTACT_FIELDS: [&str; 3] = ["name", "email", "title"];
 /// Where to add a missing value, given the defined path before it.
 fn missing_value_hint(parent: &[&str], part: &str, file: &str) -> String {
     match parent {
-        [] if matches!(part, "systems" | "contacts" | "vars" | "retention") => {
+        [] if matches!(
+            part,
+            "systems" | "contacts" | "vars" | "retention" | "retention_schedule"
+        ) =>
+        {
             format!("the school has no `{part}:`; add it to {file} or its trust file (see docs/FORMAT.md)")
         }
         ["contacts"] => format!(
@@ -306,6 +402,9 @@ fn missing_value_hint(parent: &[&str], part: &str, file: &str) -> String {
         ["trust"] => format!("add `trust: {{ {part}: … }}` to {file} or its trust file"),
         ["systems"] => format!("add `{part}: …` under `systems:` in {file} or its trust file"),
         ["vars"] => format!("add `{part}: …` under `vars:` in {file}"),
+        ["retention_schedule"] => format!(
+            "add `{part}: for …` (how long these records are kept) under `retention_schedule:` in {file} or its trust file"
+        ),
         ["retention"] | ["retention", ..] => {
             format!("add `retention:` for this audience in {file} or its trust file")
         }

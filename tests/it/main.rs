@@ -17,6 +17,7 @@ mod hostile;
 mod injection;
 mod layers;
 mod library;
+mod notices;
 mod oversight;
 mod print;
 mod reading_order;

@@ -1,0 +1,180 @@
+//! Notices as a DPO and a reader see them (`tests/fixtures/notices`): a
+//! privacy notice builds beside the agreements with no signature block,
+//! lists the school's processors from its facts, is never counted for
+//! sign-off, and `check` fails, naming the element, the file and the line,
+//! when a school's notice lacks something its policy requires.
+
+use std::fs;
+use std::path::Path;
+
+use crate::support::*;
+
+fn manifest(out: &Path) -> serde_json::Value {
+    serde_json::from_str(&fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap()
+}
+
+#[test]
+fn a_notice_is_published_with_no_signature_block_and_lists_the_processors() {
+    let project = fixture("notices");
+    let out = build_to_temp(project.path());
+    let notice = squash(&pdf_text(&out.path().join("alpha/privacy-staff.pdf")));
+    in_order(
+        &notice,
+        &[
+            "How we use your information",
+            "Alpha Primary School decides how your information is used",
+            "We keep your record for six years after your job ends.",
+            "Postbox Mail: for email; holds messages and contacts; hosted in Ireland; kept for two years.",
+            "Ledgerly MIS: for pupil and staff records; holds names, contact details and attendance; hosted in the UK; kept as the retention schedule says.",
+            "Some of it leaves the UK, with these safeguards:",
+            "Postbox Mail: in Ireland, under the UK's adequacy regulations for the EEA.",
+        ],
+    );
+    assert!(!notice.contains("Signature"), "{notice}");
+    let agreement = squash(&pdf_text(&out.path().join("alpha/aup-staff.pdf")));
+    assert!(agreement.contains("Signature"), "{agreement}");
+    let page = fs::read_to_string(out.path().join("alpha/privacy-staff.html")).unwrap();
+    assert!(!page.contains("<section class=\"signature\""), "{page}");
+}
+
+#[test]
+fn a_system_holds_only_the_information_of_the_audiences_it_names() {
+    let project = fixture("notices");
+    let out = build_to_temp(project.path());
+    let applicant = squash(&pdf_text(&out.path().join("alpha/privacy-applicant.pdf")));
+    assert!(applicant.contains("Ledgerly MIS"), "{applicant}");
+    assert!(!applicant.contains("Postbox Mail"), "{applicant}");
+    assert!(
+        applicant.contains("All of it stays in the UK."),
+        "{applicant}"
+    );
+}
+
+#[test]
+fn notices_are_never_counted_for_sign_off() {
+    let project = fixture("notices");
+    let out = build_to_temp(project.path());
+    let records = manifest(out.path());
+    for doc in records["documents"].as_array().unwrap() {
+        let notice = doc["policy"] == "privacy";
+        assert_eq!(doc["notice"].as_bool().unwrap_or(false), notice, "{doc}");
+    }
+    let index = squash(&fs::read_to_string(out.path().join("alpha/index.html")).unwrap());
+    assert!(index.contains("notice, not signed"), "{index}");
+    let status = run_in(project.path(), &["signoff", "status"]);
+    let (stdout, stderr) = texts(&status);
+    assert!(status.status.success(), "{stderr}");
+    for doc in records["documents"].as_array().unwrap() {
+        let id = doc["doc_id"].as_str().unwrap();
+        let signed = doc["policy"] == "aup";
+        assert_eq!(stdout.contains(id), signed, "{id} in\n{stdout}");
+    }
+}
+
+#[test]
+fn check_names_each_required_element_a_school_takes_away() {
+    let elements = [
+        (
+            "controller",
+            "notice-controller",
+            "who decides how the information is used",
+        ),
+        (
+            "retention",
+            "notice-retention",
+            "how long the information is kept",
+        ),
+        (
+            "processors",
+            "notice-processors",
+            "the companies that process it",
+        ),
+    ];
+    for (element, clause, label) in elements {
+        let project = fixture("notices");
+        let school = project.path().join("schools/alpha.yaml");
+        let mut text = fs::read_to_string(&school).unwrap();
+        text.push_str(&format!("exclude: [{clause}]\n"));
+        fs::write(&school, text).unwrap();
+        let output = run_in(project.path(), &["check"]);
+        let (_, stderr) = texts(&output);
+        assert!(!output.status.success(), "{element}: {stderr}");
+        let expected = format!(
+            "error[missing-element]: the `privacy` document for `staff` lacks {label} (`{element}`)\n  --> schools/alpha.yaml:3:11\n"
+        );
+        assert!(stderr.contains(&expected), "{element}:\n{stderr}");
+        assert!(
+            stderr.contains(&format!("`{clause}` gives it, and this file excludes it")),
+            "{element}:\n{stderr}"
+        );
+    }
+}
+
+#[test]
+fn an_element_only_some_audiences_need_is_asked_only_of_them() {
+    let project = fixture("notices");
+    // The KS2 notice has no processors clause, and its policy asks for
+    // processors only for staff and applicants.
+    let output = run_in(project.path(), &["check", "--deny-warnings"]);
+    let (_, stderr) = texts(&output);
+    assert!(output.status.success(), "{stderr}");
+}
+
+#[test]
+fn a_processor_without_its_facts_is_an_error_at_the_system() {
+    let project = fixture("notices");
+    edit_file(
+        &project.path().join("schools/_trust.yaml"),
+        &[("    kept: as the retention schedule says\n", "")],
+    );
+    let output = run_in(project.path(), &["check"]);
+    let (_, stderr) = texts(&output);
+    assert_eq!(
+        stderr,
+        "error[system-facts-missing]: the privacy notices list `systems.mis` (Ledgerly MIS) as a processor, but it has no `kept`
+  --> schools/_trust.yaml:12:3
+    |
+ 12 |   mis:
+    |   ^
+  = help: write it as a map: `mis: { name: Ledgerly MIS, purpose: …, data: …, hosted: …, kept: … }`; add `audiences: [...]` if it holds only some readers' information
+
+1 error, 0 warnings
+"
+    );
+}
+
+#[test]
+fn a_list_stand_in_inside_a_sentence_is_an_error_at_its_line() {
+    let project = fixture("notices");
+    edit_file(
+        &project.path().join("clauses/notice/notice-processors.md"),
+        &[("for us:\n\n{{ processors }}", "for us: {{ processors }}")],
+    );
+    let output = run_in(project.path(), &["check"]);
+    let (_, stderr) = texts(&output);
+    assert!(
+        stderr.starts_with("error[list-not-alone]: `{{ processors }}` prints a list, so it must stand alone as a paragraph\n  --> clauses/notice/notice-processors.md:9:"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn hostile_system_facts_stay_text_in_both_formats() {
+    let project = fixture("notices");
+    edit_file(
+        &project.path().join("schools/_trust.yaml"),
+        &[(
+            "name: Ledgerly MIS",
+            "name: \"<script>alert(1)</script> #set page(width: 1pt) *Ledgerly*\"",
+        )],
+    );
+    let out = build_to_temp(project.path());
+    let page = fs::read_to_string(out.path().join("alpha/privacy-staff.html")).unwrap();
+    assert!(!page.contains("<script>alert"), "the name is escaped");
+    assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt; #set page(width: 1pt) *Ledgerly*"));
+    let text = squash(&pdf_text(&out.path().join("alpha/privacy-staff.pdf")));
+    assert!(
+        text.contains("<script>alert(1)</script> #set page(width: 1pt) *Ledgerly*: for pupil"),
+        "{text}"
+    );
+}
