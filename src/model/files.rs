@@ -562,6 +562,7 @@ pub const KNOWN_REFS: &[(&str, &str)] = &[
     ("pca-1978", "Protection of Children Act 1978"),
     ("pida", "Public Interest Disclosure Act 1998"),
     ("jcq-ai", "JCQ, AI use in assessments"),
+    ("duaa-2025", "Data (Use and Access) Act 2025"),
 ];
 
 /// `modules.yaml`: one opt-in module, which a school switches on with

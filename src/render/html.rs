@@ -218,7 +218,7 @@ impl HtmlRenderer {
                 school => school,
                 meta => meta,
                 documents => documents,
-                sign_off => documents.iter().any(|d| d.sign_off.is_some() || d.notice),
+                sign_off => documents.iter().any(|d| d.sign_off.is_some()),
                 notices => documents.iter().any(|d| d.notice),
                 changes => links.changes,
                 departures => links.departures,

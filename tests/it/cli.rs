@@ -148,7 +148,7 @@ fn changes_names_exactly_the_documents_that_must_be_signed_again() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("wrenfold: 1 of 5 documents changed; must sign again: staff"),
+        stdout.contains("wrenfold: 1 of 10 documents changed; must sign again: staff"),
         "{stdout}"
     );
     let json = run_in(

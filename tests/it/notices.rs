@@ -178,3 +178,144 @@ fn hostile_system_facts_stay_text_in_both_formats() {
         "{text}"
     );
 }
+
+/// The bundled example's privacy notices: one per audience at Oakhollow,
+/// Ravensmoor and Wrenfold, every audience the library writes for.
+const EXAMPLE_NOTICES: [(&str, &str); 8] = [
+    ("wrenfold", "ks1"),
+    ("oakhollow", "ks2"),
+    ("ravensmoor", "secondary"),
+    ("oakhollow", "parent"),
+    ("ravensmoor", "staff"),
+    ("wrenfold", "governor"),
+    ("oakhollow", "volunteer"),
+    ("ravensmoor", "applicant"),
+];
+
+#[test]
+fn every_audience_s_notice_builds_for_the_example_with_no_signature_block() {
+    let project = fixture("example");
+    let out = build_to_temp(project.path());
+    for (school, audience) in EXAMPLE_NOTICES {
+        let pdf = out.path().join(format!("{school}/privacy-{audience}.pdf"));
+        let pages = page_texts(&pdf);
+        let text = squash(&pages.join(" "));
+        for absent in ["Signature", "Signed", "Date signed"] {
+            assert!(!text.contains(absent), "{school} {audience}: {absent}");
+        }
+        assert!(
+            text.contains("Information Commissioner") || text.contains("ICO"),
+            "{school} {audience}: {text}"
+        );
+        if matches!(audience, "ks1" | "ks2") {
+            assert_eq!(pages.len(), 1, "the {audience} notice fits one page");
+        }
+    }
+}
+
+#[test]
+fn the_pupil_notices_read_at_their_pupils_level() {
+    use policyc::check::readability::{limits, stats, Stats};
+    use policyc::model::files::Reading;
+    let project = fixture("example");
+    let out = build_to_temp(project.path());
+    let records = manifest(out.path());
+    let readers = [
+        ("wrenfold", "ks1", Reading::Ks1),
+        ("oakhollow", "ks2", Reading::Ks2),
+        ("ravensmoor", "secondary", Reading::Secondary),
+    ];
+    for (school, audience, reading) in readers {
+        let doc = records["documents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| {
+                d["school"] == school && d["policy"] == "privacy" && d["audience"] == audience
+            })
+            .unwrap_or_else(|| panic!("{school} builds the {audience} notice"));
+        let mut total = Stats::default();
+        for clause in doc["clauses"].as_array().unwrap() {
+            total.add(stats(clause["text"].as_str().unwrap()));
+        }
+        let (grade, words) = limits(reading).unwrap();
+        assert!(
+            total.grade() <= grade && total.words_per_sentence() <= words,
+            "the {audience} notice reads at grade {:.1} with {:.1} words a sentence (limits {grade}, {words})",
+            total.grade(),
+            total.words_per_sentence()
+        );
+    }
+}
+
+#[test]
+fn the_library_notice_fails_check_naming_each_element_taken_away() {
+    let library = fs::read_to_string(repo().join("policies/privacy.yaml")).unwrap();
+    let policy: serde_yaml::Value = serde_yaml::from_str(&library).unwrap();
+    let elements: Vec<&str> = policy["requires"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .map(|e| e["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(elements.len(), 15, "the Article 13 and 14 elements");
+    let clauses = notice_clauses();
+    let project = fixture("example");
+    let school = project.path().join("schools/oakhollow.yaml");
+    let original = fs::read_to_string(&school).unwrap();
+    for element in elements {
+        let givers: Vec<&str> = clauses
+            .iter()
+            .filter(|(_, provides, audiences)| {
+                provides.iter().any(|p| p == element) && audiences.iter().any(|a| a == "staff")
+            })
+            .map(|(id, _, _)| id.as_str())
+            .collect();
+        assert!(!givers.is_empty(), "a clause gives `{element}` to staff");
+        fs::write(
+            &school,
+            format!("{original}\nexclude: [{}]\n", givers.join(", ")),
+        )
+        .unwrap();
+        let output = run_in(project.path(), &["check"]);
+        let (_, stderr) = texts(&output);
+        assert!(!output.status.success(), "{element}: {stderr}");
+        assert!(
+            stderr.contains("error[missing-element]: the `privacy` document for `staff` lacks ")
+                && stderr.contains(&format!("(`{element}`)\n  --> schools/oakhollow.yaml:")),
+            "{element}:\n{stderr}"
+        );
+    }
+}
+
+/// Every library clause under clauses/privacy/: its id, what it provides
+/// and its audiences.
+fn notice_clauses() -> Vec<(String, Vec<String>, Vec<String>)> {
+    let mut found = Vec::new();
+    for group in ["adult", "pupil"] {
+        for entry in fs::read_dir(repo().join("clauses/privacy").join(group))
+            .unwrap()
+            .flatten()
+        {
+            let text = fs::read_to_string(entry.path()).unwrap();
+            let front = text.split("---").nth(1).unwrap();
+            let meta: serde_yaml::Value = serde_yaml::from_str(front).unwrap();
+            let list = |key: &str| -> Vec<String> {
+                meta[key]
+                    .as_sequence()
+                    .map(|s| {
+                        s.iter()
+                            .filter_map(|v| v.as_str().map(String::from))
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            };
+            found.push((
+                meta["id"].as_str().unwrap().to_string(),
+                list("provides"),
+                list("audiences"),
+            ));
+        }
+    }
+    found
+}

@@ -111,7 +111,7 @@ fn the_trust_index_shows_approval_review_departures_and_ids() {
     assert!(index.contains("1 September 2027"), "{index}");
     assert!(!index.contains("(overdue)"), "not overdue in 2026: {index}");
     assert!(
-        index.contains("href=\"oakhollow/departures.html\">7<"),
+        index.contains("href=\"oakhollow/departures.html\">8<"),
         "{index}"
     );
     // The example has rosters for Wrenfold and Oakhollow only.
@@ -195,7 +195,7 @@ fn an_edit_marked_editorial_needs_no_new_signatures_but_still_counts() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("wrenfold: 1 of 5 documents changed; nobody needs to sign again; editorial changes only: staff"),
+        stdout.contains("wrenfold: 1 of 10 documents changed; nobody needs to sign again; editorial changes only: staff"),
         "{stdout}"
     );
     assert!(!stdout.contains("must be signed again"), "{stdout}");
@@ -214,7 +214,7 @@ fn an_editorial_mark_cannot_cover_another_edit() {
     });
     let (stdout, _) = texts(&changes(project.path(), baseline.path(), &[]));
     assert!(
-        stdout.contains("wrenfold: 1 of 5 documents changed; must sign again: staff"),
+        stdout.contains("wrenfold: 1 of 10 documents changed; must sign again: staff"),
         "{stdout}"
     );
 }
@@ -241,7 +241,7 @@ fn a_removed_school_reads_as_removed_with_its_documents_withdrawn() {
     fs::remove_file(project.path().join("schools/ravensmoor.yaml")).unwrap();
     let (stdout, _) = texts(&changes(project.path(), baseline.path(), &[]));
     assert!(
-        stdout.contains("ravensmoor: removed from the project; 6 documents withdrawn"),
+        stdout.contains("ravensmoor: removed from the project; 12 documents withdrawn"),
         "{stdout}"
     );
     assert!(!stdout.contains("ravensmoor: 0 documents"), "{stdout}");
