@@ -18,6 +18,10 @@ pub fn check_signing(lib: Library<'_>, school: SchoolInput<'_>) -> Vec<Diagnosti
             "full_text_url",
             s.full_text_url.as_ref().map(|v| v.audience_keys()),
         ),
+        (
+            "privacy_notice_url",
+            s.privacy_notice_url.as_ref().map(|v| v.audience_keys()),
+        ),
     ];
     for (key, ids) in keyed {
         for id in ids.unwrap_or_default() {
@@ -37,6 +41,12 @@ pub fn check_signing(lib: Library<'_>, school: SchoolInput<'_>) -> Vec<Diagnosti
                 out.push(slip_without_address(school, audience));
             }
             _ => {}
+        }
+    }
+    for audience in s.audiences.iter().flatten() {
+        let url = s.privacy_notice_url.as_ref().and_then(|u| u.get(audience));
+        if let Some(url) = url.filter(|u| !is_web_address(u)) {
+            out.push(not_a_web_address(school, "privacy_notice_url", url));
         }
     }
     if let Some(form) = &s.online_form {

@@ -74,6 +74,23 @@ pub struct Document {
     /// sign is not what they sign, so this stays out of the ID.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub slip: Option<crate::model::slips::SlipLinks>,
+    /// For an agreement, the privacy notice the school publishes for the
+    /// same audience, listed with the linked policies. Where to read about
+    /// one's data is not what one signs, so this stays out of the ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notice_link: Option<NoticeLink>,
+}
+
+/// An agreement's pointer to its audience's privacy notice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NoticeLink {
+    /// The notice's title.
+    pub title: String,
+    /// The notice's HTML page, beside the agreement's.
+    pub html: String,
+    /// Where the notice is published online, for the PDF, if the school
+    /// says (`privacy_notice_url`).
+    pub url: Option<String>,
 }
 
 /// The school facts a document prints.
@@ -240,6 +257,7 @@ impl Document {
             unhashed.body.clear();
         }
         unhashed.slip = None;
+        unhashed.notice_link = None;
         // A label at its default is policyc's wording, not the school's:
         // changing policyc's default must not ask everyone to sign again.
         unhashed

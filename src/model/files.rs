@@ -461,6 +461,9 @@ pub struct SchoolFile {
     /// Booklets, by policy id: a preamble and each audience's agreement in
     /// one PDF.
     pub booklets: Option<BTreeMap<String, crate::model::booklet::BookletDef>>,
+    /// Where each audience reads its privacy notice online, for the link
+    /// an agreement prints beside its linked policies.
+    pub privacy_notice_url: Option<PerAudience<String>>,
     /// How long the school keeps each group's records, by group
     /// (`pupils`, `staff`…), for privacy notices' "how long" sections.
     pub retention_schedule: Option<BTreeMap<String, String>>,
@@ -503,6 +506,7 @@ pub const SCHOOL_KEYS: &[&str] = &[
     "full_text_url",
     "online_form",
     "booklets",
+    "privacy_notice_url",
     "retention_schedule",
 ];
 

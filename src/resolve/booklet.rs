@@ -210,6 +210,7 @@ fn preamble(
         labels: labels.text,
         labels_set: labels.overridden,
         slip: None,
+        notice_link: None,
     };
     let plan = Plan {
         blocks: def

@@ -65,6 +65,7 @@ fn merge_layer(acc: &mut Merged, top: SchoolFile, file: &str) {
         full_text_url: _,
         online_form: _,
         booklets: _,
+        privacy_notice_url: _,
         retention_schedule: _,
     } = &top;
     let base = &mut acc.school;
@@ -125,7 +126,8 @@ fn merge_layer(acc: &mut Merged, top: SchoolFile, file: &str) {
         values,
         list_numbering,
         sign_with,
-        full_text_url
+        full_text_url,
+        privacy_notice_url
     );
     if let Some(edits) = top.blocks {
         // Per policy, the nearer file's edits apply after the farther's.

@@ -18,7 +18,7 @@ pub mod sandbox;
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::dates;
-use crate::model::document::{Document, Meta, Signature};
+use crate::model::document::{Document, Meta, NoticeLink, Signature};
 use crate::model::files::{Audience, DatePrecision, Policy, PolicyKind, Reading, SchoolFile};
 use crate::model::labels::{fill, resolve_labels, ResolvedLabels};
 use crate::model::project::{Library, SchoolInput};
@@ -55,7 +55,41 @@ pub fn resolve_school(
             }
         }
     }
-    (!failed).then_some(documents)
+    if failed {
+        return None;
+    }
+    link_notices(&mut documents, s);
+    Some(documents)
+}
+
+/// Points each adult agreement at the notice the school publishes for the
+/// same audience, if it publishes one.
+fn link_notices(documents: &mut [Document], s: &SchoolFile) {
+    let notices: Vec<(String, NoticeLink)> = documents
+        .iter()
+        .filter(|d| d.notice)
+        .map(|d| {
+            let link = NoticeLink {
+                title: d.title.clone(),
+                html: d.key().file_name("html"),
+                url: s
+                    .privacy_notice_url
+                    .as_ref()
+                    .and_then(|u| u.get(&d.audience_id))
+                    .cloned(),
+            };
+            (d.audience_id.clone(), link)
+        })
+        .collect();
+    for doc in documents.iter_mut() {
+        if doc.notice || doc.reading != Reading::Adult {
+            continue;
+        }
+        doc.notice_link = notices
+            .iter()
+            .find(|(audience, _)| *audience == doc.audience_id)
+            .map(|(_, link)| link.clone());
+    }
 }
 
 /// The policies a school builds: those it lists, or all of them.
@@ -204,6 +238,7 @@ pub fn resolve_document(
         labels: labels.text,
         labels_set: labels.overridden,
         slip: None,
+        notice_link: None,
     };
     compose::build_body(&mut doc, &plan, sections, &filler, &mut problems);
     if !problems.is_empty() {

@@ -319,3 +319,31 @@ fn notice_clauses() -> Vec<(String, Vec<String>, Vec<String>)> {
     }
     found
 }
+
+#[test]
+fn each_adult_agreement_links_to_its_audience_s_notice() {
+    let project = fixture("example");
+    let out = build_to_temp(project.path());
+    let page = fs::read_to_string(out.path().join("oakhollow/aup-parent.html")).unwrap();
+    assert!(
+        page.contains("<li><a href=\"privacy-parent.html\">How we use your child&#x27;s information and yours</a> (privacy notice)</li>"),
+        "{page}"
+    );
+    // Oakhollow says where its notices are online; Wrenfold does not, so
+    // its PDF says where to find the notice instead of a blank.
+    let pdf = squash(&pdf_text(&out.path().join("oakhollow/aup-staff.pdf")));
+    assert!(
+        pdf.contains("How we use your information: https://oakhollow."),
+        "{pdf}"
+    );
+    let pdf = squash(&pdf_text(&out.path().join("wrenfold/aup-governor.pdf")));
+    assert!(
+        pdf.contains("How we use your information (privacy notice, published with this pack)"),
+        "{pdf}"
+    );
+    // Pupils' agreements, and schools without notices, carry no link.
+    for agreement in ["oakhollow/aup-ks2.html", "copperbeck/aup-staff.html"] {
+        let page = fs::read_to_string(out.path().join(agreement)).unwrap();
+        assert!(!page.contains("(privacy notice)"), "{agreement}");
+    }
+}
