@@ -26,8 +26,16 @@ pub enum Part {
         /// Its heading.
         heading: String,
     },
-    /// The document's introduction (`Document::intro`).
-    Intro,
+    /// The document's introduction (`Document::intro`), under a heading
+    /// only when the block gives one.
+    Intro {
+        /// Its heading, if any.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        heading: Option<String>,
+        /// The heading's number, if it takes one.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        number: Option<String>,
+    },
     /// The school's values (`Document::values`).
     Values {
         /// Its heading.
@@ -78,7 +86,10 @@ pub fn default_body(shape: &BodyShape<'_>) -> Vec<Part> {
     let label = |key: &str| shape.labels.get(key).cloned().unwrap_or_default();
     let mut parts = Vec::new();
     if shape.intro {
-        parts.push(Part::Intro);
+        parts.push(Part::Intro {
+            heading: None,
+            number: None,
+        });
     }
     if shape.values {
         parts.push(Part::Values {

@@ -311,7 +311,17 @@ pub(crate) fn build_body(
             BlockDef::Contents(d) => Some(Part::Contents {
                 heading: heading_of(&d.heading, "contents_heading"),
             }),
-            BlockDef::Intro(_) => (!doc.intro.is_empty()).then_some(Part::Intro),
+            BlockDef::Intro(d) => (!doc.intro.is_empty()).then(|| {
+                // The introduction has no heading unless its block gives one.
+                let heading = d
+                    .heading
+                    .as_ref()
+                    .and_then(|h| h.get(&aid))
+                    .filter(|h| !h.trim().is_empty())
+                    .cloned();
+                let number = counter.next(heading.is_some() && numbered_for(&d.numbered, &aid));
+                Part::Intro { heading, number }
+            }),
             BlockDef::Values(d) => (!doc.values.is_empty()).then(|| Part::Values {
                 heading: heading_of(&d.heading, "values_heading"),
                 number: counter.next(numbered_for(&d.numbered, &aid)),
@@ -434,7 +444,10 @@ mod tests {
                     heading, number, ..
                 } => format!("prose {} {heading}", number.as_deref().unwrap_or("-")),
                 Part::Contents { heading } => format!("contents {heading}"),
-                Part::Intro => "intro".into(),
+                Part::Intro { heading, number } => match heading {
+                    Some(h) => format!("intro {} {h}", number.as_deref().unwrap_or("-")),
+                    None => "intro".into(),
+                },
                 Part::Values { heading, number }
                 | Part::LinkedPolicies { heading, number }
                 | Part::Agreement { heading, number } => {
@@ -546,6 +559,24 @@ blocks:
             plain[0].doc_id, changed[0].doc_id,
             "a new block is new wording"
         );
+    }
+
+    #[test]
+    fn an_intro_takes_the_heading_and_number_its_block_gives() {
+        let yaml = format!("{SCHOOL}intro: Welcome.\nblocks:\n  aup:\n    - replace: intro\n      block: {{ intro: {{ heading: Introduction, numbered: true }} }}\n    - replace: agreement\n      block: {{ agreement: {{ numbered: true }} }}\n");
+        let (docs, diags) = resolve(&Fixture::new(&yaml));
+        assert!(diags.is_empty(), "{:?}", diags.sorted());
+        let staff = &docs.expect("resolves")[0];
+        let parts = outline(staff);
+        assert_eq!(parts[0], "intro 1. Introduction");
+        assert!(
+            parts.iter().any(|p| p.starts_with("2. ")),
+            "the next numbered block is 2: {parts:?}"
+        );
+        let plain = resolve(&Fixture::new(&format!("{SCHOOL}intro: Welcome.\n")))
+            .0
+            .expect("resolves");
+        assert_eq!(outline(&plain[0])[0], "intro", "no heading unless asked");
     }
 
     #[test]
