@@ -239,6 +239,11 @@ fn the_pupil_notices_read_at_their_pupils_level() {
             total.add(stats(clause["text"].as_str().unwrap()));
         }
         let (grade, words) = limits(reading).unwrap();
+        println!(
+            "{school} privacy-{audience}: grade {:.1}, {:.1} words a sentence",
+            total.grade(),
+            total.words_per_sentence()
+        );
         assert!(
             total.grade() <= grade && total.words_per_sentence() <= words,
             "the {audience} notice reads at grade {:.1} with {:.1} words a sentence (limits {grade}, {words})",
@@ -345,5 +350,49 @@ fn each_adult_agreement_links_to_its_audience_s_notice() {
     for agreement in ["oakhollow/aup-ks2.html", "copperbeck/aup-staff.html"] {
         let page = fs::read_to_string(out.path().join(agreement)).unwrap();
         assert!(!page.contains("(privacy notice)"), "{agreement}");
+    }
+}
+
+#[test]
+fn a_changed_notice_is_changed_and_nobody_signs_again() {
+    let project = fixture("notices");
+    let baseline = tempfile::tempdir().unwrap();
+    let out = baseline.path().to_str().unwrap();
+    let built = run_in(project.path(), &["build", "--out", out, "--format", "html"]);
+    assert!(built.status.success(), "{:?}", texts(&built));
+    edit_file(
+        &project.path().join("clauses/notice/notice-controller.md"),
+        &[(
+            "with any question",
+            "with any question about your information",
+        )],
+    );
+    let output = run_in(project.path(), &["changes", "--baseline", out]);
+    let (stdout, stderr) = texts(&output);
+    assert!(output.status.success(), "{stderr}");
+    let changed: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.contains(": changed ("))
+        .collect();
+    assert_eq!(
+        changed.len(),
+        2,
+        "the staff and applicant notices: {stdout}"
+    );
+    for line in changed {
+        assert!(line.starts_with("alpha/privacy-"), "{line}");
+        assert!(!line.contains("must be signed again"), "{line}");
+    }
+    assert!(!stdout.contains("must sign again"), "{stdout}");
+    let json = run_in(
+        project.path(),
+        &["changes", "--baseline", out, "--format", "json"],
+    );
+    let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    for doc in report["documents"].as_array().unwrap() {
+        assert_eq!(doc["sign_again"], false, "{doc}");
+        if doc["policy"] == "privacy" {
+            assert_eq!(doc["notice"], true, "{doc}");
+        }
     }
 }
