@@ -112,12 +112,31 @@ async function printCheck(page, file, slug) {
       return links.length ? links.map((a) => a.textContent) : [el.textContent];
     });
     const noprint = [...new Set(['Download the printable PDF', ...chrome])];
+    const footerId = document.querySelector('footer .docid-value');
     return {
+      notice: document.querySelector('main[data-kind="notice"]') !== null,
+      signature: document.querySelector('section.signature') !== null,
+      footerId: footerId ? footerId.textContent : null,
       heading: heading ? heading.textContent : null,
       docid: docid ? docid.textContent : null,
       noprint,
     };
   });
+  if (probe.notice) {
+    // A notice is read, never signed: no signature block, and its Document
+    // ID still reaches the printed page.
+    if (probe.signature) fail(file, 'print/notice-signature', 'a notice has a signature block');
+    const pdf = join(printDir, `${slug}.pdf`);
+    await page.pdf({ path: pdf, format: 'A4' });
+    const text = norm(execFileSync('pdftotext', ['-enc', 'UTF-8', pdf, '-'], { encoding: 'utf8' }));
+    if (!probe.footerId || !text.includes(norm(probe.footerId))) {
+      fail(file, 'print/notice-docid', 'the Document ID is not on the printed notice');
+    }
+    for (const chrome of probe.noprint.map(norm).filter(Boolean)) {
+      if (text.includes(chrome)) fail(file, 'print/navigation-chrome', `"${chrome}" is printed`);
+    }
+    return;
+  }
   if (!probe.heading || !probe.docid) {
     fail(file, 'print/signature-block', 'no section.signature with an h2 and a .docid line');
     return;
