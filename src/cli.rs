@@ -99,6 +99,13 @@ pub enum Command {
         after_help = "Examples:\n  policyc signoff status\n  policyc signoff status --school wrenfold --names\n  policyc signoff status --format json --deny-outstanding\n  policyc signoff register --school wrenfold --audience ks2\n  policyc signoff print --school wrenfold --audience ks2 --class year-4-oak"
     )]
     Signoff(SignoffCommand),
+    /// Who has consented to what: image and biometric consent per pupil
+    /// and purpose, from the rosters and consent ledgers in people/.
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  policyc consent status\n  policyc consent status --school oakhollow --names\n  policyc consent status --format csv --names --out private/consent.csv\n  policyc consent list --school oakhollow"
+    )]
+    Consent(ConsentCommand),
     /// Print a man page (roff), or write them all to a folder.
     #[command(
         after_help = "Examples:\n  policyc man > policyc.1 && man ./policyc.1\n  policyc man build > policyc-build.1\n  policyc man --dir man"
@@ -118,6 +125,90 @@ pub struct UpgradeArgs {
     /// nothing is written.
     #[arg(long)]
     pub write: bool,
+}
+
+/// `policyc consent …`.
+#[derive(Debug, Clone, Subcommand)]
+pub enum ConsentCommand {
+    /// Per school and purpose: how many pupils have consent, refused,
+    /// withdrew, object, or have not answered; and for biometrics the
+    /// parents not yet notified in writing.
+    #[command(
+        after_help = "Names are personal data: they are printed only with --names.\n\nExamples:\n  policyc consent status\n  policyc consent status --school oakhollow --class year-6-willow --names\n  policyc consent status --deny-unanswered"
+    )]
+    Status(ConsentStatusArgs),
+    /// Print a consent list for each class: for each purpose, the pupils
+    /// who must not be photographed (or published, or asked for a
+    /// fingerprint), for a class teacher to take on a trip.
+    #[command(
+        after_help = "The lists hold names: they are written to private/ (never out/), which policyc init keeps out of git.\n\nExamples:\n  policyc consent list\n  policyc consent list --school oakhollow --class year-6-willow"
+    )]
+    List(ConsentListArgs),
+}
+
+/// `policyc consent list`.
+#[derive(Debug, Clone, Args)]
+pub struct ConsentListArgs {
+    #[command(flatten)]
+    pub project: ProjectArgs,
+    /// Only this school (repeat for more).
+    #[arg(long = "school", value_name = "ID")]
+    pub schools: Vec<String>,
+    /// Only this class, as the roster names it.
+    #[arg(long, value_name = "NAME")]
+    pub class: Option<String>,
+    /// The folder for outputs that hold names [default: <project>/private].
+    /// It must not be inside the public output folder.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// PDF standards: none, a-2b, ua-1 or a-2b,ua-1.
+    #[arg(
+        long,
+        value_name = "LIST",
+        value_delimiter = ',',
+        default_value = "a-2b,ua-1"
+    )]
+    pub pdf_standard: Vec<PdfStandardArg>,
+}
+
+/// `policyc consent status`.
+#[derive(Debug, Clone, Args)]
+pub struct ConsentStatusArgs {
+    #[command(flatten)]
+    pub project: ProjectArgs,
+    /// Only this school (repeat for more).
+    #[arg(long = "school", value_name = "ID")]
+    pub schools: Vec<String>,
+    /// Only pupils in this class, as the roster names it (case, spaces
+    /// and hyphens aside).
+    #[arg(long, value_name = "NAME")]
+    pub class: Option<String>,
+    /// List each pupil who may not be photographed or processed, and why.
+    /// Names are personal data: keep them out of CI logs.
+    #[arg(long)]
+    pub names: bool,
+    /// How to print the report: human, csv (for the MIS) or json.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: ConsentFormat,
+    /// With `--format csv`, a file for a spreadsheet, written with a UTF-8
+    /// byte-order mark. With --names it must not be inside the public
+    /// output folder.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Exit with status 1 while any pupil has no answer for a purpose.
+    #[arg(long)]
+    pub deny_unanswered: bool,
+}
+
+/// How `consent status` prints its report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ConsentFormat {
+    /// A table for people.
+    Human,
+    /// CSV for a spreadsheet or the MIS (formula cells neutralised).
+    Csv,
+    /// JSON for CI.
+    Json,
 }
 
 /// `policyc signoff …`.

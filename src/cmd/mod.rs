@@ -6,6 +6,7 @@
 pub mod build;
 pub mod changes;
 pub mod check;
+pub mod consent;
 pub mod explain;
 pub mod init;
 pub mod list;
@@ -44,6 +45,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Man(args) => shell::man(&args),
         Command::UpgradeLibrary(args) => upgrade::upgrade_library(&args),
         Command::Signoff(command) => signoff::signoff(&command),
+        Command::Consent(command) => consent::consent(&command),
     };
     match result {
         Ok(code) => code,

@@ -167,7 +167,7 @@ fn status(args: &SignoffStatusArgs) -> Result<i32> {
 /// Writes a status report to `path`, atomically: beneath the locked private
 /// folder when it names people (false, with the refusal printed, if that
 /// folder is public), anywhere otherwise.
-fn write_report(path: &Path, public: &Path, names: bool, bytes: &[u8]) -> Result<bool> {
+pub(crate) fn write_report(path: &Path, public: &Path, names: bool, bytes: &[u8]) -> Result<bool> {
     let (dir, name) = split_file(path)?;
     let folder = if names {
         match guard::open_private(public, &dir)? {
@@ -310,7 +310,7 @@ fn private_outputs(
 }
 
 /// Files that hold names, refused where they would be published.
-fn refuse_public(out: &Path, problem: &guard::Misplaced) -> Diagnostic {
+pub(crate) fn refuse_public(out: &Path, problem: &guard::Misplaced) -> Diagnostic {
     Diagnostic::error("private-out-public", "--out", problem.message(out)).with_hint(problem.hint())
 }
 

@@ -21,6 +21,7 @@ use std::path::{Path, PathBuf};
 use serde::de::DeserializeOwned;
 
 use crate::diag::{relative, suggestion, Diagnostic, Diagnostics};
+use crate::model::consent::ConsentSettings;
 use crate::model::dates::DateOrder;
 use crate::model::files::{
     builtin_audiences, Audience, Clause, ClauseMeta, ModuleDef, Origin, ProjectFile, SchoolFile,
@@ -56,6 +57,7 @@ pub fn load_project(root: &Path, diags: &mut Diagnostics) -> Project {
             folder: None,
             audiences: builtin_audiences(),
             date_order: DateOrder::default(),
+            consent: ConsentSettings::default(),
             policies: Vec::new(),
             clauses: Vec::new(),
             modules: BTreeMap::new(),
@@ -87,7 +89,7 @@ fn load_tree(
         sources: BTreeMap::new(),
         diags,
     };
-    let (audiences, date_order) = loader.settings();
+    let (audiences, date_order, consent) = loader.settings();
     let policies = loader.policies();
     let clauses = loader.clauses(&root.join("clauses"), Origin::Library);
     let modules = loader.modules();
@@ -99,6 +101,7 @@ fn load_tree(
         folder,
         audiences,
         date_order,
+        consent,
         policies,
         clauses,
         modules,
@@ -207,20 +210,20 @@ impl Loader<'_> {
 
     /// `policyc.yaml`: the audiences (built-in ones, with the project's
     /// additions) and the order the school writes dates in.
-    fn settings(&mut self) -> (Vec<Audience>, DateOrder) {
+    fn settings(&mut self) -> (Vec<Audience>, DateOrder, ConsentSettings) {
         let mut audiences = builtin_audiences();
         let path = self.root.join("policyc.yaml");
         if !self.exists(&path) {
-            return (audiences, DateOrder::default());
+            return (audiences, DateOrder::default(), ConsentSettings::default());
         }
         let Some(text) = self.read_text(&path) else {
-            return (audiences, DateOrder::default());
+            return (audiences, DateOrder::default(), ConsentSettings::default());
         };
         let rel = self.rel(&path);
         let Some(file) =
-            self.parse_yaml::<ProjectFile>(&rel, &text, 1, &["audiences", "date_order"])
+            self.parse_yaml::<ProjectFile>(&rel, &text, 1, &["audiences", "date_order", "consent"])
         else {
-            return (audiences, DateOrder::default());
+            return (audiences, DateOrder::default(), ConsentSettings::default());
         };
         let date_order = file.date_order;
         for audience in file.audiences {
@@ -243,7 +246,7 @@ impl Loader<'_> {
                 None => audiences.push(audience),
             }
         }
-        (audiences, date_order)
+        (audiences, date_order, file.consent)
     }
 
     /// `modules.yaml`, if the project has one: the opt-in modules.

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::diag::{did_you_mean, suggestion, Diagnostic, Diagnostics};
+use crate::model::consent::{Choice, ConsentLedger, ConsentRow};
 use crate::model::dates::{self, DateOrder};
 use crate::model::manifest::Manifest;
 use crate::model::people::{Identity, Ledger, People, Person, Roster, Signature};
@@ -82,6 +83,11 @@ pub fn load_people(
             let ledger = parse_ledger(&rel, &text, order, diags);
             people.sources.insert(rel, text);
             people.ledgers.insert(id.clone(), ledger);
+        }
+        if let Some((rel, text)) = read("consent.csv", diags) {
+            let ledger = parse_consent(&rel, &text, order, diags);
+            people.sources.insert(rel, text);
+            people.consents.insert(id.clone(), ledger);
         }
     }
     people
@@ -480,6 +486,69 @@ pub fn parse_ledger(rel: &str, text: &str, order: DateOrder, diags: &mut Diagnos
             child: table.get(row, "child"),
             doc_id: doc_id.to_uppercase(),
             signed_on,
+            line: *line,
+        });
+    }
+    ledger
+}
+
+/// The columns of a consent ledger; `class` is optional. (`date` reads as
+/// `signed_on`, as in the sign-off ledger.)
+const CONSENT_COLUMNS: [&str; 6] = ["child", "class", "purpose", "decision", "signed_on", "by"];
+const CONSENT_REQUIRED: [&str; 5] = ["child", "purpose", "decision", "signed_on", "by"];
+
+/// Parses a consent ledger: one decision a line, with its date read as a
+/// sign-off ledger's is. Blank cells, unknown decisions and impossible
+/// dates are errors at their line.
+pub fn parse_consent(
+    rel: &str,
+    text: &str,
+    order: DateOrder,
+    diags: &mut Diagnostics,
+) -> ConsentLedger {
+    let mut ledger = ConsentLedger {
+        file: rel.to_string(),
+        rows: Vec::new(),
+    };
+    let Some(table) = parse_table(rel, text, &CONSENT_COLUMNS, &CONSENT_REQUIRED, diags) else {
+        return ledger;
+    };
+    for (line, row) in &table.rows {
+        let cells: Vec<Option<String>> =
+            CONSENT_REQUIRED.iter().map(|c| table.get(row, c)).collect();
+        if let Some(i) = cells.iter().position(Option::is_none) {
+            let column = CONSENT_REQUIRED[i].replace("signed_on", "date");
+            diags.push(blank(rel, text, *line, &column));
+            continue;
+        }
+        let [child, purpose, decision, date, by] =
+            [0, 1, 2, 3, 4].map(|i| cells[i].clone().unwrap_or_default());
+        let Some(choice) = Choice::parse(&decision) else {
+            diags.push(
+                Diagnostic::error("consent-decision", rel, format!("`{decision}` is not a decision policyc knows"))
+                    .at_in_line(text, *line, &decision)
+                    .with_hint("write `given`, `refused` or `withdrawn` (or `notified` for a parent told in writing of biometric processing)"),
+            );
+            continue;
+        };
+        let date = match dates::parse_written(&date, order) {
+            Ok(iso) => iso,
+            Err(why) => {
+                diags.push(
+                    Diagnostic::error("ledger-date", rel, format!("the date `{date}` {why}"))
+                        .at_in_line(text, *line, &date)
+                        .with_hint(format!("write the day of the decision as YYYY-MM-DD (2026-09-14) or as {} (14/09/2026); `date_order` in policyc.yaml sets the order", order.words())),
+                );
+                continue;
+            }
+        };
+        ledger.rows.push(ConsentRow {
+            child,
+            class: table.get(row, "class"),
+            purpose,
+            choice,
+            date,
+            by,
             line: *line,
         });
     }

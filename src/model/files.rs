@@ -149,6 +149,9 @@ pub struct ProjectFile {
     /// the UK, `mdy` or `ymd`): a ledger Excel has saved again reads.
     #[serde(default)]
     pub date_order: DateOrder,
+    /// The purposes schools ask consent for: images, biometrics.
+    #[serde(default)]
+    pub consent: crate::model::consent::ConsentSettings,
 }
 
 /// `policies/<id>.yaml`: a policy's titles, texts and sections.

@@ -11,6 +11,7 @@ pub mod blocks;
 pub mod body;
 pub mod booklet;
 pub mod build;
+pub mod consent;
 pub mod dates;
 pub mod document;
 pub mod editorial;

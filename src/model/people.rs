@@ -117,6 +117,8 @@ pub struct People {
     pub rosters: BTreeMap<String, Roster>,
     /// Ledgers by school id.
     pub ledgers: BTreeMap<String, Ledger>,
+    /// Consent ledgers by school id.
+    pub consents: BTreeMap<String, crate::model::consent::ConsentLedger>,
     /// The text of each file, by project-relative path.
     pub sources: BTreeMap<String, String>,
 }

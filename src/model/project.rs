@@ -34,6 +34,8 @@ pub struct Project {
     pub audiences: Vec<Audience>,
     /// How the school writes dates in its ledgers (`policyc.yaml`).
     pub date_order: crate::model::dates::DateOrder,
+    /// The purposes schools ask consent for (`policyc.yaml`).
+    pub consent: crate::model::consent::ConsentSettings,
     /// Policies, sorted by id.
     pub policies: Vec<Policy>,
     /// The clause library, sorted by file.

@@ -24,6 +24,8 @@ pub const REGISTER_TYP: &str = include_str!("../../templates/register.typ");
 pub const SLIP_TYP: &str = include_str!("../../templates/slip.typ");
 /// The built-in typst layout for a print file's cover page.
 pub const PRINT_COVER_TYP: &str = include_str!("../../templates/print-cover.typ");
+/// The built-in typst layout for a class's consent list.
+pub const CONSENT_LIST_TYP: &str = include_str!("../../templates/consent-list.typ");
 
 /// One layout and where it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,7 +44,7 @@ pub struct Templates {
 
 impl Templates {
     /// The file names a project may override.
-    pub const NAMES: [&'static str; 10] = [
+    pub const NAMES: [&'static str; 11] = [
         "policy.typ",
         "base.html",
         "document.html",
@@ -53,6 +55,7 @@ impl Templates {
         "register.typ",
         "slip.typ",
         "print-cover.typ",
+        "consent-list.typ",
     ];
 
     /// The layouts built into policyc.
@@ -70,6 +73,7 @@ impl Templates {
                 REGISTER_TYP,
                 SLIP_TYP,
                 PRINT_COVER_TYP,
+                CONSENT_LIST_TYP,
             ])
             .map(|(name, text)| {
                 let file = format!("<built-in>/{name}");

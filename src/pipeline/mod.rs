@@ -9,6 +9,7 @@
 
 pub mod booklets;
 pub mod changes;
+pub mod consent;
 pub mod library;
 pub mod print;
 pub mod signoff;

@@ -8,6 +8,7 @@
 //! [`pool::OnTimeout`]; this stage never ends the process.
 
 pub mod booklet;
+pub mod consent_list;
 pub mod fit;
 pub mod html;
 pub mod merge;

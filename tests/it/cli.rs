@@ -311,7 +311,7 @@ fn completions_man_and_version() {
 }
 
 /// Every subcommand, in the order docs/CLI.md's usage block shows them.
-const COMMANDS: [&str; 12] = [
+const COMMANDS: [&str; 13] = [
     "build",
     "check",
     "list",
@@ -324,6 +324,7 @@ const COMMANDS: [&str; 12] = [
     "man",
     "upgrade-library",
     "signoff",
+    "consent",
 ];
 
 #[test]

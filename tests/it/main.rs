@@ -11,6 +11,7 @@ mod blocks;
 mod booklets;
 mod build;
 mod cli;
+mod consent;
 mod docs;
 mod fonts;
 mod hostile;

@@ -111,7 +111,7 @@ fn the_trust_index_shows_approval_review_departures_and_ids() {
     assert!(index.contains("1 September 2027"), "{index}");
     assert!(!index.contains("(overdue)"), "not overdue in 2026: {index}");
     assert!(
-        index.contains("href=\"oakhollow/departures.html\">8<"),
+        index.contains("href=\"oakhollow/departures.html\">9<"),
         "{index}"
     );
     // The example has rosters for Wrenfold and Oakhollow only.

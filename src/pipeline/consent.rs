@@ -1,0 +1,146 @@
+//! Consent: the rosters and consent ledgers read from `people/`, set
+//! against the purposes in `policyc.yaml`.
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::load::people::load_people;
+use crate::model::files::Reading;
+use crate::model::project::Resolved;
+use crate::report::consent::{class_key, school_consent, ConsentReport, Select};
+
+/// Which part of the consent report to keep.
+#[derive(Debug, Clone, Default)]
+pub struct ConsentFilter {
+    /// Only these schools (none: all).
+    pub schools: Vec<String>,
+    /// Only the pupils in this class.
+    pub class: Option<String>,
+}
+
+/// Where every pupil stands at every school with a consent ledger.
+/// Problems in the rosters and ledgers go to `diags`; `names` keeps each
+/// pupil in the report (personal data: for the DPO's eyes).
+pub fn consent_report(
+    resolved: &Resolved,
+    filter: &ConsentFilter,
+    names: bool,
+    diags: &mut Diagnostics,
+) -> ConsentReport {
+    let project = &resolved.project;
+    let Some(root) = project.folder.as_ref() else {
+        return ConsentReport::default();
+    };
+    let schools: Vec<&str> = project.schools.iter().map(|s| s.id.as_str()).collect();
+    let people = load_people(root, &schools, project.date_order, diags);
+    let purposes = &project.consent.purposes;
+    if purposes.is_empty() {
+        if let Some(ledger) = people.consents.values().next() {
+            diags.push(
+                Diagnostic::error("consent-no-purposes", &ledger.file, "there is a consent ledger, but policyc.yaml lists no consent purposes")
+                    .with_hint("add `consent: { purposes: [ { id: website, label: Photos on the website, kind: image } ] }` to policyc.yaml (docs/FORMAT.md, Consent)"),
+            );
+        }
+        return ConsentReport::default();
+    }
+    let pupil_audiences: Vec<&str> = project
+        .audiences
+        .iter()
+        .filter(|a| a.reading != Reading::Adult && a.members.is_empty())
+        .map(|a| a.id.as_str())
+        .collect();
+    let class = filter.class.as_deref().map(class_key);
+    let select = Select {
+        pupil_audiences,
+        class: class.as_deref(),
+        names,
+    };
+    let mut report = ConsentReport::default();
+    for (school, ledger) in &people.consents {
+        if !filter.schools.is_empty() && !filter.schools.contains(school) {
+            continue;
+        }
+        let Some(roster) = people.rosters.get(school) else {
+            diags.push(
+                Diagnostic::error(
+                    "ledger-without-roster",
+                    &ledger.file,
+                    "there is a consent ledger but no roster beside it",
+                )
+                .with_hint(format!(
+                    "add people/{school}/roster.csv, listing the pupils and their parents"
+                )),
+            );
+            continue;
+        };
+        let source = people.sources.get(&ledger.file).map_or("", String::as_str);
+        match school_consent(school, roster, ledger, source, purposes, &select) {
+            Ok(entry) => report.schools.push(entry),
+            Err(problems) => diags.extend(problems),
+        }
+    }
+    report
+}
+
+/// A consent list PDF for each class of every selected school with a
+/// consent ledger, as `(path in the private folder, bytes)`. They name
+/// pupils, so the caller writes them to the private folder only.
+pub fn consent_list_pdfs(
+    resolved: &Resolved,
+    filter: &ConsentFilter,
+    standards: crate::model::build::Standards,
+    epoch: Option<i64>,
+    on_timeout: crate::render::pool::OnTimeout,
+    diags: &mut Diagnostics,
+) -> Vec<(String, Vec<u8>)> {
+    use crate::render::pool::{panicked, render_watched, timeout_diagnostic};
+    let report = consent_report(resolved, filter, true, diags);
+    if diags.has_errors() {
+        return Vec::new();
+    }
+    let purposes = &resolved.project.consent.purposes;
+    let kinds = |id: &str| purposes.iter().find(|p| p.id == id).map(|p| p.kind);
+    let mut all = Vec::new();
+    for school in &report.schools {
+        let name = resolved
+            .schools
+            .iter()
+            .find(|s| s.id == school.school)
+            .and_then(|s| s.merged.school.name.clone())
+            .unwrap_or_else(|| school.school.clone());
+        all.extend(crate::render::consent_list::consent_lists(
+            school,
+            &name,
+            &kinds,
+            &resolved.today,
+        ));
+    }
+    let engine = crate::render::pdf::PdfEngine::with_fonts(&resolved.project.fonts);
+    let template = resolved.project.templates.get("consent-list.typ");
+    let timeout = timeout_diagnostic(&template.file);
+    let rendered = render_watched(&all, timeout, on_timeout, |list| {
+        let ident = format!("consent/{}", list.path);
+        engine.render_data(
+            &template.text,
+            &list.data,
+            &ident,
+            &resolved.today,
+            standards,
+            epoch,
+        )
+    });
+    let mut pdfs = Vec::new();
+    for (list, result) in all.iter().zip(rendered) {
+        match result {
+            Ok(Ok(pdf)) => pdfs.push((list.path.clone(), pdf)),
+            Ok(Err(err)) => diags.push(
+                Diagnostic::error("pdf-template", &template.file, err.message).with_hint(
+                    "fix the consent list layout, or delete the override to use the built-in one",
+                ),
+            ),
+            Err(message) => diags.push(panicked(&list.path, &message)),
+        }
+    }
+    if diags.has_errors() {
+        return Vec::new();
+    }
+    pdfs
+}
