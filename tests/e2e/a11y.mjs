@@ -106,7 +106,8 @@ async function printCheck(page, file, slug) {
     // hide it: whatever is marked .noprint, every link in the page footer, and
     // every link to another policyc page or to the PDF.
     const chrome = [
-      ...document.querySelectorAll('.noprint, footer a, a[href$=".pdf"], a[href$=".html"]'),
+      // (An agreement's link to its privacy notice is content: it prints.)
+      ...document.querySelectorAll('.noprint, footer a, a[href$=".pdf"], a[href$=".html"]:not(.notice-link)'),
     ].flatMap((el) => {
       const links = el.matches('a') ? [el] : [...el.querySelectorAll('a')];
       return links.length ? links.map((a) => a.textContent) : [el.textContent];

@@ -331,7 +331,7 @@ fn each_adult_agreement_links_to_its_audience_s_notice() {
     let out = build_to_temp(project.path());
     let page = fs::read_to_string(out.path().join("oakhollow/aup-parent.html")).unwrap();
     assert!(
-        page.contains("<li><a href=\"privacy-parent.html\">How we use your child&#x27;s information and yours</a> (privacy notice)</li>"),
+        page.contains("<li><a class=\"notice-link\" href=\"privacy-parent.html\">How we use your child&#x27;s information and yours</a> (privacy notice)</li>"),
         "{page}"
     );
     // Oakhollow says where its notices are online; Wrenfold does not, so
