@@ -150,13 +150,7 @@ pub enum ConsentCommand {
 #[derive(Debug, Clone, Args)]
 pub struct ConsentListArgs {
     #[command(flatten)]
-    pub project: ProjectArgs,
-    /// Only this school (repeat for more).
-    #[arg(long = "school", value_name = "ID")]
-    pub schools: Vec<String>,
-    /// Only this class, as the roster names it.
-    #[arg(long, value_name = "NAME")]
-    pub class: Option<String>,
+    pub select: ConsentSelect,
     /// The folder for outputs that hold names [default: <project>/private].
     /// It must not be inside the public output folder.
     #[arg(long, value_name = "DIR")]
@@ -171,9 +165,9 @@ pub struct ConsentListArgs {
     pub pdf_standard: Vec<PdfStandardArg>,
 }
 
-/// `policyc consent status`.
+/// Which pupils a `consent` subcommand is about.
 #[derive(Debug, Clone, Args)]
-pub struct ConsentStatusArgs {
+pub struct ConsentSelect {
     #[command(flatten)]
     pub project: ProjectArgs,
     /// Only this school (repeat for more).
@@ -183,6 +177,13 @@ pub struct ConsentStatusArgs {
     /// and hyphens aside).
     #[arg(long, value_name = "NAME")]
     pub class: Option<String>,
+}
+
+/// `policyc consent status`.
+#[derive(Debug, Clone, Args)]
+pub struct ConsentStatusArgs {
+    #[command(flatten)]
+    pub select: ConsentSelect,
     /// List each pupil who may not be photographed or processed, and why.
     /// Names are personal data: keep them out of CI logs.
     #[arg(long)]

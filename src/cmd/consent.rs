@@ -4,15 +4,17 @@
 
 use std::io::Write;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
 use crate::check::messages::unknown_school;
-use crate::cli::{ConsentCommand, ConsentFormat, ConsentListArgs, ConsentStatusArgs};
+use crate::cli::{
+    ConsentCommand, ConsentFormat, ConsentListArgs, ConsentSelect, ConsentStatusArgs,
+};
 use crate::cmd::explain::resolved_or_report;
-use crate::cmd::signoff::{refuse_public, write_report};
-use crate::cmd::{abort_on_timeout, pdf_standards, print_diagnostics, source_date_epoch};
+use crate::cmd::signoff::{write_report, PrivateTarget};
+use crate::cmd::{abort_on_timeout, print_diagnostics};
 use crate::diag::{Diagnostics, EXIT_OK, EXIT_PROJECT};
-use crate::output::guard;
+use crate::model::project::Resolved;
 use crate::pipeline::consent::{consent_list_pdfs, consent_report, ConsentFilter};
 use crate::report::consent::{render_consent_csv, render_consent_text};
 
@@ -24,48 +26,41 @@ pub fn consent(command: &ConsentCommand) -> Result<i32> {
     }
 }
 
-/// `policyc consent list`: a PDF per class, written to the private folder.
-fn list(args: &ConsentListArgs) -> Result<i32> {
-    let mut diags = Diagnostics::default();
-    let project = &args.project.project;
-    let out = args.out.clone().unwrap_or_else(|| project.join("private"));
-    let public = project.join("out");
-    if let Some(problem) = guard::check_private(&public, &out) {
-        diags.push(refuse_public(&out, &problem));
-        print_diagnostics(&diags);
-        return Ok(EXIT_PROJECT);
-    }
-    let epoch = match source_date_epoch() {
-        Ok(epoch) => epoch,
-        Err(d) => {
-            diags.push(d);
-            print_diagnostics(&diags);
-            return Ok(EXIT_PROJECT);
-        }
-    };
-    let standards = match pdf_standards(&args.pdf_standard) {
-        Ok(standards) => standards,
-        Err(code) => return Ok(code),
-    };
-    let Some(resolved) = resolved_or_report(project) else {
-        return Ok(EXIT_PROJECT);
-    };
+/// The project resolved and the schools named checked, with the filter,
+/// or `None` with the problem printed.
+fn selected(select: &ConsentSelect, diags: &mut Diagnostics) -> Option<(Resolved, ConsentFilter)> {
+    let resolved = resolved_or_report(&select.project.project)?;
     let ids: Vec<&str> = resolved.schools.iter().map(|s| s.id.as_str()).collect();
-    for school in args.schools.iter().filter(|s| !ids.contains(&s.as_str())) {
+    for school in select.schools.iter().filter(|s| !ids.contains(&s.as_str())) {
         diags.push(unknown_school(school, &ids));
     }
     let filter = ConsentFilter {
-        schools: args.schools.clone(),
-        class: args.class.clone(),
+        schools: select.schools.clone(),
+        class: select.class.clone(),
+    };
+    Some((resolved, filter))
+}
+
+/// `policyc consent list`: a PDF per class, written to the private folder.
+fn list(args: &ConsentListArgs) -> Result<i32> {
+    let mut diags = Diagnostics::default();
+    let project = &args.select.project.project;
+    let private = match PrivateTarget::prepare(project, args.out.as_ref(), &args.pdf_standard) {
+        Ok(private) => private,
+        Err(code) => return Ok(code),
+    };
+    let Some((resolved, filter)) = selected(&args.select, &mut diags) else {
+        return Ok(EXIT_PROJECT);
     };
     let files = if diags.has_errors() {
         Vec::new()
     } else {
+        let options = private.options;
         consent_list_pdfs(
             &resolved,
             &filter,
-            standards,
-            epoch,
+            options.standards,
+            options.epoch,
             abort_on_timeout(),
             &mut diags,
         )
@@ -75,43 +70,13 @@ fn list(args: &ConsentListArgs) -> Result<i32> {
     if diags.has_errors() {
         return Ok(EXIT_PROJECT);
     }
-    let lock = match guard::open_private(&public, &out)? {
-        Ok(lock) => lock,
-        Err(problem) => {
-            diags.push(refuse_public(&out, &problem));
-            print_diagnostics(&diags);
-            return Ok(EXIT_PROJECT);
-        }
-    };
-    let mut stderr = std::io::stderr().lock();
-    for (rel, bytes) in &files {
-        lock.folder()
-            .write_atomic(rel, bytes)
-            .with_context(|| format!("cannot write {}", out.join(rel).display()))?;
-        writeln!(stderr, "  wrote {}", out.join(rel).display())?;
-    }
-    writeln!(
-        stderr,
-        "{} consent list{} written to {}: they hold names, so keep them securely",
-        files.len(),
-        if files.len() == 1 { "" } else { "s" },
-        out.display()
-    )?;
-    Ok(EXIT_OK)
+    private.write(&files, "consent list")
 }
 
 fn status(args: &ConsentStatusArgs) -> Result<i32> {
     let mut diags = Diagnostics::default();
-    let Some(resolved) = resolved_or_report(&args.project.project) else {
+    let Some((resolved, filter)) = selected(&args.select, &mut diags) else {
         return Ok(EXIT_PROJECT);
-    };
-    let ids: Vec<&str> = resolved.schools.iter().map(|s| s.id.as_str()).collect();
-    for school in args.schools.iter().filter(|s| !ids.contains(&s.as_str())) {
-        diags.push(unknown_school(school, &ids));
-    }
-    let filter = ConsentFilter {
-        schools: args.schools.clone(),
-        class: args.class.clone(),
     };
     let report =
         (!diags.has_errors()).then(|| consent_report(&resolved, &filter, args.names, &mut diags));
@@ -136,7 +101,7 @@ fn status(args: &ConsentStatusArgs) -> Result<i32> {
             let csv = render_consent_csv(&report, args.names);
             match &args.out {
                 Some(path) => {
-                    let public = args.project.project.join("out");
+                    let public = args.select.project.project.join("out");
                     let bytes = format!("{}{csv}", '\u{feff}');
                     if !write_report(path, &public, args.names, bytes.as_bytes())? {
                         return Ok(EXIT_PROJECT);

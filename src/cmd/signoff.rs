@@ -242,71 +242,108 @@ fn private_outputs(
 ) -> Result<i32> {
     let mut diags = Diagnostics::default();
     let project = &args.select.project.project;
-    let out = args.out.clone().unwrap_or_else(|| project.join("private"));
-    let public = project.join("out");
-    if let Some(problem) = guard::check_private(&public, &out) {
-        diags.push(refuse_public(&out, &problem));
-        print_diagnostics(&diags);
-        return Ok(EXIT_PROJECT);
-    }
-    let epoch = match source_date_epoch() {
-        Ok(epoch) => epoch,
-        Err(d) => {
-            diags.push(d);
-            print_diagnostics(&diags);
-            return Ok(EXIT_PROJECT);
-        }
+    let private = match PrivateTarget::prepare(project, args.out.as_ref(), &args.pdf_standard) {
+        Ok(private) => private,
+        Err(code) => return Ok(code),
     };
     let (resolved, filter) = match selected(&args.select, &mut diags) {
         Ok(selected) => selected,
         Err(code) => return Ok(code),
     };
-    let standards = match pdf_standards(&args.pdf_standard) {
-        Ok(standards) => standards,
-        Err(code) => return Ok(code),
-    };
-    let options = PrintOptions { standards, epoch };
     let files = if diags.has_errors() {
         Vec::new()
     } else {
-        make(&resolved, &filter, options, &mut diags)
+        make(&resolved, &filter, private.options, &mut diags)
     };
     print_diagnostics(&diags);
     if diags.has_errors() {
         return Ok(EXIT_PROJECT);
     }
-    let lock = match guard::open_private(&public, &out)? {
-        Ok(lock) => lock,
-        Err(problem) => {
+    private.write(&files, noun)
+}
+
+/// Where files that hold names go, checked before anything is made: the
+/// private folder (never inside out/), with the PDF options to make them.
+pub(crate) struct PrivateTarget {
+    /// The private folder.
+    out: PathBuf,
+    /// The public output folder it must stay out of.
+    public: PathBuf,
+    /// PDF standards and `SOURCE_DATE_EPOCH`.
+    pub options: PrintOptions,
+}
+
+impl PrivateTarget {
+    /// The target for `project`, or the exit status with the problem
+    /// printed: a folder inside out/, a bad `SOURCE_DATE_EPOCH` or an
+    /// unknown PDF standard.
+    pub(crate) fn prepare(
+        project: &Path,
+        out: Option<&PathBuf>,
+        pdf_standard: &[crate::cli::PdfStandardArg],
+    ) -> Result<Self, i32> {
+        let mut diags = Diagnostics::default();
+        let out = out.cloned().unwrap_or_else(|| project.join("private"));
+        let public = project.join("out");
+        if let Some(problem) = guard::check_private(&public, &out) {
             diags.push(refuse_public(&out, &problem));
             print_diagnostics(&diags);
-            return Ok(EXIT_PROJECT);
+            return Err(EXIT_PROJECT);
         }
-    };
-    let mut stderr = std::io::stderr().lock();
-    for (rel, bytes) in &files {
-        // A personal copy's file name is its person's name: kept out of
-        // the log and out of any error, which may end up anywhere.
-        if let Err(e) = lock.folder().write_atomic(rel, bytes) {
-            let shown = if names_a_person(rel) {
-                "a personal copy".to_string()
-            } else {
-                out.join(rel).display().to_string()
-            };
-            anyhow::bail!("cannot write {shown} in {}: {e}", out.display());
-        }
-        if !names_a_person(rel) {
-            writeln!(stderr, "  wrote {}", out.join(rel).display())?;
-        }
+        let epoch = match source_date_epoch() {
+            Ok(epoch) => epoch,
+            Err(d) => {
+                diags.push(d);
+                print_diagnostics(&diags);
+                return Err(EXIT_PROJECT);
+            }
+        };
+        let standards = pdf_standards(pdf_standard)?;
+        Ok(Self {
+            out,
+            public,
+            options: PrintOptions { standards, epoch },
+        })
     }
-    writeln!(
-        stderr,
-        "{} {noun}{} written to {}: they hold names, so keep them securely",
-        files.len(),
-        if files.len() == 1 { "" } else { "s" },
-        out.display()
-    )?;
-    Ok(EXIT_OK)
+
+    /// Writes `files` beneath the locked private folder, each atomically,
+    /// never naming a person in the log.
+    pub(crate) fn write(&self, files: &[PrivateFile], noun: &str) -> Result<i32> {
+        let (out, public) = (&self.out, &self.public);
+        let lock = match guard::open_private(public, out)? {
+            Ok(lock) => lock,
+            Err(problem) => {
+                let mut diags = Diagnostics::default();
+                diags.push(refuse_public(out, &problem));
+                print_diagnostics(&diags);
+                return Ok(EXIT_PROJECT);
+            }
+        };
+        let mut stderr = std::io::stderr().lock();
+        for (rel, bytes) in files {
+            // A personal copy's file name is its person's name: kept out of
+            // the log and out of any error, which may end up anywhere.
+            if let Err(e) = lock.folder().write_atomic(rel, bytes) {
+                let shown = if names_a_person(rel) {
+                    "a personal copy".to_string()
+                } else {
+                    out.join(rel).display().to_string()
+                };
+                anyhow::bail!("cannot write {shown} in {}: {e}", out.display());
+            }
+            if !names_a_person(rel) {
+                writeln!(stderr, "  wrote {}", out.join(rel).display())?;
+            }
+        }
+        writeln!(
+            stderr,
+            "{} {noun}{} written to {}: they hold names, so keep them securely",
+            files.len(),
+            if files.len() == 1 { "" } else { "s" },
+            out.display()
+        )?;
+        Ok(EXIT_OK)
+    }
 }
 
 /// Files that hold names, refused where they would be published.
