@@ -129,14 +129,23 @@ pub(crate) fn sections(
         let mut subsections = Vec::new();
         for sub in &def.subsections {
             let group = take(&sub.id, problems);
-            if group.is_empty() {
+            let lead = lead_in(&sub.lead, problems);
+            // A subsection no clause belongs to is a statement ("I have
+            // read and understood the above"): it keeps its place and
+            // number. One whose clauses are all for other readers goes.
+            let statement = !lib
+                .clauses
+                .iter()
+                .chain(school.local_clauses)
+                .any(|c| c.meta.section == sub.id);
+            if group.is_empty() && (lead.is_empty() || !statement) {
                 continue;
             }
             subsections.push(Subsection {
                 id: sub.id.clone(),
                 heading: sub.heading.get(aid).cloned().unwrap_or_default(),
                 label: None,
-                lead: lead_in(&sub.lead, problems),
+                lead,
                 first: clauses.len(),
                 count: group.len(),
             });

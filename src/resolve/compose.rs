@@ -340,7 +340,7 @@ pub(crate) fn build_body(
                 let Some(mut section) = sections.next() else {
                     continue;
                 };
-                if section.clauses.is_empty() {
+                if section.clauses.is_empty() && section.subsections.is_empty() {
                     continue;
                 }
                 let numbered = !section.heading.is_empty()
@@ -559,6 +559,24 @@ blocks:
             plain[0].doc_id, changed[0].doc_id,
             "a new block is new wording"
         );
+    }
+
+    #[test]
+    fn a_subsection_that_is_only_a_statement_keeps_its_place_and_number() {
+        let yaml = format!("{SCHOOL}blocks:\n  aup:\n    - replace: data\n      block:\n        section:\n          id: data\n          numbered: true\n          subsections:\n            - {{ id: declaration, heading: I have read the above, lead: I understand this agreement. }}\n");
+        let (docs, diags) = resolve(&Fixture::new(&yaml));
+        assert!(diags.is_empty(), "{:?}", diags.sorted());
+        let staff = &docs.expect("resolves")[0];
+        let data = staff
+            .sections
+            .iter()
+            .find(|s| s.id == "data")
+            .expect("data");
+        let statement = data.subsections.last().expect("the statement");
+        assert_eq!(statement.heading, "I have read the above");
+        assert_eq!(statement.count, 0);
+        assert_eq!(plain_text(&statement.lead), "I understand this agreement.");
+        assert!(statement.label.is_some(), "numbered in its place");
     }
 
     #[test]
