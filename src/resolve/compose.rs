@@ -322,20 +322,22 @@ pub(crate) fn build_body(
                 let number = counter.next(heading.is_some() && numbered_for(&d.numbered, &aid));
                 Part::Intro { heading, number }
             }),
-            BlockDef::Values(d) => (!doc.values.is_empty()).then(|| Part::Values {
-                heading: heading_of(&d.heading, "values_heading"),
-                number: counter.next(numbered_for(&d.numbered, &aid)),
+            BlockDef::Values(d) => (!doc.values.is_empty()).then(|| {
+                let heading = heading_of(&d.heading, "values_heading");
+                let number = counter.next(!heading.is_empty() && numbered_for(&d.numbered, &aid));
+                Part::Values { heading, number }
             }),
-            BlockDef::LinkedPolicies(d) => {
-                (!doc.linked_policies.is_empty()).then(|| Part::LinkedPolicies {
-                    heading: heading_of(&d.heading, "linked_policies_heading"),
-                    number: counter.next(numbered_for(&d.numbered, &aid)),
-                })
+            BlockDef::LinkedPolicies(d) => (!doc.linked_policies.is_empty()).then(|| {
+                let heading = heading_of(&d.heading, "linked_policies_heading");
+                let number = counter.next(!heading.is_empty() && numbered_for(&d.numbered, &aid));
+                Part::LinkedPolicies { heading, number }
+            }),
+            BlockDef::Agreement(d) => {
+                // An empty label means no heading, and so no number.
+                let heading = heading_of(&d.heading, "agreement_heading");
+                let number = counter.next(!heading.is_empty() && numbered_for(&d.numbered, &aid));
+                Some(Part::Agreement { heading, number })
             }
-            BlockDef::Agreement(d) => Some(Part::Agreement {
-                heading: heading_of(&d.heading, "agreement_heading"),
-                number: counter.next(numbered_for(&d.numbered, &aid)),
-            }),
             BlockDef::Section(def) => {
                 let Some(mut section) = sections.next() else {
                     continue;

@@ -266,3 +266,37 @@ fn one_document_for_volunteers_and_visitors_marks_what_is_for_whom() {
     assert!(html.contains(r#"<p class="only">For visitors only</p>"#));
     assert!(!out.path().join("copperbeck/aup-visitor.pdf").exists());
 }
+
+#[test]
+fn an_empty_heading_label_means_no_heading_in_both_formats() {
+    let project = fixture("example");
+    let school = project.path().join("schools/wrenfold.yaml");
+    let mut text = fs::read_to_string(&school).unwrap();
+    text.push_str("\nlabels:\n  agreement_heading: \"\"\n  countersign_heading: \"\"\n  rules_heading: \"\"\n  linked_policies_heading: \"\"\n");
+    fs::write(&school, text).unwrap();
+    let out = build_to_temp(project.path());
+    let staff = squash(&pdf_text(&out.path().join("wrenfold/aup-staff.pdf")));
+    for heading in [
+        "Agreement and signature",
+        "Approval",
+        "Links with other policies",
+    ] {
+        assert!(!staff.contains(heading), "{heading}: {staff}");
+    }
+    assert!(
+        staff.contains("Full name (printed)"),
+        "the fields stay: {staff}"
+    );
+    let poster = squash(&pdf_text(&out.path().join("wrenfold/aup-ks1.pdf")));
+    assert!(!poster.contains("Our rules"), "{poster}");
+    let page = fs::read_to_string(out.path().join("wrenfold/aup-staff.html")).unwrap();
+    assert!(
+        !page.contains("id=\"signature-heading\""),
+        "no empty heading"
+    );
+    assert!(
+        page.contains("<section class=\"signature\" aria-label=\"Signature\">"),
+        "{page}"
+    );
+    assert!(!page.contains("<h2></h2>") && !page.contains("<h3></h3>"));
+}
