@@ -144,6 +144,80 @@ pub enum ConsentCommand {
         after_help = "The lists hold names: they are written to private/ (never out/), which policyc init keeps out of git.\n\nExamples:\n  policyc consent list\n  policyc consent list --school oakhollow --class year-6-willow"
     )]
     List(ConsentListArgs),
+    /// Print each school's consent forms for its pupils, the child's name
+    /// and class written in: one print file per form and class.
+    #[command(
+        after_help = "With --per-sheet 1 each child gets the whole form, each starting on a new sheet; with 2 or 4, return slips with cut lines (the form itself is in out/, for every family to read). The forms hold names: they are written to private/ (never out/).\n\nExamples:\n  policyc consent print --school oakhollow\n  policyc consent print --school oakhollow --class year-6-willow --outstanding\n  policyc consent print --per-sheet 4"
+    )]
+    Print(ConsentPrintArgs),
+    /// Add the answers exported from an online consent form (Microsoft
+    /// Forms, Google Forms…) to a school's consent ledger, all or nothing;
+    /// --write saves them.
+    #[command(
+        after_help = "Each response becomes one ledger line per purpose answered: a column headed with a purpose's label (or id) from policyc.yaml, answered yes or no. An answer already in the ledger is not added again. Nothing is saved unless every response is sound.\n\nExamples:\n  policyc consent import responses.csv --school oakhollow\n  policyc consent import responses.csv --school oakhollow --write"
+    )]
+    Import(ConsentImportArgs),
+}
+
+/// `policyc consent import`.
+#[derive(Debug, Clone, Args)]
+pub struct ConsentImportArgs {
+    /// The exported responses, as CSV.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub project: ProjectArgs,
+    /// The school whose consent ledger they go into.
+    #[arg(long, value_name = "ID")]
+    pub school: String,
+    /// The column holding the name of who answered [default: Name, Full name, …].
+    #[arg(long, value_name = "HEADER")]
+    pub name_column: Option<String>,
+    /// The column holding the child's name [default: Child, Child's name, Pupil].
+    #[arg(long, value_name = "HEADER")]
+    pub child_column: Option<String>,
+    /// The column holding the child's class [default: Class, Form].
+    #[arg(long, value_name = "HEADER")]
+    pub class_column: Option<String>,
+    /// The column holding the date [default: Completion time, Timestamp, …].
+    #[arg(long, value_name = "HEADER")]
+    pub date_column: Option<String>,
+    /// The column holding the form's document ID [default: Document ID, …].
+    #[arg(long, value_name = "HEADER")]
+    pub document_column: Option<String>,
+    /// How the export writes dates: dmy (UK), mdy (US) or ymd. ISO dates
+    /// are read whatever this says.
+    #[arg(long, value_enum, default_value = "dmy")]
+    pub date_order: DateOrderArg,
+    /// Save the new answers into people/<school>/consent.csv.
+    #[arg(long)]
+    pub write: bool,
+}
+
+/// `policyc consent print`.
+#[derive(Debug, Clone, Args)]
+pub struct ConsentPrintArgs {
+    #[command(flatten)]
+    pub select: ConsentSelect,
+    /// Only pupils with an answer missing, or a consent given to a wording
+    /// that has since changed.
+    #[arg(long)]
+    pub outstanding: bool,
+    /// Forms to an A4 sheet: 1 (the whole form), 2 or 4 (return slips).
+    #[arg(long, value_name = "N", default_value = "1", value_parser = ["1", "2", "4"])]
+    pub per_sheet: String,
+    /// The folder for outputs that hold names [default: <project>/private].
+    /// It must not be inside the public output folder.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// PDF standards: none, a-2b, ua-1 or a-2b,ua-1.
+    #[arg(
+        long,
+        value_name = "LIST",
+        value_delimiter = ',',
+        default_value = "a-2b,ua-1"
+    )]
+    pub pdf_standard: Vec<PdfStandardArg>,
 }
 
 /// `policyc consent list`.

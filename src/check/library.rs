@@ -113,9 +113,52 @@ pub fn check_library(project: &Project, policies_loaded: bool, diags: &mut Diagn
             }
         }
         out.extend(kind_rules(policy, text));
+        out.extend(consent_purposes(project, policy, text));
     }
     out.extend(unknown_elements(project));
     diags.extend(out);
+}
+
+/// A consent form asks about at least one purpose, each defined in
+/// `policyc.yaml`; any other policy asks about none.
+fn consent_purposes(project: &Project, policy: &Policy, text: &str) -> Vec<Diagnostic> {
+    let known: Vec<&str> = project
+        .consent
+        .purposes
+        .iter()
+        .map(|p| p.id.as_str())
+        .collect();
+    let form = policy.def.kind == PolicyKind::Consent;
+    if form && policy.def.purposes.is_empty() {
+        return vec![Diagnostic::error("consent-form-purposes", &policy.file, "this consent form asks about no purpose")
+            .near(text, "kind")
+            .with_hint(format!("list the purposes it asks about, e.g. `purposes: [{}]`, from `consent: purposes:` in policyc.yaml", known.first().copied().unwrap_or("website")))];
+    }
+    if !form && !policy.def.purposes.is_empty() {
+        return vec![Diagnostic::error("consent-form-purposes", &policy.file, "only a consent form asks about purposes")
+            .near(text, "purposes")
+            .with_hint("add `kind: consent` if readers give or refuse consent on this document, or remove `purposes:`")];
+    }
+    let mut out = Vec::new();
+    let mut seen = HashSet::new();
+    for id in &policy.def.purposes {
+        let message = if !known.contains(&id.as_str()) {
+            format!("`{id}` is not a consent purpose in policyc.yaml")
+        } else if !seen.insert(id.as_str()) {
+            format!("`{id}` is listed twice")
+        } else {
+            continue;
+        };
+        out.push(
+            Diagnostic::error("consent-form-purposes", &policy.file, message)
+                .near_under(text, "purposes", id)
+                .with_hint(match crate::diag::text::did_you_mean(id, known.iter().copied()) {
+                    Some(near) => format!("did you mean `{near}`? The purposes are listed under `consent: purposes:` in policyc.yaml"),
+                    None => format!("list each purpose once, from those under `consent: purposes:` in policyc.yaml: {}", known.join(", ")),
+                }),
+        );
+    }
+    out
 }
 
 /// An agreement needs its statement; a notice has none, and no agreement
@@ -129,7 +172,7 @@ fn kind_rules(policy: &Policy, text: &str) -> Vec<Diagnostic> {
         .flatten()
         .any(|b| matches!(b, BlockDef::Agreement(_)));
     match policy.def.kind {
-        PolicyKind::Agreement if policy.def.agreement.is_none() => out.push(
+        PolicyKind::Agreement | PolicyKind::Consent if policy.def.agreement.is_none() => out.push(
             Diagnostic::error("policy-no-agreement", &policy.file, "this policy has no `agreement:` statement to print above the signature block")
                 .near(text, "title")
                 .with_hint("add `agreement: I have read this agreement and I will follow it.` (per audience if you like), or `kind: notice` if the document is published and never signed"),

@@ -1,6 +1,6 @@
-//! `policyc consent status` and `consent list`: who has consented to what,
-//! from the rosters and consent ledgers in `people/`, and the class lists
-//! a teacher takes on a trip.
+//! `policyc consent status`, `consent list` and `consent print`: who has
+//! consented to what, from the rosters and consent ledgers in `people/`,
+//! the class lists a teacher takes on a trip, and the personalised forms.
 
 use std::io::Write;
 
@@ -8,21 +8,30 @@ use anyhow::Result;
 
 use crate::check::messages::unknown_school;
 use crate::cli::{
-    ConsentCommand, ConsentFormat, ConsentListArgs, ConsentSelect, ConsentStatusArgs,
+    ConsentCommand, ConsentFormat, ConsentImportArgs, ConsentListArgs, ConsentPrintArgs,
+    ConsentSelect, ConsentStatusArgs, DateOrderArg,
 };
 use crate::cmd::explain::resolved_or_report;
-use crate::cmd::signoff::{write_report, PrivateTarget};
+use crate::cmd::signoff::{lock_ledger, write_report, PrivateTarget};
 use crate::cmd::{abort_on_timeout, print_diagnostics};
 use crate::diag::{Diagnostics, EXIT_OK, EXIT_PROJECT};
+use crate::load::consent_export::parse_consent_export;
+use crate::load::form_export::{read_export_text, ColumnMap, DateOrder};
 use crate::model::project::Resolved;
+use crate::output::atomic::write_atomic;
 use crate::pipeline::consent::{consent_list_pdfs, consent_report, ConsentFilter};
+use crate::pipeline::consent_forms::{consent_form_pdfs, FormFilter};
+use crate::pipeline::consent_import::import_consents;
 use crate::report::consent::{render_consent_csv, render_consent_text};
+use crate::sealed::{Area, Folder};
 
 /// `policyc consent …`.
 pub fn consent(command: &ConsentCommand) -> Result<i32> {
     match command {
         ConsentCommand::Status(args) => status(args),
         ConsentCommand::List(args) => list(args),
+        ConsentCommand::Print(args) => print(args),
+        ConsentCommand::Import(args) => import(args),
     }
 }
 
@@ -71,6 +80,128 @@ fn list(args: &ConsentListArgs) -> Result<i32> {
         return Ok(EXIT_PROJECT);
     }
     private.write(&files, "consent list")
+}
+
+/// `policyc consent print`: each consent form personalised per pupil,
+/// one print file per form and class, written to the private folder.
+fn print(args: &ConsentPrintArgs) -> Result<i32> {
+    let mut diags = Diagnostics::default();
+    let project = &args.select.project.project;
+    let private = match PrivateTarget::prepare(project, args.out.as_ref(), &args.pdf_standard) {
+        Ok(private) => private,
+        Err(code) => return Ok(code),
+    };
+    let Some((resolved, filter)) = selected(&args.select, &mut diags) else {
+        return Ok(EXIT_PROJECT);
+    };
+    let forms = FormFilter {
+        schools: filter.schools,
+        class: filter.class,
+        outstanding: args.outstanding,
+        per_sheet: args.per_sheet.parse().unwrap_or(1),
+    };
+    let files = if diags.has_errors() {
+        Vec::new()
+    } else {
+        let options = private.options;
+        consent_form_pdfs(
+            &resolved,
+            &forms,
+            options.standards,
+            options.epoch,
+            &mut diags,
+        )
+    };
+    diags.redact_in("people/");
+    print_diagnostics(&diags);
+    if diags.has_errors() {
+        return Ok(EXIT_PROJECT);
+    }
+    private.write(&files, "consent form file")
+}
+
+/// `policyc consent import`: an online form's export into the ledger, all
+/// or nothing, under the ledger's lock.
+fn import(args: &ConsentImportArgs) -> Result<i32> {
+    let mut diags = Diagnostics::default();
+    let select = ConsentSelect {
+        project: args.project.clone(),
+        schools: vec![args.school.clone()],
+        class: None,
+    };
+    let Some((resolved, _)) = selected(&select, &mut diags) else {
+        return Ok(EXIT_PROJECT);
+    };
+    let mut map = ColumnMap::default();
+    for (column, flag) in [
+        (&mut map.name, &args.name_column),
+        (&mut map.child, &args.child_column),
+        (&mut map.class, &args.class_column),
+        (&mut map.date, &args.date_column),
+        (&mut map.document, &args.document_column),
+    ] {
+        if let Some(header) = flag {
+            *column = vec![header.clone()];
+        }
+    }
+    let order = match args.date_order {
+        DateOrderArg::Dmy => DateOrder::Dmy,
+        DateOrderArg::Mdy => DateOrder::Mdy,
+        DateOrderArg::Ymd => DateOrder::Ymd,
+    };
+    let file = args.file.display().to_string();
+    let export = if diags.has_errors() {
+        None
+    } else {
+        read_export_text(&args.file, &mut diags).and_then(|text| {
+            let purposes = &resolved.project.consent.purposes;
+            parse_consent_export(&file, &text, &map, purposes, order, &mut diags).map(|r| (text, r))
+        })
+    };
+    // The ledger is locked, then read again under the lock, so that two
+    // imports at once each add to the latest ledger.
+    let _lock = match (&export, args.write) {
+        (Some(_), true) => Some(lock_ledger(&args.project.project, &args.school)?),
+        _ => None,
+    };
+    let import = export
+        .filter(|_| !diags.has_errors())
+        .and_then(|(text, rows)| {
+            import_consents(&resolved, &args.school, &file, &text, rows, &mut diags)
+        });
+    print_diagnostics(&diags);
+    let mut stderr = std::io::stderr().lock();
+    let Some(import) = import.filter(|_| !diags.has_errors()) else {
+        writeln!(
+            stderr,
+            "nothing was saved: fix the export (or the roster) and run it again"
+        )?;
+        return Ok(EXIT_PROJECT);
+    };
+    let new = import.new_rows.len();
+    let plural = if new == 1 { "" } else { "s" };
+    let recorded = match import.already {
+        0 => String::new(),
+        n => format!("; {n} already recorded"),
+    };
+    if !args.write {
+        writeln!(
+            stderr,
+            "{new} new consent answer{plural}{recorded}; run again with --write to add them to {}",
+            import.ledger
+        )?;
+        return Ok(EXIT_OK);
+    }
+    if new > 0 {
+        let project = Folder::open_root(&args.project.project, Area::Project)?;
+        write_atomic(&project, &import.ledger, import.text.as_bytes())?;
+    }
+    writeln!(
+        stderr,
+        "added {new} consent answer{plural} to {}{recorded}",
+        import.ledger
+    )?;
+    Ok(EXIT_OK)
 }
 
 fn status(args: &ConsentStatusArgs) -> Result<i32> {

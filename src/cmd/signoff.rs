@@ -353,7 +353,7 @@ pub(crate) fn refuse_public(out: &Path, problem: &guard::Misplaced) -> Diagnosti
 
 /// Locks `people/<school>/` for a ledger write (waiting for another
 /// import), creating the folder if needed.
-fn lock_ledger(project: &Path, school: &str) -> Result<OutputLock> {
+pub(crate) fn lock_ledger(project: &Path, school: &str) -> Result<OutputLock> {
     let folder = Folder::open_root(project, Area::Project)
         .with_context(|| format!("cannot open the project folder {}", project.display()))?
         .create_folder(Path::new("people").join(school))

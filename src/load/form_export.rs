@@ -82,17 +82,23 @@ pub fn read_form_export(
     diags: &mut Diagnostics,
 ) -> Option<FormExport> {
     let file = path.display().to_string();
-    let text = match read_export(path) {
-        Ok(text) => text,
-        Err(why) => {
-            diags.push(Diagnostic::error("import-unreadable", &file, why).with_hint(
-                "export the responses as CSV (Microsoft Forms: Open in Excel, then Save As › CSV UTF-8; Google Forms: Download responses (.csv))",
-            ));
-            return None;
-        }
-    };
+    let text = read_export_text(path, diags)?;
     let rows = parse_export(&file, &text, map, order, audience, diags)?;
     Some(FormExport { file, text, rows })
+}
+
+/// The text of the export at `path`, given on the command line, or an
+/// `import-unreadable` error.
+pub fn read_export_text(path: &Path, diags: &mut Diagnostics) -> Option<String> {
+    match read_export(path) {
+        Ok(text) => Some(text),
+        Err(why) => {
+            diags.push(Diagnostic::error("import-unreadable", path.display().to_string(), why).with_hint(
+                "export the responses as CSV (Microsoft Forms: Open in Excel, then Save As › CSV UTF-8; Google Forms: Download responses (.csv))",
+            ));
+            None
+        }
+    }
 }
 
 fn read_export(path: &Path) -> Result<String, String> {

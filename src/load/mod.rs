@@ -7,6 +7,7 @@
 //! line; loading goes on past a bad file so one run reports every mistake.
 
 pub mod bundled;
+pub mod consent_export;
 mod fonts;
 pub mod form_export;
 pub mod frontmatter;

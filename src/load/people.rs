@@ -494,7 +494,15 @@ pub fn parse_ledger(rel: &str, text: &str, order: DateOrder, diags: &mut Diagnos
 
 /// The columns of a consent ledger; `class` is optional. (`date` reads as
 /// `signed_on`, as in the sign-off ledger.)
-const CONSENT_COLUMNS: [&str; 6] = ["child", "class", "purpose", "decision", "signed_on", "by"];
+const CONSENT_COLUMNS: [&str; 7] = [
+    "child",
+    "class",
+    "purpose",
+    "decision",
+    "signed_on",
+    "by",
+    "document_id",
+];
 const CONSENT_REQUIRED: [&str; 5] = ["child", "purpose", "decision", "signed_on", "by"];
 
 /// Parses a consent ledger: one decision a line, with its date read as a
@@ -549,6 +557,7 @@ pub fn parse_consent(
             choice,
             date,
             by,
+            form: table.get(row, "document_id").map(|d| d.to_uppercase()),
             line: *line,
         });
     }

@@ -84,6 +84,9 @@ pub struct ConsentRow {
     pub date: String,
     /// Who decided: a parent's name as the roster has it, or `pupil`.
     pub by: String,
+    /// The document ID of the consent form answered, when recorded: a
+    /// consent is given to that wording.
+    pub form: Option<String>,
     /// The 1-based line.
     pub line: usize,
 }
@@ -119,6 +122,8 @@ pub struct Decision {
     pub date: String,
     /// Who decided.
     pub by: Decider,
+    /// The document ID of the consent form answered, when recorded.
+    pub form: Option<String>,
     /// The 1-based ledger line.
     pub line: usize,
 }
@@ -136,6 +141,10 @@ pub enum Standing {
     ChildObjects,
     /// (Biometric) a parent objects.
     ParentObjects,
+    /// Consent was given to a form whose wording has since changed in a
+    /// way that matters: the school asks again, and until the new answer
+    /// may not rely on it.
+    Renew,
     /// Nobody has answered yet: the school may not.
     Unanswered,
 }
@@ -154,6 +163,7 @@ impl Standing {
             Standing::Withdrawn(_) => "withdrawn",
             Standing::ChildObjects => "child objects",
             Standing::ParentObjects => "parent objects",
+            Standing::Renew => "to renew",
             Standing::Unanswered => "not answered",
         }
     }
@@ -168,12 +178,24 @@ fn latest<'a>(decisions: impl IntoIterator<Item = &'a Decision>) -> Option<&'a D
         .max_by(|a, b| (&a.date, a.line).cmp(&(&b.date, b.line)))
 }
 
+/// Whether `d` gave consent to a wording that is no longer current.
+/// `current` holds the IDs of the forms that ask about its purpose now
+/// (with any editorial edit undone as well); a decision with no recorded
+/// form, or a purpose no form asks about, is never outdated.
+pub fn outdated(d: &Decision, current: &[String]) -> bool {
+    d.choice == Choice::Given
+        && !current.is_empty()
+        && d.form.as_ref().is_some_and(|f| !current.contains(f))
+}
+
 /// The standing of one image purpose: the latest decision, whoever made
-/// it, stands; a withdrawal ends consent from its date.
-pub fn image_standing(decisions: &[&Decision]) -> Standing {
+/// it, stands; a withdrawal ends consent from its date; a consent to a
+/// changed wording must be renewed.
+pub fn image_standing(decisions: &[&Decision], current: &[String]) -> Standing {
     match latest(decisions.iter().copied()) {
         None => Standing::Unanswered,
         Some(d) => match d.choice {
+            Choice::Given if outdated(d, current) => Standing::Renew,
             Choice::Given => Standing::Consented,
             Choice::Refused => Standing::Refused,
             Choice::Withdrawn => Standing::Withdrawn(d.date.clone()),
@@ -185,8 +207,13 @@ pub fn image_standing(decisions: &[&Decision]) -> Standing {
 /// The standing of one biometric purpose, and the parents on the roster
 /// (normalised names) who have not been notified. The child's latest
 /// objection wins over everything; then any parent's latest objection;
-/// then at least one parent's latest consent.
-pub fn biometric_standing(decisions: &[&Decision], parents: &[String]) -> (Standing, Vec<String>) {
+/// then at least one parent's latest consent, to the current wording (a
+/// consent only to a changed wording must be renewed).
+pub fn biometric_standing(
+    decisions: &[&Decision],
+    parents: &[String],
+    current: &[String],
+) -> (Standing, Vec<String>) {
     let of = |who: &Decider| latest(decisions.iter().copied().filter(|d| &d.by == who));
     let objects = |d: Option<&Decision>| {
         d.is_some_and(|d| matches!(d.choice, Choice::Refused | Choice::Withdrawn))
@@ -211,8 +238,13 @@ pub fn biometric_standing(decisions: &[&Decision], parents: &[String]) -> (Stand
         .any(|d| matches!(d.choice, Choice::Refused | Choice::Withdrawn))
     {
         Standing::ParentObjects
-    } else if parent_latest.iter().any(|d| d.choice == Choice::Given) {
+    } else if parent_latest
+        .iter()
+        .any(|d| d.choice == Choice::Given && !outdated(d, current))
+    {
         Standing::Consented
+    } else if parent_latest.iter().any(|d| d.choice == Choice::Given) {
+        Standing::Renew
     } else {
         Standing::Unanswered
     };
@@ -246,6 +278,7 @@ mod tests {
             choice,
             date: date.into(),
             by,
+            form: None,
             line,
         }
     }
@@ -265,17 +298,17 @@ mod tests {
             d(3, Choice::Withdrawn, "2026-11-02", parent("a")),
         ];
         assert_eq!(
-            image_standing(&refs(&all)),
+            image_standing(&refs(&all), &[]),
             Standing::Withdrawn("2026-11-02".into())
         );
-        assert_eq!(image_standing(&refs(&all[..1])), Standing::Consented);
-        assert_eq!(image_standing(&[]), Standing::Unanswered);
+        assert_eq!(image_standing(&refs(&all[..1]), &[]), Standing::Consented);
+        assert_eq!(image_standing(&[], &[]), Standing::Unanswered);
         let again = [
             d(2, Choice::Withdrawn, "2026-11-02", parent("a")),
             d(3, Choice::Given, "2026-11-20", parent("a")),
         ];
         assert_eq!(
-            image_standing(&refs(&again)),
+            image_standing(&refs(&again), &[]),
             Standing::Consented,
             "a new consent after a withdrawal"
         );
@@ -287,7 +320,7 @@ mod tests {
             d(5, Choice::Refused, "2026-09-01", parent("a")),
             d(2, Choice::Given, "2026-10-01", parent("a")),
         ];
-        assert_eq!(image_standing(&refs(&all)), Standing::Consented);
+        assert_eq!(image_standing(&refs(&all), &[]), Standing::Consented);
     }
 
     #[test]
@@ -299,7 +332,7 @@ mod tests {
             d(4, Choice::Given, "2026-09-05", parent("a")),
         ];
         assert_eq!(
-            biometric_standing(&refs(&all), &parents),
+            biometric_standing(&refs(&all), &parents, &[]),
             (Standing::Consented, vec![])
         );
     }
@@ -311,7 +344,7 @@ mod tests {
             d(2, Choice::Given, "2026-09-05", parent("a")),
             d(3, Choice::Refused, "2026-09-06", parent("b")),
         ];
-        let (standing, unnotified) = biometric_standing(&refs(&all), &parents);
+        let (standing, unnotified) = biometric_standing(&refs(&all), &parents, &[]);
         assert_eq!(standing, Standing::ParentObjects);
         assert_eq!(unnotified, ["a", "b"], "neither was notified in writing");
     }
@@ -324,7 +357,7 @@ mod tests {
             d(3, Choice::Refused, "2026-09-04", Decider::Pupil),
         ];
         assert_eq!(
-            biometric_standing(&refs(&all), &parents).0,
+            biometric_standing(&refs(&all), &parents, &[]).0,
             Standing::ChildObjects
         );
         let later = [
@@ -333,7 +366,7 @@ mod tests {
             d(4, Choice::Given, "2026-09-05", parent("a")),
         ];
         assert_eq!(
-            biometric_standing(&refs(&later), &parents).0,
+            biometric_standing(&refs(&later), &parents, &[]).0,
             Standing::Consented,
             "a child who withdraws the objection no longer objects"
         );
@@ -347,10 +380,13 @@ mod tests {
             d(3, Choice::Withdrawn, "2026-10-05", parent("a")),
         ];
         assert_eq!(
-            biometric_standing(&refs(&all), &parents).0,
+            biometric_standing(&refs(&all), &parents, &[]).0,
             Standing::ParentObjects
         );
-        assert_eq!(biometric_standing(&[], &parents).0, Standing::Unanswered);
+        assert_eq!(
+            biometric_standing(&[], &parents, &[]).0,
+            Standing::Unanswered
+        );
     }
 
     #[test]
@@ -366,6 +402,53 @@ mod tests {
             .map(|d| d.line)
             .collect();
         assert_eq!(lines, [3, 4]);
+    }
+
+    #[test]
+    fn a_consent_to_a_changed_wording_must_be_renewed_but_a_refusal_stands() {
+        let current = ["NEW".to_string()];
+        let mut given = d(2, Choice::Given, "2026-09-05", parent("a"));
+        given.form = Some("OLD".into());
+        assert_eq!(image_standing(&[&given], &current), Standing::Renew);
+        assert!(!Standing::Renew.allows());
+        assert_eq!(
+            image_standing(&[&given], &[]),
+            Standing::Consented,
+            "no form asks about it now"
+        );
+        let mut refused = d(3, Choice::Refused, "2026-09-06", parent("a"));
+        refused.form = Some("OLD".into());
+        assert_eq!(image_standing(&[&refused], &current), Standing::Refused);
+        let mut renewed = d(4, Choice::Given, "2026-10-01", parent("a"));
+        renewed.form = Some("NEW".into());
+        assert_eq!(
+            image_standing(&[&given, &renewed], &current),
+            Standing::Consented
+        );
+        let unrecorded = d(5, Choice::Given, "2026-09-05", parent("a"));
+        assert_eq!(
+            image_standing(&[&unrecorded], &current),
+            Standing::Consented,
+            "no form recorded"
+        );
+    }
+
+    #[test]
+    fn biometric_consent_needs_one_parent_s_consent_to_the_current_wording() {
+        let parents = ["a".to_string(), "b".to_string()];
+        let current = ["NEW".to_string()];
+        let mut old = d(2, Choice::Given, "2026-09-05", parent("a"));
+        old.form = Some("OLD".into());
+        assert_eq!(
+            biometric_standing(&[&old], &parents, &current).0,
+            Standing::Renew
+        );
+        let mut new = d(3, Choice::Given, "2026-10-05", parent("b"));
+        new.form = Some("NEW".into());
+        assert_eq!(
+            biometric_standing(&[&old, &new], &parents, &current).0,
+            Standing::Consented
+        );
     }
 
     #[test]

@@ -61,6 +61,11 @@ pub struct Document {
     /// of the JSON for an agreement, so agreements keep their IDs.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub notice: bool,
+    /// For a consent form, its purposes, each a yes-or-no choice printed
+    /// above the signature; empty (and left out of the JSON, so other
+    /// documents keep their IDs) for any other document.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub consent: Vec<ConsentChoice>,
     /// The words printed around the school's text, by key (see
     /// `model::labels`), with `subtitle` and `facts` filled in. Left out of
     /// the JSON when empty, which only [`Document::compute_id`] makes it.
@@ -79,6 +84,15 @@ pub struct Document {
     /// one's data is not what one signs, so this stays out of the ID.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notice_link: Option<NoticeLink>,
+}
+
+/// One purpose on a consent form: the reader ticks yes or no.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConsentChoice {
+    /// The purpose id, as the consent ledger names it.
+    pub id: String,
+    /// What the reader is asked about.
+    pub label: String,
 }
 
 /// An agreement's pointer to its audience's privacy notice.

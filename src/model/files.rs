@@ -168,9 +168,13 @@ pub struct PolicyFile {
     #[serde(default)]
     pub intro: Option<PerAudience<String>>,
     /// Statement above the signature block, per audience. An agreement
-    /// needs one; a notice has none.
+    /// and a consent form need one; a notice has none.
     #[serde(default)]
     pub agreement: Option<PerAudience<String>>,
+    /// A consent form's purposes (ids from `policyc.yaml`'s `consent:`),
+    /// each printed as a yes-or-no choice above the signature.
+    #[serde(default)]
+    pub purposes: Vec<String>,
     /// The elements every resolved document of this policy must contain,
     /// each given by a clause that `provides` it (`check` proves it).
     #[serde(default)]
@@ -199,12 +203,16 @@ pub enum PolicyKind {
     /// A notice that is published and read, never signed: no agreement
     /// block, no sign-off, and a changed notice asks nobody to sign again.
     Notice,
+    /// A consent form: a yes or a no for each of its `purposes`, signed by
+    /// a parent (or a pupil), and recorded in the consent ledger rather
+    /// than in sign-off.
+    Consent,
 }
 
 impl PolicyKind {
-    /// Whether people sign documents of this kind.
+    /// Whether documents of this kind end with a signature block.
     pub fn is_signed(self) -> bool {
-        self == PolicyKind::Agreement
+        self != PolicyKind::Notice
     }
 }
 

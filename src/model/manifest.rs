@@ -65,6 +65,10 @@ pub struct ManifestDoc {
     /// A notice: published, never signed, so sign-off leaves it out.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub notice: bool,
+    /// A consent form: the purposes it asks about. Its answers go to the
+    /// consent ledger, so sign-off leaves it out too.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub consent: Vec<String>,
     /// Version label.
     pub version: String,
     /// Approving body.

@@ -222,6 +222,8 @@ pub struct Library<'a> {
     pub clauses: &'a [Clause],
     /// The opt-in modules, by id.
     pub modules: &'a BTreeMap<String, ModuleDef>,
+    /// The purposes consent forms ask about (`policyc.yaml`).
+    pub purposes: &'a [crate::model::consent::Purpose],
     /// False when some clause file failed to load: ids that name no clause
     /// are then not reported, since the missing clause may be the broken one.
     pub complete: bool,

@@ -26,6 +26,8 @@ pub const SLIP_TYP: &str = include_str!("../../templates/slip.typ");
 pub const PRINT_COVER_TYP: &str = include_str!("../../templates/print-cover.typ");
 /// The built-in typst layout for a class's consent list.
 pub const CONSENT_LIST_TYP: &str = include_str!("../../templates/consent-list.typ");
+/// The built-in typst layout for consent return slips, several to a sheet.
+pub const CONSENT_SLIP_TYP: &str = include_str!("../../templates/consent-slip.typ");
 
 /// One layout and where it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,7 +46,7 @@ pub struct Templates {
 
 impl Templates {
     /// The file names a project may override.
-    pub const NAMES: [&'static str; 11] = [
+    pub const NAMES: [&'static str; 12] = [
         "policy.typ",
         "base.html",
         "document.html",
@@ -56,6 +58,7 @@ impl Templates {
         "slip.typ",
         "print-cover.typ",
         "consent-list.typ",
+        "consent-slip.typ",
     ];
 
     /// The layouts built into policyc.
@@ -74,6 +77,7 @@ impl Templates {
                 SLIP_TYP,
                 PRINT_COVER_TYP,
                 CONSENT_LIST_TYP,
+                CONSENT_SLIP_TYP,
             ])
             .map(|(name, text)| {
                 let file = format!("<built-in>/{name}");

@@ -47,6 +47,7 @@ pub fn manifest_doc(
         title: doc.title.clone(),
         doc_id: doc.doc_id.clone(),
         notice: doc.notice,
+        consent: doc.consent.iter().map(|c| c.id.clone()).collect(),
         version: doc.meta.version.clone(),
         approved_by: doc.meta.approved_by.clone(),
         approved_on: doc.meta.approved_on_text.clone(),

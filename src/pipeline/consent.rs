@@ -1,9 +1,12 @@
 //! Consent: the rosters and consent ledgers read from `people/`, set
 //! against the purposes in `policyc.yaml`.
 
+use std::collections::BTreeMap;
+
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::load::people::load_people;
 use crate::model::files::Reading;
+use crate::model::key::DocKey;
 use crate::model::project::Resolved;
 use crate::report::consent::{class_key, school_consent, ConsentReport, Select};
 
@@ -48,11 +51,13 @@ pub fn consent_report(
         .map(|a| a.id.as_str())
         .collect();
     let class = filter.class.as_deref().map(class_key);
-    let select = Select {
+    let mut select = Select {
         pupil_audiences,
         class: class.as_deref(),
         names,
+        current_forms: BTreeMap::new(),
     };
+    let unedited = crate::resolve::editorial::unedited_ids(project, &resolved.schools);
     let mut report = ConsentReport::default();
     for (school, ledger) in &people.consents {
         if !filter.schools.is_empty() && !filter.schools.contains(school) {
@@ -72,12 +77,50 @@ pub fn consent_report(
             continue;
         };
         let source = people.sources.get(&ledger.file).map_or("", String::as_str);
+        select.current_forms = current_forms(resolved, school, &unedited);
         match school_consent(school, roster, ledger, source, purposes, &select) {
-            Ok(entry) => report.schools.push(entry),
+            Ok(mut entry) => {
+                entry.name = school_name(resolved, school);
+                report.schools.push(entry);
+            }
             Err(problems) => diags.extend(problems),
         }
     }
     report
+}
+
+/// The school's name, or its id when it has none.
+fn school_name(resolved: &Resolved, school: &str) -> String {
+    resolved
+        .schools
+        .iter()
+        .find(|s| s.id == school)
+        .and_then(|s| s.merged.school.name.clone())
+        .unwrap_or_else(|| school.to_string())
+}
+
+/// For each purpose, the document IDs of `school`'s consent forms that ask
+/// about it, each also with its marked editorial edits undone, so that an
+/// editorial edit asks nobody to renew.
+fn current_forms(
+    resolved: &Resolved,
+    school: &str,
+    unedited: &BTreeMap<DocKey, String>,
+) -> BTreeMap<String, Vec<String>> {
+    let mut forms: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let docs = resolved
+        .schools
+        .iter()
+        .filter(|s| s.id == school)
+        .flat_map(|s| &s.documents);
+    for doc in docs {
+        for choice in &doc.consent {
+            let ids = forms.entry(choice.id.clone()).or_default();
+            ids.push(doc.doc_id.clone());
+            ids.extend(unedited.get(&doc.key()).cloned());
+        }
+    }
+    forms
 }
 
 /// A consent list PDF for each class of every selected school with a
@@ -100,15 +143,9 @@ pub fn consent_list_pdfs(
     let kinds = |id: &str| purposes.iter().find(|p| p.id == id).map(|p| p.kind);
     let mut all = Vec::new();
     for school in &report.schools {
-        let name = resolved
-            .schools
-            .iter()
-            .find(|s| s.id == school.school)
-            .and_then(|s| s.merged.school.name.clone())
-            .unwrap_or_else(|| school.school.clone());
         all.extend(crate::render::consent_list::consent_lists(
             school,
-            &name,
+            &school.name,
             &kinds,
             &resolved.today,
         ));

@@ -10,6 +10,8 @@
 pub mod booklets;
 pub mod changes;
 pub mod consent;
+pub mod consent_forms;
+pub mod consent_import;
 pub mod library;
 pub mod print;
 pub mod signoff;
@@ -122,6 +124,7 @@ pub fn resolve_all(
         audiences: &project.audiences,
         clauses: &project.clauses,
         modules: &project.modules,
+        purposes: &project.consent.purposes,
         complete: loaded.clauses,
     };
     let today = today(diags);

@@ -45,6 +45,8 @@ pub struct PackEntry {
     pub sign_off: Option<SignOffProgress>,
     /// A notice: published for reading, never signed.
     pub notice: bool,
+    /// A consent form: its answers are tracked by `consent status`.
+    pub consent_form: bool,
 }
 
 /// The other pages a pack index links to, when they exist.

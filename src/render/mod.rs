@@ -9,6 +9,7 @@
 
 pub mod booklet;
 pub mod consent_list;
+pub mod consent_slip;
 pub mod fit;
 pub mod html;
 pub mod merge;

@@ -188,6 +188,7 @@ fn pack_entry(d: &ManifestDoc, sign_off: Option<SignOffProgress>) -> PackEntry {
     let key = d.key();
     PackEntry {
         notice: d.notice,
+        consent_form: !d.consent.is_empty(),
         title: d.title.clone(),
         audience_label: d.audience_label.clone(),
         doc_id: d.doc_id.clone(),

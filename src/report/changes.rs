@@ -60,6 +60,10 @@ pub struct DocChange {
     /// A notice: published, never signed, so a change asks nobody to sign.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub notice: bool,
+    /// A consent form that changed in a way that matters: nobody signs it
+    /// again, but consents given to the old wording must be renewed.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub renew_consent: bool,
     /// The ID changed, but with every marked editorial edit undone the
     /// document is exactly the published one: nobody need sign again.
     pub editorial_only: bool,
@@ -199,6 +203,7 @@ fn compare_doc(
     });
     let (school, policy, audience, audience_label) = any.unwrap_or_default();
     let notice = new.or(old).is_some_and(|d| d.notice);
+    let consent_form = new.or(old).is_some_and(|d| !d.consent.is_empty());
     let old_clauses: BTreeMap<&str, &str> = old
         .iter()
         .flat_map(|d| d.clauses.iter())
@@ -252,8 +257,10 @@ fn compare_doc(
         status,
         sign_again: matches!(status, ChangeStatus::New | ChangeStatus::Changed)
             && !editorial_only
-            && !notice,
+            && !notice
+            && !consent_form,
         notice,
+        renew_consent: consent_form && status == ChangeStatus::Changed && !editorial_only,
         editorial_only,
         old_id,
         new_id,
@@ -500,6 +507,7 @@ mod tests {
             title: "T".into(),
             doc_id: id.into(),
             notice: false,
+            consent: Vec::new(),
             version: "1".into(),
             approved_by: "B".into(),
             approved_on: "1 September 2026".into(),

@@ -62,6 +62,8 @@ fn document_line(d: &DocChange) -> String {
     );
     let consequence = if d.sign_again {
         "; must be signed again"
+    } else if d.renew_consent {
+        "; consents given to the old wording must be renewed (policyc consent status)"
     } else if d.editorial_only {
         "; editorial changes only, no need to sign again"
     } else if d.status == ChangeStatus::Removed {
@@ -94,6 +96,7 @@ mod tests {
             new_id: Some("B".into()),
             sign_again: true,
             notice: false,
+            renew_consent: false,
             editorial_only: false,
             added: Vec::new(),
             removed: Vec::new(),

@@ -33,6 +33,8 @@ pub struct ConsentReport {
 pub struct SchoolConsent {
     /// School id.
     pub school: String,
+    /// The school's name, for people reading the report.
+    pub name: String,
     /// Each purpose, in `policyc.yaml`'s order.
     pub purposes: Vec<PurposeConsent>,
 }
@@ -104,7 +106,7 @@ pub fn school_consent(
     for row in &ledger.rows {
         match decision(row, &pupils, roster, purposes, &ledger.file) {
             Ok(d) => decisions.push(d),
-            Err(problem) => problems.push(problem.at(source, row.line, 1)),
+            Err((problem, cell)) => problems.push(problem.at_in_line(source, row.line, &cell)),
         }
     }
     let mut by_key: BTreeMap<(usize, &str), Vec<&Decision>> = BTreeMap::new();
@@ -149,14 +151,18 @@ pub fn school_consent(
                     .get(&(pupil.line, purpose.id.as_str()))
                     .cloned()
                     .unwrap_or_default();
+                let current = select
+                    .current_forms
+                    .get(&purpose.id)
+                    .map_or(&[][..], Vec::as_slice);
                 let (standing, unnotified) = match purpose.kind {
-                    PurposeKind::Image => (image_standing(&list), Vec::new()),
+                    PurposeKind::Image => (image_standing(&list, current), Vec::new()),
                     PurposeKind::Biometric => {
                         let parents: Vec<String> = parents_of(pupil, roster)
                             .iter()
                             .map(|p| normalise(&p.name))
                             .collect();
-                        biometric_standing(&list, &parents)
+                        biometric_standing(&list, &parents, current)
                     }
                 };
                 *entry
@@ -187,6 +193,7 @@ pub fn school_consent(
         .collect();
     Ok(SchoolConsent {
         school: school.to_string(),
+        name: school.to_string(),
         purposes,
     })
 }
@@ -200,6 +207,10 @@ pub struct Select<'a> {
     pub class: Option<&'a str>,
     /// Keep each pupil's line (personal data).
     pub names: bool,
+    /// For each purpose, the document IDs of the school's consent forms
+    /// that ask about it now (and each with its editorial edits undone):
+    /// a consent given to any other recorded form must be renewed.
+    pub current_forms: BTreeMap<String, Vec<String>>,
 }
 
 /// A class name for comparing: case, spaces, hyphens and underscores
@@ -227,21 +238,24 @@ fn decision(
     roster: &Roster,
     purposes: &[Purpose],
     file: &str,
-) -> Result<Decision, Diagnostic> {
+) -> Result<Decision, (Diagnostic, String)> {
     let Some(purpose) = purposes.iter().find(|p| p.id == row.purpose) else {
         let known: Vec<&str> = purposes.iter().map(|p| p.id.as_str()).collect();
-        return Err(Diagnostic::error(
-            "consent-unknown-purpose",
-            file,
-            format!("`{}` is not a purpose in policyc.yaml", row.purpose),
-        )
-        .with_hint(
-            suggestion(&row.purpose, known.iter().copied()).unwrap_or_else(|| {
-                format!(
+        return Err((
+            Diagnostic::error(
+                "consent-unknown-purpose",
+                file,
+                format!("`{}` is not a purpose in policyc.yaml", row.purpose),
+            )
+            .with_hint(
+                suggestion(&row.purpose, known.iter().copied()).unwrap_or_else(|| {
+                    format!(
                     "the purposes are: {}; add new ones under `consent: purposes:` in policyc.yaml",
                     known.join(", ")
                 )
-            }),
+                }),
+            ),
+            row.purpose.clone(),
         ));
     };
     let name = normalise(&row.child);
@@ -259,23 +273,29 @@ fn decision(
     let pupil = match matches.as_slice() {
         [one] => *one,
         [] => {
-            return Err(Diagnostic::error(
-                "consent-unknown-child",
-                file,
-                "the child on this line is not a pupil on the roster".to_string(),
-            )
-            .with_hint(
-                "spell the name (and class) as roster.csv does, or add the pupil to the roster"
-                    .to_string(),
+            return Err((
+                Diagnostic::error(
+                    "consent-unknown-child",
+                    file,
+                    "the child on this line is not a pupil on the roster".to_string(),
+                )
+                .with_hint(
+                    "spell the name (and class) as roster.csv does, or add the pupil to the roster"
+                        .to_string(),
+                ),
+                row.child.clone(),
             ))
         }
         _ => {
-            return Err(Diagnostic::error(
-                "consent-ambiguous-child",
-                file,
-                "two pupils on the roster have the name on this line".to_string(),
-            )
-            .with_hint("add a `class` column, with the pupil's class on this line".to_string()))
+            return Err((
+                Diagnostic::error(
+                    "consent-ambiguous-child",
+                    file,
+                    "two pupils on the roster have the name on this line".to_string(),
+                )
+                .with_hint("add a `class` column, with the pupil's class on this line".to_string()),
+                row.child.clone(),
+            ))
         }
     };
     let by = normalise(&row.by);
@@ -287,12 +307,12 @@ fn decision(
     {
         Decider::Parent(by)
     } else {
-        return Err(Diagnostic::error("consent-not-a-parent", file, "the person who decided on this line is not a parent of this child on the roster".to_string()).with_hint("write the parent's name as the roster's parent line for this child has it (audience `parent`, the child in `child`), or `pupil` for the pupil's own decision".to_string()));
+        return Err((Diagnostic::error("consent-not-a-parent", file, "the person who decided on this line is not a parent of this child on the roster".to_string()).with_hint("write the parent's name as the roster's parent line for this child has it (audience `parent`, the child in `child`), or `pupil` for the pupil's own decision".to_string()), row.by.clone()));
     };
     if row.choice == Choice::Notified
         && (decider == Decider::Pupil || purpose.kind != PurposeKind::Biometric)
     {
-        return Err(Diagnostic::error(
+        let problem = Diagnostic::error(
             "consent-decision",
             file,
             "`notified` records a parent told in writing of biometric processing".to_string(),
@@ -300,7 +320,8 @@ fn decision(
         .with_hint(format!(
             "use `notified` only for a parent and a biometric purpose; `{}` is not one",
             purpose.id
-        )));
+        ));
+        return Err((problem, "notified".to_string()));
     }
     Ok(Decision {
         child_line: pupil.line,
@@ -308,6 +329,7 @@ fn decision(
         choice: row.choice,
         date: row.date.clone(),
         by: decider,
+        form: row.form.clone(),
         line: row.line,
     })
 }
@@ -317,7 +339,7 @@ fn decision(
 pub fn render_consent_text(report: &ConsentReport) -> String {
     let mut out = String::new();
     for school in &report.schools {
-        let _ = writeln!(out, "{}", school.school);
+        let _ = writeln!(out, "{} ({})", school.name, school.school);
         let width = school
             .purposes
             .iter()
@@ -331,6 +353,7 @@ pub fn render_consent_text(report: &ConsentReport) -> String {
                 "withdrawn",
                 "parent objects",
                 "child objects",
+                "to renew",
                 "not answered",
             ]
             .iter()

@@ -196,7 +196,11 @@ pub fn sign_off(
             .iter()
             .filter(|d| &d.school == school)
             .collect();
-        let signed: Vec<&ManifestDoc> = docs.iter().copied().filter(|d| !d.notice).collect();
+        let signed: Vec<&ManifestDoc> = docs
+            .iter()
+            .copied()
+            .filter(|d| !d.notice && d.consent.is_empty())
+            .collect();
         if docs.is_empty() {
             // Not built (a filtered build that never included it): nothing
             // to count against yet.
@@ -581,6 +585,7 @@ mod tests {
             title: "Acceptable use agreement".into(),
             doc_id: id.into(),
             notice: false,
+            consent: Vec::new(),
             version: "2026.1".into(),
             approved_by: "Governors".into(),
             approved_on: "1 September 2026".into(),

@@ -207,6 +207,7 @@ fn preamble(
         list_numbering: Vec::new(),
         signature: Signature::none(),
         notice: false,
+        consent: Vec::new(),
         labels: labels.text,
         labels_set: labels.overridden,
         slip: None,

@@ -36,6 +36,7 @@ pub fn unedited_ids(project: &Project, schools: &[ResolvedSchool]) -> BTreeMap<D
         audiences: &project.audiences,
         clauses: &library,
         modules: &project.modules,
+        purposes: &project.consent.purposes,
         complete: true,
     };
     let mut ids = BTreeMap::new();

@@ -111,6 +111,7 @@ impl Fixture {
             audiences: &self.audiences,
             clauses: &self.clauses,
             modules: &self.modules,
+            purposes: &[],
             complete: true,
         }
     }

@@ -18,7 +18,7 @@ pub mod sandbox;
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::dates;
-use crate::model::document::{Document, Meta, NoticeLink, Signature};
+use crate::model::document::{ConsentChoice, Document, Meta, NoticeLink, Signature};
 use crate::model::files::{Audience, DatePrecision, Policy, PolicyKind, Reading, SchoolFile};
 use crate::model::labels::{fill, resolve_labels, ResolvedLabels};
 use crate::model::project::{Library, SchoolInput};
@@ -235,6 +235,7 @@ pub fn resolve_document(
             )
         },
         notice,
+        consent: consent_choices(lib, policy),
         labels: labels.text,
         labels_set: labels.overridden,
         slip: None,
@@ -284,6 +285,24 @@ fn signing_as(
         .fields
         .insert(at, format!("{label}: {}", names.join(" / ")));
     signature
+}
+
+/// A consent form's choices: each purpose it lists, with its label. A
+/// purpose `policyc.yaml` does not define is reported by `check`.
+fn consent_choices(lib: Library<'_>, policy: &Policy) -> Vec<ConsentChoice> {
+    if policy.def.kind != PolicyKind::Consent {
+        return Vec::new();
+    }
+    policy
+        .def
+        .purposes
+        .iter()
+        .filter_map(|id| lib.purposes.iter().find(|p| &p.id == id))
+        .map(|p| ConsentChoice {
+            id: p.id.clone(),
+            label: p.label.clone(),
+        })
+        .collect()
 }
 
 /// The audience's labels, with the subtitle and facts line filled in.

@@ -10,7 +10,7 @@ use std::fs;
 use crate::support::*;
 
 const COUNTS: &str = "\
-oakhollow
+Oakhollow Junior School (oakhollow)
   Photos on displays in school                3 consented
   Class and year photographs                  2 consented; 1 not answered
   Photos on the school website                1 consented; 1 withdrawn; 1 not answered
@@ -161,8 +161,8 @@ fn ledger_error(line: &str) -> String {
 fn each_ledger_mistake_is_an_error_at_its_line_that_names_nobody() {
     let cases = [
         ("Ada Nobody,,website,given,2026-09-08,Claire Whitcombe", "error[consent-unknown-child]: the child on this line is not a pupil on the roster\n  --> people/oakhollow/consent.csv:19:1"),
-        ("Grace Whitcombe,,webside,given,2026-09-08,Claire Whitcombe", "error[consent-unknown-purpose]: `webside` is not a purpose in policyc.yaml\n  --> people/oakhollow/consent.csv:19:1"),
-        ("Grace Whitcombe,,press,given,2026-09-08,Saima Qureshi", "error[consent-not-a-parent]: the person who decided on this line is not a parent of this child on the roster\n  --> people/oakhollow/consent.csv:19:1"),
+        ("Grace Whitcombe,,webside,given,2026-09-08,Claire Whitcombe", "error[consent-unknown-purpose]: `webside` is not a purpose in policyc.yaml\n  --> people/oakhollow/consent.csv:19:18"),
+        ("Grace Whitcombe,,press,given,2026-09-08,Saima Qureshi", "error[consent-not-a-parent]: the person who decided on this line is not a parent of this child on the roster\n  --> people/oakhollow/consent.csv:19:41"),
         ("Grace Whitcombe,,press,given,31/09/2026,Claire Whitcombe", "error[ledger-date]: the date `31/09/2026`"),
         ("Grace Whitcombe,,press,withdrawn,2026-09-08,Claire Whitcombe", "error[consent-withdrawn-first]: this line withdraws a consent that the same person had not given before it\n  --> people/oakhollow/consent.csv:19:1"),
         ("Grace Whitcombe,,press,perhaps,2026-09-08,Claire Whitcombe", "error[consent-decision]: `perhaps` is not a decision policyc knows"),
