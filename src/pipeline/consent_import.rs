@@ -49,7 +49,8 @@ pub fn import_consents(
         class: None,
     };
     consent_report(resolved, &filter, false, diags);
-    let people = load_people(root, &[school], project.date_order, diags);
+    let schools: Vec<&str> = project.schools.iter().map(|s| s.id.as_str()).collect();
+    let people = load_people(root, &schools, project.date_order, diags);
     if diags.has_errors() {
         return None;
     }
