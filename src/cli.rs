@@ -162,7 +162,7 @@ pub enum ConsentCommand {
 /// `policyc consent import`.
 #[derive(Debug, Clone, Args)]
 pub struct ConsentImportArgs {
-    /// The exported responses, as CSV.
+    /// The exported responses, as CSV or an Excel workbook (.xlsx).
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
     #[command(flatten)]
@@ -318,7 +318,7 @@ pub enum SignoffCommand {
 /// `policyc signoff import`.
 #[derive(Debug, Clone, Args)]
 pub struct SignoffImportArgs {
-    /// The exported responses, as CSV.
+    /// The exported responses, as CSV or an Excel workbook (.xlsx).
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
     #[command(flatten)]

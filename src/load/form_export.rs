@@ -94,7 +94,7 @@ pub fn read_export_text(path: &Path, diags: &mut Diagnostics) -> Option<String> 
         Ok(text) => Some(text),
         Err(why) => {
             diags.push(Diagnostic::error("import-unreadable", path.display().to_string(), why).with_hint(
-                "export the responses as CSV (Microsoft Forms: Open in Excel, then Save As › CSV UTF-8; Google Forms: Download responses (.csv))",
+                "export the responses as an Excel workbook (.xlsx, as Microsoft Forms downloads them) or as CSV (Google Forms: Download responses (.csv))",
             ));
             None
         }
@@ -109,8 +109,61 @@ fn read_export(path: &Path) -> Result<String, String> {
         ReadFailure::Folder | ReadFailure::NotAFile => "this is not a file".into(),
         why => format!("cannot read the export: {why}"),
     })?;
+    if bytes.starts_with(b"PK\x03\x04") {
+        return spreadsheet_as_csv(&bytes);
+    }
     let text = String::from_utf8(bytes).map_err(|_| "the export is not UTF-8 text".to_string())?;
     Ok(text.strip_prefix('\u{feff}').unwrap_or(&text).to_string())
+}
+
+/// The first sheet of an Excel workbook (`.xlsx`, as Microsoft Forms
+/// downloads its responses) as CSV text, one row a line, so that it is read
+/// exactly as a CSV export is and a problem's line is the sheet's row.
+/// Dates become `YYYY-MM-DD`; a formula's cached value is read, never the
+/// formula.
+pub fn spreadsheet_as_csv(bytes: &[u8]) -> Result<String, String> {
+    use calamine::{Data, Reader, Xlsx};
+    let mut book = Xlsx::new(std::io::Cursor::new(bytes))
+        .map_err(|e| format!("this is not a workbook policyc can read: {e}"))?;
+    let sheet = book
+        .worksheet_range_at(0)
+        .ok_or("the workbook has no sheet")?
+        .map_err(|e| format!("cannot read the workbook's first sheet: {e}"))?;
+    let cell = |data: &Data| match data {
+        Data::Empty => String::new(),
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) => f.to_string(),
+        Data::Bool(b) => b.to_string(),
+        Data::DateTime(d) => excel_day(d.as_f64()).unwrap_or_else(|| d.as_f64().to_string()),
+        Data::Error(e) => format!("#{e}"),
+    };
+    // Rows above the used range are blank lines, so line numbers match.
+    let top = sheet.start().map_or(0, |(row, _)| row as usize);
+    let mut writer = csv::WriterBuilder::new()
+        .flexible(true)
+        .from_writer(Vec::new());
+    for _ in 0..top {
+        writer.write_record([""]).map_err(|e| e.to_string())?;
+    }
+    for row in sheet.rows() {
+        writer
+            .write_record(row.iter().map(cell))
+            .map_err(|e| e.to_string())?;
+    }
+    let bytes = writer.into_inner().map_err(|e| e.to_string())?;
+    String::from_utf8(bytes).map_err(|e| e.to_string())
+}
+
+/// The day of an Excel date serial (days since 30 December 1899), as
+/// `YYYY-MM-DD`; the time of day is dropped.
+fn excel_day(serial: f64) -> Option<String> {
+    if !serial.is_finite() || !(1.0..2_958_466.0).contains(&serial) {
+        return None;
+    }
+    let epoch = time::Date::from_calendar_date(1899, time::Month::December, 30).ok()?;
+    let day = epoch.checked_add(time::Duration::days(serial.floor() as i64))?;
+    Some(dates::iso(day))
 }
 
 /// Parses an export's text: pure, for tests.
@@ -247,6 +300,23 @@ pub fn form_date(text: &str, order: DateOrder) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn excel_date_serials_become_days() {
+        assert_eq!(excel_day(46285.44).as_deref(), Some("2026-09-20"));
+        assert_eq!(excel_day(1.0).as_deref(), Some("1899-12-31"));
+        assert_eq!(excel_day(-3.0), None);
+        assert_eq!(excel_day(f64::NAN), None);
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_workbook_says_so() {
+        let why = spreadsheet_as_csv(b"PK\x03\x04 not really a zip").unwrap_err();
+        assert!(
+            why.starts_with("this is not a workbook policyc can read"),
+            "{why}"
+        );
+    }
 
     #[test]
     fn timestamps_from_common_tools_become_days() {

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
-use crate::model::consent::PurposeKind;
+use crate::model::consent::{PurposeKind, Standing};
 use crate::model::dates;
 use crate::render::register::slug;
 use crate::report::consent::SchoolConsent;
@@ -101,6 +101,9 @@ pub fn consent_lists(
                                 name: p.name.clone(),
                                 why: match &p.since {
                                     Some(date) => format!("withdrawn on {}", dates::long_form(date)),
+                                    None if p.standing == Standing::Renew.label() => {
+                                        "the form changed: not yet renewed".to_string()
+                                    }
                                     None => p.standing.clone(),
                                 },
                             })

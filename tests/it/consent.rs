@@ -389,3 +389,74 @@ fn an_export_imports_all_or_nothing_and_only_once() {
     );
     assert_eq!(fs::read_to_string(&ledger).unwrap(), after);
 }
+
+#[test]
+fn an_excel_export_imports_as_its_csv_would_with_its_dates_read() {
+    let project = fixture("example");
+    let export = project.path().join("responses.xlsx");
+    // As Microsoft Forms downloads it: completion times as Excel dates
+    // (20 November 2026 09:21, 21 November 2026 18:43).
+    let id = "72A7-30AF";
+    write_xlsx(
+        &export,
+        &[
+            &[
+                "Id",
+                "Completion time",
+                "Name",
+                "Child",
+                "Class",
+                "Document ID",
+                "Photos on the school's social media",
+                "Photos in the local press",
+            ],
+            &[
+                "1",
+                "date:46346.39",
+                "Claire Whitcombe",
+                "Grace Whitcombe",
+                "Year 6 Willow",
+                id,
+                "Yes",
+                "No",
+            ],
+            &[
+                "2",
+                "date:46347.78",
+                "Aoife Ó Briain",
+                "Tomás Ó Briain",
+                "Year 6 Willow",
+                id,
+                "No",
+                "",
+            ],
+        ],
+    );
+    let ledger = project.path().join("people/oakhollow/consent.csv");
+    let output = run_in(
+        project.path(),
+        &[
+            "consent",
+            "import",
+            export.to_str().unwrap(),
+            "--school",
+            "oakhollow",
+            "--write",
+        ],
+    );
+    let (_, stderr) = texts(&output);
+    assert!(output.status.success(), "{stderr}");
+    assert_eq!(
+        stderr,
+        "added 3 consent answers to people/oakhollow/consent.csv\n"
+    );
+    let text = fs::read_to_string(&ledger).unwrap();
+    assert!(
+        text.ends_with(
+            "Grace Whitcombe,Year 6 Willow,social-media,given,2026-11-20,Claire Whitcombe,72A7-30AF\n\
+             Grace Whitcombe,Year 6 Willow,press,refused,2026-11-20,Claire Whitcombe,72A7-30AF\n\
+             Tomás Ó Briain,Year 6 Willow,social-media,refused,2026-11-21,Aoife Ó Briain,72A7-30AF\n"
+        ),
+        "{text}"
+    );
+}

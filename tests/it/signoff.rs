@@ -818,3 +818,53 @@ fn a_wording_change_under_the_same_version_is_a_warning_until_the_version_moves(
     assert!(!stderr.contains("wrenfold/"), "{stderr}");
     assert!(stderr.contains("--> schools/copperbeck.yaml:"), "{stderr}");
 }
+
+#[test]
+fn an_excel_export_of_signatures_imports_as_its_csv_would() {
+    let project = fixture("example");
+    let staff_id = current_id(project.path(), "wrenfold", "staff");
+    let export = project.path().join("responses.xlsx");
+    // 46285.44 is 20 September 2026, 10:33.
+    write_xlsx(
+        &export,
+        &[
+            &[
+                "ID",
+                "Completion time",
+                "Email",
+                "Name",
+                "Document ID",
+                "I agree",
+            ],
+            &[
+                "1",
+                "date:46285.44",
+                "anonymous",
+                "Priya Raman",
+                &staff_id,
+                "Yes",
+            ],
+        ],
+    );
+    let ledger = project.path().join("people/wrenfold/signed.csv");
+    let before = fs::read_to_string(&ledger).unwrap();
+    let output = run_in(
+        project.path(),
+        &[
+            "signoff",
+            "import",
+            "responses.xlsx",
+            "--school",
+            "wrenfold",
+            "--audience",
+            "staff",
+            "--write",
+        ],
+    );
+    let (_, stderr) = texts(&output);
+    assert!(output.status.success(), "{stderr}");
+    assert_eq!(
+        fs::read_to_string(&ledger).unwrap(),
+        format!("{before}Priya Raman,staff,Teaching staff,{staff_id},2026-09-20\n")
+    );
+}
