@@ -584,6 +584,22 @@ mod tests {
     }
 
     #[test]
+    fn a_changed_consent_form_asks_for_renewal_not_signatures() {
+        let form = |id: &str, text: &str| {
+            let mut d = doc("parent", id, &[("uses", text)]);
+            d.consent = vec!["website".into()];
+            d
+        };
+        let old = manifest(vec![form("A", "Photos on the website.")]);
+        let new = manifest(vec![form("B", "Photos on the website and in the press.")]);
+        let report = compare(&old, &new, &Editorial::default());
+        let change = &report.documents[0];
+        assert!(!change.sign_again && change.renew_consent, "{change:?}");
+        let same = compare(&old, &old, &Editorial::default());
+        assert!(!same.documents.iter().any(|d| d.renew_consent));
+    }
+
+    #[test]
     fn new_and_removed_documents() {
         let old = manifest(vec![doc("volunteer", "V", &[])]);
         let new = manifest(vec![doc("parent", "P", &[("x", "Hi.")])]);
