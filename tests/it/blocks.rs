@@ -300,3 +300,43 @@ fn an_empty_heading_label_means_no_heading_in_both_formats() {
     );
     assert!(!page.contains("<h2></h2>") && !page.contains("<h3></h3>"));
 }
+
+#[test]
+fn a_newline_in_the_facts_breaks_the_line_in_both_formats_and_no_subtitle_leaves_no_gap() {
+    let project = fixture("example");
+    let school = project.path().join("schools/wrenfold.yaml");
+    let mut text = fs::read_to_string(&school).unwrap();
+    text.push_str(
+        "\nlabels:\n  subtitle: \"\"\n  facts: \"Version {version}\\nAgreed on {approved_on}\"\n",
+    );
+    fs::write(&school, text).unwrap();
+    let out = build_to_temp(project.path());
+    let text = pdf_text(&out.path().join("wrenfold/aup-staff.pdf"));
+    let lines: Vec<&str> = text.lines().map(str::trim).collect();
+    let title = lines.iter().position(|l| *l == "Acceptable use agreement");
+    let after: Vec<&str> = title
+        .map(|t| {
+            lines[t + 1..]
+                .iter()
+                .copied()
+                .filter(|l| !l.is_empty())
+                .take(3)
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(
+        after,
+        [
+            "Every gift given, every gift grown",
+            "Version 2026.1",
+            "Agreed on 16 September 2026"
+        ],
+        "the motto takes the subtitle's line, and the facts take two: {lines:?}"
+    );
+    let page = fs::read_to_string(out.path().join("wrenfold/aup-staff.html")).unwrap();
+    assert!(
+        page.contains("<p class=\"meta facts\">Version 2026.1\nAgreed on 16 September 2026</p>")
+            && page.contains("p.facts { white-space: pre-line; }"),
+        "{page}"
+    );
+}
