@@ -129,10 +129,18 @@ pub fn filled_fields(
     kinds: &[SignatureField],
     signer: &Signer,
 ) -> Vec<(String, String)> {
+    // By label, not by position: a document for several audiences has a
+    // "Signing as" row among the fields that no kind stands for.
     kinds
         .iter()
-        .zip(&doc.signature.fields)
-        .filter_map(|(kind, label)| field_value(*kind, signer).map(|v| (label.clone(), v)))
+        .filter_map(|kind| {
+            let label = doc.labels.get(kind.label_key())?;
+            let value = field_value(*kind, signer)?;
+            doc.signature
+                .fields
+                .contains(label)
+                .then(|| (label.clone(), value))
+        })
         .collect()
 }
 

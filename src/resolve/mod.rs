@@ -280,7 +280,17 @@ fn signing_as(
         })
         .collect();
     let label = labels.get("field_signing_as").map_or("", String::as_str);
-    let at = signature.fields.len().min(1);
+    if label.is_empty() {
+        // An empty label leaves the row out.
+        return signature;
+    }
+    // After the name, as docs/FORMAT.md says; first when there is none.
+    let name = labels.get("field_name").map_or("", String::as_str);
+    let at = signature
+        .fields
+        .iter()
+        .position(|f| f == name)
+        .map_or(0, |i| i + 1);
     signature
         .fields
         .insert(at, format!("{label}: {}", names.join(" / ")));

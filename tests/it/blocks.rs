@@ -340,3 +340,38 @@ fn a_newline_in_the_facts_breaks_the_line_in_both_formats_and_no_subtitle_leaves
         "{page}"
     );
 }
+
+#[test]
+fn signing_as_follows_the_name_wherever_the_school_puts_it_and_an_empty_label_removes_it() {
+    let project = fixture("example");
+    let school = project.path().join("schools/copperbeck.yaml");
+    let text = fs::read_to_string(&school).unwrap();
+    let reordered = format!(
+        "{text}\nsignature:\n  fields:\n    helpers: [signature, date, name, organisation]\n"
+    );
+    fs::write(&school, &reordered).unwrap();
+    let out = build_to_temp(project.path());
+    let html = fs::read_to_string(out.path().join("copperbeck/aup-helpers.html")).unwrap();
+    in_order(
+        &html,
+        &[
+            "<span>Signature</span>",
+            "<span>Date</span>",
+            "<span>Full name (printed)</span>",
+            "<span>Signing as (circle one): Volunteers &#x2f; Visitors</span>",
+            "<span>Organisation</span>",
+        ],
+    );
+    fs::write(
+        &school,
+        format!("{reordered}labels:\n  field_signing_as: \"\"\n"),
+    )
+    .unwrap();
+    let out = build_to_temp(project.path());
+    let html = fs::read_to_string(out.path().join("copperbeck/aup-helpers.html")).unwrap();
+    assert!(
+        !html.contains("Volunteers &#x2f; Visitors"),
+        "no row: {html}"
+    );
+    assert!(!html.contains("<span>: "), "no stray colon: {html}");
+}
