@@ -58,6 +58,33 @@ pub struct SignatureExtras {
     /// audience's own.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fields: Option<BTreeMap<String, Vec<SignatureField>>>,
+    /// The countersigner's fields and their order; default name,
+    /// signature, date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub countersign_fields: Option<Vec<CountersignField>>,
+}
+
+/// A field of the countersignature.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CountersignField {
+    /// The countersigner's name, printed (`field_countersigner`).
+    Name,
+    /// Their signature.
+    Signature,
+    /// The date.
+    Date,
+}
+
+impl CountersignField {
+    /// The key of its label under `labels:`.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            CountersignField::Name => "field_countersigner",
+            CountersignField::Signature => "field_signature",
+            CountersignField::Date => "field_date",
+        }
+    }
 }
 
 /// How exactly the facts line gives its dates.

@@ -298,7 +298,10 @@ pub(crate) fn signature(
             .then(|| strings(&["field_parent_name", "field_parent_signature", "field_date"])),
         countersign: listed(&extras.countersign).then(|| Countersign {
             statement: label("countersign_statement"),
-            fields: strings(&["field_countersigner", "field_signature", "field_date"]),
+            fields: match &extras.countersign_fields {
+                Some(order) => order.iter().map(|f| label(f.label_key())).collect(),
+                None => strings(&["field_countersigner", "field_signature", "field_date"]),
+            },
         }),
     }
 }

@@ -174,6 +174,7 @@ fn merge_layer(acc: &mut Merged, top: SchoolFile, file: &str) {
         base.signature = Some(SignatureExtras {
             parent: signature.parent.or(below.parent),
             countersign: signature.countersign.or(below.countersign),
+            countersign_fields: signature.countersign_fields.or(below.countersign_fields),
             fields: match (signature.fields, below.fields) {
                 (Some(top), below) => Some(merge_maps(top, below)),
                 (None, below) => below,

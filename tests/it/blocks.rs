@@ -375,3 +375,37 @@ fn signing_as_follows_the_name_wherever_the_school_puts_it_and_an_empty_label_re
     );
     assert!(!html.contains("<span>: "), "no stray colon: {html}");
 }
+
+#[test]
+fn the_countersignature_takes_the_school_s_field_order() {
+    let project = fixture("example");
+    let school = project.path().join("schools/wrenfold.yaml");
+    let text = fs::read_to_string(&school).unwrap();
+    assert!(text.contains("signature:\n"), "Wrenfold sets its signature");
+    let edited = text.replacen(
+        "signature:\n",
+        "signature:\n  countersign_fields: [signature, date, name]\n",
+        1,
+    );
+    fs::write(&school, edited).unwrap();
+    let out = build_to_temp(project.path());
+    let pdf = squash(&pdf_text(&out.path().join("wrenfold/aup-staff.pdf")));
+    let counter = pdf.split("Approval").nth(1).unwrap_or_default().to_string();
+    in_order(
+        &counter,
+        &["Signature", "Date", "Headteacher or deputy (printed)"],
+    );
+    let bad = text.replacen(
+        "signature:\n",
+        "signature:\n  countersign_fields: [signature, class]\n",
+        1,
+    );
+    fs::write(&school, bad).unwrap();
+    let output = run_in(project.path(), &["check"]);
+    let (_, stderr) = texts(&output);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr.contains("schools/wrenfold.yaml:") && stderr.contains("class"),
+        "{stderr}"
+    );
+}
