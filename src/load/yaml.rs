@@ -163,8 +163,13 @@ fn key_positions(text: &str, key: &str) -> Vec<usize> {
     out
 }
 
-/// How `BlockDef` says a block has no kind, or two (see `model::blocks`).
-const BLOCK_KINDS: [&str; 2] = ["a block needs its kind", "a block has more than one kind"];
+/// How `BlockDef` says a block has no kind, or two, or a `skip` off a
+/// contents block (see `model::blocks`).
+const BLOCK_KINDS: [&str; 3] = [
+    "a block needs its kind",
+    "a block has more than one kind",
+    "`skip` belongs on a contents block",
+];
 
 fn explain_yaml_message(message: &str, keys: &[&str]) -> (String, Option<String>, &'static str) {
     // Nested errors arrive as `path.to[1]: unknown field …`; keep the path as context.
@@ -265,9 +270,10 @@ fn second_key_line(whole: &str, raw: &str) -> Option<usize> {
 
 /// Splits serde's `a.b[1]: message` into the path and the message.
 fn split_yaml_path(message: &str) -> (&str, &str) {
-    const STARTS: [&str; 8] = [
+    const STARTS: [&str; 9] = [
         BLOCK_KINDS[0],
         BLOCK_KINDS[1],
+        BLOCK_KINDS[2],
         "unknown field",
         "unknown variant",
         "missing field",

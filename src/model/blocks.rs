@@ -50,6 +50,19 @@ impl TryFrom<WrittenBlock> for BlockDef {
     type Error = String;
 
     fn try_from(w: WrittenBlock) -> Result<Self, String> {
+        let skips = [
+            &w.intro,
+            &w.values,
+            &w.sections,
+            &w.linked_policies,
+            &w.agreement,
+        ]
+        .into_iter()
+        .flatten()
+        .any(|d| d.skip.is_some());
+        if skips {
+            return Err("`skip` belongs on a contents block: it lists what a contents list leaves out, so write it there, e.g. `- contents: { skip: [values] }`".into());
+        }
         let mut kinds = [
             w.prose.map(BlockDef::Prose),
             w.contents.map(BlockDef::Contents),
@@ -84,6 +97,11 @@ pub struct PartDef {
     /// Only these audiences get the block; default all.
     #[serde(default)]
     pub audiences: Option<Vec<String>>,
+    /// On a `contents` block only: the parts its list leaves out, by
+    /// section or prose id, or `intro`, `values`, `linked_policies` or
+    /// `agreement`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skip: Option<Vec<String>>,
 }
 
 /// A block of headed prose.

@@ -25,6 +25,9 @@ pub enum Part {
     Contents {
         /// Its heading.
         heading: String,
+        /// The parts its list leaves out (see `PartDef::skip`).
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        skip: Vec<String>,
     },
     /// The document's introduction (`Document::intro`), under a heading
     /// only when the block gives one.

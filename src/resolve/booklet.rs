@@ -274,7 +274,9 @@ mod tests {
         match &preamble.body[..] {
             [Part::Prose {
                 heading, blocks, ..
-            }, Part::Contents { heading: contents }] => {
+            }, Part::Contents {
+                heading: contents, ..
+            }] => {
                 assert_eq!(heading, "Why");
                 assert_eq!(plain_text(blocks), "Ask Ms Example.");
                 assert_eq!(contents, "Contents");

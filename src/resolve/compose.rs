@@ -310,6 +310,7 @@ pub(crate) fn build_body(
             }),
             BlockDef::Contents(d) => Some(Part::Contents {
                 heading: heading_of(&d.heading, "contents_heading"),
+                skip: d.skip.clone().unwrap_or_default(),
             }),
             BlockDef::Intro(d) => (!doc.intro.is_empty()).then(|| {
                 // The introduction has no heading unless its block gives one.
@@ -445,7 +446,7 @@ mod tests {
                 Part::Prose {
                     heading, number, ..
                 } => format!("prose {} {heading}", number.as_deref().unwrap_or("-")),
-                Part::Contents { heading } => format!("contents {heading}"),
+                Part::Contents { heading, .. } => format!("contents {heading}"),
                 Part::Intro { heading, number } => match heading {
                     Some(h) => format!("intro {} {h}", number.as_deref().unwrap_or("-")),
                     None => "intro".into(),

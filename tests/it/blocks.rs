@@ -409,3 +409,56 @@ fn the_countersignature_takes_the_school_s_field_order() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_contents_block_leaves_out_what_it_skips_in_both_formats() {
+    let project = fixture("example");
+    let school = project.path().join("schools/thistlecombe.yaml");
+    edit_file(
+        &school,
+        &[(
+            "block: { contents: { audiences: [staff] } }",
+            "block: { contents: { audiences: [staff], skip: [context, agreement] } }",
+        )],
+    );
+    let out = build_to_temp(project.path());
+    let page = fs::read_to_string(out.path().join("thistlecombe/aup-staff.html")).unwrap();
+    let nav = page
+        .split("<nav class=\"contents\"")
+        .nth(1)
+        .unwrap_or_default();
+    let nav = nav.split("</nav>").next().unwrap_or_default();
+    assert!(
+        !nav.contains("Why we have this agreement") && !nav.contains("#signature-heading"),
+        "{nav}"
+    );
+    assert!(nav.contains("#section-"), "the sections stay: {nav}");
+    assert!(
+        page.contains("Why we have this agreement</h2>"),
+        "the heading stays in the text"
+    );
+    let text = squash(&pdf_text(&out.path().join("thistlecombe/aup-staff.pdf")));
+    let contents = text.split("Contents").nth(1).unwrap_or_default();
+    let contents = contents
+        .split("Why we have this agreement")
+        .next()
+        .unwrap_or_default();
+    assert!(
+        !contents.contains("Agreement and signature"),
+        "the PDF's contents skip it too: {contents}"
+    );
+    edit_file(
+        &school,
+        &[(
+            "block: { contents: { audiences: [staff], skip: [context, agreement] } }",
+            "block: { intro: { skip: [values] } }",
+        )],
+    );
+    let output = run_in(project.path(), &["check"]);
+    let (_, stderr) = texts(&output);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr.contains("error[bad-block]: `skip` belongs on a contents block"),
+        "{stderr}"
+    );
+}
