@@ -367,6 +367,16 @@ pub enum DateOrderArg {
     Ymd,
 }
 
+impl From<DateOrderArg> for crate::model::dates::DateOrder {
+    fn from(order: DateOrderArg) -> Self {
+        match order {
+            DateOrderArg::Dmy => Self::Dmy,
+            DateOrderArg::Mdy => Self::Mdy,
+            DateOrderArg::Ymd => Self::Ymd,
+        }
+    }
+}
+
 /// Which people a `signoff` subcommand is about.
 #[derive(Debug, Clone, Args)]
 pub struct SignoffSelect {

@@ -9,7 +9,7 @@ use anyhow::Result;
 use crate::check::messages::unknown_school;
 use crate::cli::{
     ConsentCommand, ConsentFormat, ConsentImportArgs, ConsentListArgs, ConsentPrintArgs,
-    ConsentSelect, ConsentStatusArgs, DateOrderArg,
+    ConsentSelect, ConsentStatusArgs,
 };
 use crate::cmd::explain::resolved_or_report;
 use crate::cmd::signoff::{lock_ledger, write_report, PrivateTarget};
@@ -133,22 +133,14 @@ fn import(args: &ConsentImportArgs) -> Result<i32> {
         return Ok(EXIT_PROJECT);
     };
     let mut map = ColumnMap::default();
-    for (column, flag) in [
+    ColumnMap::override_with(&mut [
         (&mut map.name, &args.name_column),
         (&mut map.child, &args.child_column),
         (&mut map.class, &args.class_column),
         (&mut map.date, &args.date_column),
         (&mut map.document, &args.document_column),
-    ] {
-        if let Some(header) = flag {
-            *column = vec![header.clone()];
-        }
-    }
-    let order = match args.date_order {
-        DateOrderArg::Dmy => DateOrder::Dmy,
-        DateOrderArg::Mdy => DateOrder::Mdy,
-        DateOrderArg::Ymd => DateOrder::Ymd,
-    };
+    ]);
+    let order = DateOrder::from(args.date_order);
     let file = args.file.display().to_string();
     let export = if diags.has_errors() {
         None

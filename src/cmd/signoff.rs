@@ -8,8 +8,8 @@ use anyhow::{Context, Result};
 
 use crate::check::messages::unknown_school;
 use crate::cli::{
-    DateOrderArg, SignoffCommand, SignoffFormat, SignoffImportArgs, SignoffRegisterArgs,
-    SignoffSelect, SignoffStatusArgs,
+    SignoffCommand, SignoffFormat, SignoffImportArgs, SignoffRegisterArgs, SignoffSelect,
+    SignoffStatusArgs,
 };
 use crate::cmd::explain::resolved_or_report;
 use crate::cmd::source_date_epoch;
@@ -389,23 +389,15 @@ fn import(args: &SignoffImportArgs) -> Result<i32> {
         Err(code) => return Ok(code),
     };
     let mut map = ColumnMap::default();
-    for (column, flag) in [
+    ColumnMap::override_with(&mut [
         (&mut map.name, &args.name_column),
         (&mut map.date, &args.date_column),
         (&mut map.document, &args.document_column),
         (&mut map.audience, &args.audience_column),
         (&mut map.class, &args.class_column),
         (&mut map.child, &args.child_column),
-    ] {
-        if let Some(header) = flag {
-            *column = vec![header.clone()];
-        }
-    }
-    let order = match args.date_order {
-        DateOrderArg::Dmy => DateOrder::Dmy,
-        DateOrderArg::Mdy => DateOrder::Mdy,
-        DateOrderArg::Ymd => DateOrder::Ymd,
-    };
+    ]);
+    let order = DateOrder::from(args.date_order);
     let export = if diags.has_errors() {
         None
     } else {

@@ -61,6 +61,17 @@ impl Default for ColumnMap {
 
 pub use crate::model::dates::DateOrder;
 
+impl ColumnMap {
+    /// Each `--…-column` flag given replaces the headers its column tries.
+    pub fn override_with(flags: &mut [(&mut Vec<String>, &Option<String>)]) {
+        for (column, flag) in flags.iter_mut() {
+            if let Some(header) = flag {
+                **column = vec![header.clone()];
+            }
+        }
+    }
+}
+
 /// An export's signatures, with its text (for excerpts) and path as given.
 #[derive(Debug, Clone)]
 pub struct FormExport {

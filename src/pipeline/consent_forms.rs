@@ -17,6 +17,8 @@ use crate::model::files::Reading;
 use crate::model::people::Person;
 use crate::model::project::{Resolved, ResolvedSchool};
 use crate::pipeline::consent::{consent_report, ConsentFilter};
+use crate::pipeline::print::layout_error;
+use crate::pipeline::signoff::unprintable_character;
 use crate::render::consent_slip::consent_slips;
 use crate::render::merge::PrintFile;
 use crate::render::pdf::PdfEngine;
@@ -106,7 +108,11 @@ pub fn consent_form_pdfs(
             let children = children_for(resolved, form, &roster.people, filter, pending.as_ref());
             for c in &children {
                 if let Some(ch) = engine.first_unprintable(&c.line) {
-                    diags.push(unprintable(school, c.person, ch));
+                    diags.push(unprintable_character(
+                        &format!("people/{}/roster.csv", school.id),
+                        c.person.line,
+                        ch,
+                    ));
                 }
             }
             let mut classes: BTreeMap<&str, Vec<&Child>> = BTreeMap::new();
@@ -245,7 +251,7 @@ fn print_group(
                 standards,
                 epoch,
             )
-            .map_err(|e| layout_error(&template.file, e.message));
+            .map_err(|e| layout_error(template, e.message));
     }
     let template = templates.get("policy.typ");
     let audience = resolved
@@ -274,33 +280,15 @@ fn print_group(
         engine
             .compile_for(&template.text, form, logo, &filled)
             .and_then(|c| c.export(form, standards, epoch))
-            .map_err(|e| layout_error(&template.file, e.message))
+            .map_err(|e| layout_error(template, e.message))
     });
     let mut file = PrintFile::new();
     for copy in copies {
         let bytes =
             copy.map_err(|message| panicked(&format!("{}.pdf", form.key()), &message))??;
         file.append_on_odd(&bytes)
-            .map_err(|e| layout_error(&template.file, e))?;
+            .map_err(|e| layout_error(template, e))?;
     }
     file.finish(&format!("{}: {class}", form.title))
-        .map_err(|e| layout_error(&template.file, e))
-}
-
-/// A layout that failed.
-fn layout_error(file: &str, message: String) -> Diagnostic {
-    Diagnostic::error("pdf-template", file, message)
-        .with_hint("fix the layout, or delete the override to use the built-in one")
-}
-
-/// A pupil's name with a character no font has: it would print as a box.
-fn unprintable(school: &ResolvedSchool, person: &Person, ch: char) -> Diagnostic {
-    let mut diagnostic = Diagnostic::error(
-        "unprintable-character",
-        format!("people/{}/roster.csv", school.id),
-        format!("`{ch}` (U+{:04X}) in a name cannot be printed: neither the fonts built into policyc nor any in fonts/ has it", ch as u32),
-    )
-    .with_hint("put a font that has it in the project's fonts/ folder (a .ttf or .otf, such as the Noto font for that script)");
-    diagnostic.line = Some(person.line);
-    diagnostic
+        .map_err(|e| layout_error(template, e))
 }

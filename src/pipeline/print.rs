@@ -310,7 +310,7 @@ fn render_data(
 }
 
 /// A layout that failed.
-fn layout_error(template: &Template, message: String) -> Diagnostic {
+pub(crate) fn layout_error(template: &Template, message: String) -> Diagnostic {
     Diagnostic::error("pdf-template", &template.file, message)
         .with_hint("fix the layout, or delete the override to use the built-in one")
 }

@@ -282,13 +282,18 @@ pub(crate) fn unprintable_name(
     person: &PersonStatus,
     c: char,
 ) -> Diagnostic {
+    unprintable_character(&school.roster_file, person.line, c)
+}
+
+/// A character in a name on `roster`'s `line` that no font can print.
+pub(crate) fn unprintable_character(roster: &str, line: usize, c: char) -> Diagnostic {
     let mut diagnostic = Diagnostic::error(
         "unprintable-character",
-        &school.roster_file,
+        roster,
         format!("`{c}` (U+{:04X}) in a name cannot be printed: neither the fonts built into policyc nor any in fonts/ has it", c as u32),
     )
     .with_hint("put a font that has it in the project's fonts/ folder (a .ttf or .otf, such as the Noto font for that script)");
-    diagnostic.line = Some(person.line);
+    diagnostic.line = Some(line);
     diagnostic
 }
 

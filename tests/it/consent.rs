@@ -209,13 +209,19 @@ fn a_consent_form_is_a_document_with_a_choice_per_purpose_and_no_sign_off() {
     assert!(html.contains("<table class=\"choices\">"), "{html}");
     let manifest = fs::read_to_string(out.path().join("manifest.json")).unwrap();
     assert!(manifest.contains("\"consent\": ["), "{manifest}");
-    // Sign-off leaves consent forms to the consent ledger.
+    // Sign-off leaves consent forms to the consent ledger: its status
+    // lists the parents' agreement once, and no form's document ID.
     let status = run_in(
         project.path(),
         &["signoff", "status", "--school", "oakhollow"],
     );
     let (stdout, stderr) = texts(&status);
-    assert!(!stdout.contains("consent"), "{stdout}{stderr}");
+    assert!(status.status.success(), "{stderr}");
+    for policy in ["consent-images", "consent-biometric"] {
+        let id = doc_id(project.path(), "oakhollow", policy, "parent");
+        assert!(!stdout.contains(&id), "{policy} {id} in sign-off: {stdout}");
+    }
+    assert_eq!(stdout.matches("Parents and carers").count(), 1, "{stdout}");
 }
 
 #[test]
