@@ -292,6 +292,11 @@ impl Diagnostics {
         self.items.push(diagnostic);
     }
 
+    /// Changes every problem recorded so far, in place.
+    pub fn for_each_mut(&mut self, f: impl FnMut(&mut Diagnostic)) {
+        self.items.iter_mut().for_each(f);
+    }
+
     /// Records several problems.
     pub fn extend(&mut self, diagnostics: impl IntoIterator<Item = Diagnostic>) {
         self.items.extend(diagnostics);

@@ -133,16 +133,30 @@ fn read_export(path: &Path) -> Result<String, String> {
 /// Dates become `YYYY-MM-DD`; a formula's cached value is read, never the
 /// formula.
 pub fn spreadsheet_as_csv(bytes: &[u8]) -> Result<String, String> {
+    first_sheet(bytes).map(|(_, text)| text)
+}
+
+/// The name of a workbook's first sheet, and the sheet as CSV text (see
+/// [`spreadsheet_as_csv`]). A line break inside a cell becomes a space,
+/// so each row stays one line.
+pub fn first_sheet(bytes: &[u8]) -> Result<(String, String), String> {
     use calamine::{Data, Reader, Xlsx};
     let mut book = Xlsx::new(std::io::Cursor::new(bytes))
         .map_err(|e| format!("this is not a workbook policyc can read: {e}"))?;
+    let name = book
+        .sheet_names()
+        .first()
+        .cloned()
+        .ok_or("the workbook has no sheet")?;
     let sheet = book
         .worksheet_range_at(0)
         .ok_or("the workbook has no sheet")?
         .map_err(|e| format!("cannot read the workbook's first sheet: {e}"))?;
     let cell = |data: &Data| match data {
         Data::Empty => String::new(),
-        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => {
+            s.replace(['\r', '\n'], " ")
+        }
         Data::Int(i) => i.to_string(),
         Data::Float(f) => f.to_string(),
         Data::Bool(b) => b.to_string(),
@@ -163,7 +177,8 @@ pub fn spreadsheet_as_csv(bytes: &[u8]) -> Result<String, String> {
             .map_err(|e| e.to_string())?;
     }
     let bytes = writer.into_inner().map_err(|e| e.to_string())?;
-    String::from_utf8(bytes).map_err(|e| e.to_string())
+    let text = String::from_utf8(bytes).map_err(|e| e.to_string())?;
+    Ok((name, text))
 }
 
 /// The day of an Excel date serial (days since 30 December 1899), as

@@ -13,7 +13,7 @@ use crate::diag::{did_you_mean, suggestion, Diagnostic, Diagnostics};
 use crate::model::consent::{Choice, ConsentLedger, ConsentRow};
 use crate::model::dates::{self, DateOrder};
 use crate::model::manifest::Manifest;
-use crate::model::people::{Identity, Ledger, People, Person, Roster, Signature};
+use crate::model::people::{Identity, Ledger, People, Person, Roster, RosterLayout, Signature};
 
 use crate::sealed::{Cap, Folder, Kind};
 
@@ -66,31 +66,107 @@ pub fn load_people(
             diags.push(unknown_school(&folder, &id, schools));
             continue;
         }
-        let read = |name: &str, diags: &mut Diagnostics| {
-            let path = folder.join(name);
-            project
-                .kind(&path)
-                .is_some()
-                .then(|| read_csv_text(project, &path, diags))
-                .flatten()
-        };
-        if let Some((rel, text)) = read("roster.csv", diags) {
-            let roster = parse_roster(&rel, &text, diags);
-            people.sources.insert(rel, text);
-            people.rosters.insert(id.clone(), roster);
-        }
-        if let Some((rel, text)) = read("signed.csv", diags) {
-            let ledger = parse_ledger(&rel, &text, order, diags);
-            people.sources.insert(rel, text);
-            people.ledgers.insert(id.clone(), ledger);
-        }
-        if let Some((rel, text)) = read("consent.csv", diags) {
-            let ledger = parse_consent(&rel, &text, order, diags);
-            people.sources.insert(rel, text);
-            people.consents.insert(id.clone(), ledger);
-        }
+        load_school(project, &folder, &id, order, &mut people, diags);
     }
     people
+}
+
+/// The file that maps each roster file's columns to policyc's.
+pub const COLUMNS_FILE: &str = "columns.yaml";
+
+/// Whether `name` is a roster file: `roster*.csv` or `roster*.xlsx`.
+fn is_roster_file(name: &str) -> bool {
+    let lower = name.to_lowercase();
+    lower.starts_with("roster") && (lower.ends_with(".csv") || lower.ends_with(".xlsx"))
+}
+
+/// Reads one school's folder of people: every roster file (with its
+/// column map), the ledger and the consent decisions. Any other file is
+/// a warning, so an export saved under the wrong name is not lost in
+/// silence; subfolders are the school's own (form exports, for example).
+fn load_school(
+    project: &Folder,
+    folder: &Path,
+    id: &str,
+    order: DateOrder,
+    people: &mut People,
+    diags: &mut Diagnostics,
+) {
+    let mut entries = project.list(folder).unwrap_or_default();
+    entries.sort_by(|a, b| a.name.cmp(&b.name));
+    let layouts = read_layouts(project, folder, diags);
+    let mut parts = Vec::new();
+    for entry in &entries {
+        let name = entry.name.as_str();
+        let path = folder.join(name);
+        if name.starts_with('.') || entry.kind == Kind::Folder {
+            continue;
+        }
+        if is_roster_file(name) {
+            let layout = layouts.as_ref().and_then(|(_, l)| l.get(name));
+            if let Some((rel, text, sheet)) = read_sheet_text(project, &path, diags) {
+                let mut found_diags = Diagnostics::default();
+                let found = parse_roster(&rel, &text, layout, &mut found_diags);
+                if let Some(sheet) = &sheet {
+                    found_diags.for_each_mut(|d| name_the_cell(d, sheet, &text));
+                }
+                diags.append(found_diags);
+                people.sources.insert(rel.clone(), text);
+                parts.push((rel, found));
+            }
+            continue;
+        }
+        match name {
+            COLUMNS_FILE => {}
+            "signed.csv" => {
+                if let Some((rel, text)) = read_csv_text(project, &path, diags) {
+                    let ledger = parse_ledger(&rel, &text, order, diags);
+                    people.sources.insert(rel, text);
+                    people.ledgers.insert(id.to_string(), ledger);
+                }
+            }
+            "consent.csv" => {
+                if let Some((rel, text)) = read_csv_text(project, &path, diags) {
+                    let ledger = parse_consent(&rel, &text, order, diags);
+                    people.sources.insert(rel, text);
+                    people.consents.insert(id.to_string(), ledger);
+                }
+            }
+            _ => diags.push(unread_file(&path, name)),
+        }
+    }
+    if let Some((source, layouts)) = &layouts {
+        let rel = folder.join(COLUMNS_FILE).to_string_lossy().into_owned();
+        for file in layouts.keys() {
+            if !parts.iter().any(|(r, _)| Path::new(r).ends_with(file)) {
+                diags.push(
+                    Diagnostic::warning("roster-layout-unused", &rel, format!("there is no roster file `{file}` in {}", folder.to_string_lossy()))
+                        .near(source, file)
+                        .with_hint("name a roster file in this folder (roster*.csv or roster*.xlsx), or delete these lines"),
+                );
+            }
+        }
+    }
+    if !parts.is_empty() {
+        let roster = merge_rosters(parts, &people.sources, diags);
+        people.rosters.insert(id.to_string(), roster);
+    }
+}
+
+/// A file in a school's people folder that policyc does not read.
+fn unread_file(path: &Path, name: &str) -> Diagnostic {
+    let lower = name.to_lowercase();
+    let hint = if lower.starts_with("signed") || lower.starts_with("consent") {
+        "policyc keeps the ledger as signed.csv and consent decisions as consent.csv, and adds to them itself: save the file as CSV UTF-8 under that name".to_string()
+    } else {
+        "name a roster roster*.csv or roster*.xlsx (roster-staff.csv, roster-pupils.xlsx); keep form exports and other files in a subfolder, such as imports/".to_string()
+    };
+    Diagnostic::warning(
+        "ignored-file",
+        path.to_string_lossy(),
+        format!("`{name}` is not read: it is not a roster, the ledger or consent decisions"),
+    )
+    .with_hint(hint)
 }
 
 /// A folder of people or packs that is a link: never followed.
@@ -172,6 +248,187 @@ pub fn load_published(project: &Folder, diags: &mut Diagnostics) -> Vec<(String,
     manifests
 }
 
+/// Reads `columns.yaml` in a school's people folder, if there is one:
+/// its text and each roster file's layout, by file name.
+fn read_layouts(
+    project: &Folder,
+    folder: &Path,
+    diags: &mut Diagnostics,
+) -> Option<(String, BTreeMap<String, RosterLayout>)> {
+    let path = folder.join(COLUMNS_FILE);
+    project.kind(&path)?;
+    let (rel, text) = read_csv_text(project, &path, diags)?;
+    match parse_layouts(&rel, &text) {
+        Ok(layouts) => Some((text, layouts)),
+        Err(problems) => {
+            diags.extend(problems);
+            None
+        }
+    }
+}
+
+/// Parses a `columns.yaml`: pure, for tests. Every column named must be
+/// one of a roster's, and a file's layout must say something.
+pub fn parse_layouts(
+    rel: &str,
+    text: &str,
+) -> Result<BTreeMap<String, RosterLayout>, Vec<Diagnostic>> {
+    let layouts: BTreeMap<String, RosterLayout> = if text.trim().is_empty() {
+        BTreeMap::new()
+    } else {
+        serde_yaml::from_str(text).map_err(|err| {
+            vec![super::yaml::yaml_diagnostic(
+                rel,
+                text,
+                &err,
+                1,
+                &["columns", "audience", "audiences"],
+            )]
+        })?
+    };
+    let mut problems = Vec::new();
+    for (file, layout) in &layouts {
+        if !is_roster_file(file) {
+            problems.push(
+                Diagnostic::error(
+                    "roster-layout",
+                    rel,
+                    format!("`{file}` is not a roster file's name"),
+                )
+                .near(text, file)
+                .with_hint(
+                    "name each roster file as it is in this folder: roster*.csv or roster*.xlsx",
+                ),
+            );
+        }
+        for column in layout.columns.keys() {
+            if !ROSTER_COLUMNS.contains(&column.as_str()) {
+                let hint = match suggestion(column, ROSTER_COLUMNS.iter().copied()) {
+                    Some(s) => format!("{s} The columns are: {}", ROSTER_COLUMNS.join(", ")),
+                    None => format!("policyc's columns are: {}", ROSTER_COLUMNS.join(", ")),
+                };
+                problems.push(
+                    Diagnostic::error(
+                        "roster-layout",
+                        rel,
+                        format!("`{column}` is not a roster column"),
+                    )
+                    .near_under(text, &format!("{file}.columns"), column)
+                    .with_hint(hint),
+                );
+            }
+        }
+        if layout.audience.is_some() && layout.columns.contains_key("audience") {
+            problems.push(
+                Diagnostic::error("roster-layout", rel, format!("`{file}` gives both an audience for everyone and an audience column"))
+                    .near_under(text, file, "audience:")
+                    .with_hint("keep `audience:` when everyone in the file signs the same agreement (staff, say); map the column when it varies"),
+            );
+        }
+    }
+    if problems.is_empty() {
+        Ok(layouts)
+    } else {
+        Err(problems)
+    }
+}
+
+/// A roster file's text: a CSV file's, or a workbook's first sheet as
+/// CSV, one row a line, with the sheet's name.
+fn read_sheet_text(
+    project: &Folder,
+    path: &Path,
+    diags: &mut Diagnostics,
+) -> Option<(String, String, Option<String>)> {
+    let rel = path.to_string_lossy().into_owned();
+    if !rel.to_lowercase().ends_with(".xlsx") {
+        return read_csv_text(project, path, diags).map(|(rel, text)| (rel, text, None));
+    }
+    let read = read_fenced(project, path, Cap::People)
+        .map_err(|e| e.message)
+        .and_then(|bytes| super::form_export::first_sheet(&bytes));
+    match read {
+        Ok((sheet, text)) => Some((rel, text, Some(sheet))),
+        Err(why) => {
+            diags.push(
+                Diagnostic::error("roster-unreadable", rel, why)
+                    .with_hint("save it again from Excel as an .xlsx workbook, or as CSV UTF-8"),
+            );
+            None
+        }
+    }
+}
+
+/// Names the workbook cell a diagnostic points at: `(sheet Pupils, cell
+/// C5)`, since the column of the sheet's CSV text means nothing to a
+/// reader of the workbook.
+fn name_the_cell(d: &mut Diagnostic, sheet: &str, text: &str) {
+    let Some(line) = d.line else {
+        return;
+    };
+    let row_text = text.lines().nth(line.saturating_sub(1)).unwrap_or("");
+    let place = match d.column {
+        Some(column) if line > 0 => {
+            let before: String = row_text.chars().take(column.saturating_sub(1)).collect();
+            let cell = csv_reader(&before)
+                .records()
+                .next()
+                .and_then(Result::ok)
+                .map_or(0, |r| r.len().saturating_sub(1));
+            format!("cell {}{line}", column_letters(cell))
+        }
+        _ => format!("row {line}"),
+    };
+    d.message = format!("{} (sheet `{sheet}`, {place})", d.message);
+}
+
+/// A spreadsheet column's letters: 0 is A, 26 is AA.
+fn column_letters(mut index: usize) -> String {
+    let mut letters = Vec::new();
+    loop {
+        letters.push(char::from(b'A' + (index % 26) as u8));
+        if index < 26 {
+            break;
+        }
+        index = index / 26 - 1;
+    }
+    letters.iter().rev().collect()
+}
+
+/// One school's roster from its files, in name order: someone listed
+/// twice, in one file or two, is an error at the second place.
+fn merge_rosters(
+    parts: Vec<(String, Vec<Person>)>,
+    sources: &BTreeMap<String, String>,
+    diags: &mut Diagnostics,
+) -> Roster {
+    let mut roster = Roster::default();
+    let mut seen: BTreeMap<Identity, (String, usize)> = BTreeMap::new();
+    for (rel, found) in parts {
+        let text = sources.get(&rel).map_or("", String::as_str);
+        for person in found {
+            let here = (person.file.clone(), person.line);
+            if let Some((file, line)) = seen.get(&person.identity()) {
+                let first = if *file == rel {
+                    format!("first on line {line}")
+                } else {
+                    format!("first in {file}, line {line}")
+                };
+                diags.push(
+                    Diagnostic::error("roster-duplicate-person", &rel, format!("{} is listed twice ({first})", person.name))
+                        .at(text, person.line, 1)
+                        .with_hint("delete one of the two lines; two different people with one name need their class (or child) to tell them apart"),
+                );
+                continue;
+            }
+            seen.insert(person.identity(), here);
+            roster.people.push(person);
+        }
+        roster.files.push(rel);
+    }
+    roster
+}
+
 fn unknown_school(folder: &Path, id: &str, schools: &[&str]) -> Diagnostic {
     let hint = match suggestion(id, schools.iter().copied()) {
         Some(s) => format!("{s} Name the folder after the school file, schools/<id>.yaml"),
@@ -219,27 +476,36 @@ fn read_csv_text(
 
 /// A CSV file's rows, with the header mapped to known column names.
 struct Table {
-    /// Column name → index.
-    columns: BTreeMap<&'static str, usize>,
+    /// Column name → the indexes of its cells (several when a layout
+    /// joins them, as forename and surname make a name).
+    columns: BTreeMap<&'static str, Vec<usize>>,
     /// Each row with its 1-based line.
     rows: Vec<(usize, Vec<String>)>,
 }
 
 impl Table {
     fn get(&self, row: &[String], column: &str) -> Option<String> {
-        let i = *self.columns.get(column)?;
-        let value = row.get(i)?.trim();
-        (!value.is_empty()).then(|| value.to_string())
+        let cells: Vec<&str> = self
+            .columns
+            .get(column)?
+            .iter()
+            .filter_map(|i| row.get(*i).map(|v| v.trim()))
+            .filter(|v| !v.is_empty())
+            .collect();
+        (!cells.is_empty()).then(|| cells.join(" "))
     }
 }
 
 /// Parses `text` as CSV with a header naming some of `known` columns, of
-/// which `required` must all be there.
+/// which `required` must all be there. With a `layout`, header cells are
+/// first matched to the columns it maps them to, and any other cell that
+/// is not one of `known` is left unread (an export's date of birth, say).
 fn parse_table(
     rel: &str,
     text: &str,
     known: &[&'static str],
     required: &[&'static str],
+    layout: Option<&RosterLayout>,
     diags: &mut Diagnostics,
 ) -> Option<Table> {
     let mut reader = csv_reader(text);
@@ -260,14 +526,43 @@ fn parse_table(
             return None;
         }
     };
-    let mut columns = BTreeMap::new();
+    let mut columns: BTreeMap<&'static str, Vec<usize>> = BTreeMap::new();
     // Columns an unknown header cell was probably meant to be: already
     // reported, so not reported again as missing.
     let mut misspelt: Vec<&str> = Vec::new();
     let mut ok = true;
+    let mapped = layout.map(|l| l.header_map(known)).unwrap_or_default();
+    // The layout's columns first, in its order (forename before surname).
+    for (column, wanted) in &mapped {
+        match header.iter().position(|raw| same_header(wanted, raw)) {
+            Some(i) => columns.entry(*column).or_default().push(i),
+            None => {
+                diags.push(
+                    Diagnostic::error(
+                        "csv-column-missing",
+                        rel,
+                        format!("the header has no column `{wanted}`, which columns.yaml reads as `{column}`"),
+                    )
+                    .at(text, 1, 1)
+                    .with_hint(format!(
+                        "write the header cell in columns.yaml as the export names it; its header cells are: {}",
+                        header.iter().map(str::trim).filter(|h| !h.is_empty()).collect::<Vec<_>>().join(", ")
+                    )),
+                );
+                misspelt.push(column);
+                ok = false;
+            }
+        }
+    }
     for (i, raw) in header.iter().enumerate() {
         let name = column_name(raw);
-        match known.iter().find(|k| **k == name) {
+        if mapped.iter().any(|(_, h)| same_header(h, raw)) {
+            continue;
+        }
+        let by_name = known
+            .iter()
+            .find(|k| **k == name && !mapped.iter().any(|(c, _)| c == *k));
+        match by_name {
             Some(k) if columns.contains_key(k) => {
                 diags.push(
                     Diagnostic::error(
@@ -281,9 +576,9 @@ fn parse_table(
                 ok = false;
             }
             Some(k) => {
-                columns.insert(*k, i);
+                columns.insert(*k, vec![i]);
             }
-            None if name.is_empty() => {}
+            _ if name.is_empty() || layout.is_some() => {}
             None => {
                 misspelt.extend(did_you_mean(&name, known.iter().copied()));
                 let hint = match suggestion(&name, known.iter().copied()) {
@@ -310,6 +605,15 @@ fn parse_table(
         .collect();
     if !missing.is_empty() {
         let plural = if missing.len() == 1 { "" } else { "s" };
+        let hint = if layout.is_some() {
+            "map them in this folder's columns.yaml (see docs/FORMAT.md, Rosters from two systems)"
+                .to_string()
+        } else {
+            format!(
+                "the first line names the columns, for example: {}",
+                required.join(",")
+            )
+        };
         diags.push(
             Diagnostic::error(
                 "csv-column-missing",
@@ -324,10 +628,7 @@ fn parse_table(
                 ),
             )
             .at(text, 1, 1)
-            .with_hint(format!(
-                "the first line names the columns, for example: {}",
-                required.join(",")
-            )),
+            .with_hint(hint),
         );
         ok = false;
     }
@@ -346,6 +647,12 @@ fn parse_table(
         }
     }
     ok.then_some(Table { columns, rows })
+}
+
+/// Whether a header cell is the one a layout names: case and surrounding
+/// spaces aside.
+fn same_header(wanted: &str, raw: &str) -> bool {
+    wanted.trim().eq_ignore_ascii_case(raw.trim())
 }
 
 /// The column names of a ledger's header line, as policyc reads them
@@ -397,55 +704,49 @@ fn csv_error(rel: &str, text: &str, err: &csv::Error) -> Diagnostic {
         .with_hint("check the quotes: a field with a comma in it is written in double quotes, and a quote inside it is doubled")
 }
 
-/// Parses a roster, reporting blank names and people listed twice.
-pub fn parse_roster(rel: &str, text: &str, diags: &mut Diagnostics) -> Roster {
-    let mut roster = Roster {
-        file: rel.to_string(),
-        people: Vec::new(),
+/// Parses one roster file, read through its `layout` from columns.yaml
+/// if it has one, reporting blank names and audiences at their line.
+/// People listed twice are found when the school's files are merged.
+pub fn parse_roster(
+    rel: &str,
+    text: &str,
+    layout: Option<&RosterLayout>,
+    diags: &mut Diagnostics,
+) -> Vec<Person> {
+    let required: &[&'static str] = match layout.and_then(|l| l.audience.as_ref()) {
+        Some(_) => &ROSTER_COLUMNS[..1],
+        None => &ROSTER_COLUMNS[..2],
     };
-    let Some(table) = parse_table(rel, text, &ROSTER_COLUMNS, &ROSTER_COLUMNS[..2], diags) else {
-        return roster;
+    let Some(table) = parse_table(rel, text, &ROSTER_COLUMNS, required, layout, diags) else {
+        return Vec::new();
     };
-    let mut seen: BTreeMap<Identity, usize> = BTreeMap::new();
+    let mut people = Vec::new();
     for (line, row) in &table.rows {
-        let (Some(name), Some(audience)) = (table.get(row, "name"), table.get(row, "audience"))
-        else {
-            diags.push(blank(
-                rel,
-                text,
-                *line,
-                if table.get(row, "name").is_none() {
-                    "name"
-                } else {
-                    "audience"
-                },
-            ));
+        let audience = match layout {
+            Some(layout) => layout.audience_of(table.get(row, "audience")),
+            None => table.get(row, "audience"),
+        };
+        let (Some(name), Some(audience)) = (table.get(row, "name"), audience) else {
+            let column = if table.get(row, "name").is_none() {
+                "name"
+            } else {
+                "audience"
+            };
+            diags.push(blank(rel, text, *line, column));
             continue;
         };
-        let person = Person {
+        people.push(Person {
             name,
             audience,
             class: table.get(row, "class"),
             role: table.get(row, "role"),
             email: table.get(row, "email"),
             child: table.get(row, "child"),
+            file: rel.to_string(),
             line: *line,
-        };
-        if let Some(first) = seen.insert(person.identity(), *line) {
-            diags.push(
-                Diagnostic::error(
-                    "roster-duplicate-person",
-                    rel,
-                    format!("{} is listed twice (first on line {first})", person.name),
-                )
-                .at(text, *line, 1)
-                .with_hint("delete one of the two lines; two different people with one name need their class (or child) to tell them apart"),
-            );
-            continue;
-        }
-        roster.people.push(person);
+        });
     }
-    roster
+    people
 }
 
 /// Parses a ledger, reporting blank cells and dates that are not dates.
@@ -456,7 +757,7 @@ pub fn parse_ledger(rel: &str, text: &str, order: DateOrder, diags: &mut Diagnos
         file: rel.to_string(),
         rows: Vec::new(),
     };
-    let Some(table) = parse_table(rel, text, &LEDGER_COLUMNS, &LEDGER_REQUIRED, diags) else {
+    let Some(table) = parse_table(rel, text, &LEDGER_COLUMNS, &LEDGER_REQUIRED, None, diags) else {
         return ledger;
     };
     for (line, row) in &table.rows {
@@ -518,7 +819,8 @@ pub fn parse_consent(
         file: rel.to_string(),
         rows: Vec::new(),
     };
-    let Some(table) = parse_table(rel, text, &CONSENT_COLUMNS, &CONSENT_REQUIRED, diags) else {
+    let Some(table) = parse_table(rel, text, &CONSENT_COLUMNS, &CONSENT_REQUIRED, None, diags)
+    else {
         return ledger;
     };
     for (line, row) in &table.rows {
@@ -580,7 +882,10 @@ mod tests {
 
     fn roster(text: &str) -> (Roster, Vec<String>) {
         let mut diags = Diagnostics::default();
-        let roster = parse_roster("people/a/roster.csv", text, &mut diags);
+        let rel = "people/a/roster.csv".to_string();
+        let found = parse_roster(&rel, text, None, &mut diags);
+        let sources = BTreeMap::from([(rel.clone(), text.to_string())]);
+        let roster = merge_rosters(vec![(rel, found)], &sources, &mut diags);
         let codes = diags
             .sorted()
             .iter()
@@ -654,5 +959,128 @@ mod tests {
         );
         assert!(diags.sorted().is_empty());
         assert_eq!(ledger.rows[0].signed_on, "2026-09-19");
+    }
+
+    fn layouts(yaml: &str) -> BTreeMap<String, RosterLayout> {
+        parse_layouts("people/a/columns.yaml", yaml).expect("a valid layout")
+    }
+
+    #[test]
+    fn an_hr_export_reads_through_its_layout_and_other_columns_stay_unread() {
+        let layout = layouts(
+            "roster-hr.csv:\n  audience: staff\n  columns:\n    name: [Known As, Surname]\n    role: Post\n",
+        );
+        let mut diags = Diagnostics::default();
+        let people = parse_roster(
+            "people/a/roster-hr.csv",
+            "Employee No;Surname;Known As;Post;NI Number\nE1;ap Rhys;Siân;Teaching assistant;QQ123456C\n",
+            layout.get("roster-hr.csv"),
+            &mut diags,
+        );
+        assert!(diags.is_empty(), "{:?}", diags.sorted());
+        assert_eq!(people[0].name, "Siân ap Rhys");
+        assert_eq!(people[0].audience, "staff");
+        assert_eq!(people[0].role.as_deref(), Some("Teaching assistant"));
+        assert_eq!(people[0].file, "people/a/roster-hr.csv");
+    }
+
+    #[test]
+    fn an_mis_export_maps_its_year_groups_to_audiences() {
+        let layout = layouts(
+            "roster-mis.xlsx:\n  columns: { name: Forename, audience: Year, class: Reg }\n  audiences: { Year 1: ks1, Year 4: ks2 }\n",
+        );
+        let mut diags = Diagnostics::default();
+        let people = parse_roster(
+            "people/a/roster-mis.xlsx",
+            "Forename,Year,Reg,class\nAmy,year 1,1H,x\nBo,Year 4,4O,y\nCy,ks2,5A,z\n",
+            layout.get("roster-mis.xlsx"),
+            &mut diags,
+        );
+        assert!(diags.is_empty(), "{:?}", diags.sorted());
+        let read: Vec<(&str, &str)> = people
+            .iter()
+            .map(|p| (p.audience.as_str(), p.class.as_deref().unwrap_or("")))
+            .collect();
+        assert_eq!(read, [("ks1", "1H"), ("ks2", "4O"), ("ks2", "5A")]);
+    }
+
+    #[test]
+    fn a_layout_naming_a_missing_header_or_an_unknown_column_is_an_error_at_its_line() {
+        let layout = layouts("roster-hr.csv:\n  columns: { name: Known As }\n");
+        let mut diags = Diagnostics::default();
+        parse_roster(
+            "people/a/roster-hr.csv",
+            "Preferred Name,audience\nAmy,staff\n",
+            layout.get("roster-hr.csv"),
+            &mut diags,
+        );
+        let found: Vec<String> = diags.sorted().iter().map(|d| d.message.clone()).collect();
+        assert_eq!(
+            found,
+            ["the header has no column `Known As`, which columns.yaml reads as `name`"]
+        );
+        let problems = parse_layouts(
+            "people/a/columns.yaml",
+            "roster-hr.csv:\n  audience: staff\n  columns:\n    nmae: Known As\nnotes.csv: {}\n",
+        )
+        .unwrap_err();
+        let at: Vec<String> = problems
+            .iter()
+            .map(|d| format!("{} {}", d.code, d.location()))
+            .collect();
+        assert_eq!(
+            at,
+            [
+                "roster-layout people/a/columns.yaml:5:1",
+                "roster-layout people/a/columns.yaml:4:5"
+            ]
+        );
+    }
+
+    #[test]
+    fn someone_in_two_roster_files_is_listed_twice() {
+        let mut diags = Diagnostics::default();
+        let a = (
+            "people/a/roster-hr.csv".to_string(),
+            "name,audience\nAmy Lee,staff\n",
+        );
+        let b = (
+            "people/a/roster.csv".to_string(),
+            "name,audience\nBo Tan,staff\nAmy Lee,staff\n",
+        );
+        let parts: Vec<(String, Vec<Person>)> = [&a, &b]
+            .iter()
+            .map(|(rel, text)| (rel.clone(), parse_roster(rel, text, None, &mut diags)))
+            .collect();
+        let sources = BTreeMap::from([
+            (a.0.clone(), a.1.to_string()),
+            (b.0.clone(), b.1.to_string()),
+        ]);
+        let roster = merge_rosters(parts, &sources, &mut diags);
+        assert_eq!(roster.people.len(), 2);
+        assert_eq!(
+            roster.described(),
+            "people/a/roster-hr.csv and people/a/roster.csv"
+        );
+        let found: Vec<String> = diags
+            .sorted()
+            .iter()
+            .map(|d| format!("{} {}", d.location(), d.message))
+            .collect();
+        assert_eq!(
+            found,
+            ["people/a/roster.csv:3:1 Amy Lee is listed twice (first in people/a/roster-hr.csv, line 2)"]
+        );
+    }
+
+    #[test]
+    fn a_workbook_problem_names_its_sheet_and_cell() {
+        let text = "name,audience\nAmy Lee,ks9\n";
+        let mut d =
+            Diagnostic::error("x", "people/a/roster.xlsx", "bad").at_in_line(text, 2, "ks9");
+        name_the_cell(&mut d, "Pupils", text);
+        assert_eq!(d.message, "bad (sheet `Pupils`, cell B2)");
+        assert_eq!(column_letters(0), "A");
+        assert_eq!(column_letters(27), "AB");
     }
 }

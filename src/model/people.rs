@@ -4,6 +4,7 @@
 //! This is personal data (names of children and staff). It never reaches
 //! `out/`'s public pages, the manifest or the build log: only counts do.
 
+use serde::Deserialize;
 use std::collections::BTreeMap;
 
 /// One person on a school's roster.
@@ -21,7 +22,9 @@ pub struct Person {
     pub email: Option<String>,
     /// On a parent's row: the child they sign for.
     pub child: Option<String>,
-    /// The 1-based line of the roster that lists them.
+    /// The project-relative path of the roster file that lists them.
+    pub file: String,
+    /// The 1-based line (a workbook's row) of that file that lists them.
     pub line: usize,
 }
 
@@ -75,10 +78,82 @@ pub fn normalise(text: &str) -> String {
 /// A school's roster.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Roster {
-    /// Project-relative path of the file.
-    pub file: String,
+    /// Project-relative paths of the files read, in name order.
+    pub files: Vec<String>,
     /// Everyone on it, in file order.
     pub people: Vec<Person>,
+}
+
+/// How one roster file's columns read as policyc's, from the school's
+/// `people/<school>/columns.yaml`: an HR or MIS export is read as it is
+/// exported, never edited by hand.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RosterLayout {
+    /// policyc's column → the export's header cell, or several cells
+    /// joined with a space (`name: [Forename, Surname]`).
+    #[serde(default)]
+    pub columns: BTreeMap<String, Headers>,
+    /// The audience of everyone in a file that has no audience column
+    /// (an HR export lists only staff).
+    #[serde(default)]
+    pub audience: Option<String>,
+    /// The export's values of the audience column → audience ids
+    /// (`Year 3: ks2`); a value not listed is read as it is.
+    #[serde(default)]
+    pub audiences: BTreeMap<String, String>,
+}
+
+/// One header cell, or several joined in order.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum Headers {
+    /// One cell.
+    One(String),
+    /// Several cells, joined with a space.
+    Joined(Vec<String>),
+}
+
+impl RosterLayout {
+    /// Each of `known` columns this layout maps, with a header cell it
+    /// reads, in the layout's order (one entry per joined cell).
+    pub fn header_map(&self, known: &[&'static str]) -> Vec<(&'static str, String)> {
+        let mut map = Vec::new();
+        for column in known {
+            match self.columns.get(*column) {
+                Some(Headers::One(h)) => map.push((*column, h.clone())),
+                Some(Headers::Joined(hs)) => map.extend(hs.iter().map(|h| (*column, h.clone()))),
+                None => {}
+            }
+        }
+        map
+    }
+
+    /// A row's audience: its cell read through `audiences`, or the file's
+    /// one audience when it has no audience column.
+    pub fn audience_of(&self, cell: Option<String>) -> Option<String> {
+        match cell {
+            Some(value) => Some(
+                self.audiences
+                    .iter()
+                    .find(|(from, _)| from.trim().eq_ignore_ascii_case(value.trim()))
+                    .map_or(value, |(_, to)| to.clone()),
+            ),
+            None => self.audience.clone(),
+        }
+    }
+}
+
+impl Roster {
+    /// The roster's files for a message: `people/a/roster.csv`, or
+    /// `people/a/roster-hr.csv and people/a/roster-mis.xlsx`.
+    pub fn described(&self) -> String {
+        match self.files.split_last() {
+            None => "the roster".into(),
+            Some((last, [])) => last.clone(),
+            Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        }
+    }
 }
 
 /// One recorded signature.

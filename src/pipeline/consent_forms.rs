@@ -108,11 +108,7 @@ pub fn consent_form_pdfs(
             let children = children_for(resolved, form, &roster.people, filter, pending.as_ref());
             for c in &children {
                 if let Some(ch) = engine.first_unprintable(&c.line) {
-                    diags.push(unprintable_character(
-                        &format!("people/{}/roster.csv", school.id),
-                        c.person.line,
-                        ch,
-                    ));
+                    diags.push(unprintable_character(&c.person.file, c.person.line, ch));
                 }
             }
             let mut classes: BTreeMap<&str, Vec<&Child>> = BTreeMap::new();

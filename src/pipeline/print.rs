@@ -107,7 +107,7 @@ pub fn print_copies(
         for doc in &school.documents {
             for person in &doc.people {
                 if let Some(c) = tools.engine.first_unprintable(&person.name) {
-                    diags.push(unprintable_name(school, person, c));
+                    diags.push(unprintable_name(person, c));
                 }
             }
             if let Some(job) = job(resolved, &school.school, doc) {

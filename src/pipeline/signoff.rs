@@ -20,8 +20,7 @@ use crate::render::pool::{panicked, render_watched, timeout_diagnostic, OnTimeou
 use crate::render::register::registers;
 use crate::report::changes::Editorial;
 use crate::report::signoff::{
-    plan_import, sign_off, DocSignOff, ImportPlan, PersonStatus, SchoolSignOff, SignOffReport,
-    Standing,
+    plan_import, sign_off, DocSignOff, ImportPlan, PersonStatus, SignOffReport, Standing,
 };
 use crate::report::signoff_text::{write_ledger_rows, LedgerStyle};
 
@@ -238,7 +237,7 @@ pub fn register_pdfs(
         for doc in &school.documents {
             for person in &doc.people {
                 if let Some(c) = engine.first_unprintable(&person.name) {
-                    diags.push(unprintable_name(school, person, c));
+                    diags.push(unprintable_name(person, c));
                 }
             }
         }
@@ -277,12 +276,8 @@ pub fn register_pdfs(
 }
 
 /// A name on a roster that no font can print.
-pub(crate) fn unprintable_name(
-    school: &SchoolSignOff,
-    person: &PersonStatus,
-    c: char,
-) -> Diagnostic {
-    unprintable_character(&school.roster_file, person.line, c)
+pub(crate) fn unprintable_name(person: &PersonStatus, c: char) -> Diagnostic {
+    unprintable_character(&person.file, person.line, c)
 }
 
 /// A character in a name on `roster`'s `line` that no font can print.

@@ -32,9 +32,6 @@ pub struct SchoolSignOff {
     pub school: String,
     /// School name.
     pub school_name: String,
-    /// The roster's project-relative path, for messages.
-    #[serde(skip)]
-    pub roster_file: String,
     /// One entry per current document someone on the roster must sign.
     pub documents: Vec<DocSignOff>,
 }
@@ -97,6 +94,9 @@ pub struct PersonStatus {
     /// Role or job title, for a register.
     #[serde(skip)]
     pub role: Option<String>,
+    /// The roster file that lists them, for messages.
+    #[serde(skip)]
+    pub file: String,
     /// The roster line that lists them, for messages.
     #[serde(skip)]
     pub line: usize,
@@ -206,8 +206,7 @@ pub fn sign_off(
             // to count against yet.
             continue;
         }
-        let source = people.sources.get(&roster.file).map_or("", String::as_str);
-        check_audiences(roster, &docs, source, &mut diags);
+        check_audiences(roster, &docs, &people.sources, &mut diags);
         let empty = Ledger::default();
         let ledger = people.ledgers.get(school).unwrap_or(&empty);
         let ledger_source = people.sources.get(&ledger.file).map_or("", String::as_str);
@@ -230,7 +229,6 @@ pub fn sign_off(
         report.schools.push(SchoolSignOff {
             school: school.clone(),
             school_name,
-            roster_file: roster.file.clone(),
             documents,
         });
     }
@@ -241,7 +239,7 @@ pub fn sign_off(
 fn check_audiences(
     roster: &Roster,
     docs: &[&ManifestDoc],
-    source: &str,
+    sources: &BTreeMap<String, String>,
     diags: &mut Vec<Diagnostic>,
 ) {
     let mut audiences: Vec<&str> = docs.iter().map(|d| d.audience.as_str()).collect();
@@ -258,13 +256,17 @@ fn check_audiences(
         diags.push(
             Diagnostic::error(
                 "roster-unknown-audience",
-                &roster.file,
+                &person.file,
                 format!(
                     "`{}` is not an audience this school has a document for",
                     person.audience
                 ),
             )
-            .at_in_line(source, person.line, &person.audience)
+            .at_in_line(
+                sources.get(&person.file).map_or("", String::as_str),
+                person.line,
+                &person.audience,
+            )
             .with_hint(hint),
         );
     }
@@ -374,7 +376,7 @@ fn find_person(roster: &Roster, ledger: &Ledger, row: &Signature) -> Result<usiz
             )
             .with_hint(format!(
                 "{nearest}Spell the name as {} does, or add the person to it",
-                roster.file
+                roster.described()
             )))
         }
         _ => Err(Diagnostic::error(
@@ -442,6 +444,7 @@ fn doc_sign_off(
                 signed_id: row.map(|r| r.doc_id.clone()),
                 signed_on: row.map(|r| r.signed_on.clone()),
                 role: person.role.clone(),
+                file: person.file.clone(),
                 line: person.line,
             });
         }
@@ -605,6 +608,7 @@ mod tests {
             role: None,
             email: None,
             child: None,
+            file: "people/alpha/roster.csv".into(),
             line,
         }
     }
@@ -628,7 +632,7 @@ mod tests {
         people.rosters.insert(
             "alpha".into(),
             Roster {
-                file: "people/alpha/roster.csv".into(),
+                files: vec!["people/alpha/roster.csv".into()],
                 people: vec![
                     person("Ada Testperson", "staff", None, 2),
                     person("Ben Sample", "staff", None, 3),

@@ -868,3 +868,97 @@ fn an_excel_export_of_signatures_imports_as_its_csv_would() {
         format!("{before}Priya Raman,staff,Teaching staff,{staff_id},2026-09-20\n")
     );
 }
+
+#[test]
+fn rosters_from_an_hr_csv_and_an_mis_workbook_read_as_one() {
+    // The example's Wrenfold keeps its HR system's staff export (semicolons,
+    // a byte-order mark, its own column names), its MIS's pupil workbook
+    // and the clerk's list of governors and volunteers, each as exported.
+    let project = fixture("example");
+    let (code, json, stderr) = status(
+        project.path(),
+        &["--school", "wrenfold", "--names", "--format", "json"],
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(!stderr.contains("ignored-file"), "{stderr}");
+    let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let people = |audience: &str| -> Vec<String> {
+        report["schools"][0]["documents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["audience"] == audience)
+            .flat_map(|d| d["people"].as_array().unwrap().clone())
+            .map(|p| {
+                format!(
+                    "{} {}",
+                    p["name"].as_str().unwrap(),
+                    p["class"].as_str().unwrap_or("")
+                )
+            })
+            .collect()
+    };
+    let staff = people("staff");
+    assert_eq!(staff.len(), 8, "{staff:?}");
+    assert!(
+        staff.contains(&"Siân ap Rhys Support staff".to_string()),
+        "{staff:?}"
+    );
+    let ks1 = people("ks1");
+    let ks2 = people("ks2");
+    assert_eq!((ks1.len(), ks2.len()), (8, 11));
+    assert!(
+        ks2.contains(&"Αλέξανδρος Γεωργίου Year 5 Ash".to_string()),
+        "{ks2:?}"
+    );
+    assert!(
+        ks1.contains(&"Ffion Lloyd Year 2 Rowan".to_string()),
+        "{ks1:?}"
+    );
+    assert_eq!(people("governor").len(), 3);
+    // The export's other columns never reach the report.
+    assert!(
+        !json.contains("E1040") && !json.contains("Admission"),
+        "{json}"
+    );
+}
+
+#[test]
+fn a_roster_workbook_error_names_its_sheet_and_cell_and_a_stray_file_is_a_warning() {
+    let project = fixture("example");
+    let people = project.path().join("people/oakhollow");
+    fs::remove_file(people.join("roster.csv")).unwrap();
+    write_xlsx(
+        &people.join("roster-pupils.xlsx"),
+        &[
+            &["Name", "Audience", "Class"],
+            &["Rebecca Stanforth", "staff", "Teaching staff"],
+            &["Grace Whitcombe", "ks9", "Year 6 Willow"],
+        ],
+    );
+    fs::write(people.join("staff-export.csv"), "name,audience\n").unwrap();
+    let (_, _, stderr) = status(project.path(), &["--school", "oakhollow", "--names"]);
+    assert!(
+        stderr.contains("`ks9` is not an audience this school has a document for"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("people/oakhollow/roster-pupils.xlsx:3:"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("warning[ignored-file]: `staff-export.csv` is not read"),
+        "{stderr}"
+    );
+    fs::write(
+        people.join("columns.yaml"),
+        "roster-pupils.xlsx:\n  columns: { name: Full Name }\n",
+    )
+    .unwrap();
+    let (code, _, stderr) = status(project.path(), &["--school", "oakhollow", "--names"]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("the header has no column `Full Name`, which columns.yaml reads as `name` (sheet `Sheet1`, cell A1)"),
+        "{stderr}"
+    );
+}

@@ -148,19 +148,70 @@ pub fn squash(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// The names in the rosters of `schools` in a project (first column).
+/// The names in the rosters of `schools` in a project: every
+/// `roster*.csv` and `roster*.xlsx`, read here without policyc's loader
+/// (a roster it failed to read must not empty a privacy check), with the
+/// name cells a `columns.yaml` joins joined the same way.
 pub fn roster_names(project: &Path, schools: &[&str]) -> Vec<String> {
+    use policyc::model::people::{Headers, RosterLayout};
+    use std::collections::BTreeMap;
     let mut names = Vec::new();
     for school in schools {
-        let roster =
-            fs::read_to_string(project.join("people").join(school).join("roster.csv")).unwrap();
-        names.extend(
-            roster
-                .lines()
-                .skip(1)
-                .filter_map(|l| l.split(',').next())
-                .map(String::from),
-        );
+        let folder = project.join("people").join(school);
+        let layouts: BTreeMap<String, RosterLayout> =
+            fs::read_to_string(folder.join("columns.yaml"))
+                .map(|text| serde_yaml::from_str(&text).unwrap())
+                .unwrap_or_default();
+        let mut found = 0;
+        for name in file_names(&folder) {
+            let lower = name.to_lowercase();
+            if !lower.starts_with("roster") {
+                continue;
+            }
+            let bytes = fs::read(folder.join(&name)).unwrap();
+            let text = if lower.ends_with(".xlsx") {
+                policyc::load::form_export::spreadsheet_as_csv(&bytes).unwrap()
+            } else {
+                String::from_utf8(bytes)
+                    .unwrap()
+                    .trim_start_matches('\u{feff}')
+                    .to_string()
+            };
+            let delimiter = if text.lines().next().unwrap_or("").contains(';') {
+                b';'
+            } else {
+                b','
+            };
+            let mut reader = csv::ReaderBuilder::new()
+                .delimiter(delimiter)
+                .from_reader(text.as_bytes());
+            let header: Vec<String> = reader
+                .headers()
+                .unwrap()
+                .iter()
+                .map(str::to_lowercase)
+                .collect();
+            let cells: Vec<String> = match layouts.get(&name).and_then(|l| l.columns.get("name")) {
+                Some(Headers::One(h)) => vec![h.to_lowercase()],
+                Some(Headers::Joined(hs)) => hs.iter().map(|h| h.to_lowercase()).collect(),
+                None => vec!["name".to_string()],
+            };
+            let at: Vec<usize> = cells
+                .iter()
+                .map(|c| header.iter().position(|h| h == c).unwrap())
+                .collect();
+            for row in reader.records() {
+                let row = row.unwrap();
+                names.push(
+                    at.iter()
+                        .map(|i| row[*i].trim())
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                );
+                found += 1;
+            }
+        }
+        assert!(found > 0, "no roster names read for {school}");
     }
     names
 }
