@@ -637,6 +637,11 @@ pub struct CheckArgs {
     /// Fail when a policy's review date has passed (for a scheduled job).
     #[arg(long)]
     pub deny_overdue: bool,
+    /// Show the cells of a roster or ledger problem (personal data: for
+    /// the DPO's own terminal, never a CI log). Without it, such a problem
+    /// names only its file, line and kind.
+    #[arg(long)]
+    pub names: bool,
 }
 
 /// An output format of `build`.

@@ -9,14 +9,37 @@ use crate::cli::{CheckArgs, ReportFormat};
 use crate::cmd::{abort_on_timeout, count_line, print_diagnostics, source_date_epoch};
 use crate::diag::{Diagnostics, Severity, EXIT_OK, EXIT_PROJECT};
 use crate::model::build::Standards;
+use crate::model::project::Resolved;
 use crate::pipeline::changes::check_versions;
+use crate::pipeline::consent::{consent_report, ConsentFilter};
 use crate::pipeline::prepare;
+use crate::pipeline::signoff::{sign_off_report, unprintable_name, SignOffFilter};
 use crate::render::booklet::render_booklets;
 use crate::render::pdf::PdfEngine;
 use crate::render::{discard, discard_at, render_all, RenderHooks, RenderOptions};
 
 /// The warning a review date that has passed gives.
 const OVERDUE: &str = "review-overdue";
+
+/// Every roster and ledger read as sign-off and consent read them, and
+/// every name on them checked against the fonts: a bad line, or a name
+/// that cannot print, shows up in September, not at print time.
+fn check_people(resolved: &Resolved, engine: &PdfEngine, diags: &mut Diagnostics) {
+    let report = sign_off_report(resolved, &SignOffFilter::default(), true, diags);
+    for person in report
+        .schools
+        .iter()
+        .flat_map(|s| &s.documents)
+        .flat_map(|d| &d.people)
+    {
+        if let Some(c) = engine.first_unprintable(&person.name) {
+            diags.push(unprintable_name(person, c));
+        }
+    }
+    if !resolved.project.consent.purposes.is_empty() {
+        consent_report(resolved, &ConsentFilter::default(), false, diags);
+    }
+}
 
 /// `policyc check`.
 pub fn check(args: &CheckArgs) -> Result<i32> {
@@ -62,6 +85,15 @@ pub fn check(args: &CheckArgs) -> Result<i32> {
                 &mut diags,
             );
         }
+    }
+    if let Some(resolved) = resolved.as_ref() {
+        let engine = PdfEngine::with_fonts(&resolved.project.fonts);
+        check_people(resolved, &engine, &mut diags);
+    }
+    if !args.names {
+        // Counts only: a roster or ledger problem names its file, line and
+        // column, never the cell, which holds a name.
+        diags.redact_in("people/");
     }
     let (errors, warnings) = diags.counts();
     let sorted = diags.sorted();

@@ -13,7 +13,7 @@ use serde::Serialize;
 use typst::diag::{FileError, FileResult, Severity, SourceDiagnostic};
 use typst::foundations::{Bytes, Datetime};
 use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
-use typst::text::{Font, FontBook};
+use typst::text::{Font, FontBook, FontFlags};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World, WorldExt};
 use typst_layout::PagedDocument;
@@ -116,10 +116,14 @@ impl PdfEngine {
     }
 
     /// Whether some font has a glyph for `c`.
+    /// Whether a proportional face has `c`. The monospaced face is for
+    /// code: a name (in Arabic, say) that only it covers would print in a
+    /// typewriter face, so it counts as a font the project still needs.
     fn printable(&self, c: char) -> bool {
-        self.fonts
-            .iter()
-            .any(|font| font.info().coverage.contains(c as u32))
+        self.fonts.iter().any(|font| {
+            let info = font.info();
+            !info.flags.contains(FontFlags::MONOSPACE) && info.coverage.contains(c as u32)
+        })
     }
 
     /// Compiles one document with `template` (typst source) into PDF bytes.

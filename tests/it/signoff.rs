@@ -962,3 +962,33 @@ fn a_roster_workbook_error_names_its_sheet_and_cell_and_a_stray_file_is_a_warnin
         "{stderr}"
     );
 }
+
+#[test]
+fn check_reads_rosters_and_ledgers_names_nobody_and_finds_names_no_font_prints() {
+    let project = fixture("example");
+    let roster = project.path().join("people/oakhollow/roster.csv");
+    let mut text = fs::read_to_string(&roster).unwrap();
+    // A blank audience, and an Arabic name that only the monospaced face
+    // for code could set: both wait for print time today.
+    text.push_str("Wilhelmina Quist,,,\nليلى حداد,staff,Support staff,Cook,\n");
+    fs::write(&roster, text).unwrap();
+    let output = run_in(project.path(), &["check"]);
+    let (stdout, stderr) = texts(&output);
+    assert_eq!(output.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(stderr.contains("error[csv-blank-cell]"), "{stderr}");
+    assert!(stderr.contains("error[unprintable-character]"), "{stderr}");
+    assert!(stderr.contains("people/oakhollow/roster.csv:"), "{stderr}");
+    for name in ["Wilhelmina", "ليلى"] {
+        assert!(!stderr.contains(name) && !stdout.contains(name), "{stderr}");
+    }
+    let output = run_in(project.path(), &["check", "--names"]);
+    let (_, stderr) = texts(&output);
+    assert!(
+        stderr.contains("`ل` (U+0644) in a name cannot be printed"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("the `audience` cell on this line is blank"),
+        "{stderr}"
+    );
+}
