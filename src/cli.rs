@@ -304,9 +304,9 @@ pub enum SignoffCommand {
     /// Print a personal copy for each person (their name in the signature
     /// fields), and a print file per class or staff group, duplex-safe.
     #[command(
-        after_help = "Each copy is the whole document or a slip, as the school's sign_with says. Copies hold names: they are written to private/ (never out/).\n\nExamples:\n  policyc signoff print --school wrenfold\n  policyc signoff print --school wrenfold --audience ks2 --class year-4-oak\n  policyc signoff print --out private/autumn-2026"
+        after_help = "Each copy is the whole document or a slip, as the school's sign_with says. Copies hold names: they are written to private/ (never out/).\n\nExamples:\n  policyc signoff print --school wrenfold\n  policyc signoff print --school wrenfold --audience ks2 --class year-4-oak\n  policyc signoff print --school wrenfold --audience ks1 --per-sheet 4\n  policyc signoff print --audience staff --outstanding --one-sided\n  policyc signoff print --out private/autumn-2026"
     )]
-    Print(SignoffRegisterArgs),
+    Print(SignoffPrintArgs),
     /// Add the responses exported from an online form (Microsoft Forms,
     /// Google Forms…) to a school's ledger; --write saves them.
     #[command(
@@ -454,6 +454,21 @@ pub struct SignoffRegisterArgs {
         default_value = "a-2b,ua-1"
     )]
     pub pdf_standard: Vec<PdfStandardArg>,
+}
+
+/// `policyc signoff print`.
+#[derive(Debug, Clone, Args)]
+pub struct SignoffPrintArgs {
+    #[command(flatten)]
+    pub base: SignoffRegisterArgs,
+    /// Slips to an A4 sheet: 1, or 2 or 4 with cut lines (for audiences
+    /// that sign a slip; whole documents stay one to a copy).
+    #[arg(long, value_name = "N", default_value = "1", value_parser = ["1", "2", "4"])]
+    pub per_sheet: String,
+    /// Print files for a printer that prints on one side: no blank pages
+    /// to keep each copy on the front of a sheet.
+    #[arg(long)]
+    pub one_sided: bool,
 }
 
 /// How `signoff status` prints its report.

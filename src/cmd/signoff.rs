@@ -8,8 +8,8 @@ use anyhow::{Context, Result};
 
 use crate::check::messages::unknown_school;
 use crate::cli::{
-    SignoffCommand, SignoffFormat, SignoffImportArgs, SignoffRegisterArgs, SignoffSelect,
-    SignoffStatusArgs,
+    SignoffCommand, SignoffFormat, SignoffImportArgs, SignoffPrintArgs, SignoffRegisterArgs,
+    SignoffSelect, SignoffStatusArgs,
 };
 use crate::cmd::explain::resolved_or_report;
 use crate::cmd::source_date_epoch;
@@ -20,7 +20,7 @@ use crate::model::project::Resolved;
 use crate::output::atomic::write_atomic;
 use crate::output::guard;
 use crate::output::lock::OutputLock;
-use crate::pipeline::print::{names_a_person, print_copies, PrintOptions, PrivateFile};
+use crate::pipeline::print::{names_a_person, print_copies, PrintOptions, PrivateFile, Sheets};
 use crate::pipeline::signoff::{import_responses, register_pdfs, sign_off_report, SignOffFilter};
 use crate::report::signoff_html::render_html;
 use crate::report::signoff_text::{render_csv, render_text};
@@ -214,10 +214,14 @@ fn register(args: &SignoffRegisterArgs) -> Result<i32> {
 
 /// `policyc signoff print`: a personal copy per person and a print file
 /// per class or staff group, written to the private folder.
-fn print(args: &SignoffRegisterArgs) -> Result<i32> {
+fn print(args: &SignoffPrintArgs) -> Result<i32> {
     let mut summary = (0, 0);
-    let code = private_outputs(args, "file", |resolved, filter, options, diags| {
-        let printed = print_copies(resolved, filter, options, abort_on_timeout(), diags);
+    let sheets = Sheets {
+        per_sheet: args.per_sheet.parse().unwrap_or(1),
+        one_sided: args.one_sided,
+    };
+    let code = private_outputs(&args.base, "file", |resolved, filter, options, diags| {
+        let printed = print_copies(resolved, filter, options, sheets, abort_on_timeout(), diags);
         summary = (printed.people, printed.print_files);
         printed.files
     })?;

@@ -27,7 +27,7 @@ pub const PRINT_COVER_TYP: &str = include_str!("../../templates/print-cover.typ"
 /// The built-in typst layout for a class's consent list.
 pub const CONSENT_LIST_TYP: &str = include_str!("../../templates/consent-list.typ");
 /// The built-in typst layout for consent return slips, several to a sheet.
-pub const CONSENT_SLIP_TYP: &str = include_str!("../../templates/consent-slip.typ");
+pub const RETURN_SLIPS_TYP: &str = include_str!("../../templates/return-slips.typ");
 
 /// One layout and where it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,7 +58,7 @@ impl Templates {
         "slip.typ",
         "print-cover.typ",
         "consent-list.typ",
-        "consent-slip.typ",
+        "return-slips.typ",
     ];
 
     /// The layouts built into policyc.
@@ -77,7 +77,7 @@ impl Templates {
                 SLIP_TYP,
                 PRINT_COVER_TYP,
                 CONSENT_LIST_TYP,
-                CONSENT_SLIP_TYP,
+                RETURN_SLIPS_TYP,
             ])
             .map(|(name, text)| {
                 let file = format!("<built-in>/{name}");

@@ -19,11 +19,11 @@ use crate::model::project::{Resolved, ResolvedSchool};
 use crate::pipeline::consent::{consent_report, ConsentFilter};
 use crate::pipeline::print::layout_error;
 use crate::pipeline::signoff::unprintable_character;
-use crate::render::consent_slip::consent_slips;
 use crate::render::merge::PrintFile;
 use crate::render::pdf::PdfEngine;
 use crate::render::pool::{panicked, parallel_map};
 use crate::render::register::slug;
+use crate::render::return_slips::{return_slips, SlipPeople};
 use crate::render::slip::{filled_fields, signer_fields, Signer};
 use crate::report::consent::class_key;
 
@@ -234,9 +234,10 @@ fn print_group(
 ) -> Result<Vec<u8>, Diagnostic> {
     let templates = &resolved.project.templates;
     if filter.per_sheet > 1 {
-        let template = templates.get("consent-slip.typ");
+        let template = templates.get("return-slips.typ");
         let lines: Vec<String> = children.iter().map(|c| c.line.clone()).collect();
-        let data = consent_slips(form, class, filter.per_sheet, &lines);
+        let people = SlipPeople::for_consent(form, lines);
+        let data = return_slips(form, class, filter.per_sheet, people);
         let ident = format!("consent-forms/{}/{}", form.key(), slug(class));
         return engine
             .render_data(

@@ -23,6 +23,7 @@ use crate::render::pool::{
     panicked, parallel_map, render_timeout, timeout_diagnostic, OnTimeout, Watchdog,
 };
 use crate::render::register::{slug, unique_stem};
+use crate::render::return_slips::{return_slips, SlipPeople};
 use crate::render::slip::{filled_fields, signer_fields, slip_data, slip_person, Signer};
 use crate::report::signoff::{DocSignOff, PersonStatus};
 
@@ -52,6 +53,25 @@ pub struct PrintOptions {
     pub epoch: Option<i64>,
 }
 
+/// How the print files are laid out for the printer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sheets {
+    /// Slips to an A4 sheet: 1 (each on its own page), 2 or 4 (cut apart).
+    pub per_sheet: u8,
+    /// Printed on one side only: no blank page keeps a copy on the front
+    /// of a sheet.
+    pub one_sided: bool,
+}
+
+impl Default for Sheets {
+    fn default() -> Self {
+        Self {
+            per_sheet: 1,
+            one_sided: false,
+        }
+    }
+}
+
 /// Everything needed to print one document's copies.
 struct Job<'a> {
     school: &'a ResolvedSchool,
@@ -68,7 +88,9 @@ struct Tools<'a> {
     policy: &'a Template,
     slip: &'a Template,
     cover: &'a Template,
+    return_slips: &'a Template,
     options: PrintOptions,
+    sheets: Sheets,
     today: &'a str,
     /// Every copy and cover ticks it; a layout that stops finishing is
     /// handed to the caller's timeout.
@@ -81,6 +103,7 @@ pub fn print_copies(
     resolved: &Resolved,
     filter: &SignOffFilter,
     options: PrintOptions,
+    sheets: Sheets,
     on_timeout: OnTimeout,
     diags: &mut Diagnostics,
 ) -> Printed {
@@ -94,7 +117,9 @@ pub fn print_copies(
         policy: templates.get("policy.typ"),
         slip: templates.get("slip.typ"),
         cover: templates.get("print-cover.typ"),
+        return_slips: templates.get("return-slips.typ"),
         options,
+        sheets,
         today: &resolved.today,
         watchdog: Watchdog::start(
             render_timeout(),
@@ -111,6 +136,9 @@ pub fn print_copies(
                 }
             }
             if let Some(job) = job(resolved, &school.school, doc) {
+                if sheets.per_sheet > 1 && job.with == SignWith::Document {
+                    diags.push(whole_copies(&job, sheets.per_sheet));
+                }
                 jobs.push(job);
             }
         }
@@ -349,7 +377,8 @@ pub struct CoverRow {
     pub page: usize,
 }
 
-/// The print file: the cover, then each copy on an odd page.
+/// The print file: the cover, then each copy (on an odd page, unless
+/// printed on one side), or sheets of return slips to cut apart.
 fn print_file(
     tools: &Tools<'_>,
     job: &Job<'_>,
@@ -357,14 +386,23 @@ fn print_file(
     people: &[&PersonStatus],
     copies: &[Vec<u8>],
 ) -> Result<Vec<u8>, Diagnostic> {
-    let pages: Vec<usize> = copies
-        .iter()
-        .map(|c| PrintFile::pages_of(c))
-        .collect::<Result<_, _>>()
-        .map_err(|e| layout_error(tools.cover, e))?;
+    let slips = match tools.sheets.per_sheet {
+        n if n > 1 && job.with == SignWith::Slip => Some(slip_sheets(tools, job, heading, people)?),
+        _ => None,
+    };
+    let pages: Vec<usize> = match &slips {
+        // Each person has a part of a sheet: the sheet's page.
+        Some(_) => vec![0; people.len()],
+        None => copies
+            .iter()
+            .map(|c| PrintFile::pages_of(c))
+            .collect::<Result<_, _>>()
+            .map_err(|e| layout_error(tools.cover, e))?,
+    };
     let mut cover_pages = 1;
     loop {
-        let data = cover_data(tools, job, heading, people, &starts(cover_pages, &pages));
+        let at = starts(cover_pages, &pages, tools.sheets);
+        let data = cover_data(tools, job, heading, people, &at);
         let cover = render_data(tools, tools.cover, &data, &serde_json::Map::new(), job)?;
         let actual = PrintFile::pages_of(&cover).map_err(|e| layout_error(tools.cover, e))?;
         if actual != cover_pages && cover_pages < 64 {
@@ -374,8 +412,14 @@ fn print_file(
         let mut file = PrintFile::new();
         let merge = |file: &mut PrintFile| -> Result<(), String> {
             file.append(&cover)?;
-            for copy in copies {
-                file.append_on_odd(copy)?;
+            match &slips {
+                Some(sheets) => file.append(sheets)?,
+                None if tools.sheets.one_sided => copies.iter().try_for_each(|c| file.append(c))?,
+                None => {
+                    for copy in copies {
+                        file.append_on_odd(copy)?;
+                    }
+                }
             }
             Ok(())
         };
@@ -386,12 +430,73 @@ fn print_file(
     }
 }
 
-/// The page each copy starts on, after a cover of `cover` pages.
-fn starts(cover: usize, pages: &[usize]) -> Vec<usize> {
+/// The group's slips, two or four to a sheet, each with its person's name
+/// (and class, role or child) and the address of the whole text.
+fn slip_sheets(
+    tools: &Tools<'_>,
+    job: &Job<'_>,
+    group: &str,
+    people: &[&PersonStatus],
+) -> Result<Vec<u8>, Diagnostic> {
+    let kinds = signer_fields(&job.school.merged.school, job.audience);
+    let mut filled: Vec<String> = Vec::new();
+    let mut values = Vec::with_capacity(people.len());
+    for person in people {
+        let fields = filled_fields(job.doc, &kinds, &signer(person));
+        for (label, _) in &fields {
+            if !filled.contains(label) {
+                filled.push(label.clone());
+            }
+        }
+        let value: Vec<&str> = fields.iter().map(|(_, v)| v.as_str()).collect();
+        values.push(value.join(", "));
+    }
+    let label = filled.first().cloned().unwrap_or_default();
+    let people = SlipPeople {
+        label,
+        filled,
+        values,
+    };
+    let mut data = return_slips(job.doc, group, tools.sheets.per_sheet, people);
+    data.read_at = job.doc.slip.as_ref().map(|l| l.full_text.clone());
+    render_data(
+        tools,
+        tools.return_slips,
+        &data,
+        &serde_json::Map::new(),
+        job,
+    )
+}
+
+/// An audience that signs the whole document gets whole copies, however
+/// many slips a sheet takes.
+fn whole_copies(job: &Job<'_>, per_sheet: u8) -> Diagnostic {
+    Diagnostic::warning(
+        "per-sheet-document",
+        "--per-sheet",
+        format!(
+            "{} at {} sign the whole document, so their copies are printed whole, not {per_sheet} to a sheet",
+            job.doc.audience_label, job.school.id
+        ),
+    )
+    .with_hint(format!(
+        "to print slips for them, set `sign_with: {{ {}: slip }}` in the school's file (docs/FORMAT.md, Slips or the whole document)",
+        job.doc.audience_id
+    ))
+}
+
+/// The page each person's copy starts on, after a cover of `cover` pages:
+/// on the front of a sheet when printed on both sides; for slips several
+/// to a sheet, the sheet's page.
+fn starts(cover: usize, pages: &[usize], sheets: Sheets) -> Vec<usize> {
+    if pages.iter().all(|n| *n == 0) {
+        let per = usize::from(sheets.per_sheet.max(1));
+        return (0..pages.len()).map(|i| cover + 1 + i / per).collect();
+    }
     let mut next = cover + 1;
     let mut out = Vec::with_capacity(pages.len());
     for n in pages {
-        if next.is_multiple_of(2) {
+        if !sheets.one_sided && next.is_multiple_of(2) {
             next += 1;
         }
         out.push(next);
@@ -411,10 +516,21 @@ fn cover_data(
         SignWith::Slip => "slip",
         SignWith::Document => "copy of the agreement",
     };
-    let instructions = if job.pupils {
-        format!("Print on both sides. Each pupil's {what} starts on a new sheet, with their name filled in; hand them out, read the agreement together and collect them once signed. Then record each signature against document ID {}.", job.doc.doc_id)
+    let per_sheet = tools.sheets.per_sheet;
+    let layout = if job.with == SignWith::Slip && per_sheet > 1 {
+        format!("Print on one side only, then cut along the dashed lines: {per_sheet} slips to a sheet, each with a name filled in.")
+    } else if tools.sheets.one_sided {
+        format!("Print on one side only. Each {what} has a name filled in.")
     } else {
-        format!("Print on both sides. Each person's {what} starts on a new sheet, with their name filled in. Record each signature against document ID {} when the forms come back.", job.doc.doc_id)
+        format!("Print on both sides. Each {what} starts on a new sheet, with a name filled in.")
+    };
+    let instructions = if job.pupils {
+        format!("{layout} Hand them out, read the agreement together and collect them once signed. Then record each signature against document ID {}.", job.doc.doc_id)
+    } else {
+        format!(
+            "{layout} Record each signature against document ID {} when the forms come back.",
+            job.doc.doc_id
+        )
     };
     CoverData {
         school: job.doc.school.name.clone(),
@@ -442,12 +558,27 @@ fn cover_data(
 
 #[cfg(test)]
 mod tests {
-    use super::starts;
+    use super::{starts, Sheets};
 
     #[test]
     fn every_copy_starts_on_an_odd_page() {
-        assert_eq!(starts(1, &[1, 1, 1]), [3, 5, 7]);
-        assert_eq!(starts(1, &[3, 2, 1]), [3, 7, 9]);
-        assert_eq!(starts(2, &[4]), [3]);
+        let duplex = Sheets::default();
+        assert_eq!(starts(1, &[1, 1, 1], duplex), [3, 5, 7]);
+        assert_eq!(starts(1, &[3, 2, 1], duplex), [3, 7, 9]);
+        assert_eq!(starts(2, &[4], duplex), [3]);
+    }
+
+    #[test]
+    fn one_sided_copies_follow_on_and_slips_share_their_sheet() {
+        let one_sided = Sheets {
+            per_sheet: 1,
+            one_sided: true,
+        };
+        assert_eq!(starts(1, &[1, 1, 2, 1], one_sided), [2, 3, 4, 6]);
+        let four = Sheets {
+            per_sheet: 4,
+            one_sided: true,
+        };
+        assert_eq!(starts(1, &[0; 6], four), [2, 2, 2, 2, 3, 3]);
     }
 }

@@ -9,7 +9,6 @@
 
 pub mod booklet;
 pub mod consent_list;
-pub mod consent_slip;
 pub mod fit;
 pub mod html;
 pub mod merge;
@@ -18,6 +17,7 @@ pub mod pdf;
 pub mod pdf_options;
 pub mod pool;
 pub mod register;
+pub mod return_slips;
 pub mod slip;
 
 use std::sync::atomic::{AtomicUsize, Ordering};

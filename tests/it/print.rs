@@ -357,3 +357,92 @@ fn outstanding_prints_and_registers_only_those_still_to_sign() {
     assert!(text.contains("Priya Raman"), "{text}");
     assert!(!text.contains("Hannah Okafor"), "{text}");
 }
+
+#[test]
+fn four_slips_to_a_sheet_make_a_class_of_five_three_pages_not_eleven() {
+    let project = fixture("example");
+    let (code, stderr) = print(
+        project.path(),
+        &[
+            "--school",
+            "wrenfold",
+            "--audience",
+            "ks2",
+            "--class",
+            "year-4-oak",
+            "--per-sheet",
+            "4",
+        ],
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    let file = project
+        .path()
+        .join("private/wrenfold/print/aup-ks2-year-4-oak.pdf");
+    // The cover, a sheet of four and a sheet of one: no blank backs.
+    assert_eq!(pages(&file), 3);
+    let cover = page_text(&file, 1);
+    assert!(
+        cover.contains("cut along the dashed lines: 4 slips to a sheet"),
+        "{cover}"
+    );
+    let first = squash(&page_text(&file, 2));
+    let second = squash(&page_text(&file, 3));
+    for name in [
+        "Amira Khan",
+        "Jacob Ellery",
+        "Nia Williams",
+        "Mateusz Kowalczyk",
+    ] {
+        assert!(
+            first.contains(&format!("{name}, Year 4 Oak")),
+            "{name}: {first}"
+        );
+    }
+    assert!(second.contains("Chloe Pennington, Year 4 Oak"), "{second}");
+    // Each slip carries the document ID, and where the whole text is.
+    assert_eq!(first.matches("Document ID").count(), 4, "{first}");
+    assert_eq!(
+        first.matches("Read the whole text first").count(),
+        4,
+        "{first}"
+    );
+}
+
+#[test]
+fn one_sided_print_files_have_no_blank_pages_and_whole_documents_stay_whole() {
+    let project = fixture("example");
+    let args = [
+        "--school",
+        "wrenfold",
+        "--audience",
+        "staff",
+        "--outstanding",
+    ];
+    let (code, stderr) = print(project.path(), &args);
+    assert_eq!(code, Some(0), "{stderr}");
+    let file = project
+        .path()
+        .join("private/wrenfold/print/aup-staff-support-staff.pdf");
+    let duplex = pages(&file);
+    let copies: usize = fs::read_dir(
+        project
+            .path()
+            .join("private/wrenfold/print/aup-staff-support-staff"),
+    )
+    .unwrap()
+    .map(|e| pages(&e.unwrap().path()))
+    .sum();
+    let mut one_sided = args.to_vec();
+    one_sided.extend(["--one-sided", "--per-sheet", "2"]);
+    let (code, stderr) = print(project.path(), &one_sided);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stderr.contains("warning[per-sheet-document]: Staff at wrenfold sign the whole document"),
+        "{stderr}"
+    );
+    let cover = page_text(&file, 1);
+    assert!(cover.contains("Print on one side only"), "{cover}");
+    // The cover and every page of every copy, and nothing else.
+    assert_eq!(pages(&file), 1 + copies);
+    assert!(duplex > 1 + copies, "duplex {duplex}, copies {copies}");
+}
