@@ -44,6 +44,7 @@ fn measure(label: &str, root: &str, pupils: usize) -> f64 {
     let files = fs::read_dir(&out)
         .unwrap()
         .flatten()
+        .filter(|s| s.path().join("print").is_dir())
         .flat_map(|s| fs::read_dir(s.path().join("print")).unwrap().flatten())
         .filter(|e| e.path().is_file())
         .count();
@@ -66,8 +67,8 @@ pub fn bench(pupils: usize) {
     let root_str = root.to_str().unwrap();
     let wall = measure("slips          ", root_str, pupils);
     println!(
-        "  target: {pupils} pupils' print files under 30 s on 2 cores: {}",
-        if wall < 30.0 { "met" } else { "NOT met" }
+        "  target: {pupils} pupils' print files in at most 8 s wall on 2 cores: {}",
+        if wall <= 8.0 { "met" } else { "NOT met" }
     );
     // The whole document, on a tenth of the pupils.
     let trust = root.join("schools/_trust.yaml");

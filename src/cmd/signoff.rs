@@ -22,6 +22,7 @@ use crate::output::guard;
 use crate::output::lock::OutputLock;
 use crate::pipeline::print::{names_a_person, print_copies, PrintOptions, PrivateFile, Sheets};
 use crate::pipeline::signoff::{import_responses, register_pdfs, sign_off_report, SignOffFilter};
+use crate::render::pool::parallel_map;
 use crate::report::signoff_html::render_html;
 use crate::report::signoff_text::{render_csv, render_text};
 use crate::sealed::{Area, Folder};
@@ -196,6 +197,9 @@ pub(crate) fn write_report(path: &Path, public: &Path, names: bool, bytes: &[u8]
     Ok(true)
 }
 
+/// Threads writing private files at once.
+const WRITE_THREADS: usize = 4;
+
 /// `policyc signoff register`: a PDF register per class or staff group,
 /// written to the private folder.
 fn register(args: &SignoffRegisterArgs) -> Result<i32> {
@@ -323,11 +327,17 @@ impl PrivateTarget {
                 return Ok(EXIT_PROJECT);
             }
         };
+        // Each file is synced to disk before it is renamed into place: a
+        // few threads keep the disk busy while one waits on a sync.
+        let written = parallel_map(files, WRITE_THREADS, |(rel, bytes)| {
+            lock.folder().write_atomic(rel, bytes)
+        });
         let mut stderr = std::io::stderr().lock();
-        for (rel, bytes) in files {
+        for ((rel, _), result) in files.iter().zip(written) {
+            let result = result.unwrap_or_else(|panic| Err(std::io::Error::other(panic)));
             // A personal copy's file name is its person's name: kept out of
             // the log and out of any error, which may end up anywhere.
-            if let Err(e) = lock.folder().write_atomic(rel, bytes) {
+            if let Err(e) = result {
                 let shown = if names_a_person(rel) {
                     "a personal copy".to_string()
                 } else {

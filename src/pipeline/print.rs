@@ -24,7 +24,7 @@ use crate::render::pool::{
 };
 use crate::render::register::{slug, unique_stem};
 use crate::render::return_slips::{return_slips, SlipPeople};
-use crate::render::slip::{filled_fields, signer_fields, slip_data, slip_person, Signer};
+use crate::render::slip::{filled_fields, signer_fields, slip_data, slip_person, Signer, SlipData};
 use crate::report::signoff::{DocSignOff, PersonStatus};
 
 /// How many copies typst's memo cache keeps an unused entry for.
@@ -150,8 +150,6 @@ pub fn print_copies(
         .iter()
         .flat_map(|job| groups(job.sign_off).into_iter().map(move |g| (job, g)))
         .collect();
-    // One group at a time, its people in parallel: the copies of a group
-    // share the most layout, and memory stays flat however many groups.
     let mut stems: Vec<String> = Vec::new();
     for (job, group) in &groups {
         let name = group.unwrap_or(&job.doc.audience_label);
@@ -164,13 +162,28 @@ pub fn print_copies(
         );
         stems.push(unique_stem(&stem, |s| stems.iter().any(|t| t == s)));
     }
-    let results: Vec<Result<Vec<PrivateFile>, Diagnostic>> = groups
-        .iter()
-        .zip(&stems)
-        .map(|((job, group), stem)| {
-            let files = print_group(&tools, job, *group, stem);
+    // Every core busy: with a group for each, the groups go in parallel,
+    // each laying out its people, cover and merge on one core (the merge
+    // and cover would otherwise leave the other cores idle); with fewer
+    // groups than cores, one group at a time and its people in parallel.
+    // Either way only a group or two is in memory at once.
+    let threads = rayon::current_num_threads();
+    let (outer, inner) = if groups.len() >= threads {
+        (threads, 1)
+    } else {
+        (1, threads)
+    };
+    let work: Vec<_> = groups.iter().zip(&stems).collect();
+    let results: Vec<Result<Vec<PrivateFile>, Diagnostic>> =
+        parallel_map(&work, outer, |((job, group), stem)| {
+            let files = print_group(&tools, job, *group, stem, inner);
             tools.watchdog.tick();
             files
+        })
+        .into_iter()
+        .zip(&stems)
+        .map(|(result, stem)| {
+            result.map_err(|message| panicked(&format!("{stem}.pdf"), &message))?
         })
         .collect();
     tools.watchdog.stop();
@@ -228,6 +241,7 @@ fn print_group(
     job: &Job<'_>,
     group: Option<&str>,
     stem: &str,
+    threads: usize,
 ) -> Result<Vec<PrivateFile>, Diagnostic> {
     let people: Vec<&PersonStatus> = job
         .sign_off
@@ -236,8 +250,14 @@ fn print_group(
         .filter(|p| p.class.as_deref() == group)
         .collect();
     let name = group.unwrap_or(&job.doc.audience_label);
-    let copies = parallel_map(&people, rayon::current_num_threads(), |p| {
-        let copy = copy(tools, job, &signer(p));
+    // What every slip of the document shares (its QR code among it) is
+    // made once, not once a person.
+    let shared = match job.with {
+        SignWith::Slip => Some(slip_data(job.doc).map_err(|e| layout_error(tools.slip, e))?),
+        SignWith::Document => None,
+    };
+    let copies = parallel_map(&people, threads, |p| {
+        let copy = copy(tools, job, shared.as_ref(), &signer(p));
         // Keep what the next person reuses; drop the rest, which bounds
         // memory however many people there are.
         comemo::evict(MEMO_AGE);
@@ -286,19 +306,23 @@ fn signer(person: &PersonStatus) -> Signer {
     }
 }
 
-/// One person's copy: the slip, or the whole document with their fields
-/// filled in.
-fn copy(tools: &Tools<'_>, job: &Job<'_>, signer: &Signer) -> Result<Vec<u8>, Diagnostic> {
+/// One person's copy: the slip (with the `shared` data of the document's
+/// slips), or the whole document with their fields filled in.
+fn copy(
+    tools: &Tools<'_>,
+    job: &Job<'_>,
+    shared: Option<&SlipData>,
+    signer: &Signer,
+) -> Result<Vec<u8>, Diagnostic> {
     let school: &SchoolFile = &job.school.merged.school;
     let kinds = signer_fields(school, job.audience);
-    match job.with {
-        SignWith::Slip => {
-            let shared = slip_data(job.doc).map_err(|e| layout_error(tools.slip, e))?;
+    match (job.with, shared) {
+        (SignWith::Slip, Some(shared)) => {
             let person = slip_person(job.doc, &kinds, school.online_form.as_ref(), signer)
                 .map_err(|e| layout_error(tools.slip, e))?;
-            render_data(tools, tools.slip, &shared, &person, job)
+            render_data(tools, tools.slip, shared, &person, job)
         }
-        SignWith::Document => {
+        _ => {
             let filled = filled_fields(job.doc, &kinds, signer);
             let logo = job
                 .school
