@@ -118,9 +118,21 @@ fn load_school(
         }
         match name {
             COLUMNS_FILE => {}
-            "signed.csv" => {
-                if let Some((rel, text)) = read_csv_text(project, &path, diags) {
-                    let ledger = parse_ledger(&rel, &text, order, diags);
+            "signed.csv" | "signed.xlsx" => {
+                if let Some(first) = people.ledgers.get(id) {
+                    diags.push(
+                        Diagnostic::error("ledger-twice", path.to_string_lossy(), format!("the school already has a ledger, {}", first.file))
+                            .with_hint("keep one ledger: policyc adds to signed.csv itself, so move the rows of the workbook into it and delete signed.xlsx"),
+                    );
+                    continue;
+                }
+                if let Some((rel, text, sheet)) = read_sheet_text(project, &path, diags) {
+                    let mut found = Diagnostics::default();
+                    let ledger = parse_ledger(&rel, &text, order, &mut found);
+                    if let Some(sheet) = &sheet {
+                        found.for_each_mut(|d| name_the_cell(d, sheet, &text));
+                    }
+                    diags.append(found);
                     people.sources.insert(rel, text);
                     people.ledgers.insert(id.to_string(), ledger);
                 }
@@ -157,7 +169,7 @@ fn load_school(
 fn unread_file(path: &Path, name: &str) -> Diagnostic {
     let lower = name.to_lowercase();
     let hint = if lower.starts_with("signed") || lower.starts_with("consent") {
-        "policyc keeps the ledger as signed.csv and consent decisions as consent.csv, and adds to them itself: save the file as CSV UTF-8 under that name".to_string()
+        "policyc reads the ledger as signed.csv (or signed.xlsx) and consent decisions as consent.csv: save the file under that name".to_string()
     } else {
         "name a roster roster*.csv or roster*.xlsx (roster-staff.csv, roster-pupils.xlsx); keep form exports and other files in a subfolder, such as imports/".to_string()
     };
@@ -333,8 +345,8 @@ pub fn parse_layouts(
     }
 }
 
-/// A roster file's text: a CSV file's, or a workbook's first sheet as
-/// CSV, one row a line, with the sheet's name.
+/// A roster's or ledger's text: a CSV file's, or a workbook's first
+/// sheet as CSV, one row a line, with the sheet's name.
 fn read_sheet_text(
     project: &Folder,
     path: &Path,

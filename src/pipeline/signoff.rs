@@ -331,6 +331,12 @@ pub fn import_responses(
     );
     diags.extend(problems);
     let ledger = format!("people/{school}/signed.csv");
+    if let Some(workbook) = people.ledgers.get(school).filter(|l| l.file != ledger) {
+        diags.push(
+            Diagnostic::error("ledger-workbook", &workbook.file, "policyc adds imported signatures to the ledger as CSV, and this school's ledger is a workbook")
+                .with_hint(format!("save {} as CSV UTF-8 named signed.csv in the same folder, delete the workbook, and import again", workbook.file)),
+        );
+    }
     let old = people.sources.get(&ledger).cloned().unwrap_or_default();
     let mut text = if old.trim().is_empty() {
         "name,audience,class,child,document_id,signed_on\n".to_string()

@@ -1048,3 +1048,42 @@ fn a_register_row_grows_with_a_name_that_wraps() {
     assert!(role_bottom - first_top > 30.0, "{first_top} {role_bottom}");
     assert!(next_top > role_bottom + 4.0, "{role_bottom} {next_top}");
 }
+
+#[test]
+fn a_ledger_kept_in_excel_reads_as_its_csv_and_import_asks_for_csv() {
+    let project = fixture("example");
+    let (_, before, _) = status(project.path(), &["--school", "wrenfold", "--names"]);
+    let people = project.path().join("people/wrenfold");
+    let csv = fs::read_to_string(people.join("signed.csv")).unwrap();
+    let rows: Vec<Vec<&str>> = csv.lines().map(|l| l.split(',').collect()).collect();
+    let rows: Vec<&[&str]> = rows.iter().map(Vec::as_slice).collect();
+    write_xlsx(&people.join("signed.xlsx"), &rows);
+    let (code, _, stderr) = status(project.path(), &["--school", "wrenfold"]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("error[ledger-twice]"), "{stderr}");
+    fs::remove_file(people.join("signed.csv")).unwrap();
+    let (code, after, stderr) = status(project.path(), &["--school", "wrenfold", "--names"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(after, before);
+    let staff_id = current_id(project.path(), "wrenfold", "staff");
+    fs::write(
+        project.path().join("responses.csv"),
+        format!("Name,Document ID,Completion time\nPriya Raman,{staff_id},20/09/2026 10:32\n"),
+    )
+    .unwrap();
+    let output = run_in(
+        project.path(),
+        &[
+            "signoff",
+            "import",
+            "responses.csv",
+            "--school",
+            "wrenfold",
+            "--write",
+        ],
+    );
+    let (_, stderr) = texts(&output);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("error[ledger-workbook]"), "{stderr}");
+    assert!(!people.join("signed.csv").exists());
+}
