@@ -8,12 +8,13 @@ use anyhow::Result;
 use crate::cli::{CheckArgs, ReportFormat};
 use crate::cmd::{abort_on_timeout, count_line, print_diagnostics, source_date_epoch};
 use crate::diag::{Diagnostics, Severity, EXIT_OK, EXIT_PROJECT};
+use crate::load::people::load_people;
 use crate::model::build::Standards;
 use crate::model::project::Resolved;
 use crate::pipeline::changes::check_versions;
 use crate::pipeline::consent::{consent_report, ConsentFilter};
 use crate::pipeline::prepare;
-use crate::pipeline::signoff::{sign_off_report, unprintable_name, SignOffFilter};
+use crate::pipeline::signoff::{sign_off_report, unprintable_character, SignOffFilter};
 use crate::render::booklet::render_booklets;
 use crate::render::pdf::PdfEngine;
 use crate::render::{discard, discard_at, render_all, RenderHooks, RenderOptions};
@@ -25,19 +26,33 @@ const OVERDUE: &str = "review-overdue";
 /// every name on them checked against the fonts: a bad line, or a name
 /// that cannot print, shows up in September, not at print time.
 fn check_people(resolved: &Resolved, engine: &PdfEngine, diags: &mut Diagnostics) {
-    let report = sign_off_report(resolved, &SignOffFilter::default(), true, diags);
-    for person in report
-        .schools
-        .iter()
-        .flat_map(|s| &s.documents)
-        .flat_map(|d| &d.people)
-    {
-        if let Some(c) = engine.first_unprintable(&person.name) {
-            diags.push(unprintable_name(person, c));
-        }
-    }
+    sign_off_report(resolved, &SignOffFilter::default(), false, diags);
     if !resolved.project.consent.purposes.is_empty() {
         consent_report(resolved, &ConsentFilter::default(), false, diags);
+    }
+    // Everyone on a roster, whether or not a document waits for them yet,
+    // and the children parents sign for: each may be printed.
+    let Some(root) = resolved.project.folder.as_ref() else {
+        return;
+    };
+    let schools: Vec<&str> = resolved
+        .project
+        .schools
+        .iter()
+        .map(|s| s.id.as_str())
+        .collect();
+    // Read once more, quietly: the reports above said what is wrong.
+    let people = load_people(
+        root,
+        &schools,
+        resolved.project.date_order,
+        &mut Diagnostics::default(),
+    );
+    for person in people.rosters.values().flat_map(|r| &r.people) {
+        let names = std::iter::once(&person.name).chain(&person.child);
+        if let Some(c) = names.filter_map(|n| engine.first_unprintable(n)).next() {
+            diags.push(unprintable_character(&person.file, person.line, c));
+        }
     }
 }
 
