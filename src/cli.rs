@@ -566,7 +566,8 @@ pub struct ChangesArgs {
     /// `clauses` and `schools`.
     #[arg(long, value_enum, default_value = "human")]
     pub format: ReportFormat,
-    /// Exit with status 1 when any document changed, like `git diff --exit-code`.
+    /// Exit with status 4 when any document changed (1 stays for errors),
+    /// as `git diff --exit-code` exits 1 for a difference.
     #[arg(long)]
     pub exit_code: bool,
     /// Also write out/<school>/changes.html and link it from the pack index.

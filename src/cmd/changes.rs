@@ -9,7 +9,7 @@ use crate::cli::{ChangesArgs, ReportFormat};
 use crate::cmd::explain::resolved_or_report;
 use crate::cmd::print_diagnostics;
 use crate::diag::printable_lines;
-use crate::diag::{Diagnostic, Diagnostics, EXIT_OK, EXIT_PROJECT};
+use crate::diag::{Diagnostic, Diagnostics, EXIT_CHANGED, EXIT_OK, EXIT_PROJECT};
 use crate::output::{read_baseline, records::current_manifest};
 use crate::pipeline::{editorial_marks, write_changes};
 use crate::report::changes::{compare, ChangeStatus};
@@ -87,7 +87,7 @@ pub fn changes(args: &ChangesArgs) -> Result<i32> {
         .iter()
         .any(|d| d.status != ChangeStatus::Unchanged);
     Ok(if args.exit_code && changed {
-        EXIT_PROJECT
+        EXIT_CHANGED
     } else {
         EXIT_OK
     })

@@ -34,6 +34,9 @@ pub const EXIT_PROJECT: i32 = 1;
 pub const EXIT_USAGE: i32 = 2;
 /// Exit status: outputs could not be written, or another failure outside the project.
 pub const EXIT_FAILURE: i32 = 3;
+/// Exit status: `changes --exit-code` found a change (the project is
+/// fine), kept apart from 1 so that CI never mistakes an error for one.
+pub const EXIT_CHANGED: i32 = 4;
 
 /// Whether to colour stderr: a terminal, and `NO_COLOR` unset.
 pub fn use_colour() -> bool {

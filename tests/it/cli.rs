@@ -448,9 +448,16 @@ fn changes_exit_code_says_whether_anything_changed() {
     let clause = project.path().join("clauses/core/passwords.md");
     let text = fs::read_to_string(&clause).unwrap();
     fs::write(&clause, format!("{text}\nI will change them when asked.\n")).unwrap();
-    assert_eq!(run_in(project.path(), &args).status.code(), Some(1));
+    // 4, not 1: a change is not an error, and CI must tell the two apart.
+    assert_eq!(run_in(project.path(), &args).status.code(), Some(4));
     let without = run_in(project.path(), &["changes", "--baseline", out]);
     assert_eq!(without.status.code(), Some(0), "--exit-code is opt-in");
+    fs::write(
+        project.path().join("schools/alpha.yaml"),
+        "name: [unclosed\n",
+    )
+    .unwrap();
+    assert_eq!(run_in(project.path(), &args).status.code(), Some(1));
 }
 
 /// The commands an example line runs: `policyc …` up to a redirection, a
@@ -508,11 +515,11 @@ fn every_example_in_the_help_and_the_readme_runs_on_the_bundled_example() {
         let args: Vec<&str> = words.iter().map(String::as_str).collect();
         let output = run_in(project.path(), &args);
         let (_, stderr) = texts(&output);
-        // `changes --exit-code` exits 1 when something changed, and the
+        // `changes --exit-code` exits 4 when something changed, and the
         // example has changed since its spring pack; `--deny-outstanding`
         // exits 1 while the example ledger is part filled in.
         let changed = words.iter().any(|w| w == "--exit-code")
-            && output.status.code() == Some(1)
+            && output.status.code() == Some(4)
             && stderr.is_empty();
         let outstanding = words.iter().any(|w| w == "--deny-outstanding")
             && output.status.code() == Some(1)
