@@ -645,7 +645,7 @@ pub struct CheckArgs {
     pub project: ProjectArgs,
     /// How to print problems.
     #[arg(long, value_enum, default_value = "human")]
-    pub format: ReportFormat,
+    pub format: CheckFormat,
     /// Fail on warnings too, except an overdue review date, so CI does not
     /// start failing on its own the day a review falls due.
     #[arg(long)]
@@ -691,6 +691,18 @@ pub enum ReportFormat {
     Human,
     /// JSON for CI (each command's shape is in docs/FORMAT.md).
     Json,
+}
+
+/// How `check` prints its problems.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    /// Text for people.
+    Human,
+    /// JSON for CI (the shape is in docs/FORMAT.md).
+    Json,
+    /// GitHub Actions annotations (`::error file=…,line=…::…`), so each
+    /// problem shows on the pull request's changed line.
+    Github,
 }
 
 /// `--jobs`: a whole number from 1 to 256. More threads than that only add

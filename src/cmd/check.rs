@@ -5,7 +5,7 @@ use std::io::Write;
 
 use anyhow::Result;
 
-use crate::cli::{CheckArgs, ReportFormat};
+use crate::cli::{CheckArgs, CheckFormat};
 use crate::cmd::{abort_on_timeout, count_line, print_diagnostics, source_date_epoch};
 use crate::diag::{Diagnostics, Severity, EXIT_OK, EXIT_PROJECT};
 use crate::load::people::load_people;
@@ -125,14 +125,23 @@ pub fn check(args: &CheckArgs) -> Result<i32> {
         .count();
     let failed = errors > 0 || denied > 0;
     match args.format {
-        ReportFormat::Json => {
+        CheckFormat::Github => {
+            let root = args.project.project.to_string_lossy();
+            let mut out = std::io::stdout().lock();
+            for d in &sorted {
+                writeln!(out, "{}", d.github_annotation(&root))?;
+            }
+            let verdict = if failed { "failed" } else { "ok" };
+            writeln!(out, "{verdict}: {}", count_line(errors, warnings))?;
+        }
+        CheckFormat::Json => {
             writeln!(
                 std::io::stdout(),
                 "{}",
                 serde_json::to_string_pretty(&sorted)?
             )?;
         }
-        ReportFormat::Human => {
+        CheckFormat::Human => {
             print_diagnostics(&diags);
             if errors == 0 {
                 let docs = resolved.iter().flat_map(|r| r.documents()).count();

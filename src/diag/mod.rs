@@ -228,6 +228,40 @@ impl Diagnostic {
         }
     }
 
+    /// The diagnostic as a GitHub Actions workflow command, which shows it
+    /// on the pull request's line: `::error file=F,line=L,col=C,title=code::
+    /// message`. `root` is the project's folder from the repository's root
+    /// (empty for the root itself). Values are escaped as GitHub asks, so a
+    /// message cannot end the command or start another.
+    pub fn github_annotation(&self, root: &str) -> String {
+        let level = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let file = match root.trim_end_matches('/') {
+            "" | "." => self.file.clone(),
+            root => format!("{root}/{}", self.file),
+        };
+        let mut properties = vec![format!("file={}", escape_property(&file))];
+        if let Some(line) = self.line {
+            properties.push(format!("line={line}"));
+        }
+        if let Some(column) = self.column {
+            properties.push(format!("col={column}"));
+        }
+        properties.push(format!("title={}", escape_property(self.code)));
+        let mut message = self.message.clone();
+        if let Some(hint) = &self.hint {
+            message.push_str("\nhelp: ");
+            message.push_str(hint);
+        }
+        format!(
+            "::{level} {}::{}",
+            properties.join(","),
+            escape_data(&message)
+        )
+    }
+
     /// Renders the diagnostic for a terminal, rustc style.
     pub fn render(&self, colour: bool) -> String {
         let (red, yellow, blue, bold, reset) = if colour {
@@ -282,6 +316,20 @@ const CELL_FREE_CODES: [&str; 6] = [
     "people-unknown-school",
     "unreadable",
 ];
+
+/// Escapes a workflow command's message: `%`, carriage returns and line
+/// feeds.
+fn escape_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a workflow command's property value: as a message, and `:` and
+/// `,` too.
+fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}
 
 /// The problems found so far, in the order they were found.
 #[derive(Debug, Default, Clone)]
@@ -392,6 +440,22 @@ impl std::error::Error for ProjectHasErrors {}
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_github_annotation_escapes_what_could_end_or_start_a_command() {
+        let d = Diagnostic::error("bad-value", "schools/a, b.yaml", "50% off:\n::error::x")
+            .at("one\ntwo\n", 2, 3)
+            .with_hint("write it again");
+        assert_eq!(
+            d.github_annotation("policies/"),
+            "::error file=policies/schools/a%2C b.yaml,line=2,col=3,title=bad-value::50%25 off:%0A::error::x%0Ahelp: write it again"
+        );
+        let w = Diagnostic::warning("review-overdue", "policies/aup.yaml", "overdue");
+        assert_eq!(
+            w.github_annotation("."),
+            "::warning file=policies/aup.yaml,title=review-overdue::overdue"
+        );
+    }
 
     #[test]
     fn renders_excerpt_with_caret_and_hint() {

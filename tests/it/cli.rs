@@ -694,3 +694,24 @@ fn every_command_keeps_the_exit_code_table() {
         assert!(!stderr.contains("panicked"), "{args:?}:\n{stderr}");
     }
 }
+
+#[test]
+fn check_format_github_prints_an_annotation_per_problem() {
+    let project = fixture("basic");
+    let school = project.path().join("schools/alpha.yaml");
+    let text = fs::read_to_string(&school).unwrap();
+    fs::write(&school, format!("{text}colour: 12\n")).unwrap();
+    let output = run_in(project.path(), &["check", "--format", "github"]);
+    let (stdout, stderr) = texts(&output);
+    assert_eq!(output.status.code(), Some(1), "{stdout}{stderr}");
+    let first = stdout.lines().next().unwrap_or("");
+    assert!(
+        first.starts_with("::error file=schools/alpha.yaml,line="),
+        "{stdout}"
+    );
+    assert!(first.contains(",title=unknown-key::"), "{stdout}");
+    assert!(
+        stdout.ends_with("failed: 1 error, 0 warnings\n"),
+        "{stdout}"
+    );
+}
