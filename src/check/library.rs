@@ -33,6 +33,9 @@ pub fn check_library(project: &Project, policies_loaded: bool, diags: &mut Diagn
     out.extend(duplicate_ids(project));
     out.extend(combined_audiences(project, &audiences));
     out.extend(todo_values(project));
+    if !project.fictional {
+        out.extend(example_addresses(project));
+    }
     for policy in all_policies(project) {
         let text = project.sources.get(&policy.file).map_or("", String::as_str);
         let mut seen = HashSet::new();
@@ -394,6 +397,82 @@ fn todo_values(project: &Project) -> Vec<Diagnostic> {
     out
 }
 
+/// Warns about an email address or web address at a reserved example
+/// domain (RFC 2606 and 6761: `.example`, `.test`, `.invalid`,
+/// `.localhost`, `example.com`, `.org`, `.net`), as `policyc init` writes
+/// them: nobody can be reached there, so a document printing one is not
+/// ready. Exact, not a guess: only a whole address whose host is reserved.
+fn example_addresses(project: &Project) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (file, text) in &project.sources {
+        if !(file.starts_with("schools/") && file.ends_with(".yaml")) {
+            continue;
+        }
+        for (index, line) in text.lines().enumerate() {
+            let code = line.split(" #").next().unwrap_or(line);
+            if code.trim_start().starts_with('#') {
+                continue;
+            }
+            for (col, address) in reserved_addresses(code) {
+                out.push(
+                    Diagnostic::warning("example-address", file, format!("`{address}` is at a reserved example domain, where nobody can be reached"))
+                        .at(text, index + 1, col + 1)
+                        .with_hint("write the school's real address; a project that is a demonstration says `fictional: true` in policyc.yaml"),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// The email and web addresses in `line` whose host is a reserved example
+/// domain, each with its byte offset.
+fn reserved_addresses(line: &str) -> Vec<(usize, &str)> {
+    let is_part = |c: char| c.is_alphanumeric() || "._%+-@/:".contains(c);
+    let mut found = Vec::new();
+    let mut start = None;
+    for (i, c) in line
+        .char_indices()
+        .chain(std::iter::once((line.len(), ' ')))
+    {
+        match (start, is_part(c)) {
+            (None, true) => start = Some(i),
+            (Some(from), false) => {
+                let token = line[from..i].trim_end_matches(['.', ':', '/']);
+                if reserved_host(token) {
+                    found.push((from, token));
+                }
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    found
+}
+
+/// Whether `token` is an address (`a@host` or `scheme://host/...`) whose
+/// host is reserved for examples.
+fn reserved_host(token: &str) -> bool {
+    let host = if let Some((_, rest)) = token.split_once("://") {
+        rest.split(['/', ':', '?', '#']).next().unwrap_or("")
+    } else if let Some((user, host)) = token.rsplit_once('@') {
+        if user.is_empty() {
+            return false;
+        }
+        host
+    } else {
+        return false;
+    };
+    let host = host.to_ascii_lowercase();
+    let host = host.trim_end_matches('.');
+    ["example", "test", "invalid", "localhost"]
+        .iter()
+        .any(|tld| host.ends_with(&format!(".{tld}")))
+        || ["example.com", "example.org", "example.net"]
+            .iter()
+            .any(|d| host == *d || host.ends_with(&format!(".{d}")))
+}
+
 /// A clause whose id another file already uses.
 fn already_used(project: &Project, clause: &Clause, first: &str, hint: &str) -> Diagnostic {
     let text = project.sources.get(&clause.file).map_or("", String::as_str);
@@ -583,5 +662,26 @@ fn blank_entry(value: &crate::model::per_audience::PerAudience<String>) -> Optio
                     }
                 })
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reserved_example_addresses_are_found_and_real_ones_are_not() {
+        let line = "contacts: { dpo: dpo@my-school.example, web: https://www.example.org/x, real: office@wrenfold.sch.uk, note: see example.com }";
+        let found: Vec<&str> = reserved_addresses(line)
+            .into_iter()
+            .map(|(_, a)| a)
+            .collect();
+        assert_eq!(
+            found,
+            ["dpo@my-school.example", "https://www.example.org/x"]
+        );
+        assert!(reserved_host("it@school.test"));
+        assert!(!reserved_host("head@examples.co.uk"));
+        assert!(!reserved_host("@example.com"));
     }
 }

@@ -59,6 +59,7 @@ pub fn load_project(root: &Path, diags: &mut Diagnostics) -> Project {
             audiences: builtin_audiences(),
             date_order: DateOrder::default(),
             consent: ConsentSettings::default(),
+            fictional: false,
             policies: Vec::new(),
             clauses: Vec::new(),
             modules: BTreeMap::new(),
@@ -90,7 +91,7 @@ fn load_tree(
         sources: BTreeMap::new(),
         diags,
     };
-    let (audiences, date_order, consent) = loader.settings();
+    let (audiences, settings) = loader.settings();
     let policies = loader.policies();
     let clauses = loader.clauses(&root.join("clauses"), Origin::Library);
     let modules = loader.modules();
@@ -101,8 +102,9 @@ fn load_tree(
         root: root.to_path_buf(),
         folder,
         audiences,
-        date_order,
-        consent,
+        date_order: settings.date_order,
+        consent: settings.consent,
+        fictional: settings.fictional,
         policies,
         clauses,
         modules,
@@ -210,24 +212,33 @@ impl Loader<'_> {
     }
 
     /// `policyc.yaml`: the audiences (built-in ones, with the project's
-    /// additions) and the order the school writes dates in.
-    fn settings(&mut self) -> (Vec<Audience>, DateOrder, ConsentSettings) {
+    /// additions), and the file's other settings (its audiences taken).
+    fn settings(&mut self) -> (Vec<Audience>, ProjectFile) {
         let mut audiences = builtin_audiences();
         let path = self.root.join("policyc.yaml");
         if !self.exists(&path) {
-            return (audiences, DateOrder::default(), ConsentSettings::default());
+            return (audiences, ProjectFile::default());
         }
         let Some(text) = self.read_text(&path) else {
-            return (audiences, DateOrder::default(), ConsentSettings::default());
+            return (audiences, ProjectFile::default());
         };
         let rel = self.rel(&path);
-        let Some(file) =
-            self.parse_yaml::<ProjectFile>(&rel, &text, 1, &["audiences", "date_order", "consent"])
-        else {
-            return (audiences, DateOrder::default(), ConsentSettings::default());
+        let Some(file) = self.parse_yaml::<ProjectFile>(
+            &rel,
+            &text,
+            1,
+            &["audiences", "date_order", "consent", "fictional"],
+        ) else {
+            // Unread, so whether the project is a demonstration is not
+            // known: its error is enough, with no example-address warnings.
+            let unknown = ProjectFile {
+                fictional: true,
+                ..ProjectFile::default()
+            };
+            return (audiences, unknown);
         };
-        let date_order = file.date_order;
-        for audience in file.audiences {
+        let mut file = file;
+        for audience in std::mem::take(&mut file.audiences) {
             if let Err(problem) = check_id(&audience.id) {
                 self.diags.push(
                     Diagnostic::error(
@@ -247,7 +258,7 @@ impl Loader<'_> {
                 None => audiences.push(audience),
             }
         }
-        (audiences, date_order, file.consent)
+        (audiences, file)
     }
 
     /// `modules.yaml`, if the project has one: the opt-in modules.

@@ -152,6 +152,11 @@ pub struct ProjectFile {
     /// The purposes schools ask consent for: images, biometrics.
     #[serde(default)]
     pub consent: crate::model::consent::ConsentSettings,
+    /// The project is a demonstration whose schools and addresses are
+    /// invented: reserved example domains (`.example`) are meant, so
+    /// `check` does not warn about them.
+    #[serde(default)]
+    pub fictional: bool,
 }
 
 /// `policies/<id>.yaml`: a policy's titles, texts and sections.

@@ -36,6 +36,8 @@ pub struct Project {
     pub date_order: crate::model::dates::DateOrder,
     /// The purposes schools ask consent for (`policyc.yaml`).
     pub consent: crate::model::consent::ConsentSettings,
+    /// A demonstration project, with invented schools (`policyc.yaml`).
+    pub fictional: bool,
     /// Policies, sorted by id.
     pub policies: Vec<Policy>,
     /// The clause library, sorted by file.
