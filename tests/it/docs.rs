@@ -174,3 +174,43 @@ fn one_version_is_true_everywhere() {
         "CHANGELOG's latest release is {latest}, Cargo.toml says {version}"
     );
 }
+
+#[test]
+fn the_ci_recipe_pins_every_action_to_a_commit_and_fences_text_safely() {
+    let recipe = fs::read_to_string(repo().join("examples/ci/policyc.yml")).unwrap();
+    let mut actions = 0;
+    for line in recipe.lines() {
+        let Some(action) = line.split("uses: ").nth(1) else {
+            continue;
+        };
+        actions += 1;
+        // `owner/name@<40 hex> # vX.Y.Z`: a tag can move, a commit cannot.
+        let (name, rest) = action.split_once('@').expect("uses: owner/name@ref");
+        let (sha, version) = rest.split_once(" # v").unwrap_or((rest, ""));
+        assert!(
+            sha.len() == 40 && sha.chars().all(|c| c.is_ascii_hexdigit()),
+            "{name} is not pinned to a commit: {line}"
+        );
+        assert!(!version.is_empty(), "{name}'s pin has no version comment");
+    }
+    assert!(actions >= 10, "{actions} actions found");
+    // Every checkout but the publishing job's keeps no token on disk.
+    let checkouts: Vec<&str> = recipe.split("actions/checkout@").skip(1).collect();
+    let kept = checkouts
+        .iter()
+        .filter(|c| {
+            c.lines()
+                .take(4)
+                .any(|l| l.contains("persist-credentials: false"))
+        })
+        .count();
+    assert_eq!(
+        kept,
+        checkouts.len() - 1,
+        "one checkout pushes; the rest do not"
+    );
+    // A report is fenced longer than any backticks in it, so clause text
+    // holding ``` cannot close the fence in a summary or a comment.
+    assert!(!recipe.contains("echo '```"), "a fixed fence in the recipe");
+    assert!(recipe.matches("fence='```'").count() >= 5);
+}
