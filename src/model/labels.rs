@@ -76,7 +76,7 @@ pub const LABELS: &[LabelDef] = &[
     both("field_parent_name", "Parent or carer's name", "the name field of a parent's signature beside a pupil's"),
     both("field_parent_signature", "Parent or carer's signature", "the signature field of a parent's signature beside a pupil's"),
     both("field_signing_as", "Signing as (circle one)", "in a document for several audiences, the field where the signer circles theirs, after the name field wherever the school puts it (first if there is none); empty for no such row"),
-    both("only_for", "For {audiences} only", "in a document for several audiences, the note on a clause meant for only some; `{audiences}` is filled in"),
+    both("only_for", "For {audiences} only", "in a document for several audiences, the note on a clause meant for only some; `{audiences}` is filled in, capitalised when the label starts with it"),
     both("field_countersigner", "Headteacher or deputy (printed)", "the countersigner's name field"),
 ];
 

@@ -208,10 +208,26 @@ fn only(lib: Library<'_>, audience: &Audience, tagged: &[String], label: &str) -
         Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
         None => String::new(),
     };
+    // The nouns are lower case ("staff"); a label that starts with them
+    // starts a sentence, so they take its capital ("Staff only").
+    let names = if label.trim_start().starts_with("{audiences}") {
+        capitalise(&names)
+    } else {
+        names
+    };
     Some(crate::model::labels::fill(
         label,
         &[("audiences", names.as_str())],
     ))
+}
+
+/// `text` with its first letter in upper case.
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }
 
 /// `readers` are the document's audience and, for a document read by

@@ -265,6 +265,19 @@ fn one_document_for_volunteers_and_visitors_marks_what_is_for_whom() {
     let html = fs::read_to_string(out.path().join("copperbeck/aup-helpers.html")).unwrap();
     assert!(html.contains(r#"<p class="only">For visitors only</p>"#));
     assert!(!out.path().join("copperbeck/aup-visitor.pdf").exists());
+
+    // A label that starts with the audiences starts a sentence with them.
+    let school = project.path().join("schools/copperbeck.yaml");
+    let mut text = fs::read_to_string(&school).unwrap();
+    text.push_str("\nlabels:\n  only_for: \"{audiences} only\"\n");
+    fs::write(&school, text).unwrap();
+    let out = build_to_temp(project.path());
+    let html = fs::read_to_string(out.path().join("copperbeck/aup-helpers.html")).unwrap();
+    assert!(
+        html.contains(r#"<p class="only">Visitors only</p>"#),
+        "{html}"
+    );
+    assert!(html.contains(r#"<p class="only">Volunteers only</p>"#));
 }
 
 #[test]
