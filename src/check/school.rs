@@ -283,6 +283,13 @@ fn check_clause_refs(lib: Library<'_>, school: SchoolInput<'_>) -> Vec<Diagnosti
     let s = &school.merged.school;
     let mut out = Vec::new();
     let library_ids: Vec<&str> = lib.clauses.iter().map(|c| c.meta.id.as_str()).collect();
+    // A trust's own clause may be excluded too, but not reworded here.
+    let inherited: Vec<&str> = school
+        .local_clauses
+        .iter()
+        .filter(|c| school.inherits(c))
+        .map(|c| c.meta.id.as_str())
+        .collect();
     let locked = s.locked.clone().unwrap_or_default();
     let mut named: Vec<(&str, &String)> = Vec::new();
     named.extend(s.exclude.iter().flatten().map(|id| ("exclude", id)));
@@ -294,7 +301,9 @@ fn check_clause_refs(lib: Library<'_>, school: SchoolInput<'_>) -> Vec<Diagnosti
     );
     for (key, id) in named {
         let (file, source) = school.setting(key);
-        if !library_ids.contains(&id.as_str()) {
+        let known = library_ids.contains(&id.as_str())
+            || (key == "exclude" && inherited.contains(&id.as_str()));
+        if !known {
             if !lib.complete {
                 continue;
             }

@@ -363,12 +363,7 @@ impl Loader<'_> {
             let Some(chain) = self.school_chain(&path) else {
                 continue;
             };
-            let local_dir = dir.join(&id).join("clauses");
-            let local_clauses = if self.exists(&local_dir) {
-                self.clauses(&local_dir, Origin::Local)
-            } else {
-                Vec::new()
-            };
+            let local_clauses = self.chain_clauses(&chain);
             let logo = self.logo(&chain);
             let local_policies = self.local_policies(&chain);
             schools.push(SchoolSource {
@@ -387,6 +382,29 @@ impl Loader<'_> {
             );
         }
         schools
+    }
+
+    /// The local clauses of a school and of every defaults file it extends:
+    /// `schools/<id>/clauses/` and `schools/_trust/clauses/`, the nearer
+    /// first. A trust's own clause reaches every school that extends it; a
+    /// school's clause of the same id stands in its place.
+    fn chain_clauses(&mut self, chain: &[(String, SchoolFile)]) -> Vec<Clause> {
+        let mut clauses: Vec<Clause> = Vec::new();
+        for (file, _) in chain {
+            let dir = self
+                .root
+                .join(Path::new(file).with_extension(""))
+                .join("clauses");
+            if !self.exists(&dir) {
+                continue;
+            }
+            for clause in self.clauses(&dir, Origin::Local) {
+                if !clauses.iter().any(|c| c.meta.id == clause.meta.id) {
+                    clauses.push(clause);
+                }
+            }
+        }
+        clauses
     }
 
     /// Warns about each folder in `schools/` with no `schools/<id>.yaml`

@@ -250,6 +250,16 @@ pub struct SchoolInput<'a> {
     pub sources: &'a BTreeMap<String, String>,
 }
 
+impl SchoolInput<'_> {
+    /// Whether `clause` is a local clause this school inherits from a
+    /// defaults file it extends (`schools/_trust/clauses/`), rather than
+    /// one of its own: such a clause may be excluded, like a library one.
+    pub fn inherits(&self, clause: &Clause) -> bool {
+        clause.origin == crate::model::files::Origin::Local
+            && !clause.file.starts_with(&format!("schools/{}/", self.id))
+    }
+}
+
 impl<'a> SchoolInput<'a> {
     /// The file that set `key` and its text: the school's own file when it
     /// set the key itself or nothing did.

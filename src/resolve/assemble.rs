@@ -91,7 +91,8 @@ pub(crate) fn sections(
         let module_on = m.module.as_ref().is_none_or(|id| switched_on.contains(id));
         let wanted = m.audiences.iter().any(|a| readers.contains(&a.as_str()))
             && module_on
-            && !(clause.origin == Origin::Library && excluded.contains(&m.id));
+            && !((clause.origin == Origin::Library || school.inherits(clause))
+                && excluded.contains(&m.id));
         if wanted {
             by_section
                 .entry(m.section.as_str())

@@ -475,3 +475,52 @@ fn a_contents_block_leaves_out_what_it_skips_in_both_formats() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_trust_s_own_clauses_reach_every_school_that_extends_it_and_a_school_may_exclude_one() {
+    let project = fixture("basic");
+    let trust = project.path().join("schools/_trust/clauses");
+    fs::create_dir_all(&trust).unwrap();
+    fs::write(
+        trust.join("trust-helpdesk.md"),
+        "---\nid: trust-helpdesk\ntitle: The trust helpdesk\nsection: safety\norder: 90\naudiences: [staff]\n---\nI will report a fault to the trust's helpdesk, not fix it myself.\n",
+    )
+    .unwrap();
+    let out = build_to_temp(project.path());
+    let alpha = squash(&pdf_text(&out.path().join("alpha/aup-staff.pdf")));
+    assert!(
+        alpha.contains("I will report a fault to the trust's helpdesk"),
+        "{alpha}"
+    );
+    let beta = squash(&pdf_text(&out.path().join("beta/aup-staff.pdf")));
+    assert!(
+        beta.contains("I will report a fault to the trust's helpdesk"),
+        "{beta}"
+    );
+
+    // A school leaves it out as it would a library clause.
+    let school = project.path().join("schools/beta.yaml");
+    let text = fs::read_to_string(&school).unwrap();
+    fs::write(
+        &school,
+        text.replace(
+            "exclude: [lock-screen]",
+            "exclude: [lock-screen, trust-helpdesk]",
+        ),
+    )
+    .unwrap();
+    let out = build_to_temp(project.path());
+    let beta = squash(&pdf_text(&out.path().join("beta/aup-staff.pdf")));
+    assert!(!beta.contains("helpdesk"), "{beta}");
+    let alpha = squash(&pdf_text(&out.path().join("alpha/aup-staff.pdf")));
+    assert!(alpha.contains("helpdesk"), "{alpha}");
+
+    // Unless the trust locks it.
+    let trust_file = project.path().join("schools/_trust.yaml");
+    let text = fs::read_to_string(&trust_file).unwrap();
+    fs::write(&trust_file, format!("{text}\nlocked: [trust-helpdesk]\n")).unwrap();
+    let output = run_in(project.path(), &["check"]);
+    let (_, stderr) = texts(&output);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("error[locked-clause]"), "{stderr}");
+}
