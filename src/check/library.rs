@@ -375,26 +375,37 @@ fn check_clause(
 /// them), so `check` says what to fill in next.
 fn todo_values(project: &Project) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for (file, text) in &project.sources {
-        if !(file.starts_with("schools/") && file.ends_with(".yaml")) {
-            continue;
-        }
-        for (index, line) in text.lines().enumerate() {
-            let code = line.split(" #").next().unwrap_or(line);
-            if code.trim_start().starts_with('#') {
-                continue;
-            }
-            if let Some(col) = code.find("TODO") {
-                let key = code.split(':').next().unwrap_or("").trim();
-                out.push(
-                    Diagnostic::warning("todo", file, format!("`{key}` still has a TODO value"))
-                        .at(text, index + 1, col + 1)
-                        .with_hint("replace the TODO text with the school's real value"),
-                );
-            }
+    for (file, text, line, code) in school_file_lines(project) {
+        if let Some(col) = code.find("TODO") {
+            let key = code.split(':').next().unwrap_or("").trim();
+            out.push(
+                Diagnostic::warning("todo", file, format!("`{key}` still has a TODO value"))
+                    .at(text, line, col + 1)
+                    .with_hint("replace the TODO text with the school's real value"),
+            );
         }
     }
     out
+}
+
+/// Each line of every school and defaults file that holds YAML, not only a
+/// comment, with its comment cut off: (file, text, 1-based line, code).
+fn school_file_lines(project: &Project) -> impl Iterator<Item = (&str, &str, usize, &str)> {
+    project
+        .sources
+        .iter()
+        .filter(|(file, _)| file.starts_with("schools/") && file.ends_with(".yaml"))
+        .flat_map(|(file, text)| {
+            text.lines().enumerate().filter_map(move |(index, line)| {
+                let code = line.split(" #").next().unwrap_or(line);
+                (!code.trim_start().starts_with('#')).then_some((
+                    file.as_str(),
+                    text.as_str(),
+                    index + 1,
+                    code,
+                ))
+            })
+        })
 }
 
 /// Warns about an email address or web address at a reserved example
@@ -404,22 +415,13 @@ fn todo_values(project: &Project) -> Vec<Diagnostic> {
 /// ready. Exact, not a guess: only a whole address whose host is reserved.
 fn example_addresses(project: &Project) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for (file, text) in &project.sources {
-        if !(file.starts_with("schools/") && file.ends_with(".yaml")) {
-            continue;
-        }
-        for (index, line) in text.lines().enumerate() {
-            let code = line.split(" #").next().unwrap_or(line);
-            if code.trim_start().starts_with('#') {
-                continue;
-            }
-            for (col, address) in reserved_addresses(code) {
-                out.push(
-                    Diagnostic::warning("example-address", file, format!("`{address}` is at a reserved example domain, where nobody can be reached"))
-                        .at(text, index + 1, col + 1)
-                        .with_hint("write the school's real address; a project that is a demonstration says `fictional: true` in policyc.yaml"),
-                );
-            }
+    for (file, text, line, code) in school_file_lines(project) {
+        for (col, address) in reserved_addresses(code) {
+            out.push(
+                Diagnostic::warning("example-address", file, format!("`{address}` is at a reserved example domain, where nobody can be reached"))
+                    .at(text, line, col + 1)
+                    .with_hint("write the school's real address; a project that is a demonstration says `fictional: true` in policyc.yaml"),
+            );
         }
     }
     out

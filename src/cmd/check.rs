@@ -8,7 +8,7 @@ use anyhow::Result;
 use crate::cli::{CheckArgs, CheckFormat};
 use crate::cmd::{abort_on_timeout, count_line, print_diagnostics, source_date_epoch};
 use crate::diag::{Diagnostics, Severity, EXIT_OK, EXIT_PROJECT};
-use crate::load::people::load_people;
+use crate::load::people::project_people;
 use crate::model::build::Standards;
 use crate::model::project::Resolved;
 use crate::pipeline::changes::check_versions;
@@ -32,22 +32,10 @@ fn check_people(resolved: &Resolved, engine: &PdfEngine, diags: &mut Diagnostics
     }
     // Everyone on a roster, whether or not a document waits for them yet,
     // and the children parents sign for: each may be printed.
-    let Some(root) = resolved.project.folder.as_ref() else {
+    // Read once more, quietly: the reports above said what is wrong.
+    let Some(people) = project_people(&resolved.project, &mut Diagnostics::default()) else {
         return;
     };
-    let schools: Vec<&str> = resolved
-        .project
-        .schools
-        .iter()
-        .map(|s| s.id.as_str())
-        .collect();
-    // Read once more, quietly: the reports above said what is wrong.
-    let people = load_people(
-        root,
-        &schools,
-        resolved.project.date_order,
-        &mut Diagnostics::default(),
-    );
     for person in people.rosters.values().flat_map(|r| &r.people) {
         let names = std::iter::once(&person.name).chain(&person.child);
         if let Some(c) = names.filter_map(|n| engine.first_unprintable(n)).next() {

@@ -71,6 +71,17 @@ pub fn load_people(
     people
 }
 
+/// Every school's people in `project` (see [`load_people`]), or `None`
+/// when the project's folder could not be opened.
+pub fn project_people(
+    project: &crate::model::project::Project,
+    diags: &mut Diagnostics,
+) -> Option<People> {
+    let root = project.folder.as_ref()?;
+    let schools: Vec<&str> = project.schools.iter().map(|s| s.id.as_str()).collect();
+    Some(load_people(root, &schools, project.date_order, diags))
+}
+
 /// The file that maps each roster file's columns to policyc's.
 pub const COLUMNS_FILE: &str = "columns.yaml";
 

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::load::people::load_people;
+use crate::load::people::project_people;
 use crate::model::files::Reading;
 use crate::model::key::DocKey;
 use crate::model::project::Resolved;
@@ -29,11 +29,9 @@ pub fn consent_report(
     diags: &mut Diagnostics,
 ) -> ConsentReport {
     let project = &resolved.project;
-    let Some(root) = project.folder.as_ref() else {
+    let Some(people) = project_people(project, diags) else {
         return ConsentReport::default();
     };
-    let schools: Vec<&str> = project.schools.iter().map(|s| s.id.as_str()).collect();
-    let people = load_people(root, &schools, project.date_order, diags);
     let purposes = &project.consent.purposes;
     if purposes.is_empty() {
         if let Some(ledger) = people.consents.values().next() {

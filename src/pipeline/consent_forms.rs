@@ -9,7 +9,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::load::people::load_people;
+use crate::load::people::project_people;
 use crate::model::build::Standards;
 use crate::model::consent::Standing;
 use crate::model::document::Document;
@@ -59,11 +59,9 @@ pub fn consent_form_pdfs(
     diags: &mut Diagnostics,
 ) -> Vec<(String, Vec<u8>)> {
     let project = &resolved.project;
-    let Some(root) = project.folder.as_ref() else {
+    let Some(people) = project_people(project, diags) else {
         return Vec::new();
     };
-    let schools: Vec<&str> = project.schools.iter().map(|s| s.id.as_str()).collect();
-    let people = load_people(root, &schools, project.date_order, diags);
     let pending = if filter.outstanding {
         let report_filter = ConsentFilter {
             schools: filter.schools.clone(),

@@ -5,7 +5,7 @@
 //! export again changes nothing.
 
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::load::people::{ledger_columns, load_people};
+use crate::load::people::{ledger_columns, project_people};
 use crate::model::consent::{Choice, ConsentLedger, ConsentRow};
 use crate::model::files::Reading;
 use crate::model::people::normalise;
@@ -42,15 +42,13 @@ pub fn import_consents(
     diags: &mut Diagnostics,
 ) -> Option<ConsentImport> {
     let project = &resolved.project;
-    let root = project.folder.as_ref()?;
     // The ledger as it stands must be sound before anything is added.
     let filter = ConsentFilter {
         schools: vec![school.to_string()],
         class: None,
     };
     consent_report(resolved, &filter, false, diags);
-    let schools: Vec<&str> = project.schools.iter().map(|s| s.id.as_str()).collect();
-    let people = load_people(root, &schools, project.date_order, diags);
+    let people = project_people(project, diags)?;
     if diags.has_errors() {
         return None;
     }

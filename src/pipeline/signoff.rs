@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diag::{suggestion, Diagnostic, Diagnostics};
 use crate::load::form_export::FormExport;
-use crate::load::people::{ledger_columns, load_people, load_published};
+use crate::load::people::{ledger_columns, load_people, load_published, project_people};
 use crate::model::build::Standards;
 use crate::model::files::Reading;
 use crate::model::key::DocKey;
@@ -84,16 +84,12 @@ fn report_against(
     manifest: &Manifest,
     diags: &mut Diagnostics,
 ) -> SignOffReport {
-    let Some(root) = resolved.project.folder.as_ref() else {
+    let (Some(root), Some(people)) = (
+        resolved.project.folder.as_ref(),
+        project_people(&resolved.project, diags),
+    ) else {
         return SignOffReport::default();
     };
-    let schools: Vec<&str> = resolved
-        .project
-        .schools
-        .iter()
-        .map(|s| s.id.as_str())
-        .collect();
-    let people = load_people(root, &schools, resolved.project.date_order, diags);
     // Earlier packs, and the editorial marks that say whether a signature on
     // one still counts, matter only for a ledger line that names an ID other
     // than a current one: undoing the marks resolves every school again.
