@@ -90,6 +90,7 @@ fn load_tree(
         project: tree,
         sources: BTreeMap::new(),
         diags,
+        shared_clauses: BTreeMap::new(),
     };
     let (audiences, settings) = loader.settings();
     let policies = loader.policies();
@@ -121,6 +122,9 @@ struct Loader<'d> {
     project: &'d dyn Tree,
     sources: BTreeMap<String, String>,
     diags: &'d mut Diagnostics,
+    /// Each defaults file's clause folder, read once however many schools
+    /// extend it.
+    shared_clauses: BTreeMap<PathBuf, Vec<Clause>>,
 }
 
 impl Loader<'_> {
@@ -390,15 +394,25 @@ impl Loader<'_> {
     /// school's clause of the same id stands in its place.
     fn chain_clauses(&mut self, chain: &[(String, SchoolFile)]) -> Vec<Clause> {
         let mut clauses: Vec<Clause> = Vec::new();
-        for (file, _) in chain {
+        for (index, (file, _)) in chain.iter().enumerate() {
             let dir = self
                 .root
                 .join(Path::new(file).with_extension(""))
                 .join("clauses");
-            if !self.exists(&dir) {
-                continue;
-            }
-            for clause in self.clauses(&dir, Origin::Local) {
+            let found = match self.shared_clauses.get(&dir) {
+                Some(read) => read.clone(),
+                None if !self.exists(&dir) => Vec::new(),
+                None => {
+                    let read = self.clauses(&dir, Origin::Local);
+                    // A school's own folder is read by it alone; a
+                    // defaults file's is kept for the next school.
+                    if index > 0 {
+                        self.shared_clauses.insert(dir, read.clone());
+                    }
+                    read
+                }
+            };
+            for clause in found {
                 if !clauses.iter().any(|c| c.meta.id == clause.meta.id) {
                     clauses.push(clause);
                 }
