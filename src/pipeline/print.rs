@@ -415,8 +415,7 @@ fn print_file(
         _ => None,
     };
     let pages: Vec<usize> = match &slips {
-        // Each person has a part of a sheet: the sheet's page.
-        Some(_) => vec![0; people.len()],
+        Some(_) => Vec::new(),
         None => copies
             .iter()
             .map(|c| PrintFile::pages_of(c))
@@ -425,7 +424,10 @@ fn print_file(
     };
     let mut cover_pages = 1;
     loop {
-        let at = starts(cover_pages, &pages, tools.sheets);
+        let at = match &slips {
+            Some(_) => sheet_pages(cover_pages, people.len(), tools.sheets.per_sheet),
+            None => starts(cover_pages, &pages, tools.sheets),
+        };
         let data = cover_data(tools, job, heading, people, &at);
         let cover = render_data(tools, tools.cover, &data, &serde_json::Map::new(), job)?;
         let actual = PrintFile::pages_of(&cover).map_err(|e| layout_error(tools.cover, e))?;
@@ -509,14 +511,16 @@ fn whole_copies(job: &Job<'_>, per_sheet: u8) -> Diagnostic {
     ))
 }
 
+/// The page of the sheet each of `people` slips is on, `per_sheet` to a
+/// sheet, after a cover of `cover` pages.
+fn sheet_pages(cover: usize, people: usize, per_sheet: u8) -> Vec<usize> {
+    let per = usize::from(per_sheet.max(1));
+    (0..people).map(|i| cover + 1 + i / per).collect()
+}
+
 /// The page each person's copy starts on, after a cover of `cover` pages:
-/// on the front of a sheet when printed on both sides; for slips several
-/// to a sheet, the sheet's page.
+/// on the front of a sheet when printed on both sides.
 fn starts(cover: usize, pages: &[usize], sheets: Sheets) -> Vec<usize> {
-    if pages.iter().all(|n| *n == 0) {
-        let per = usize::from(sheets.per_sheet.max(1));
-        return (0..pages.len()).map(|i| cover + 1 + i / per).collect();
-    }
     let mut next = cover + 1;
     let mut out = Vec::with_capacity(pages.len());
     for n in pages {
@@ -582,7 +586,7 @@ fn cover_data(
 
 #[cfg(test)]
 mod tests {
-    use super::{starts, Sheets};
+    use super::{sheet_pages, starts, Sheets};
 
     #[test]
     fn every_copy_starts_on_an_odd_page() {
@@ -599,10 +603,6 @@ mod tests {
             one_sided: true,
         };
         assert_eq!(starts(1, &[1, 1, 2, 1], one_sided), [2, 3, 4, 6]);
-        let four = Sheets {
-            per_sheet: 4,
-            one_sided: true,
-        };
-        assert_eq!(starts(1, &[0; 6], four), [2, 2, 2, 2, 3, 3]);
+        assert_eq!(sheet_pages(1, 6, 4), [2, 2, 2, 2, 3, 3]);
     }
 }
