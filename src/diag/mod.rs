@@ -14,6 +14,7 @@
 //!
 //! Every diagnostic code is listed, with what it means, in docs/FORMAT.md.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::IsTerminal;
 
@@ -21,10 +22,12 @@ use serde::Serialize;
 
 pub mod places;
 pub mod text;
+pub mod workbook;
 
 pub use text::{
     did_you_mean, find_token, line_column, printable, printable_lines, relative, suggestion,
 };
+pub use workbook::Workbook;
 
 /// Exit status: success.
 pub const EXIT_OK: i32 = 0;
@@ -73,6 +76,10 @@ pub struct Diagnostic {
     /// The text of the offending line, for the excerpt.
     #[serde(skip)]
     pub excerpt: Option<String>,
+    /// In a workbook, the sheet and cell (`sheet \`Pupils\`, cell B5`),
+    /// set by [`Diagnostics`] for a file it was told is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cell: Option<String>,
 }
 
 impl Diagnostic {
@@ -87,6 +94,7 @@ impl Diagnostic {
             message: message.into(),
             hint: None,
             excerpt: None,
+            cell: None,
         }
     }
 
@@ -207,6 +215,7 @@ impl Diagnostic {
             };
         }
         let place = match (self.line, self.column) {
+            _ if self.cell.is_some() => self.cell.clone().unwrap_or_default(),
             (Some(l), Some(c)) => format!("line {l}, column {c}"),
             (Some(l), None) => format!("line {l}"),
             _ => "this file".to_string(),
@@ -219,12 +228,17 @@ impl Diagnostic {
         }
     }
 
-    /// `file:line:col`, as far as known.
+    /// `file:line:col`, as far as known, and in a workbook the sheet and
+    /// cell after it.
     pub fn location(&self) -> String {
-        match (self.line, self.column) {
+        let place = match (self.line, self.column) {
             (Some(l), Some(c)) => format!("{}:{l}:{c}", self.file),
             (Some(l), None) => format!("{}:{l}", self.file),
             _ => self.file.clone(),
+        };
+        match &self.cell {
+            Some(cell) => format!("{place} ({cell})"),
+            None => place,
         }
     }
 
@@ -251,6 +265,9 @@ impl Diagnostic {
         }
         properties.push(format!("title={}", escape_property(self.code)));
         let mut message = self.message.clone();
+        if let Some(cell) = &self.cell {
+            message.push_str(&format!(" ({cell})"));
+        }
         if let Some(hint) = &self.hint {
             message.push_str("\nhelp: ");
             message.push_str(hint);
@@ -331,16 +348,32 @@ fn escape_property(text: &str) -> String {
     escape_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
-/// The problems found so far, in the order they were found.
+/// The problems found so far, in the order they were found, and the
+/// files among them that are workbooks: a problem in one, wherever it is
+/// found, is named by its sheet and cell as it is recorded.
 #[derive(Debug, Default, Clone)]
 pub struct Diagnostics {
     items: Vec<Diagnostic>,
+    workbooks: BTreeMap<String, Workbook>,
 }
 
 impl Diagnostics {
     /// Records one problem.
-    pub fn push(&mut self, diagnostic: Diagnostic) {
+    pub fn push(&mut self, mut diagnostic: Diagnostic) {
+        if let Some(book) = self.workbooks.get(&diagnostic.file) {
+            book.name_cell(&mut diagnostic);
+        }
         self.items.push(diagnostic);
+    }
+
+    /// Says that `file` is a workbook read as `book`'s text: every problem
+    /// in it, recorded before or after, names its sheet and cell.
+    pub fn read_as_workbook(&mut self, file: impl Into<String>, book: Workbook) {
+        let file = file.into();
+        for d in self.items.iter_mut().filter(|d| d.file == file) {
+            book.name_cell(d);
+        }
+        self.workbooks.insert(file, book);
     }
 
     /// Changes every problem recorded so far, in place.
@@ -350,7 +383,9 @@ impl Diagnostics {
 
     /// Records several problems.
     pub fn extend(&mut self, diagnostics: impl IntoIterator<Item = Diagnostic>) {
-        self.items.extend(diagnostics);
+        for d in diagnostics {
+            self.push(d);
+        }
     }
 
     /// Whether any problem is an error.
@@ -395,7 +430,8 @@ impl Diagnostics {
 
     /// Adds every problem another run collected.
     pub fn append(&mut self, other: Diagnostics) {
-        self.items.extend(other.items);
+        self.workbooks.extend(other.workbooks);
+        self.extend(other.items);
     }
 
     /// Every diagnostic whose file starts with `prefix` redacted (see

@@ -8,7 +8,7 @@
 
 use std::path::Path;
 
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::{Diagnostic, Diagnostics, Workbook};
 use crate::model::dates;
 use crate::model::people::Signature;
 use crate::sealed::{Cap, ReadFailure};
@@ -100,9 +100,16 @@ pub fn read_form_export(
 
 /// The text of the export at `path`, given on the command line, or an
 /// `import-unreadable` error.
+/// A workbook is made known to `diags`, so that a problem in it names its
+/// sheet and cell.
 pub fn read_export_text(path: &Path, diags: &mut Diagnostics) -> Option<String> {
     match read_export(path) {
-        Ok(text) => Some(text),
+        Ok((text, None)) => Some(text),
+        Ok((text, Some(sheet))) => {
+            let book = Workbook::new(sheet, &text);
+            diags.read_as_workbook(path.display().to_string(), book);
+            Some(text)
+        }
         Err(why) => {
             diags.push(Diagnostic::error("import-unreadable", path.display().to_string(), why).with_hint(
                 "export the responses as an Excel workbook (.xlsx, as Microsoft Forms downloads them) or as CSV (Google Forms: Download responses (.csv))",
@@ -112,7 +119,8 @@ pub fn read_export_text(path: &Path, diags: &mut Diagnostics) -> Option<String> 
     }
 }
 
-fn read_export(path: &Path) -> Result<String, String> {
+/// The export's text, and for a workbook the name of the sheet read.
+fn read_export(path: &Path) -> Result<(String, Option<String>), String> {
     let bytes = crate::sealed::read_given(path, Cap::People).map_err(|why| match why {
         ReadFailure::TooLarge(_, cap) => {
             format!("the export is over {} MB", cap / 1024 / 1024)
@@ -121,10 +129,13 @@ fn read_export(path: &Path) -> Result<String, String> {
         why => format!("cannot read the export: {why}"),
     })?;
     if bytes.starts_with(b"PK\x03\x04") {
-        return spreadsheet_as_csv(&bytes);
+        return first_sheet(&bytes).map(|(sheet, text)| (text, Some(sheet)));
     }
     let text = String::from_utf8(bytes).map_err(|_| "the export is not UTF-8 text".to_string())?;
-    Ok(text.strip_prefix('\u{feff}').unwrap_or(&text).to_string())
+    Ok((
+        text.strip_prefix('\u{feff}').unwrap_or(&text).to_string(),
+        None,
+    ))
 }
 
 /// The first sheet of an Excel workbook (`.xlsx`, as Microsoft Forms

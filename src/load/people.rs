@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::diag::{did_you_mean, suggestion, Diagnostic, Diagnostics};
+use crate::diag::{did_you_mean, suggestion, Diagnostic, Diagnostics, Workbook};
 use crate::model::consent::{Choice, ConsentLedger, ConsentRow};
 use crate::model::dates::{self, DateOrder};
 use crate::model::manifest::Manifest;
@@ -115,13 +115,8 @@ fn load_school(
         }
         if is_roster_file(name) {
             let layout = layouts.as_ref().and_then(|(_, l)| l.get(name));
-            if let Some((rel, text, sheet)) = read_sheet_text(project, &path, diags) {
-                let mut found_diags = Diagnostics::default();
-                let found = parse_roster(&rel, &text, layout, &mut found_diags);
-                if let Some(sheet) = &sheet {
-                    found_diags.for_each_mut(|d| name_the_cell(d, sheet, &text));
-                }
-                diags.append(found_diags);
+            if let Some((rel, text)) = read_sheet_text(project, &path, diags) {
+                let found = parse_roster(&rel, &text, layout, diags);
                 people.sources.insert(rel.clone(), text);
                 parts.push((rel, found));
             }
@@ -137,13 +132,8 @@ fn load_school(
                     );
                     continue;
                 }
-                if let Some((rel, text, sheet)) = read_sheet_text(project, &path, diags) {
-                    let mut found = Diagnostics::default();
-                    let ledger = parse_ledger(&rel, &text, order, &mut found);
-                    if let Some(sheet) = &sheet {
-                        found.for_each_mut(|d| name_the_cell(d, sheet, &text));
-                    }
-                    diags.append(found);
+                if let Some((rel, text)) = read_sheet_text(project, &path, diags) {
+                    let ledger = parse_ledger(&rel, &text, order, diags);
                     people.sources.insert(rel, text);
                     people.ledgers.insert(id.to_string(), ledger);
                 }
@@ -357,21 +347,25 @@ pub fn parse_layouts(
 }
 
 /// A roster's or ledger's text: a CSV file's, or a workbook's first
-/// sheet as CSV, one row a line, with the sheet's name.
+/// sheet as CSV, one row a line. A workbook is made known to `diags`, so
+/// that every problem found in it names its sheet and cell.
 fn read_sheet_text(
     project: &Folder,
     path: &Path,
     diags: &mut Diagnostics,
-) -> Option<(String, String, Option<String>)> {
+) -> Option<(String, String)> {
     let rel = path.to_string_lossy().into_owned();
     if !rel.to_lowercase().ends_with(".xlsx") {
-        return read_csv_text(project, path, diags).map(|(rel, text)| (rel, text, None));
+        return read_csv_text(project, path, diags);
     }
     let read = read_fenced(project, path, Cap::People)
         .map_err(|e| e.message)
         .and_then(|bytes| super::form_export::first_sheet(&bytes));
     match read {
-        Ok((sheet, text)) => Some((rel, text, Some(sheet))),
+        Ok((sheet, text)) => {
+            diags.read_as_workbook(&rel, Workbook::new(sheet, &text));
+            Some((rel, text))
+        }
         Err(why) => {
             diags.push(
                 Diagnostic::error("roster-unreadable", rel, why)
@@ -380,42 +374,6 @@ fn read_sheet_text(
             None
         }
     }
-}
-
-/// Names the workbook cell a diagnostic points at: `(sheet Pupils, cell
-/// C5)`, since the column of the sheet's CSV text means nothing to a
-/// reader of the workbook.
-fn name_the_cell(d: &mut Diagnostic, sheet: &str, text: &str) {
-    let Some(line) = d.line else {
-        return;
-    };
-    let row_text = text.lines().nth(line.saturating_sub(1)).unwrap_or("");
-    let place = match d.column {
-        Some(column) if line > 0 => {
-            let before: String = row_text.chars().take(column.saturating_sub(1)).collect();
-            let cell = csv_reader(&before)
-                .records()
-                .next()
-                .and_then(Result::ok)
-                .map_or(0, |r| r.len().saturating_sub(1));
-            format!("cell {}{line}", column_letters(cell))
-        }
-        _ => format!("row {line}"),
-    };
-    d.message = format!("{} (sheet `{sheet}`, {place})", d.message);
-}
-
-/// A spreadsheet column's letters: 0 is A, 26 is AA.
-fn column_letters(mut index: usize) -> String {
-    let mut letters = Vec::new();
-    loop {
-        letters.push(char::from(b'A' + (index % 26) as u8));
-        if index < 26 {
-            break;
-        }
-        index = index / 26 - 1;
-    }
-    letters.iter().rev().collect()
 }
 
 /// One school's roster from its files, in name order: someone listed
@@ -1094,16 +1052,5 @@ mod tests {
             found,
             ["people/a/roster.csv:3:1 Amy Lee is listed twice (first in people/a/roster-hr.csv, line 2)"]
         );
-    }
-
-    #[test]
-    fn a_workbook_problem_names_its_sheet_and_cell() {
-        let text = "name,audience\nAmy Lee,ks9\n";
-        let mut d =
-            Diagnostic::error("x", "people/a/roster.xlsx", "bad").at_in_line(text, 2, "ks9");
-        name_the_cell(&mut d, "Pupils", text);
-        assert_eq!(d.message, "bad (sheet `Pupils`, cell B2)");
-        assert_eq!(column_letters(0), "A");
-        assert_eq!(column_letters(27), "AB");
     }
 }

@@ -867,6 +867,33 @@ fn an_excel_export_of_signatures_imports_as_its_csv_would() {
         fs::read_to_string(&ledger).unwrap(),
         format!("{before}Priya Raman,staff,Teaching staff,{staff_id},2026-09-20\n")
     );
+    // Someone not on the roster is found against the roster, after the
+    // workbook is read: the error still names the sheet and the cell.
+    write_xlsx(
+        &export,
+        &[
+            &["Name", "Document ID", "Completion time"],
+            &["Ottilie Fenwright", &staff_id, "date:46285.44"],
+        ],
+    );
+    let output = run_in(
+        project.path(),
+        &[
+            "signoff",
+            "import",
+            "responses.xlsx",
+            "--school",
+            "wrenfold",
+            "--audience",
+            "staff",
+        ],
+    );
+    let (_, stderr) = texts(&output);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("--> responses.xlsx:2 (sheet `Sheet1`, cell A2)"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -942,8 +969,11 @@ fn a_roster_workbook_error_names_its_sheet_and_cell_and_a_stray_file_is_a_warnin
         stderr.contains("`ks9` is not an audience this school has a document for"),
         "{stderr}"
     );
+    // The audience is checked after the roster is read, against the
+    // school's documents: it still names the sheet and cell, not a column
+    // of the sheet's text.
     assert!(
-        stderr.contains("people/oakhollow/roster-pupils.xlsx:3:"),
+        stderr.contains("--> people/oakhollow/roster-pupils.xlsx:3 (sheet `Sheet1`, cell B3)"),
         "{stderr}"
     );
     assert!(
@@ -958,7 +988,7 @@ fn a_roster_workbook_error_names_its_sheet_and_cell_and_a_stray_file_is_a_warnin
     let (code, _, stderr) = status(project.path(), &["--school", "oakhollow", "--names"]);
     assert_eq!(code, Some(1), "{stderr}");
     assert!(
-        stderr.contains("the header has no column `Full Name`, which columns.yaml reads as `name` (sheet `Sheet1`, cell A1)"),
+        stderr.contains("the header has no column `Full Name`, which columns.yaml reads as `name`\n  --> people/oakhollow/roster-pupils.xlsx:1 (sheet `Sheet1`, cell A1)"),
         "{stderr}"
     );
 }
