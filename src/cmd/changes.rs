@@ -2,6 +2,7 @@
 //! sign again; with `--write`, a summary page in each pack.
 
 use std::io::Write;
+use std::path::Path;
 
 use anyhow::Result;
 
@@ -10,9 +11,10 @@ use crate::cmd::explain::resolved_or_report;
 use crate::cmd::print_diagnostics;
 use crate::diag::printable_lines;
 use crate::diag::{Diagnostic, Diagnostics, EXIT_CHANGED, EXIT_OK, EXIT_PROJECT};
+use crate::model::project::Resolved;
 use crate::output::{read_baseline, records::current_manifest};
 use crate::pipeline::{editorial_marks, write_changes};
-use crate::report::changes::{compare, ChangeStatus};
+use crate::report::changes::{compare, ChangeStatus, StaleMark, StaleWhy};
 use crate::report::changes_text::render_text;
 
 /// `policyc changes`.
@@ -39,6 +41,11 @@ pub fn changes(args: &ChangesArgs) -> Result<i32> {
         &current_manifest(&resolved),
         &editorial_marks(&resolved),
     );
+    let mut warnings = Diagnostics::default();
+    for mark in &report.stale_marks {
+        warnings.push(stale_mark(&resolved, mark, &args.baseline));
+    }
+    print_diagnostics(&warnings);
     match args.format {
         ReportFormat::Json => writeln!(
             std::io::stdout(),
@@ -91,4 +98,23 @@ pub fn changes(args: &ChangesArgs) -> Result<i32> {
     } else {
         EXIT_OK
     })
+}
+
+/// The warning for an editorial mark that no longer matches its clause's
+/// change: it is ignored, so the documents it is in must be signed again.
+fn stale_mark(resolved: &Resolved, mark: &StaleMark, baseline: &Path) -> Diagnostic {
+    let since = baseline.display();
+    let (message, hint) = match mark.why {
+        StaleWhy::Unchanged => (
+            format!("clause `{}` is marked editorial, but it reads as it did in {since}: the mark is left from an edit already published", mark.id),
+            "remove the `editorial:` mark; mark an edit only until the pack that has it is published",
+        ),
+        StaleWhy::Outgrown => (
+            format!("clause `{}` is marked editorial, but it has changed since {since} by more than the marked edits, so the mark is ignored and its documents must be signed again", mark.id),
+            "if the other changes are editorial too, list each under `fixes:`; otherwise remove the mark",
+        ),
+    };
+    Diagnostic::warning("editorial-stale", &mark.file, message)
+        .near(resolved.project.source(&mark.file), "editorial")
+        .with_hint(hint)
 }

@@ -78,7 +78,7 @@ pub fn write_changes(
 pub fn editorial_marks(resolved: &Resolved) -> Editorial {
     Editorial {
         reasons: editorial::reasons(&resolved.project),
-        unedited_ids: editorial::unedited_ids(&resolved.project, &resolved.schools),
+        unedited: editorial::unedited(&resolved.project, &resolved.schools),
     }
 }
 

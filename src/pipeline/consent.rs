@@ -55,7 +55,7 @@ pub fn consent_report(
         names,
         current_forms: BTreeMap::new(),
     };
-    let unedited = crate::resolve::editorial::unedited_ids(project, &resolved.schools);
+    let unedited = crate::resolve::editorial::unedited(project, &resolved.schools).ids;
     let mut report = ConsentReport::default();
     for (school, ledger) in &people.consents {
         if !filter.schools.is_empty() && !filter.schools.contains(school) {

@@ -17,6 +17,7 @@ use similar::{ChangeTag, TextDiff};
 use crate::model::key::DocKey;
 use crate::model::manifest::{Manifest, ManifestDoc};
 use crate::report::audit::plural;
+use crate::resolve::editorial::Unedited;
 
 /// The comparison of a whole build with its baseline.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -27,6 +28,10 @@ pub struct Report {
     pub clauses: Vec<ClauseChange>,
     /// One line per school.
     pub schools: Vec<SchoolSummary>,
+    /// Editorial marks that do not match their clause's change: each is
+    /// ignored, and `changes` warns about it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub stale_marks: Vec<StaleMark>,
 }
 
 /// What the project's editorial marks say, for [`compare`].
@@ -34,8 +39,8 @@ pub struct Report {
 pub struct Editorial {
     /// The reason each marked clause gives, by clause id.
     pub reasons: BTreeMap<String, String>,
-    /// Each current document's ID with every marked edit undone.
-    pub unedited_ids: BTreeMap<DocKey, String>,
+    /// Each current document with every marked edit undone.
+    pub unedited: Unedited,
 }
 
 /// How one document changed.
@@ -126,8 +131,10 @@ pub struct ClauseText {
 pub struct Reworded {
     /// Clause id.
     pub id: String,
-    /// The reason the clause gives for marking its edit editorial, if it
-    /// does. Whether the mark holds is the document's `editorial_only`.
+    /// The reason the clause gives for marking its edit editorial, when
+    /// the mark was made for this change: undoing its edits gives the
+    /// baseline's text. Whether the whole document's change is editorial is
+    /// its `editorial_only`.
     pub editorial: Option<String>,
     /// The diff as runs of unchanged, removed and added words.
     pub diff: Vec<DiffRun>,
@@ -174,18 +181,108 @@ pub fn compare(baseline: &Manifest, current: &Manifest, editorial: &Editorial) -
         .collect();
     let schools = summarise(&documents);
     let clauses = group_by_clause(&documents);
+    let stale_marks = stale_marks(baseline, current, editorial);
     Report {
         documents,
         clauses,
         schools,
+        stale_marks,
     }
+}
+
+impl Editorial {
+    /// The reason of the mark on clause `id` of the document `key`, if the
+    /// mark was made for the change since `before` (the baseline's text):
+    /// with its edits undone, the clause reads `before` again. A mark left
+    /// over from an earlier change, or one a later change has outgrown,
+    /// explains nothing.
+    pub fn explains(&self, key: &DocKey, id: &str, before: &str) -> Option<&String> {
+        let unedited = self.unedited.clauses.get(key)?.get(id)?;
+        (unedited == before).then(|| self.reasons.get(id)).flatten()
+    }
+}
+
+/// An editorial mark that no longer matches the change it is on: `changes`
+/// warns, so that it is removed or remade for the change at hand.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StaleMark {
+    /// Clause id.
+    pub id: String,
+    /// The clause's file, as the manifest records it.
+    pub file: String,
+    /// Why the mark no longer holds.
+    pub why: StaleWhy,
+}
+
+/// Why an editorial mark no longer matches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StaleWhy {
+    /// The clause reads as in the baseline: the mark was for an edit
+    /// already published.
+    Unchanged,
+    /// The clause changed by more than the marked edits.
+    Outgrown,
+}
+
+/// Every editorial mark on a clause of these documents that does not match
+/// the clause's change since the baseline: outgrown in any document, or
+/// unchanged in every document it is in.
+fn stale_marks(baseline: &Manifest, current: &Manifest, editorial: &Editorial) -> Vec<StaleMark> {
+    let old: BTreeMap<_, _> = baseline.documents.iter().map(|d| (d.key(), d)).collect();
+    // For each marked clause: its file, and how it changed in each document.
+    let mut seen: BTreeMap<&str, (&str, BTreeSet<Option<StaleWhy>>)> = BTreeMap::new();
+    for doc in &current.documents {
+        let Some(before) = old.get(&doc.key()) else {
+            continue;
+        };
+        let marked = doc
+            .clauses
+            .iter()
+            .filter(|c| editorial.reasons.contains_key(&c.id));
+        for clause in marked {
+            let Some(was) = before.clauses.iter().find(|o| o.id == clause.id) else {
+                continue;
+            };
+            let why = if was.text == clause.text {
+                Some(StaleWhy::Unchanged)
+            } else if editorial
+                .explains(&doc.key(), &clause.id, &was.text)
+                .is_none()
+            {
+                Some(StaleWhy::Outgrown)
+            } else {
+                None
+            };
+            let entry = seen
+                .entry(&clause.id)
+                .or_insert((&clause.file, BTreeSet::new()));
+            entry.1.insert(why);
+        }
+    }
+    seen.into_iter()
+        .filter_map(|(id, (file, whys))| {
+            let why = if whys.contains(&Some(StaleWhy::Outgrown)) {
+                StaleWhy::Outgrown
+            } else if whys.contains(&None) {
+                return None;
+            } else {
+                StaleWhy::Unchanged
+            };
+            Some(StaleMark {
+                id: id.to_string(),
+                file: file.to_string(),
+                why,
+            })
+        })
+        .collect()
 }
 
 /// Whether a signature on the document `key` as it was (`old_id`) still
 /// counts now that its ID is `new_id`: the same ID, or one that differs only
 /// by edits marked editorial (with them undone, the ID is the old one).
 pub fn still_counts(key: &DocKey, old_id: &str, new_id: &str, editorial: &Editorial) -> bool {
-    old_id == new_id || editorial.unedited_ids.get(key).is_some_and(|u| u == old_id)
+    old_id == new_id || editorial.unedited.ids.get(key).is_some_and(|u| u == old_id)
 }
 
 fn compare_doc(
@@ -228,13 +325,14 @@ fn compare_doc(
         .filter(|(id, _)| !new_clauses.contains_key(*id))
         .map(|(i, t)| text(i, t))
         .collect();
+    let key = DocKey::new(&school, &policy, &audience);
     let reworded = new_clauses
         .iter()
         .filter_map(|(id, now)| {
             let before = old_clauses.get(id)?;
             (before != now).then(|| Reworded {
                 id: id.to_string(),
-                editorial: editorial.reasons.get(*id).cloned(),
+                editorial: editorial.explains(&key, id, before).cloned(),
                 diff: word_diff(before, now),
             })
         })
@@ -246,7 +344,6 @@ fn compare_doc(
         (Some(a), Some(b)) if a != b => ChangeStatus::Changed,
         _ => ChangeStatus::Unchanged,
     };
-    let key = DocKey::new(&school, &policy, &audience);
     let editorial_only = status == ChangeStatus::Changed
         && matches!((&old_id, &new_id), (Some(o), Some(n)) if still_counts(&key, o, n, editorial));
     DocChange {

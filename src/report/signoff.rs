@@ -712,7 +712,8 @@ mod tests {
         let rows = vec![signed("Ben Sample", "staff", "OLD0-0001", "2026-03-02", 2)];
         let mut editorial = Editorial::default();
         editorial
-            .unedited_ids
+            .unedited
+            .ids
             .insert(doc("alpha", "staff", "x").key(), "OLD0-0001".into());
         let (report, _) = sign_off(&people(rows), &current(), &spring(), &editorial, false);
         assert_eq!(staff(&report).signed, 1);

@@ -12,6 +12,7 @@ use crate::diag::Diagnostics;
 use crate::model::files::Clause;
 use crate::model::hash::hex_digest;
 use crate::model::key::DocKey;
+use crate::model::markdown::plain_text;
 use crate::model::project::{Library, Project, ResolvedSchool, SchoolInput};
 use crate::resolve::resolve_school;
 
@@ -25,11 +26,24 @@ pub fn reasons(project: &Project) -> BTreeMap<String, String> {
         .collect()
 }
 
-/// Every current document's ID as it would be with each marked edit
-/// undone. Empty when no clause carries a mark.
-pub fn unedited_ids(project: &Project, schools: &[ResolvedSchool]) -> BTreeMap<DocKey, String> {
+/// Every current document as it would be with each marked edit undone:
+/// its ID, which proves the marked edits are its only change, and each
+/// clause's text, which says which change a mark was made for.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Unedited {
+    /// Each document's ID with the marked edits undone.
+    pub ids: BTreeMap<DocKey, String>,
+    /// Each document's clauses' plain text with the marked edits undone,
+    /// by clause id.
+    pub clauses: BTreeMap<DocKey, BTreeMap<String, String>>,
+}
+
+/// Every current document as it would be with each marked edit undone.
+/// Empty when no clause carries a mark.
+pub fn unedited(project: &Project, schools: &[ResolvedSchool]) -> Unedited {
+    let mut unedited = Unedited::default();
     if all_clauses(project).all(|c| !c.meta.editorial.as_ref().is_some_and(|m| m.is_usable())) {
-        return BTreeMap::new();
+        return unedited;
     }
     let library: Vec<Clause> = project.clauses.iter().map(undo_marked).collect();
     let lib = Library {
@@ -39,7 +53,6 @@ pub fn unedited_ids(project: &Project, schools: &[ResolvedSchool]) -> BTreeMap<D
         purposes: &project.consent.purposes,
         complete: true,
     };
-    let mut ids = BTreeMap::new();
     for school in schools {
         let Some(source) = project.schools.iter().find(|s| s.id == school.id) else {
             continue;
@@ -60,10 +73,15 @@ pub fn unedited_ids(project: &Project, schools: &[ResolvedSchool]) -> BTreeMap<D
         let mut ignored = Diagnostics::default();
         let documents = resolve_school(lib, &project.policies, input, &mut ignored);
         for doc in documents.into_iter().flatten() {
-            ids.insert(doc.key(), doc.doc_id);
+            let texts = doc
+                .clauses()
+                .map(|(_, c)| (c.id.clone(), plain_text(&c.blocks)))
+                .collect();
+            unedited.clauses.insert(doc.key(), texts);
+            unedited.ids.insert(doc.key(), doc.doc_id);
         }
     }
-    ids
+    unedited
 }
 
 /// The library's clauses and every school's local clauses.

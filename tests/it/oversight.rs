@@ -212,11 +212,42 @@ fn an_editorial_mark_cannot_cover_another_edit() {
     edit(project.path(), APPS, |t| {
         t.replacen("I will", "I will always", 1)
     });
-    let (stdout, _) = texts(&changes(project.path(), baseline.path(), &[]));
+    let (stdout, stderr) = texts(&changes(project.path(), baseline.path(), &[]));
     assert!(
         stdout.contains("wrenfold: 1 of 10 documents changed; must sign again: staff"),
         "{stdout}"
     );
+    // The diff that must be signed again does not wear the mark's reason.
+    assert!(stdout.contains("~ approved-apps: "), "{stdout}");
+    assert!(!stdout.contains("marked editorial"), "{stdout}");
+    assert!(
+        stderr.contains("warning[editorial-stale]: clause `approved-apps` is marked editorial, but it has changed since"),
+        "{stderr}"
+    );
+    assert!(stderr.contains(&format!("--> {APPS}:9:1")), "{stderr}");
+}
+
+#[test]
+fn a_mark_left_from_a_published_edit_applies_to_no_later_change() {
+    let project = fixture("example");
+    fix_editorially(project.path());
+    let baseline = tempfile::tempdir().unwrap();
+    build_html(project.path(), baseline.path(), "2026-11-22");
+    // Published with the edit: the mark, still in the file, explains nothing.
+    let (stdout, stderr) = texts(&changes(project.path(), baseline.path(), &[]));
+    assert!(!stdout.contains("approved-apps"), "{stdout}");
+    assert!(
+        stderr.contains("clause `approved-apps` is marked editorial, but it reads as it did in"),
+        "{stderr}"
+    );
+    // The next real change is to be signed, and shows no editorial reason.
+    edit(project.path(), APPS, |t| {
+        t.replacen("I will", "I will always", 1)
+    });
+    let (stdout, stderr) = texts(&changes(project.path(), baseline.path(), &[]));
+    assert!(stdout.contains("must sign again: staff"), "{stdout}");
+    assert!(!stdout.contains("marked editorial"), "{stdout}");
+    assert!(stderr.contains("warning[editorial-stale]"), "{stderr}");
 }
 
 #[test]
