@@ -46,7 +46,7 @@ pub fn explain(args: &ExplainArgs) -> Result<i32> {
         let Some(source) = resolved.project.schools.iter().find(|s| s.id == school_id) else {
             bail!("school vanished")
         };
-        explain::diff_trust(source, school)
+        crate::report::audit::diff_trust(&resolved.project, source, school)
     } else {
         let audience = args.audience.clone().unwrap_or_default();
         match explain::find_document(&resolved, &school_id, args.policy.as_deref(), &audience) {

@@ -84,6 +84,22 @@ impl SchoolSource {
         self.chain.first().map_or("", |(f, _)| f.as_str())
     }
 
+    /// The school's own clauses (`schools/<id>/clauses/`), without those it
+    /// inherits from the defaults files it extends.
+    pub fn own_clauses(&self) -> impl Iterator<Item = &Clause> {
+        self.local_clauses
+            .iter()
+            .filter(|c| !is_inherited(&self.id, c))
+    }
+
+    /// The local clauses the school inherits from the defaults files it
+    /// extends (`schools/_trust/clauses/`).
+    pub fn inherited_clauses(&self) -> impl Iterator<Item = &Clause> {
+        self.local_clauses
+            .iter()
+            .filter(|c| is_inherited(&self.id, c))
+    }
+
     /// The policies the school may build: the project's, then its own and
     /// its trust's.
     pub fn policies(&self, project: &[Policy]) -> Vec<Policy> {
@@ -255,9 +271,15 @@ impl SchoolInput<'_> {
     /// defaults file it extends (`schools/_trust/clauses/`), rather than
     /// one of its own: such a clause may be excluded, like a library one.
     pub fn inherits(&self, clause: &Clause) -> bool {
-        clause.origin == crate::model::files::Origin::Local
-            && !clause.file.starts_with(&format!("schools/{}/", self.id))
+        is_inherited(self.id, clause)
     }
+}
+
+/// Whether `clause`, a local clause of school `id`, comes from a defaults
+/// file the school extends rather than from its own folder.
+fn is_inherited(id: &str, clause: &Clause) -> bool {
+    clause.origin == crate::model::files::Origin::Local
+        && !clause.file.starts_with(&format!("schools/{id}/"))
 }
 
 impl<'a> SchoolInput<'a> {

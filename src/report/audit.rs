@@ -8,6 +8,8 @@
 
 use serde::Serialize;
 
+use crate::model::files::Clause;
+use crate::model::project::ResolvedSchool;
 use crate::model::project::{Project, SchoolSource};
 use crate::report::explain::{key_values, one_line, table};
 use crate::resolve::inherit::merge_chain;
@@ -48,8 +50,12 @@ pub struct Departure {
     pub change: String,
     /// The defaults' value, as YAML text (empty when they set none).
     pub trust: String,
-    /// The school's value, as YAML text (a local clause's file).
+    /// The school's value, as YAML text (a local clause's title and
+    /// first line).
     pub school: String,
+    /// A local clause's file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
 }
 
 /// One school's departures.
@@ -89,41 +95,98 @@ pub fn kind_of(key: &str) -> DepartureKind {
     }
 }
 
-/// Every departure of one school from the defaults it extends, local
-/// clauses included.
-pub fn departures(source: &SchoolSource) -> Vec<Departure> {
+/// Every departure of one school from the defaults it extends, its own
+/// clauses included. A clause the school leaves out is named with its
+/// title, and a clause of its own with its title and first line: an id or
+/// a path alone says little to the trust officer reading the audit. A
+/// clause the trust keeps beside its defaults file is the trust's, not a
+/// departure.
+pub fn departures(project: &Project, source: &SchoolSource) -> Vec<Departure> {
     let Some((_, own)) = source.chain.first() else {
         return Vec::new();
     };
     let defaults = merge_chain(&source.chain[1..]).school;
+    let titled = |ids: &Option<Vec<String>>| {
+        ids.iter()
+            .flatten()
+            .map(|id| match clause_title(project, source, id) {
+                Some(title) => format!("{id} ({title})"),
+                None => id.clone(),
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     let mut found: Vec<Departure> = key_values(own, &defaults)
         .into_iter()
-        .map(|(key, (trust, school))| Departure {
-            kind: kind_of(&key),
-            change: if trust.is_empty() {
-                "adds"
-            } else {
-                "overrides"
+        .map(|(key, (trust, school))| {
+            let (trust, school) = match key.as_str() {
+                "exclude" => (titled(&defaults.exclude), titled(&own.exclude)),
+                _ => (trust, school),
+            };
+            Departure {
+                kind: kind_of(&key),
+                change: if trust.is_empty() {
+                    "adds"
+                } else {
+                    "overrides"
+                }
+                .into(),
+                key,
+                trust,
+                school,
+                file: None,
             }
-            .into(),
-            key,
-            trust,
-            school,
         })
         .collect();
-    found.extend(source.local_clauses.iter().map(|clause| Departure {
+    found.extend(source.own_clauses().map(|clause| Departure {
         key: format!("clause {}", clause.meta.id),
         kind: DepartureKind::Policy,
         change: "adds local clause".into(),
         trust: String::new(),
-        school: clause.file.clone(),
+        school: clause_summary(clause),
+        file: Some(clause.file.clone()),
     }));
     found
 }
 
+/// What names clause `id` as `source` sees it (its own or its trust's
+/// clause of that id, else the library's): its title, or its first line
+/// when it has none.
+fn clause_title(project: &Project, source: &SchoolSource, id: &str) -> Option<String> {
+    let clause = source
+        .local_clauses
+        .iter()
+        .chain(&project.clauses)
+        .find(|c| c.meta.id == id)?;
+    clause
+        .meta
+        .title
+        .clone()
+        .or_else(|| Some(first_line(clause)))
+}
+
+/// A clause as the audit shows it: its title and its first line of text.
+fn clause_summary(clause: &Clause) -> String {
+    match &clause.meta.title {
+        Some(title) => format!("{title}: {}", first_line(clause)),
+        None => first_line(clause),
+    }
+}
+
+/// A clause's first line of text, without Markdown's line marks.
+fn first_line(clause: &Clause) -> String {
+    clause
+        .body
+        .lines()
+        .map(|l| l.trim().trim_start_matches(['#', '-', '*', '>']).trim())
+        .find(|l| !l.is_empty())
+        .unwrap_or_default()
+        .to_string()
+}
+
 /// One school's audit.
-pub fn audit_school(source: &SchoolSource) -> SchoolAudit {
-    let (policy_departures, routine_facts) = departures(source)
+pub fn audit_school(project: &Project, source: &SchoolSource) -> SchoolAudit {
+    let (policy_departures, routine_facts) = departures(project, source)
         .into_iter()
         .partition(|d| d.kind == DepartureKind::Policy);
     let merged = merge_chain(&source.chain).school;
@@ -145,8 +208,43 @@ pub fn audit_trust(project: &Project) -> TrustAudit {
         .find_map(|s| merge_chain(&s.chain).school.trust.map(|t| t.name));
     TrustAudit {
         trust,
-        schools: project.schools.iter().map(audit_school).collect(),
+        schools: project
+            .schools
+            .iter()
+            .map(|s| audit_school(project, s))
+            .collect(),
     }
+}
+
+/// Everything in which a school departs from the defaults it extends:
+/// values it sets differently, clauses it leaves out, rewords or adds.
+pub fn diff_trust(project: &Project, source: &SchoolSource, resolved: &ResolvedSchool) -> String {
+    let Some((own_file, _)) = source.chain.first() else {
+        return String::new();
+    };
+    let defaults_file = source
+        .chain
+        .get(1)
+        .map(|(f, _)| f.as_str())
+        .unwrap_or("(no defaults file)");
+    let rows: Vec<Vec<String>> = departures(project, source)
+        .into_iter()
+        .map(|d| {
+            let school = match &d.file {
+                Some(file) => format!("{} ({file})", one_line(&d.school)),
+                None => one_line(&d.school),
+            };
+            vec![d.key, d.change, one_line(&d.trust), school]
+        })
+        .collect();
+    let mut out = format!(
+        "{} ({own_file}) against {defaults_file}: {} departure{}\n\n",
+        resolved.merged.school.name.clone().unwrap_or_default(),
+        rows.len(),
+        if rows.len() == 1 { "" } else { "s" }
+    );
+    out.push_str(&table(&["KEY", "CHANGE", "TRUST", "SCHOOL"], &rows));
+    out
 }
 
 /// The audit for a terminal: a summary table, then each school's policy
@@ -258,7 +356,9 @@ mod tests {
             }),
             ..SchoolFile::default()
         };
-        let audit = audit_school(&source(own, defaults));
+        let mut ignored = crate::diag::Diagnostics::default();
+        let project = crate::load::load_memory(&crate::sealed::MemoryTree::new(&[]), &mut ignored);
+        let audit = audit_school(&project, &source(own, defaults));
         let keys = |list: &[Departure]| list.iter().map(|d| d.key.clone()).collect::<Vec<_>>();
         assert_eq!(
             keys(&audit.policy_departures),

@@ -1,12 +1,13 @@
 //! Explaining a project: lists of clauses, schools and audiences, the
-//! make-up of one resolved document, and how a school departs from its
-//! trust. Everything here turns loaded or resolved data into text tables;
-//! nothing touches the disk.
+//! make-up of one resolved document, and the settings a school file gives
+//! beyond its trust's (which the audit, `report::audit`, sorts and shows).
+//! Everything here turns loaded or resolved data into text tables; nothing
+//! touches the disk.
 
 use std::collections::BTreeMap;
 
 use crate::model::document::Document;
-use crate::model::files::{ModuleScope, Origin, SchoolFile};
+use crate::model::files::{Clause, ModuleScope, Origin, SchoolFile};
 use crate::model::project::{Project, Resolved, ResolvedSchool, SchoolSource};
 use crate::resolve::inherit::merge_chain;
 
@@ -48,10 +49,21 @@ pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
 /// clauses for `audience` or with `tag`.
 pub fn list_clauses(project: &Project, audience: Option<&str>, tag: Option<&str>) -> String {
     let library = project.clauses.iter().map(|c| ("library", c));
-    let local = project
+    let own = project
         .schools
         .iter()
-        .flat_map(|s| s.local_clauses.iter().map(move |c| (s.id.as_str(), c)));
+        .flat_map(|s| s.own_clauses().map(move |c| (s.id.as_str(), c)));
+    // A trust's clauses reach every school that extends it: listed once,
+    // from the defaults file's folder (`schools/_trust/clauses/`).
+    let mut trust: Vec<(&str, &Clause)> = project
+        .schools
+        .iter()
+        .flat_map(SchoolSource::inherited_clauses)
+        .map(|c| (c.file.split('/').nth(1).unwrap_or("trust"), c))
+        .collect();
+    trust.sort_by(|a, b| a.1.file.cmp(&b.1.file));
+    trust.dedup_by(|a, b| a.1.file == b.1.file);
+    let local = own.chain(trust);
     let rows: Vec<Vec<String>> = library
         .chain(local)
         .filter(|(_, c)| audience.is_none_or(|a| c.meta.audiences.iter().any(|x| x == a)))
@@ -211,48 +223,12 @@ pub fn explain_document(doc: &Document, school_file: &str) -> String {
     out
 }
 
-/// Everything in which a school departs from the defaults it extends:
-/// values it sets differently, clauses it leaves out, rewords or adds.
-pub fn diff_trust(source: &SchoolSource, resolved: &ResolvedSchool) -> String {
-    let Some((own_file, own)) = source.chain.first() else {
-        return String::new();
-    };
-    let defaults_file = source
-        .chain
-        .get(1)
-        .map(|(f, _)| f.as_str())
-        .unwrap_or("(no defaults file)");
-    let defaults = merge_chain(&source.chain[1..]).school;
-    let mut rows: Vec<Vec<String>> = Vec::new();
-    for (key, (theirs, mine)) in key_values(own, &defaults) {
-        let change = if theirs.is_empty() {
-            "adds"
-        } else {
-            "overrides"
-        };
-        rows.push(vec![key, change.into(), one_line(&theirs), one_line(&mine)]);
-    }
-    for clause in &source.local_clauses {
-        rows.push(vec![
-            format!("clause {}", clause.meta.id),
-            "adds local clause".into(),
-            String::new(),
-            clause.file.clone(),
-        ]);
-    }
-    let mut out = format!(
-        "{} ({own_file}) against {defaults_file}: {} departure{}\n\n",
-        resolved.merged.school.name.clone().unwrap_or_default(),
-        rows.len(),
-        if rows.len() == 1 { "" } else { "s" }
-    );
-    out.push_str(&table(&["KEY", "CHANGE", "TRUST", "SCHOOL"], &rows));
-    out
-}
-
 /// For each key the school file sets: the defaults' value and its own,
 /// as YAML text, where they differ. Maps that merge key by key (contacts,
 /// replace, numbering…) give one entry per inner key, as `contacts.dpo`.
+/// The defaults' value is the one in effect: for a per-audience setting, the
+/// trust's `default` (or its one value for every audience) when it names no
+/// value for that audience, so restating it is no departure.
 pub fn key_values(own: &SchoolFile, defaults: &SchoolFile) -> BTreeMap<String, (String, String)> {
     let to_map = |f: &SchoolFile| match serde_yaml::to_value(f) {
         Ok(serde_yaml::Value::Mapping(m)) => m,
@@ -266,15 +242,12 @@ pub fn key_values(own: &SchoolFile, defaults: &SchoolFile) -> BTreeMap<String, (
         }
         let base = theirs.get(key).cloned().unwrap_or(serde_yaml::Value::Null);
         let key = key.as_str().unwrap_or_default().to_string();
-        match (value, &base) {
+        match value {
             // Maps merge key by key, so compare them key by key.
-            (
-                serde_yaml::Value::Mapping(own_map),
-                serde_yaml::Value::Mapping(_) | serde_yaml::Value::Null,
-            ) if key != "trust" => {
+            serde_yaml::Value::Mapping(own_map) if key != "trust" => {
                 for (sub, v) in own_map {
-                    let b = base.get(sub).cloned().unwrap_or(serde_yaml::Value::Null);
-                    if &b != v {
+                    let b = in_effect(&base, sub);
+                    if !restates(&b, v) {
                         let sub = sub
                             .as_str()
                             .map(str::to_owned)
@@ -283,13 +256,45 @@ pub fn key_values(own: &SchoolFile, defaults: &SchoolFile) -> BTreeMap<String, (
                     }
                 }
             }
-            _ if &base != value => {
+            _ if !restates(&base, value) => {
                 out.insert(key, (yaml_text(&base), yaml_text(value)));
             }
             _ => {}
         }
     }
     out
+}
+
+/// The value `base` gives the entry `sub`: its own, else its `default`
+/// (a per-audience map), or `base` itself when it is one value for every
+/// entry.
+fn in_effect(base: &serde_yaml::Value, sub: &serde_yaml::Value) -> serde_yaml::Value {
+    use serde_yaml::Value;
+    match base {
+        Value::Mapping(map) => map
+            .get(sub)
+            .or_else(|| {
+                (sub.as_str() != Some("default"))
+                    .then(|| map.get("default"))
+                    .flatten()
+            })
+            .cloned()
+            .unwrap_or(Value::Null),
+        Value::Null | Value::Sequence(_) | Value::Tagged(_) => Value::Null,
+        scalar => scalar.clone(),
+    }
+}
+
+/// Whether `own` only says again what `base` already gives: equal, or a
+/// map each of whose entries `base` gives in effect.
+fn restates(base: &serde_yaml::Value, own: &serde_yaml::Value) -> bool {
+    match own {
+        _ if base == own => true,
+        serde_yaml::Value::Mapping(map) if !base.is_null() => map
+            .iter()
+            .all(|(sub, v)| v.is_null() || restates(&in_effect(base, sub), v)),
+        _ => false,
+    }
 }
 
 /// A YAML value on one line: lists as `a, b`, maps as `k: v; k: v` (keys
@@ -372,6 +377,20 @@ mod tests {
         assert_eq!(
             t,
             "A          LONGER\n---------  ------\nx          y\nwide cell  z\n"
+        );
+    }
+
+    #[test]
+    fn a_setting_is_compared_with_the_value_the_trust_gives_in_effect() {
+        let file = |yaml: &str| serde_yaml::from_str::<SchoolFile>(yaml).unwrap();
+        let trust = file("numbering: { default: roman }\nretention: six years\n");
+        // Restating the trust's default, or its one value, is no departure.
+        let same = file("numbering: { staff: roman }\nretention: { ks2: six years }\n");
+        assert!(key_values(&same, &trust).is_empty());
+        let other = file("numbering: { staff: letter }\n");
+        assert_eq!(
+            key_values(&other, &trust)["numbering.staff"],
+            ("roman".to_string(), "letter".to_string())
         );
     }
 

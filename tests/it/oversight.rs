@@ -319,3 +319,63 @@ fn changes_help_calls_the_json_an_object() {
     assert!(help.contains("one JSON object"), "{help}");
     assert!(!help.contains("JSON array"), "{help}");
 }
+
+#[test]
+fn the_audit_names_clauses_by_title_and_lists_a_trust_clause_at_no_school() {
+    let project = fixture("basic");
+    let trust = project.path().join("schools/_trust/clauses");
+    fs::create_dir_all(&trust).unwrap();
+    fs::write(
+        trust.join("trust-helpdesk.md"),
+        "---\nid: trust-helpdesk\ntitle: The trust helpdesk\nsection: safety\norder: 90\naudiences: [staff]\n---\nI will report a fault to the trust's helpdesk, not fix it myself.\n",
+    )
+    .unwrap();
+    // Beta restates the trust's numbering default for staff: no departure.
+    let trust_file = project.path().join("schools/_trust.yaml");
+    let text = fs::read_to_string(&trust_file).unwrap();
+    fs::write(
+        &trust_file,
+        format!("{text}numbering: {{ default: letter }}\n"),
+    )
+    .unwrap();
+    let output = run_in(project.path(), &["explain", "--trust", "--format", "json"]);
+    let (stdout, stderr) = texts(&output);
+    assert!(output.status.success(), "{stderr}");
+    let audit: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let departures = |school: &str| -> Vec<serde_json::Value> {
+        let s = audit["schools"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["school"] == school)
+            .unwrap();
+        s["policy_departures"].as_array().unwrap().clone()
+    };
+    for school in ["alpha", "beta"] {
+        assert!(
+            !departures(school)
+                .iter()
+                .any(|d| d["key"] == "clause trust-helpdesk"),
+            "{school}: {stdout}"
+        );
+    }
+    let beta = departures("beta");
+    assert!(
+        !beta.iter().any(|d| d["key"] == "numbering.staff"),
+        "{beta:?}"
+    );
+    let exclude = beta.iter().find(|d| d["key"] == "exclude").unwrap();
+    assert_eq!(
+        exclude["school"],
+        "lock-screen (I will lock my screen whenever I leave my device.)"
+    );
+    let own = beta
+        .iter()
+        .find(|d| d["key"] == "clause beta-tablets")
+        .unwrap();
+    assert_eq!(own["file"], "schools/beta/clauses/beta-tablets.md");
+    assert_eq!(
+        own["school"],
+        "I will return class tablets to the charging trolley at the end of each day."
+    );
+}
