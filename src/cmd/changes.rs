@@ -74,7 +74,9 @@ pub fn changes(args: &ChangesArgs) -> Result<i32> {
                 out.display()
             );
         };
-        let (written, removed) = write_changes(&resolved, &report, &out, &waiting, &mut diags)?;
+        let baseline = args.baseline.display().to_string();
+        let (written, removed) =
+            write_changes(&resolved, &report, &baseline, &out, &waiting, &mut diags)?;
         if diags.has_errors() {
             print_diagnostics(&diags);
             return Ok(EXIT_PROJECT);

@@ -261,6 +261,23 @@ pub fn load_published(project: &Folder, diags: &mut Diagnostics) -> Vec<(String,
     manifests
 }
 
+/// The latest published pack, the one `published/latest` names, with its
+/// label: `None` when the project has published none. The pack's manifest
+/// is among those [`load_published`] reads; a problem with it is reported
+/// there.
+pub fn load_latest_published(project: &Folder) -> Option<(String, Manifest)> {
+    let latest = Path::new(PUBLISHED_DIR).join("latest");
+    let label = read_text_file(project, &latest, Cap::Text).ok()?;
+    let label = label.trim();
+    if label.is_empty() || label.contains(['/', '\\']) || label.starts_with('.') {
+        return None;
+    }
+    let path = Path::new(PUBLISHED_DIR).join(label).join("manifest.json");
+    let bytes = read_fenced(project, &path, Cap::Record).ok()?;
+    let manifest = serde_json::from_slice::<Manifest>(&bytes).ok()?;
+    Some((label.to_string(), manifest))
+}
+
 /// Reads `columns.yaml` in a school's people folder, if there is one:
 /// its text and each roster file's layout, by file name.
 fn read_layouts(

@@ -21,15 +21,17 @@ use crate::report::changes::still_counts;
 use crate::report::changes::{Editorial, Report};
 use crate::resolve::editorial;
 
-use super::index_pages;
+use super::{index_pages, Since};
 
 /// Writes `<school>/changes.html` for each school with a change, removes
 /// it for each school without one, and rewrites the indexes so each pack
 /// links to its summary only while it has one. Returns the paths written
-/// and removed.
+/// and removed. `baseline` names the pack compared with, for the trust
+/// index.
 pub fn write_changes(
     resolved: &Resolved,
     report: &Report,
+    baseline: &str,
     out_dir: &Path,
     waiting: &dyn Fn(Option<u32>),
     diags: &mut Diagnostics,
@@ -62,7 +64,14 @@ pub fn write_changes(
     let (written, removed) = output::write_pages(out, &changes.write, &changes.remove)?;
     let previous = output::read_previous(out);
     if !previous.manifest.documents.is_empty() {
-        match index_pages(&renderer, resolved, &previous.manifest, out, diags) {
+        match index_pages(
+            &renderer,
+            resolved,
+            &previous.manifest,
+            out,
+            Since::Baseline(baseline, report),
+            diags,
+        ) {
             Ok(index) => {
                 output::write_pages(out, &index.write, &index.remove)?;
             }

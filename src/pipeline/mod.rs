@@ -29,7 +29,7 @@ use rayon::prelude::*;
 use crate::check;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::load::load_project;
-use crate::load::people::people_digest;
+use crate::load::people::{load_latest_published, people_digest};
 use crate::model::build::{Standards, Summary};
 use crate::model::dates;
 use crate::model::document::Document;
@@ -49,6 +49,7 @@ use crate::render::pdf::PdfEngine;
 use crate::render::pool::OnTimeout;
 use crate::render::{pages, render_all, RenderHooks, RenderOptions};
 use crate::report::audit::audit_trust;
+use crate::report::changes::{compare, Report};
 use crate::resolve::booklet::resolve_booklets;
 use crate::resolve::inherit::merge_chain;
 use crate::resolve::resolve_school;
@@ -498,8 +499,16 @@ fn render_and_commit(
         booklet_build,
         complete,
     );
-    let page_list = HtmlRenderer::new(&resolved.project.templates)
-        .and_then(|renderer| index_pages(&renderer, resolved, &next.manifest, out, diags));
+    let page_list = HtmlRenderer::new(&resolved.project.templates).and_then(|renderer| {
+        index_pages(
+            &renderer,
+            resolved,
+            &next.manifest,
+            out,
+            Since::LatestPublished,
+            diags,
+        )
+    });
     let page_list = match page_list {
         Ok(pages) => pages,
         Err(d) => {
@@ -533,26 +542,68 @@ fn render_and_commit(
     Ok(Some(summary))
 }
 
+/// What the trust index counts changes from.
+pub(crate) enum Since<'a> {
+    /// The last published pack, if the project has one: each school's
+    /// `changes.html` against it is written with the indexes.
+    LatestPublished,
+    /// The baseline `changes --write` compared with (its label), whose
+    /// pages are written already.
+    Baseline(&'a str, &'a Report),
+}
+
 /// The pack and trust indexes for the documents and booklets in
-/// `manifest`, with the sign-off counts and the audit of the trust.
+/// `manifest`, with the sign-off counts, the audit of the trust and the
+/// changes `since` a published pack.
 pub(crate) fn index_pages(
     renderer: &HtmlRenderer,
     resolved: &Resolved,
     manifest: &Manifest,
     out: &Folder,
+    since: Since<'_>,
     diags: &mut Diagnostics,
 ) -> Result<pages::PageSet, Diagnostic> {
     let audit = audit_trust(&resolved.project);
     let order = audience_order(resolved);
     let sign_off = signoff::sign_off_counts(resolved, manifest, diags);
+    let latest = match since {
+        Since::LatestPublished => resolved
+            .project
+            .folder
+            .as_ref()
+            .and_then(load_latest_published)
+            .map(|(label, pack)| (label, compare(&pack, manifest, &editorial_marks(resolved)))),
+        Since::Baseline(..) => None,
+    };
+    let changes = match &latest {
+        Some((_, report)) => Some(pages::changes_pages(renderer, resolved, report)?),
+        None => None,
+    };
+    let has_changes = |school: &str| match &changes {
+        Some(set) => set
+            .write
+            .iter()
+            .any(|(path, _)| *path == format!("{school}/changes.html")),
+        None => output::has_changes_page(out, school),
+    };
     let facts = IndexFacts {
         today: &resolved.today,
         audit: &audit,
-        has_changes: &|s| output::has_changes_page(out, s),
+        has_changes: &has_changes,
         audience_order: &order,
         sign_off: &sign_off,
+        since: match (&since, &latest) {
+            (Since::Baseline(label, report), _) => Some((label, report)),
+            (_, Some((label, report))) => Some((label.as_str(), report)),
+            _ => None,
+        },
     };
-    pages::index_pages(renderer, manifest, &facts)
+    let mut pages = pages::index_pages(renderer, manifest, &facts)?;
+    if let Some(changes) = changes {
+        pages.write.extend(changes.write);
+        pages.remove.extend(changes.remove);
+    }
+    Ok(pages)
 }
 
 /// The code of a diagnostic for an output that could not be staged: not a

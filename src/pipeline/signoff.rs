@@ -197,6 +197,8 @@ pub fn sign_off_counts(
             let progress = SignOffProgress {
                 signed: d.signed,
                 expected: d.expected,
+                sign_again: d.sign_again,
+                never: d.never,
             };
             (DocKey::new(&s.school, &d.policy, &d.audience), progress)
         })

@@ -106,10 +106,24 @@ pub struct TrustEntry {
     pub policy_departures: Option<usize>,
     /// Each document's audience and ID.
     pub documents: Vec<TrustDocument>,
-    /// How many of the people asked to sign have signed. There is no
-    /// signing ledger yet, so this is always `None`: nothing is shown
-    /// rather than a made-up figure.
+    /// How many of the people asked to sign have signed, in all; `None`
+    /// when the school has no roster, so no record to count from.
     pub sign_off: Option<SignOffProgress>,
+    /// What changed since the last published pack, when there is one.
+    pub changes: Option<TrustChanges>,
+}
+
+/// A school's changes since the last published pack, as the trust index
+/// shows them.
+#[derive(Debug, Clone, Serialize)]
+pub struct TrustChanges {
+    /// Whether any document is new, changed or withdrawn.
+    pub changed: bool,
+    /// The summary, as `changes` prints it without the school's id: `2 of
+    /// 9 documents changed; must sign again: Staff`.
+    pub summary: String,
+    /// Whether the school's `changes.html` is there to link to.
+    pub page: bool,
 }
 
 /// A document as the trust index lists it.
@@ -121,6 +135,8 @@ pub struct TrustDocument {
     pub audience_label: String,
     /// Document ID.
     pub doc_id: String,
+    /// Its sign-off, when the school has a roster.
+    pub sign_off: Option<SignOffProgress>,
 }
 
 /// Sign-off completion for a document or a school, from the roster and
@@ -131,6 +147,23 @@ pub struct SignOffProgress {
     pub signed: usize,
     /// Signatures expected.
     pub expected: usize,
+    /// Of those not signed, who signed an earlier wording that has changed
+    /// since, and so must sign again.
+    pub sign_again: usize,
+    /// Of those not signed, who never signed any wording.
+    pub never: usize,
+}
+
+impl SignOffProgress {
+    /// The counts of two documents (or schools) together.
+    pub fn together(self, other: Self) -> Self {
+        Self {
+            signed: self.signed + other.signed,
+            expected: self.expected + other.expected,
+            sign_again: self.sign_again + other.sign_again,
+            never: self.never + other.never,
+        }
+    }
 }
 
 impl HtmlRenderer {
@@ -258,11 +291,14 @@ impl HtmlRenderer {
 
     /// The trust index. `today_text` is the day review dates were checked
     /// against, for readers.
+    /// `since` is the label of the published pack changes are counted
+    /// from, if there is one.
     pub fn trust(
         &self,
         trust: Option<&str>,
         schools: &[TrustEntry],
         today_text: &str,
+        since: Option<&str>,
     ) -> Result<String, Diagnostic> {
         let total: usize = schools.iter().map(|s| s.count).sum();
         let sign_off = schools.iter().any(|s| s.sign_off.is_some());
@@ -274,6 +310,7 @@ impl HtmlRenderer {
                 total => total,
                 today_text => today_text,
                 sign_off => sign_off,
+                since => since,
             },
         )
     }

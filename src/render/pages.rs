@@ -11,8 +11,8 @@ use crate::model::key::DocKey;
 use crate::model::manifest::{Manifest, ManifestDoc};
 use crate::model::project::Resolved;
 use crate::render::html::{
-    BookletLink, HtmlRenderer, PackEntry, PackFacts, PackLinks, SignOffProgress, TrustDocument,
-    TrustEntry,
+    BookletLink, HtmlRenderer, PackEntry, PackFacts, PackLinks, SignOffProgress, TrustChanges,
+    TrustDocument, TrustEntry,
 };
 use crate::report::audit::TrustAudit;
 use crate::report::changes::{ChangeStatus, DocChange, Report};
@@ -45,6 +45,9 @@ pub struct IndexFacts<'a> {
     pub audience_order: &'a BTreeMap<String, Vec<String>>,
     /// Sign-off counts by document, for the schools with a roster.
     pub sign_off: &'a BTreeMap<DocKey, SignOffProgress>,
+    /// The last published pack's label and the changes since it, when
+    /// there is one.
+    pub since: Option<(&'a str, &'a Report)>,
 }
 
 /// The path of a school's departures page.
@@ -115,8 +118,9 @@ pub fn index_pages(
             None => pages.remove.push(departures_path(school_id)),
         }
         let departures = audit.map(|a| a.policy_departures.len());
+        let has_changes_page = (facts.has_changes)(school_id);
         let links = PackLinks {
-            changes: (facts.has_changes)(school_id),
+            changes: has_changes_page,
             departures,
             booklets: booklet_links(manifest, school_id, docs),
         };
@@ -129,13 +133,10 @@ pub fn index_pages(
             .iter()
             .map(|d| pack_entry(d, facts.sign_off.get(&d.key()).copied()))
             .collect();
-        let school_sign_off =
-            rows.iter()
-                .filter_map(|r| r.sign_off)
-                .reduce(|a, b| SignOffProgress {
-                    signed: a.signed + b.signed,
-                    expected: a.expected + b.expected,
-                });
+        let school_sign_off = rows
+            .iter()
+            .filter_map(|r| r.sign_off)
+            .reduce(SignOffProgress::together);
         let page = renderer.pack(
             &first.school_name,
             first.trust.as_deref(),
@@ -152,14 +153,25 @@ pub fn index_pages(
             facts: pack_facts(first),
             review_overdue: matches!((review, today), (Some(r), Some(t)) if r < t),
             policy_departures: departures,
-            documents: docs.iter().map(|d| trust_document(d)).collect(),
+            documents: docs
+                .iter()
+                .map(|d| trust_document(d, facts.sign_off.get(&d.key()).copied()))
+                .collect(),
             sign_off: school_sign_off,
+            changes: facts
+                .since
+                .map(|(_, report)| trust_changes(report, school_id, has_changes_page)),
         });
     }
     let today_text = dates::long_form(facts.today);
     pages.write.push((
         "index.html".to_string(),
-        renderer.trust(trust.as_deref(), &trust_rows, &today_text)?,
+        renderer.trust(
+            trust.as_deref(),
+            &trust_rows,
+            &today_text,
+            facts.since.map(|(label, _)| label),
+        )?,
     ));
     Ok(pages)
 }
@@ -175,11 +187,38 @@ fn pack_facts(d: &ManifestDoc) -> PackFacts {
 }
 
 /// A document as the trust index lists it.
-fn trust_document(d: &ManifestDoc) -> TrustDocument {
+fn trust_document(d: &ManifestDoc, sign_off: Option<SignOffProgress>) -> TrustDocument {
     TrustDocument {
         title: d.title.clone(),
         audience_label: d.audience_label.clone(),
         doc_id: d.doc_id.clone(),
+        sign_off: sign_off.filter(|_| !d.notice && d.consent.is_empty()),
+    }
+}
+
+/// A school's line of the changes report, for the trust index.
+fn trust_changes(report: &Report, school: &str, page: bool) -> TrustChanges {
+    let summary = report.schools.iter().find(|s| s.school == school);
+    let changed = report
+        .documents
+        .iter()
+        .any(|d| d.school == school && d.status != ChangeStatus::Unchanged);
+    TrustChanges {
+        changed,
+        summary: summary.map_or_else(
+            || "new since then".to_string(),
+            |s| {
+                let line = s
+                    .line
+                    .strip_prefix(&format!("{school}: "))
+                    .unwrap_or(&s.line);
+                let mut chars = line.chars();
+                chars
+                    .next()
+                    .map_or(String::new(), |c| c.to_uppercase().chain(chars).collect())
+            },
+        ),
+        page: page && changed,
     }
 }
 

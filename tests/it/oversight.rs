@@ -116,11 +116,35 @@ fn the_trust_index_shows_approval_review_departures_and_ids() {
     );
     // The example has rosters for Wrenfold and Oakhollow only.
     assert!(index.contains("<th scope=\"col\">Signed</th>"), "{index}");
-    assert!(index.contains("<td>20 of 32</td>"), "Wrenfold: {index}");
+    assert!(
+        index.contains("<td><strong>20 of 32</strong>"),
+        "Wrenfold: {index}"
+    );
+    // Per audience, split into those to sign again and those who never did.
+    assert!(
+        index.contains("<li>Staff: 5 of 8; 1 to sign again; 2 never signed</li>"),
+        "{index}"
+    );
     assert!(
         index.contains("<span class=\"meta\">no record</span>"),
         "schools without a roster: {index}"
     );
+    assert!(
+        index.contains("\"No record\" means the school has no roster"),
+        "{index}"
+    );
+    // What changed since the last published pack, linked to each summary.
+    assert!(
+        index.contains("<th scope=\"col\">Since 2026-spring</th>"),
+        "{index}"
+    );
+    assert!(
+        index.contains(
+            "<a href=\"wrenfold/changes.html\">6 of 10 documents changed; must sign again: staff"
+        ),
+        "{index}"
+    );
+    assert!(out.path().join("wrenfold/changes.html").is_file());
     let manifest: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(out.path().join("manifest.json")).unwrap())
             .unwrap();

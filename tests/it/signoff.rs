@@ -330,7 +330,7 @@ fn the_indexes_count_signatures_and_follow_the_ledger() {
     assert!(pack.contains("<td>5 of 8</td>"), "staff: {pack}");
     let trust = fs::read_to_string(project.path().join("out/index.html")).unwrap();
     assert!(
-        trust.contains("<td>20 of 32</td>"),
+        trust.contains("<td><strong>20 of 32</strong>"),
         "Wrenfold as a whole: {trust}"
     );
 
