@@ -479,13 +479,7 @@ fn a_contents_block_leaves_out_what_it_skips_in_both_formats() {
 #[test]
 fn a_trust_s_own_clauses_reach_every_school_that_extends_it_and_a_school_may_exclude_one() {
     let project = fixture("basic");
-    let trust = project.path().join("schools/_trust/clauses");
-    fs::create_dir_all(&trust).unwrap();
-    fs::write(
-        trust.join("trust-helpdesk.md"),
-        "---\nid: trust-helpdesk\ntitle: The trust helpdesk\nsection: safety\norder: 90\naudiences: [staff]\n---\nI will report a fault to the trust's helpdesk, not fix it myself.\n",
-    )
-    .unwrap();
+    add_trust_clause(project.path());
     let out = build_to_temp(project.path());
     let alpha = squash(&pdf_text(&out.path().join("alpha/aup-staff.pdf")));
     assert!(

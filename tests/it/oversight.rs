@@ -5,7 +5,7 @@
 use std::fs;
 use std::path::Path;
 
-use crate::support::{fixture, policyc, run_in, texts};
+use crate::support::{add_trust_clause, fixture, policyc, run_in, texts};
 
 /// Builds the HTML of `project` into `out`, checking review dates against
 /// `today`.
@@ -347,13 +347,7 @@ fn changes_help_calls_the_json_an_object() {
 #[test]
 fn the_audit_names_clauses_by_title_and_lists_a_trust_clause_at_no_school() {
     let project = fixture("basic");
-    let trust = project.path().join("schools/_trust/clauses");
-    fs::create_dir_all(&trust).unwrap();
-    fs::write(
-        trust.join("trust-helpdesk.md"),
-        "---\nid: trust-helpdesk\ntitle: The trust helpdesk\nsection: safety\norder: 90\naudiences: [staff]\n---\nI will report a fault to the trust's helpdesk, not fix it myself.\n",
-    )
-    .unwrap();
+    add_trust_clause(project.path());
     // Beta restates the trust's numbering default for staff: no departure.
     let trust_file = project.path().join("schools/_trust.yaml");
     let text = fs::read_to_string(&trust_file).unwrap();

@@ -525,18 +525,10 @@ fn a_response_from_nobody_on_the_roster_stops_the_import() {
     .unwrap();
     let ledger = project.path().join("people/wrenfold/signed.csv");
     let before = fs::read_to_string(&ledger).unwrap();
-    let output = run_in(
+    let output = import_to_wrenfold(
         project.path(),
-        &[
-            "signoff",
-            "import",
-            "responses.csv",
-            "--school",
-            "wrenfold",
-            "--audience",
-            "staff",
-            "--write",
-        ],
+        "responses.csv",
+        &["--audience", "staff", "--write"],
     );
     let (_, stderr) = texts(&output);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
@@ -762,17 +754,7 @@ fn a_mixed_export_imports_without_an_audience_the_document_ids_settle_it() {
         ),
     )
     .unwrap();
-    let output = run_in(
-        project.path(),
-        &[
-            "signoff",
-            "import",
-            "responses.csv",
-            "--school",
-            "wrenfold",
-            "--write",
-        ],
-    );
+    let output = import_to_wrenfold(project.path(), "responses.csv", &["--write"]);
     let (_, stderr) = texts(&output);
     assert_eq!(output.status.code(), Some(0), "{stderr}");
     let ledger = fs::read_to_string(project.path().join("people/wrenfold/signed.csv")).unwrap();
@@ -848,18 +830,10 @@ fn an_excel_export_of_signatures_imports_as_its_csv_would() {
     );
     let ledger = project.path().join("people/wrenfold/signed.csv");
     let before = fs::read_to_string(&ledger).unwrap();
-    let output = run_in(
+    let output = import_to_wrenfold(
         project.path(),
-        &[
-            "signoff",
-            "import",
-            "responses.xlsx",
-            "--school",
-            "wrenfold",
-            "--audience",
-            "staff",
-            "--write",
-        ],
+        "responses.xlsx",
+        &["--audience", "staff", "--write"],
     );
     let (_, stderr) = texts(&output);
     assert!(output.status.success(), "{stderr}");
@@ -876,18 +850,7 @@ fn an_excel_export_of_signatures_imports_as_its_csv_would() {
             &["Ottilie Fenwright", &staff_id, "date:46285.44"],
         ],
     );
-    let output = run_in(
-        project.path(),
-        &[
-            "signoff",
-            "import",
-            "responses.xlsx",
-            "--school",
-            "wrenfold",
-            "--audience",
-            "staff",
-        ],
-    );
+    let output = import_to_wrenfold(project.path(), "responses.xlsx", &["--audience", "staff"]);
     let (_, stderr) = texts(&output);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     assert!(
@@ -1101,19 +1064,16 @@ fn a_ledger_kept_in_excel_reads_as_its_csv_and_import_asks_for_csv() {
         format!("Name,Document ID,Completion time\nPriya Raman,{staff_id},20/09/2026 10:32\n"),
     )
     .unwrap();
-    let output = run_in(
-        project.path(),
-        &[
-            "signoff",
-            "import",
-            "responses.csv",
-            "--school",
-            "wrenfold",
-            "--write",
-        ],
-    );
+    let output = import_to_wrenfold(project.path(), "responses.csv", &["--write"]);
     let (_, stderr) = texts(&output);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("error[ledger-workbook]"), "{stderr}");
     assert!(!people.join("signed.csv").exists());
+}
+
+/// `policyc signoff import FILE --school wrenfold`, then `extra`, in `dir`.
+fn import_to_wrenfold(dir: &Path, file: &str, extra: &[&str]) -> std::process::Output {
+    let mut args = vec!["signoff", "import", file, "--school", "wrenfold"];
+    args.extend(extra);
+    run_in(dir, &args)
 }

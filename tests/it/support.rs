@@ -322,3 +322,15 @@ pub fn write_xlsx(path: &Path, rows: &[&[&str]]) {
     }
     zip.finish().unwrap();
 }
+
+/// Adds a clause of the trust's own, `trust-helpdesk` for staff, beside the
+/// defaults file `schools/_trust.yaml` of `project`.
+pub fn add_trust_clause(project: &Path) {
+    let trust = project.join("schools/_trust/clauses");
+    fs::create_dir_all(&trust).unwrap();
+    fs::write(
+        trust.join("trust-helpdesk.md"),
+        "---\nid: trust-helpdesk\ntitle: The trust helpdesk\nsection: safety\norder: 90\naudiences: [staff]\n---\nI will report a fault to the trust's helpdesk, not fix it myself.\n",
+    )
+    .unwrap();
+}
