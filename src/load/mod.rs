@@ -60,6 +60,7 @@ pub fn load_project(root: &Path, diags: &mut Diagnostics) -> Project {
             date_order: DateOrder::default(),
             consent: ConsentSettings::default(),
             fictional: false,
+            oversight: Default::default(),
             policies: Vec::new(),
             clauses: Vec::new(),
             modules: BTreeMap::new(),
@@ -106,6 +107,7 @@ fn load_tree(
         date_order: settings.date_order,
         consent: settings.consent,
         fictional: settings.fictional,
+        oversight: settings.oversight,
         policies,
         clauses,
         modules,
@@ -231,7 +233,13 @@ impl Loader<'_> {
             &rel,
             &text,
             1,
-            &["audiences", "date_order", "consent", "fictional"],
+            &[
+                "audiences",
+                "date_order",
+                "consent",
+                "fictional",
+                "oversight",
+            ],
         ) else {
             // Unread, so whether the project is a demonstration is not
             // known: its error is enough, with no example-address warnings.

@@ -157,6 +157,23 @@ pub struct ProjectFile {
     /// `check` does not warn about them.
     #[serde(default)]
     pub fictional: bool,
+    /// Where the trust's oversight pages go: the sign-off counts and how
+    /// each school departs from the trust defaults.
+    #[serde(default)]
+    pub oversight: Oversight,
+}
+
+/// Where the trust's oversight pages go: the sign-off counts and how each
+/// school departs from the trust defaults.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Oversight {
+    /// In `private/oversight/`, an index of their own apart from the
+    /// public pages (the default: see docs/FORMAT.md).
+    #[default]
+    Internal,
+    /// In the public pages of `out/`, beside the documents.
+    Public,
 }
 
 /// `policies/<id>.yaml`: a policy's titles, texts and sections.

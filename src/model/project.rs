@@ -38,6 +38,9 @@ pub struct Project {
     pub consent: crate::model::consent::ConsentSettings,
     /// A demonstration project, with invented schools (`policyc.yaml`).
     pub fictional: bool,
+    /// Where the trust's oversight pages go (`policyc.yaml`'s
+    /// `oversight`).
+    pub oversight: crate::model::files::Oversight,
     /// Policies, sorted by id.
     pub policies: Vec<Policy>,
     /// The clause library, sorted by file.

@@ -21,7 +21,7 @@ use crate::report::changes::still_counts;
 use crate::report::changes::{Editorial, Report};
 use crate::resolve::editorial;
 
-use super::{index_pages, Since};
+use super::{index_pages, oversight_base, write_oversight, Since};
 
 /// Writes `<school>/changes.html` for each school with a change, removes
 /// it for each school without one, and rewrites the indexes so each pack
@@ -70,10 +70,14 @@ pub fn write_changes(
             &previous.manifest,
             out,
             Since::Baseline(baseline, report),
+            &oversight_base(&resolved.project.root, out_dir),
             diags,
         ) {
             Ok(index) => {
-                output::write_pages(out, &index.write, &index.remove)?;
+                output::write_pages(out, &index.public.write, &index.public.remove)?;
+                if let Some(internal) = &index.internal {
+                    write_oversight(&resolved.project.root, out_dir, internal)?;
+                }
             }
             Err(d) => diags.push(d),
         }

@@ -33,6 +33,7 @@ use crate::load::people::{load_latest_published, people_digest};
 use crate::model::build::{Standards, Summary};
 use crate::model::dates;
 use crate::model::document::Document;
+use crate::model::files::Oversight;
 use crate::model::hash::hex_digest;
 use crate::model::key::DocKey;
 use crate::model::manifest::Manifest;
@@ -48,7 +49,7 @@ use crate::render::pages::IndexFacts;
 use crate::render::pdf::PdfEngine;
 use crate::render::pool::OnTimeout;
 use crate::render::{pages, render_all, RenderHooks, RenderOptions};
-use crate::report::audit::audit_trust;
+use crate::report::audit::{audit_trust, TrustAudit};
 use crate::report::changes::{compare, Report};
 use crate::resolve::booklet::resolve_booklets;
 use crate::resolve::inherit::merge_chain;
@@ -506,6 +507,7 @@ fn render_and_commit(
             &next.manifest,
             out,
             Since::LatestPublished,
+            &oversight_base(&opts.project, &opts.out),
             diags,
         )
     });
@@ -529,17 +531,94 @@ fn render_and_commit(
         booklets: &rendered_booklets,
         dropped: &next.dropped,
         dropped_booklets: &next.dropped_booklets,
-        pages: &page_list.write,
-        stale_pages: &page_list.remove,
+        pages: &page_list.public.write,
+        stale_pages: &page_list.public.remove,
         manifest: &next.manifest,
         fingerprint,
     };
     output::commit(out, commit, previous.cache, hooks.log, &mut summary)?;
+    if let Some(internal) = &page_list.internal {
+        let (written, removed) = write_oversight(&opts.project, &opts.out, internal)?;
+        for path in written {
+            writeln!(hooks.log, "  wrote {path} (internal)")?;
+        }
+        for path in removed {
+            writeln!(hooks.log, "  removed {path} (internal)")?;
+        }
+    }
     let pdf_times: Vec<f64> = rendered.iter().filter_map(|r| r.pdf_ms).collect();
     if !pdf_times.is_empty() {
         summary.ms_per_pdf = pdf_times.iter().sum::<f64>() / pdf_times.len() as f64;
     }
     Ok(Some(summary))
+}
+
+/// Where the trust's internal oversight pages go, beneath the project.
+pub const OVERSIGHT_DIR: &str = "private/oversight";
+
+/// Writes the trust's internal oversight pages into `private/oversight/`
+/// of `project`, a private folder that is never inside the public `out`.
+/// Returns the paths written and removed, as [`output::write_pages`] does.
+pub(crate) fn write_oversight(
+    project: &Path,
+    out: &Path,
+    pages: &pages::PageSet,
+) -> Result<(Vec<String>, Vec<String>)> {
+    let dir = project.join(OVERSIGHT_DIR);
+    let lock = match guard::open_private(out, &dir)? {
+        Ok(lock) => lock,
+        Err(problem) => anyhow::bail!("{}: {}", dir.display(), problem.message(&dir)),
+    };
+    output::write_pages(lock.folder(), &pages.write, &pages.remove)
+}
+
+/// The link from the internal oversight pages of `project` to the public
+/// output folder `out`: `../../out/` for the default folders.
+pub(crate) fn oversight_base(project: &Path, out: &Path) -> String {
+    relative_link(&project.join(OVERSIGHT_DIR), out)
+}
+
+/// A relative link from the folder `from` to the folder `to`, each made
+/// absolute and tidied of `.` and `..` without touching the disk, with
+/// each name percent-encoded as a URL needs it.
+fn relative_link(from: &Path, to: &Path) -> String {
+    let parts = |path: &Path| -> Vec<String> {
+        let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        let mut parts: Vec<String> = Vec::new();
+        for part in path.components() {
+            match part {
+                std::path::Component::Normal(name) => {
+                    parts.push(name.to_string_lossy().into_owned())
+                }
+                std::path::Component::ParentDir => {
+                    parts.pop();
+                }
+                _ => {}
+            }
+        }
+        parts
+    };
+    let (from, to) = (parts(from), parts(to));
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut link = "../".repeat(from.len() - common);
+    for name in &to[common..] {
+        link.push_str(&url_name(name));
+        link.push('/');
+    }
+    link
+}
+
+/// A folder name as a URL path segment: unreserved characters as they
+/// are, every other byte percent-encoded.
+fn url_name(name: &str) -> String {
+    name.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            other => format!("%{other:02X}"),
+        })
+        .collect()
 }
 
 /// What the trust index counts changes from.
@@ -552,17 +631,30 @@ pub(crate) enum Since<'a> {
     Baseline(&'a str, &'a Report),
 }
 
+/// The index pages a build writes: the public ones in the output folder,
+/// and the trust's internal oversight pages when they are kept apart.
+pub(crate) struct Indexes {
+    /// The pack and trust indexes (and summaries of changes) in `out/`.
+    pub public: pages::PageSet,
+    /// The internal trust index and departures pages, for
+    /// `private/oversight/`, when `policyc.yaml` keeps oversight internal.
+    pub internal: Option<pages::PageSet>,
+}
+
 /// The pack and trust indexes for the documents and booklets in
 /// `manifest`, with the sign-off counts, the audit of the trust and the
-/// changes `since` a published pack.
+/// changes `since` a published pack. Kept internal (the default), the
+/// counts and departures leave the public pages for an index of their
+/// own, which reaches the public pages by `public_base`.
 pub(crate) fn index_pages(
     renderer: &HtmlRenderer,
     resolved: &Resolved,
     manifest: &Manifest,
     out: &Folder,
     since: Since<'_>,
+    public_base: &str,
     diags: &mut Diagnostics,
-) -> Result<pages::PageSet, Diagnostic> {
+) -> Result<Indexes, Diagnostic> {
     let audit = audit_trust(&resolved.project);
     let order = audience_order(resolved);
     let sign_off = signoff::sign_off_counts(resolved, manifest, diags);
@@ -579,14 +671,16 @@ pub(crate) fn index_pages(
         Some((_, report)) => Some(pages::changes_pages(renderer, resolved, report)?),
         None => None,
     };
-    let has_changes = |school: &str| match &changes {
-        Some(set) => set
-            .write
-            .iter()
-            .any(|(path, _)| *path == format!("{school}/changes.html")),
+    let summaries: Option<Vec<String>> = changes
+        .as_ref()
+        .map(|set| set.write.iter().map(|(path, _)| path.clone()).collect());
+    let has_changes = |school: &str| match &summaries {
+        Some(paths) => paths.contains(&format!("{school}/changes.html")),
         None => output::has_changes_page(out, school),
     };
-    let facts = IndexFacts {
+    let internal = resolved.project.oversight == Oversight::Internal;
+    let (no_audit, no_counts) = (TrustAudit::default(), BTreeMap::new());
+    let full = IndexFacts {
         today: &resolved.today,
         audit: &audit,
         has_changes: &has_changes,
@@ -597,13 +691,35 @@ pub(crate) fn index_pages(
             (_, Some((label, report))) => Some((label.as_str(), report)),
             _ => None,
         },
+        public_base: "",
     };
-    let mut pages = pages::index_pages(renderer, manifest, &facts)?;
+    let public_facts = IndexFacts {
+        audit: if internal { &no_audit } else { &audit },
+        sign_off: if internal { &no_counts } else { &sign_off },
+        ..full
+    };
+    let mut public = pages::index_pages(renderer, manifest, &public_facts)?;
     if let Some(changes) = changes {
-        pages.write.extend(changes.write);
-        pages.remove.extend(changes.remove);
+        public.write.extend(changes.write);
+        public.remove.extend(changes.remove);
     }
-    Ok(pages)
+    let internal = if internal {
+        let facts = IndexFacts {
+            public_base,
+            ..full
+        };
+        let mut pages = pages::index_pages(renderer, manifest, &facts)?;
+        pages
+            .write
+            .retain(|(path, _)| path == "index.html" || path.ends_with("/departures.html"));
+        pages
+            .remove
+            .retain(|path| path.ends_with("/departures.html"));
+        Some(pages)
+    } else {
+        None
+    };
+    Ok(Indexes { public, internal })
 }
 
 /// The code of a diagnostic for an output that could not be staged: not a

@@ -263,14 +263,16 @@ impl HtmlRenderer {
     }
 
     /// A school's departures from the defaults it extends.
+    /// `pack_href` links back to the school's pack index.
     pub fn departures(
         &self,
         trust: Option<&str>,
         audit: &SchoolAudit,
+        pack_href: &str,
     ) -> Result<String, Diagnostic> {
         self.render(
             "departures.html",
-            minijinja::context! { trust => trust, school => audit },
+            minijinja::context! { trust => trust, school => audit, pack_href => pack_href },
         )
     }
 
@@ -292,16 +294,19 @@ impl HtmlRenderer {
     /// The trust index. `today_text` is the day review dates were checked
     /// against, for readers.
     /// `since` is the label of the published pack changes are counted
-    /// from, if there is one.
+    /// from, if there is one; `public_base` leads from the page to the
+    /// public pages (empty when it is one of them).
     pub fn trust(
         &self,
         trust: Option<&str>,
         schools: &[TrustEntry],
         today_text: &str,
         since: Option<&str>,
+        public_base: &str,
     ) -> Result<String, Diagnostic> {
         let total: usize = schools.iter().map(|s| s.count).sum();
         let sign_off = schools.iter().any(|s| s.sign_off.is_some());
+        let departures = schools.iter().any(|s| s.policy_departures.is_some());
         self.render(
             "trust.html",
             minijinja::context! {
@@ -311,6 +316,9 @@ impl HtmlRenderer {
                 today_text => today_text,
                 sign_off => sign_off,
                 since => since,
+                departures => departures,
+                public_base => public_base,
+                internal => !public_base.is_empty(),
             },
         )
     }

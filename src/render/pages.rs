@@ -48,6 +48,9 @@ pub struct IndexFacts<'a> {
     /// The last published pack's label and the changes since it, when
     /// there is one.
     pub since: Option<(&'a str, &'a Report)>,
+    /// The way from these pages to the public ones: empty when they are
+    /// the public pages, `../../out/` (say) for the internal index.
+    pub public_base: &'a str,
 }
 
 /// The path of a school's departures page.
@@ -113,7 +116,11 @@ pub fn index_pages(
         match audit {
             Some(audit) => pages.write.push((
                 departures_path(school_id),
-                renderer.departures(first.trust.as_deref(), audit)?,
+                renderer.departures(
+                    first.trust.as_deref(),
+                    audit,
+                    &pack_href(facts.public_base, school_id),
+                )?,
             )),
             None => pages.remove.push(departures_path(school_id)),
         }
@@ -171,9 +178,21 @@ pub fn index_pages(
             &trust_rows,
             &today_text,
             facts.since.map(|(label, _)| label),
+            facts.public_base,
         )?,
     ));
     Ok(pages)
+}
+
+/// The link from a school's departures page to its pack index: beside it
+/// among the public pages, or by `public_base` from the internal ones
+/// (one folder further down, in the school's own).
+fn pack_href(public_base: &str, school: &str) -> String {
+    if public_base.is_empty() {
+        "index.html".to_string()
+    } else {
+        format!("../{public_base}{school}/index.html")
+    }
 }
 
 /// The version and dates of a school's pack, from one of its records.

@@ -76,7 +76,7 @@ pub struct SchoolAudit {
 }
 
 /// The audit of a whole trust.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct TrustAudit {
     /// The trust's name, if the schools name one.
     pub trust: Option<String>,

@@ -23,20 +23,21 @@ fn builds_the_fixture_and_reports_each_file() {
             "  wrote out/alpha/aup-ks2.pdf",
             "  wrote out/alpha/aup-staff.html",
             "  wrote out/alpha/aup-staff.pdf",
-            "  wrote out/alpha/departures.html",
             "  wrote out/alpha/index.html",
             "  wrote out/beta/aup-ks2.html",
             "  wrote out/beta/aup-ks2.pdf",
             "  wrote out/beta/aup-staff.html",
             "  wrote out/beta/aup-staff.pdf",
-            "  wrote out/beta/departures.html",
             "  wrote out/beta/index.html",
             "  wrote out/index.html",
             "  wrote out/manifest.json",
+            "  wrote private/oversight/alpha/departures.html (internal)",
+            "  wrote private/oversight/beta/departures.html (internal)",
+            "  wrote private/oversight/index.html (internal)",
         ]
     );
     assert!(
-        stdout.contains("built 4 of 4 documents (0 up to date): 14 files written, 0 unchanged"),
+        stdout.contains("built 4 of 4 documents (0 up to date): 12 files written, 0 unchanged"),
         "{stdout}"
     );
 }
@@ -158,7 +159,7 @@ fn a_rebuild_with_no_changes_writes_nothing() {
     let forced = run_in(project.path(), &["build", "--force"]);
     let (stdout, _) = texts(&forced);
     assert!(
-        stdout.contains("built 4 of 4 documents (0 up to date): 0 files written, 14 unchanged"),
+        stdout.contains("built 4 of 4 documents (0 up to date): 0 files written, 12 unchanged"),
         "{stdout}"
     );
 }
@@ -338,7 +339,7 @@ fn two_builds_in_different_places_are_byte_identical() {
     };
     let (a, b) = (files(out_a.path()), files(out_b.path()));
     assert_eq!(a, b);
-    assert_eq!(a.len(), 14);
+    assert_eq!(a.len(), 12);
     for rel in &a {
         assert_eq!(
             fs::read(out_a.path().join(rel)).unwrap(),

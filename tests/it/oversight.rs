@@ -95,7 +95,7 @@ fn the_audit_refuses_a_school_with_trust() {
 }
 
 #[test]
-fn the_trust_index_shows_approval_review_departures_and_ids() {
+fn the_trust_index_shows_approval_review_changes_and_ids_and_keeps_oversight_internal() {
     let project = fixture("example");
     let out = tempfile::tempdir().unwrap();
     build_html(project.path(), out.path(), "2026-11-22");
@@ -110,29 +110,6 @@ fn the_trust_index_shows_approval_review_departures_and_ids() {
     );
     assert!(index.contains("1 September 2027"), "{index}");
     assert!(!index.contains("(overdue)"), "not overdue in 2026: {index}");
-    assert!(
-        index.contains("href=\"oakhollow/departures.html\">9<"),
-        "{index}"
-    );
-    // The example has rosters for Wrenfold and Oakhollow only.
-    assert!(index.contains("<th scope=\"col\">Signed</th>"), "{index}");
-    assert!(
-        index.contains("<td><strong>20 of 32</strong>"),
-        "Wrenfold: {index}"
-    );
-    // Per audience, split into those to sign again and those who never did.
-    assert!(
-        index.contains("<li>Staff: 5 of 8; 1 to sign again; 2 never signed</li>"),
-        "{index}"
-    );
-    assert!(
-        index.contains("<span class=\"meta\">no record</span>"),
-        "schools without a roster: {index}"
-    );
-    assert!(
-        index.contains("\"No record\" means the school has no roster"),
-        "{index}"
-    );
     // What changed since the last published pack, linked to each summary.
     assert!(
         index.contains("<th scope=\"col\">Since 2026-spring</th>"),
@@ -152,16 +129,102 @@ fn the_trust_index_shows_approval_review_departures_and_ids() {
         let id = doc["doc_id"].as_str().unwrap();
         assert!(index.contains(&format!("<code>{id}</code>")), "{id}");
     }
-    let departures = fs::read_to_string(out.path().join("oakhollow/departures.html")).unwrap();
+
+    // Oversight is internal by default: no counts or departures in out/.
+    assert!(!index.contains("Signed"), "{index}");
+    assert!(!index.contains("departures"), "{index}");
+    assert!(!out.path().join("oakhollow/departures.html").exists());
+    let pack = fs::read_to_string(out.path().join("wrenfold/index.html")).unwrap();
+    assert!(
+        !pack.contains("Signed") && !pack.contains("departures"),
+        "{pack}"
+    );
+
+    // They are in private/oversight/, whose links reach the public pages.
+    let internal_dir = project.path().join("private/oversight");
+    let internal = fs::read_to_string(internal_dir.join("index.html")).unwrap();
+    assert!(
+        internal.contains("policy packs (internal)</title>"),
+        "{internal}"
+    );
+    assert!(
+        internal.contains("href=\"oakhollow/departures.html\">9<"),
+        "{internal}"
+    );
+    // The example has rosters for Wrenfold and Oakhollow only.
+    assert!(
+        internal.contains("<th scope=\"col\">Signed</th>"),
+        "{internal}"
+    );
+    assert!(
+        internal.contains("<td><strong>20 of 32</strong>"),
+        "Wrenfold: {internal}"
+    );
+    // Per audience, split into those to sign again and those who never did.
+    assert!(
+        internal.contains("<li>Staff: 5 of 8; 1 to sign again; 2 never signed</li>"),
+        "{internal}"
+    );
+    assert!(
+        internal.contains("<span class=\"meta\">no record</span>"),
+        "schools without a roster: {internal}"
+    );
+    assert!(
+        internal.contains("\"No record\" means the school has no roster"),
+        "{internal}"
+    );
+    // Links from private/oversight/ to the public pages, wherever out/ is.
+    let base = pathdiff(&internal_dir, out.path());
+    assert!(
+        internal.contains(&format!(
+            "href=\"{}wrenfold/changes.html\"",
+            base.replace('/', "&#x2f;")
+        )),
+        "{base}: {internal}"
+    );
+    let departures = fs::read_to_string(internal_dir.join("oakhollow/departures.html")).unwrap();
     assert!(departures.contains("<code>replace.phone-with-pupils</code>"));
-    let pack = fs::read_to_string(out.path().join("oakhollow/index.html")).unwrap();
-    assert!(pack.contains("href=\"departures.html\""), "{pack}");
+
     build_html(project.path(), out.path(), "2027-10-01");
     let index = fs::read_to_string(out.path().join("index.html")).unwrap();
     assert!(
         index.contains("<span class=\"overdue\">1 September 2027 (overdue)</span>"),
         "{index}"
     );
+}
+
+/// The relative link from folder `from` to folder `to`, both absolute.
+fn pathdiff(from: &Path, to: &Path) -> String {
+    let from: Vec<_> = from.components().collect();
+    let to: Vec<_> = to.components().collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut link = "../".repeat(from.len() - common);
+    for part in &to[common..] {
+        link.push_str(&part.as_os_str().to_string_lossy());
+        link.push('/');
+    }
+    link
+}
+
+#[test]
+fn a_trust_may_publish_its_oversight_beside_the_documents() {
+    let project = fixture("example");
+    let settings = project.path().join("policyc.yaml");
+    let text = fs::read_to_string(&settings).unwrap();
+    fs::write(&settings, format!("{text}\noversight: public\n")).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    build_html(project.path(), out.path(), "2026-11-22");
+    let index = fs::read_to_string(out.path().join("index.html")).unwrap();
+    assert!(
+        index.contains("href=\"oakhollow/departures.html\">9<"),
+        "{index}"
+    );
+    assert!(index.contains("<td><strong>20 of 32</strong>"), "{index}");
+    let pack = fs::read_to_string(out.path().join("oakhollow/index.html")).unwrap();
+    assert!(pack.contains("href=\"departures.html\""), "{pack}");
+    let departures = fs::read_to_string(out.path().join("oakhollow/departures.html")).unwrap();
+    assert!(departures.contains("<a href=\"index.html\">Back to the pack</a>"));
+    assert!(!project.path().join("private/oversight").exists());
 }
 
 #[test]

@@ -319,6 +319,10 @@ fn a_new_project_keeps_rosters_out_of_git() {
 #[test]
 fn the_indexes_count_signatures_and_follow_the_ledger() {
     let project = fixture("example");
+    // Published beside the documents, as a trust may choose.
+    let settings = project.path().join("policyc.yaml");
+    let text = fs::read_to_string(&settings).unwrap();
+    fs::write(&settings, format!("{text}\noversight: public\n")).unwrap();
     let build = |dir: &Path| {
         let output = run_in(dir, &["build", "--format", "html"]);
         assert_eq!(output.status.code(), Some(0), "{}", texts(&output).1);
