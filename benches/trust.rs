@@ -14,7 +14,9 @@
 //! targets. Figures are printed, never asserted: machines are noisy.
 //!
 //! `cargo bench --bench trust -- print [PUPILS]` instead times personal
-//! copies and print files for a trust's KS2 pupils (see `trust/print.rs`).
+//! copies and print files for a trust's KS2 pupils (see `trust/print.rs`),
+//! and `cargo bench --bench trust -- shards [N] [K]` a build of N schools
+//! in K shards and their merge against one build (see `trust/shards.rs`).
 
 use std::fs;
 
@@ -22,6 +24,8 @@ use std::fs;
 mod peers;
 #[path = "trust/print.rs"]
 mod print;
+#[path = "trust/shards.rs"]
+mod shards;
 #[path = "trust/stages.rs"]
 mod stages;
 #[path = "../tests/it/support.rs"]
@@ -209,6 +213,14 @@ fn main() {
     let n: Option<usize> = std::env::args().skip(1).find_map(|a| a.parse().ok());
     if std::env::args().any(|a| a == "print") {
         print::bench(n.unwrap_or(2000));
+        return;
+    }
+    if std::env::args().any(|a| a == "shards") {
+        let numbers: Vec<usize> = std::env::args()
+            .skip(1)
+            .filter_map(|a| a.parse().ok())
+            .collect();
+        shards::bench(n.unwrap_or(400), numbers.get(1).copied().unwrap_or(4));
         return;
     }
     let n = n.unwrap_or(100);

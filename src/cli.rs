@@ -5,6 +5,8 @@ use std::sync::LazyLock;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::model::shard::Shard;
+
 /// The version line: policyc's own version and the typst it embeds.
 pub static VERSION: LazyLock<String> = LazyLock::new(|| {
     format!(
@@ -32,7 +34,7 @@ pub struct Cli {
 pub enum Command {
     /// Build PDF and HTML documents for every school, policy and audience.
     #[command(
-        after_help = "Examples:\n  policyc build\n  policyc build --school wrenfold --audience staff --audience ks2\n  policyc build --project . --out packs --format pdf"
+        after_help = "Examples:\n  policyc build\n  policyc build --school wrenfold --audience staff --audience ks2\n  policyc build --project . --out packs --format pdf\n  policyc build --shard 1/2 --out shard-1\n  policyc build --shard 2/2 --out shard-2"
     )]
     Build(BuildArgs),
     /// Check the whole project and report every problem, writing nothing.
@@ -68,6 +70,12 @@ pub enum Command {
         after_help = "Examples:\n  policyc build && policyc publish 2026-autumn\n  policyc publish 2027-spring --out packs"
     )]
     Publish(PublishArgs),
+    /// Assemble the output folders of `build --shard K/N`, one per shard,
+    /// into the output folder one build would have made.
+    #[command(
+        after_help = "Examples:\n  policyc merge shard-1 shard-2 --out merged\n  policyc merge shard-1 shard-2 --out merged --format json"
+    )]
+    Merge(MergeArgs),
     /// Build, then rebuild the affected documents whenever an input changes.
     #[command(
         after_help = "Examples:\n  policyc watch\n  policyc watch --school wrenfold --format html"
@@ -399,6 +407,39 @@ pub struct SignoffSelect {
     pub outstanding: bool,
 }
 
+/// `policyc merge`.
+#[derive(Debug, Clone, Args)]
+pub struct MergeArgs {
+    /// Each shard's output folder, from `build --shard K/N`: all N of them.
+    #[arg(required = true, value_name = "SHARD_OUT")]
+    pub shards: Vec<PathBuf>,
+    #[command(flatten)]
+    pub project: ProjectArgs,
+    /// The output folder to assemble [default: <project>/out].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// How to report: a line per file written, or a JSON summary.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: MergeFormat,
+    /// Print only problems and the summary.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// How `merge` reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MergeFormat {
+    /// A line per file written, then a summary.
+    Human,
+    /// The build's JSON summary on stdout.
+    Json,
+}
+
+/// Reads `--shard K/N`.
+fn parse_shard(text: &str) -> Result<Shard, String> {
+    text.parse()
+}
+
 /// `policyc publish`.
 #[derive(Debug, Clone, Args)]
 pub struct PublishArgs {
@@ -608,6 +649,11 @@ pub struct BuildArgs {
     /// Build only this school (repeat for more).
     #[arg(long = "school", value_name = "ID")]
     pub schools: Vec<String>,
+    /// Build only the Kth of N shards of the schools (a school's shard
+    /// comes from its id alone), for `policyc merge` to assemble: one CI
+    /// job per shard.
+    #[arg(long, value_name = "K/N", conflicts_with = "schools", value_parser = parse_shard)]
+    pub shard: Option<Shard>,
     /// Build only this audience (repeat for more).
     #[arg(long = "audience", value_name = "ID")]
     pub audiences: Vec<String>,

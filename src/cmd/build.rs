@@ -1,17 +1,18 @@
-//! `policyc build` and `policyc watch`: run the pipeline and print what it
-//! wrote, with a progress bar on a terminal and a JSON summary for CI.
+//! `policyc build`, `policyc watch` and `policyc merge`: run the pipeline
+//! and print what it wrote, with a progress bar on a terminal and a JSON summary for CI.
 
 use std::io::{IsTerminal, Write};
 
 use anyhow::Result;
 
-use crate::cli::{BuildArgs, OutputFormat};
+use crate::cli::{BuildArgs, MergeArgs, MergeFormat, OutputFormat};
 use crate::cmd::watch;
 use crate::cmd::{
     abort_on_timeout, pdf_standards, print_diagnostics, source_date_epoch, thread_pool,
 };
 use crate::diag::{Diagnostic, Diagnostics, ProjectHasErrors, EXIT_OK, EXIT_PROJECT};
 use crate::model::build::{Standards, Summary};
+use crate::pipeline::merge::MergeOptions;
 use crate::pipeline::{self, BuildHooks, BuildOptions};
 
 /// `policyc build`.
@@ -34,6 +35,7 @@ fn build_options(args: &BuildArgs, standards: Standards) -> Result<BuildOptions,
         html: wants(OutputFormat::Html),
         standards,
         force: args.force,
+        shard: args.shard,
     })
 }
 
@@ -55,6 +57,37 @@ fn build_once(args: &BuildArgs) -> Result<i32> {
     };
     let json = args.format.contains(&OutputFormat::Json);
     let quiet = args.quiet || json;
+    run_printed(&opts.out, json, quiet, |hooks| {
+        pipeline::build(&opts, hooks)
+    })
+}
+
+/// `policyc merge`: the shards' output folders assembled into one, printed
+/// as a build is.
+pub fn merge(args: &MergeArgs) -> Result<i32> {
+    let project = args.project.project.clone();
+    let opts = MergeOptions {
+        out: args.out.clone().unwrap_or_else(|| project.join("out")),
+        project,
+        shards: args.shards.clone(),
+    };
+    let json = args.format == MergeFormat::Json;
+    thread_pool(None)?.install(|| {
+        run_printed(&opts.out, json, args.quiet || json, |hooks| {
+            pipeline::merge::merge(&opts, hooks)
+        })
+    })
+}
+
+/// Runs a build (or a merge, which ends in one) into `out` and prints what
+/// it wrote, its problems and its summary, or with `json` the summary as
+/// JSON. Returns the exit status.
+fn run_printed(
+    out: &std::path::Path,
+    json: bool,
+    quiet: bool,
+    run: impl FnOnce(BuildHooks<'_>) -> Result<pipeline::Outcome>,
+) -> Result<i32> {
     let bar = progress_bar(quiet);
     let mut stdout = std::io::stdout();
     let mut sink = std::io::sink();
@@ -68,7 +101,7 @@ fn build_once(args: &BuildArgs) -> Result<i32> {
         let _ = writeln!(
             std::io::stderr(),
             "waiting for another policyc build{holder} to finish with {}",
-            opts.out.display()
+            out.display()
         );
     };
     let hooks = BuildHooks {
@@ -77,7 +110,7 @@ fn build_once(args: &BuildArgs) -> Result<i32> {
         abort: abort_on_timeout(),
         waiting: &waiting,
     };
-    let outcome = pipeline::build(&opts, hooks)?;
+    let outcome = run(hooks)?;
     bar.finish_and_clear();
     print_diagnostics(&outcome.diags);
     let (errors, warnings) = outcome.diags.counts();

@@ -39,6 +39,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Explain(args) => explain::explain(&args),
         Command::Changes(args) => changes::changes(&args),
         Command::Publish(args) => publish::publish(&args),
+        Command::Merge(args) => build::merge(&args),
         Command::Init(args) => init::init(&args),
         Command::Watch(args) => build::watch(&args),
         Command::Completions { shell, project } => shell::completions(shell, &project),

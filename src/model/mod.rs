@@ -27,6 +27,7 @@ pub mod numbering;
 pub mod people;
 pub mod per_audience;
 pub mod project;
+pub mod shard;
 pub mod signature;
 pub mod slips;
 pub mod systems;

@@ -299,6 +299,22 @@ pub fn write_pages(
     pages: &[(String, String)],
     stale: &[String],
 ) -> Result<(Vec<String>, Vec<String>)> {
+    let files: Vec<(String, &[u8])> = pages
+        .iter()
+        .map(|(rel, html)| (rel.clone(), html.as_bytes()))
+        .collect();
+    write_files(out_dir, &files, stale)
+}
+
+/// Puts `files` (path relative to the folder, bytes) in place, each
+/// atomically, and removes each `stale` path that exists, recording both
+/// in the folder's cache. Returns the paths written and removed, as shown
+/// to the user.
+pub fn write_files(
+    out_dir: &Folder,
+    files: &[(String, &[u8])],
+    stale: &[String],
+) -> Result<(Vec<String>, Vec<String>)> {
     let mut cache = Cache::read(out_dir);
     let mut summary = Summary::default();
     let mut log = Vec::new();
@@ -315,9 +331,11 @@ pub fn write_pages(
             removed.push(display_path(out_dir, rel));
         }
     }
-    placer.place_pages(pages)?;
+    for (rel, bytes) in files {
+        placer.place(rel, Content::Bytes(bytes), &hex_digest(bytes))?;
+    }
     write_cache(out_dir, &cache)?;
-    let written = pages
+    let written = files
         .iter()
         .map(|(rel, _)| display_path(out_dir, rel))
         .collect();

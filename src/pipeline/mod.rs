@@ -13,6 +13,7 @@ pub mod consent;
 pub mod consent_forms;
 pub mod consent_import;
 pub mod library;
+pub mod merge;
 pub mod print;
 pub mod signoff;
 
@@ -40,6 +41,7 @@ use crate::model::manifest::Manifest;
 use crate::model::project::{
     Library, Project, Resolved, ResolvedSchool, SchoolInput, SchoolSource,
 };
+use crate::model::shard::{Shard, ShardOptions, ShardRecord, SHARD_FILE};
 use crate::output::cache::{fonts_digest, input_hash, options_key, project_fingerprint, Cache};
 use crate::output::lock::{self, OutputLock};
 use crate::output::{self, atomic, guard, records, Previous};
@@ -78,6 +80,8 @@ pub struct BuildOptions {
     /// The PDFs' creation time, seconds since 1970 (`SOURCE_DATE_EPOCH`);
     /// otherwise each document's approval date.
     pub timestamp: Option<i64>,
+    /// Build only this shard of the schools, for `merge` to assemble.
+    pub shard: Option<Shard>,
 }
 
 /// Loads, checks and resolves. Returns the resolved project when there are
@@ -122,6 +126,19 @@ pub fn resolve_all(
     diags: &mut Diagnostics,
 ) -> Option<Resolved> {
     check::check_selection(&project, schools, audiences, diags);
+    let selected = |id: &str| schools.is_empty() || schools.iter().any(|s| s == id);
+    resolve_where(project, loaded, &selected, audiences, diags)
+}
+
+/// Checks and resolves the schools `selected` keeps, in parallel, each
+/// with its document checks: a shard's, say, which may be none at all.
+fn resolve_where(
+    project: Project,
+    loaded: Loaded,
+    selected: &(dyn Fn(&str) -> bool + Sync),
+    audiences: &[String],
+    diags: &mut Diagnostics,
+) -> Option<Resolved> {
     let lib = Library {
         audiences: &project.audiences,
         clauses: &project.clauses,
@@ -133,7 +150,7 @@ pub fn resolve_all(
     let results: Vec<(Option<ResolvedSchool>, Diagnostics)> = project
         .schools
         .par_iter()
-        .filter(|source| schools.is_empty() || schools.contains(&source.id))
+        .filter(|source| selected(&source.id))
         .map(|source| {
             let mut found = Diagnostics::default();
             let school = resolve_one(&project, lib, source, audiences, &today, &mut found);
@@ -280,9 +297,21 @@ pub fn build(opts: &BuildOptions, hooks: BuildHooks<'_>) -> Result<Outcome> {
     if let Some(folder) = &project.folder {
         check_out_folder(folder, &opts.out, &mut diags);
     }
+    // A shard builds its share of the schools (perhaps none), as --school
+    // would, but its documents are the single build's: the shard is left
+    // out of their input hashes, so the merge finds each one up to date.
+    let shard_schools: Vec<String> = match opts.shard {
+        Some(shard) => project
+            .schools
+            .iter()
+            .map(|s| s.id.clone())
+            .filter(|id| shard.holds(id))
+            .collect(),
+        None => Vec::new(),
+    };
     if diags.has_errors() {
         // Resolve anyway, to report every problem in one run.
-        resolve_all(project, loaded, &opts.schools, &opts.audiences, &mut diags);
+        resolve_selection(project, loaded, opts, &mut diags);
         return Ok(Outcome {
             diags,
             summary: None,
@@ -313,10 +342,27 @@ pub fn build(opts: &BuildOptions, hooks: BuildHooks<'_>) -> Result<Outcome> {
         .as_ref()
         .map(people_digest)
         .unwrap_or_default();
+    let shard_line = opts
+        .shard
+        .map(|s| format!("\nshard {s}"))
+        .unwrap_or_default();
     let fingerprint = project_fingerprint(
         &project,
-        &format!("{options}\ntoday {day}\npeople {people}"),
+        &format!("{options}\ntoday {day}\npeople {people}{shard_line}"),
     );
+    let record = opts.shard.map(|shard| ShardRecord {
+        shard: shard.index,
+        of: shard.count,
+        schools: shard_schools,
+        fingerprint: shard_fingerprint(&project, &options),
+        options: ShardOptions {
+            pdf: opts.pdf,
+            html: opts.html,
+            archival: opts.standards.archival,
+            accessible: opts.standards.accessible,
+            timestamp: opts.timestamp,
+        },
+    });
     let previous = output::read_previous(&out);
     if !opts.force
         && previous.cache.fingerprint == fingerprint
@@ -336,7 +382,7 @@ pub fn build(opts: &BuildOptions, hooks: BuildHooks<'_>) -> Result<Outcome> {
             summary: Some(summary),
         });
     }
-    let resolved = resolve_all(project, loaded, &opts.schools, &opts.audiences, &mut diags);
+    let resolved = resolve_selection(project, loaded, opts, &mut diags);
     let Some(resolved) = resolved else {
         lock.tidy_after_failure();
         return Ok(Outcome {
@@ -356,6 +402,7 @@ pub fn build(opts: &BuildOptions, hooks: BuildHooks<'_>) -> Result<Outcome> {
     );
     match result {
         Ok(Some(mut summary)) => {
+            record_shard(&out, record.as_ref())?;
             summary.total_ms = ms(started);
             Ok(Outcome {
                 diags,
@@ -537,7 +584,9 @@ fn render_and_commit(
         fingerprint,
     };
     output::commit(out, commit, previous.cache, hooks.log, &mut summary)?;
-    if let Some(internal) = &page_list.internal {
+    // A shard's indexes cover its own schools only: the merge writes the
+    // internal ones, for the whole trust.
+    if let Some(internal) = page_list.internal.as_ref().filter(|_| opts.shard.is_none()) {
         let (written, removed) = write_oversight(&opts.project, &opts.out, internal)?;
         for path in written {
             writeln!(hooks.log, "  wrote {path} (internal)")?;
@@ -551,6 +600,47 @@ fn render_and_commit(
         summary.ms_per_pdf = pdf_times.iter().sum::<f64>() / pdf_times.len() as f64;
     }
     Ok(Some(summary))
+}
+
+/// Resolves what a build selects: its shard's schools, or those named
+/// with `--school` (every school when none is).
+fn resolve_selection(
+    project: Project,
+    loaded: Loaded,
+    opts: &BuildOptions,
+    diags: &mut Diagnostics,
+) -> Option<Resolved> {
+    match opts.shard {
+        Some(shard) => {
+            check::check_selection(&project, &[], &opts.audiences, diags);
+            let selected = |id: &str| shard.holds(id);
+            resolve_where(project, loaded, &selected, &opts.audiences, diags)
+        }
+        None => resolve_all(project, loaded, &opts.schools, &opts.audiences, diags),
+    }
+}
+
+/// The fingerprint every shard of one build shares, and a merge checks
+/// against: the project's files and the build's options, without the day,
+/// the people or the shard, which decide no document.
+pub(crate) fn shard_fingerprint(project: &Project, options: &str) -> String {
+    project_fingerprint(project, &format!("{options}\nsharded"))
+}
+
+/// Records in a shard's output folder what it built, for `merge`; removes
+/// the record of an earlier shard build from a folder built whole.
+fn record_shard(out: &Folder, record: Option<&ShardRecord>) -> Result<()> {
+    match record {
+        Some(record) => {
+            let json = serde_json::to_string_pretty(record)? + "\n";
+            output::write_files(out, &[(SHARD_FILE.to_string(), json.as_bytes())], &[])?;
+        }
+        None if out.is_file(SHARD_FILE) => {
+            output::write_files(out, &[], &[SHARD_FILE.to_string()])?;
+        }
+        None => {}
+    }
+    Ok(())
 }
 
 /// Where the trust's internal oversight pages go, beneath the project.

@@ -311,13 +311,14 @@ fn completions_man_and_version() {
 }
 
 /// Every subcommand, in the order docs/CLI.md's usage block shows them.
-const COMMANDS: [&str; 13] = [
+const COMMANDS: [&str; 14] = [
     "build",
     "check",
     "list",
     "explain",
     "changes",
     "publish",
+    "merge",
     "init",
     "watch",
     "completions",
@@ -358,8 +359,17 @@ fn every_subcommand_help_has_an_example_and_the_cli_reference_matches_it() {
 }
 
 #[test]
-fn the_ci_recipe_uses_real_commands_and_options() {
-    let text = fs::read_to_string(repo().join("examples/ci/policyc.yml")).unwrap();
+fn the_ci_recipes_use_real_commands_and_options() {
+    for recipe in ["policyc.yml", "policyc-sharded.yml"] {
+        recipe_uses_real_commands(recipe);
+    }
+}
+
+/// Asserts that each job of `examples/ci/<recipe>` that never pushes keeps
+/// no token, and that each policyc command it runs has the options it is
+/// given.
+fn recipe_uses_real_commands(recipe: &str) {
+    let text = fs::read_to_string(repo().join("examples/ci").join(recipe)).unwrap();
     let workflow: serde_yaml::Value =
         serde_yaml::from_str(&text).expect("the recipe is valid YAML");
     let jobs = workflow["jobs"].as_mapping().expect("the recipe has jobs");
@@ -392,17 +402,23 @@ fn the_ci_recipe_uses_real_commands_and_options() {
             continue;
         };
         for line in run.lines() {
-            for part in line
-                .split("policyc ")
-                .chain(line.split("\"$policyc\" "))
-                .skip(1)
+            let parts = |sep: &str| {
+                line.split(sep)
+                    .skip(1)
+                    .map(str::to_owned)
+                    .collect::<Vec<_>>()
+            };
+            for part in parts("policyc ")
+                .into_iter()
+                .chain(parts("\"$policyc\" "))
+                .chain(parts("policyc\" "))
             {
                 let words: Vec<&str> = part
                     .split_whitespace()
                     .take_while(|w| !matches!(*w, ">" | "|" | "||"))
                     .collect();
                 let Some(cmd) = words.first() else { continue };
-                if matches!(*cmd, "check" | "build" | "changes") {
+                if matches!(*cmd, "check" | "build" | "changes" | "merge") {
                     let help = String::from_utf8(run_in(&repo(), &[cmd, "--help"]).stdout).unwrap();
                     for flag in words.iter().filter(|w| w.starts_with("--")) {
                         assert!(help.contains(flag), "`policyc {cmd}` has no {flag}");
@@ -412,7 +428,10 @@ fn the_ci_recipe_uses_real_commands_and_options() {
             }
         }
     }
-    assert!(commands >= 3, "the recipe runs check, build and changes");
+    assert!(
+        commands >= 3,
+        "{recipe} runs check, build and changes or merge"
+    );
 }
 
 #[test]

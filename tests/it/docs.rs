@@ -175,9 +175,9 @@ fn one_version_is_true_everywhere() {
     );
 }
 
-#[test]
-fn the_ci_recipe_pins_every_action_to_a_commit_and_fences_text_safely() {
-    let recipe = fs::read_to_string(repo().join("examples/ci/policyc.yml")).unwrap();
+/// Asserts that every action `recipe` uses is pinned to a commit, with its
+/// version in a comment; returns how many there are.
+fn assert_pinned(recipe: &str) -> usize {
     let mut actions = 0;
     for line in recipe.lines() {
         let Some(action) = line.split("uses: ").nth(1) else {
@@ -193,6 +193,13 @@ fn the_ci_recipe_pins_every_action_to_a_commit_and_fences_text_safely() {
         );
         assert!(!version.is_empty(), "{name}'s pin has no version comment");
     }
+    actions
+}
+
+#[test]
+fn the_ci_recipe_pins_every_action_to_a_commit_and_fences_text_safely() {
+    let recipe = fs::read_to_string(repo().join("examples/ci/policyc.yml")).unwrap();
+    let actions = assert_pinned(&recipe);
     assert!(actions >= 10, "{actions} actions found");
     // Every checkout but the publishing job's keeps no token on disk.
     let checkouts: Vec<&str> = recipe.split("actions/checkout@").skip(1).collect();
@@ -213,4 +220,36 @@ fn the_ci_recipe_pins_every_action_to_a_commit_and_fences_text_safely() {
     // holding ``` cannot close the fence in a summary or a comment.
     assert!(!recipe.contains("echo '```"), "a fixed fence in the recipe");
     assert!(recipe.matches("fence='```'").count() >= 5);
+}
+
+#[test]
+fn the_sharded_recipe_pins_its_actions_keeps_no_token_and_matches_its_matrix() {
+    let recipe = fs::read_to_string(repo().join("examples/ci/policyc-sharded.yml")).unwrap();
+    assert!(assert_pinned(&recipe) >= 8);
+    let checkouts = recipe.matches("actions/checkout@").count();
+    assert_eq!(
+        recipe.matches("persist-credentials: false").count(),
+        checkouts
+    );
+    // SHARDS and the matrix say the same number of shards.
+    let workflow: serde_yaml::Value = serde_yaml::from_str(&recipe).unwrap();
+    let shards = workflow["env"]["SHARDS"].as_u64().unwrap();
+    let matrix = workflow["jobs"]["shard"]["strategy"]["matrix"]["shard"]
+        .as_sequence()
+        .unwrap();
+    let expected: Vec<u64> = (1..=shards).collect();
+    let listed: Vec<u64> = matrix
+        .iter()
+        .filter_map(serde_yaml::Value::as_u64)
+        .collect();
+    assert_eq!(listed, expected);
+    // The version is pinned where the main recipe pins it.
+    let main = fs::read_to_string(repo().join("examples/ci/policyc.yml")).unwrap();
+    let pin = |text: &str| {
+        text.lines()
+            .find(|l| l.trim_start().starts_with("POLICYC_VERSION:"))
+            .map(str::trim)
+            .map(str::to_owned)
+    };
+    assert_eq!(pin(&recipe), pin(&main));
 }

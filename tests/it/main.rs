@@ -23,5 +23,6 @@ mod oversight;
 mod print;
 mod reading_order;
 mod schemas;
+mod shards;
 mod signoff;
 mod snapshots;
