@@ -54,9 +54,7 @@ fn a_system_holds_only_the_information_of_the_audiences_it_names() {
 fn notices_are_never_counted_for_sign_off() {
     let project = fixture("notices");
     // The pack index shows sign-off when oversight is published with it.
-    let settings = project.path().join("policyc.yaml");
-    let text = fs::read_to_string(&settings).unwrap_or_default();
-    fs::write(&settings, format!("{text}\noversight: public\n")).unwrap();
+    publish_oversight(project.path());
     let out = build_to_temp(project.path());
     let records = manifest(out.path());
     for doc in records["documents"].as_array().unwrap() {

@@ -5,7 +5,7 @@
 use std::fs;
 use std::path::Path;
 
-use crate::support::{add_trust_clause, fixture, policyc, run_in, texts};
+use crate::support::{add_trust_clause, fixture, policyc, publish_oversight, run_in, texts};
 
 /// Builds the HTML of `project` into `out`, checking review dates against
 /// `today`.
@@ -209,9 +209,7 @@ fn pathdiff(from: &Path, to: &Path) -> String {
 #[test]
 fn a_trust_may_publish_its_oversight_beside_the_documents() {
     let project = fixture("example");
-    let settings = project.path().join("policyc.yaml");
-    let text = fs::read_to_string(&settings).unwrap();
-    fs::write(&settings, format!("{text}\noversight: public\n")).unwrap();
+    publish_oversight(project.path());
     let out = tempfile::tempdir().unwrap();
     build_html(project.path(), out.path(), "2026-11-22");
     let index = fs::read_to_string(out.path().join("index.html")).unwrap();

@@ -320,9 +320,7 @@ fn a_new_project_keeps_rosters_out_of_git() {
 fn the_indexes_count_signatures_and_follow_the_ledger() {
     let project = fixture("example");
     // Published beside the documents, as a trust may choose.
-    let settings = project.path().join("policyc.yaml");
-    let text = fs::read_to_string(&settings).unwrap();
-    fs::write(&settings, format!("{text}\noversight: public\n")).unwrap();
+    publish_oversight(project.path());
     let build = |dir: &Path| {
         let output = run_in(dir, &["build", "--format", "html"]);
         assert_eq!(output.status.code(), Some(0), "{}", texts(&output).1);

@@ -334,3 +334,11 @@ pub fn add_trust_clause(project: &Path) {
     )
     .unwrap();
 }
+
+/// Says `oversight: public` in `project`'s policyc.yaml: sign-off counts
+/// and departures pages in `out/`, beside the documents.
+pub fn publish_oversight(project: &Path) {
+    let settings = project.join("policyc.yaml");
+    let text = fs::read_to_string(&settings).unwrap_or_default();
+    fs::write(&settings, format!("{text}\noversight: public\n")).unwrap();
+}
