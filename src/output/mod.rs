@@ -12,6 +12,7 @@ pub mod guard;
 pub mod lock;
 pub mod records;
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::Path;
@@ -315,6 +316,30 @@ pub fn write_files(
     files: &[(String, &[u8])],
     stale: &[String],
 ) -> Result<(Vec<String>, Vec<String>)> {
+    let files = files
+        .iter()
+        .map(|(rel, bytes)| Ok((rel.clone(), Cow::Borrowed(*bytes))));
+    place_files(out_dir, files, stale)
+}
+
+/// Puts files in place one at a time as `files` yields them, so that only
+/// one is held in memory (a merge's thousands of PDFs, say); otherwise as
+/// [`write_files`]. The first error `files` yields stops it.
+pub fn write_streamed(
+    out_dir: &Folder,
+    files: impl Iterator<Item = Result<(String, Vec<u8>)>>,
+) -> Result<Vec<String>> {
+    let files = files.map(|file| file.map(|(rel, bytes)| (rel, Cow::Owned(bytes))));
+    place_files(out_dir, files, &[]).map(|(written, _)| written)
+}
+
+/// What [`write_files`] and [`write_streamed`] share: each stale path
+/// removed, each file placed, the cache written once at the end.
+fn place_files<'a>(
+    out_dir: &Folder,
+    files: impl Iterator<Item = Result<(String, Cow<'a, [u8]>)>>,
+    stale: &[String],
+) -> Result<(Vec<String>, Vec<String>)> {
     let mut cache = Cache::read(out_dir);
     let mut summary = Summary::default();
     let mut log = Vec::new();
@@ -331,14 +356,13 @@ pub fn write_files(
             removed.push(display_path(out_dir, rel));
         }
     }
-    for (rel, bytes) in files {
-        placer.place(rel, Content::Bytes(bytes), &hex_digest(bytes))?;
+    let mut written = Vec::new();
+    for file in files {
+        let (rel, bytes) = file?;
+        placer.place(&rel, Content::Bytes(&bytes), &hex_digest(&bytes))?;
+        written.push(display_path(out_dir, &rel));
     }
     write_cache(out_dir, &cache)?;
-    let written = files
-        .iter()
-        .map(|(rel, _)| display_path(out_dir, rel))
-        .collect();
     Ok((written, removed))
 }
 

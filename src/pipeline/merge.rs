@@ -15,12 +15,13 @@ use anyhow::Result;
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::manifest::Manifest;
-use crate::output::cache::{fonts_digest, options_key};
 use crate::output::lock::OutputLock;
 use crate::output::{self, guard, MANIFEST_FILE};
 use crate::sealed::{Area, Cap, Folder};
 
-use super::{build, load_checked, shard_fingerprint, BuildHooks, BuildOptions, Outcome};
+use super::{
+    build, document_options, load_checked, shard_fingerprint, BuildHooks, BuildOptions, Outcome,
+};
 use crate::model::shard::{ShardRecord, SHARD_FILE};
 
 /// What `merge` is given.
@@ -212,11 +213,16 @@ fn check_shards(opts: &MergeOptions, shards: &[ShardOut], diags: &mut Diagnostic
 /// Refuses shards built from another state of the project than the one
 /// the merge finishes with.
 fn check_current(opts: &MergeOptions, record: &ShardRecord, diags: &mut Diagnostics) {
-    let mut ignored = Diagnostics::default();
-    let (project, _) = load_checked(&opts.project, &mut ignored);
+    // A project with errors cannot finish the folder: say so before any
+    // shard's file is put in place.
+    let mut found = Diagnostics::default();
+    let (project, _) = load_checked(&opts.project, &mut found);
+    if found.has_errors() {
+        diags.append(found);
+        return;
+    }
     let o = record.options;
-    let options = options_key(o.standards(), o.pdf, o.html, o.timestamp, &[]);
-    let options = format!("{options} fonts={}", fonts_digest(&project));
+    let options = document_options(&project, o.standards(), (o.pdf, o.html), o.timestamp, &[]);
     if shard_fingerprint(&project, &options) != record.fingerprint {
         diags.push(shard_error(
             &opts.project.display().to_string(),
@@ -231,8 +237,11 @@ fn shard_error(file: &str, message: String, hint: &str) -> Diagnostic {
     Diagnostic::error("shard-mismatch", file, message).with_hint(hint)
 }
 
-/// Puts every shard's documents and booklets in `out`, with one manifest
-/// listing them all, for the build that finishes the folder.
+/// Puts every shard's documents and booklets in `out`, one file at a time,
+/// with one manifest listing them all for the build that finishes the
+/// folder. The folder's earlier records of documents no shard has (a school
+/// since removed, say) stay in that manifest, so that the build withdraws
+/// their files as one build would.
 fn assemble(opts: &MergeOptions, shards: &[ShardOut], waiting: &dyn Fn(Option<u32>)) -> Result<()> {
     if let Ok(project) = Folder::open_root(&opts.project, Area::Project) {
         if let Some(problem) = guard::check_public(&project, &opts.out) {
@@ -241,23 +250,23 @@ fn assemble(opts: &MergeOptions, shards: &[ShardOut], waiting: &dyn Fn(Option<u3
     }
     let lock = OutputLock::acquire(&opts.out, Area::Public, waiting)?;
     let out = lock.folder();
-    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    let mut merged = Manifest::default();
-    for shard in shards {
-        let paths = shard
+    let files = shards.iter().flat_map(|shard| {
+        let documents = shard
             .manifest
             .documents
             .iter()
-            .flat_map(|d| d.outputs.values())
-            .chain(shard.manifest.booklets.iter().map(|b| &b.output))
-            .map(|o| o.path.clone());
-        for path in paths {
-            let bytes = shard
-                .folder
-                .read(&path, Cap::Output)
-                .map_err(|e| anyhow::anyhow!("{}: cannot read {path}: {e}", shard.dir.display()))?;
-            files.push((path, bytes));
-        }
+            .flat_map(|d| d.outputs.values());
+        let booklets = shard.manifest.booklets.iter().map(|b| &b.output);
+        documents.chain(booklets).map(move |o| {
+            let bytes = shard.folder.read(&o.path, Cap::Output).map_err(|e| {
+                anyhow::anyhow!("{}: cannot read {}: {e}", shard.dir.display(), o.path)
+            })?;
+            Ok((o.path.clone(), bytes))
+        })
+    });
+    output::write_streamed(out, files)?;
+    let mut merged = Manifest::default();
+    for shard in shards {
         merged
             .documents
             .extend(shard.manifest.documents.iter().cloned());
@@ -265,16 +274,30 @@ fn assemble(opts: &MergeOptions, shards: &[ShardOut], waiting: &dyn Fn(Option<u3
             .booklets
             .extend(shard.manifest.booklets.iter().cloned());
     }
+    let earlier = output::read_previous(out).manifest;
+    let listed: BTreeSet<_> = merged.documents.iter().map(|d| d.key()).collect();
+    let booklets: BTreeSet<_> = merged
+        .booklets
+        .iter()
+        .map(|b| (b.school.clone(), b.policy.clone()))
+        .collect();
+    merged.documents.extend(
+        earlier
+            .documents
+            .into_iter()
+            .filter(|d| !listed.contains(&d.key())),
+    );
+    merged.booklets.extend(
+        earlier
+            .booklets
+            .into_iter()
+            .filter(|b| !booklets.contains(&(b.school.clone(), b.policy.clone()))),
+    );
     merged.documents.sort_by_key(|d| d.key());
     merged
         .booklets
         .sort_by(|a, b| (&a.school, &a.policy).cmp(&(&b.school, &b.policy)));
     let json = merged.to_json();
-    files.push((MANIFEST_FILE.to_string(), json.into_bytes()));
-    let borrowed: Vec<(String, &[u8])> = files
-        .iter()
-        .map(|(p, b)| (p.clone(), b.as_slice()))
-        .collect();
-    output::write_files(out, &borrowed, &[])?;
+    output::write_files(out, &[(MANIFEST_FILE.to_string(), json.as_bytes())], &[])?;
     Ok(())
 }

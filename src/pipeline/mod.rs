@@ -285,13 +285,6 @@ pub fn build(opts: &BuildOptions, hooks: BuildHooks<'_>) -> Result<Outcome> {
         .chain(&opts.audiences)
         .cloned()
         .collect();
-    let options = options_key(
-        opts.standards,
-        opts.pdf,
-        opts.html,
-        opts.timestamp,
-        &selection,
-    );
     let mut diags = Diagnostics::default();
     let (project, loaded) = load_checked(&opts.project, &mut diags);
     if let Some(folder) = &project.folder {
@@ -317,8 +310,13 @@ pub fn build(opts: &BuildOptions, hooks: BuildHooks<'_>) -> Result<Outcome> {
             summary: None,
         });
     }
-    // The project's own fonts change every PDF.
-    let options = format!("{options} fonts={}", fonts_digest(&project));
+    let options = document_options(
+        &project,
+        opts.standards,
+        (opts.pdf, opts.html),
+        opts.timestamp,
+        &selection,
+    );
     let lock = OutputLock::acquire(&opts.out, Area::Public, |pid| (hooks.waiting)(pid))?;
     // The folder is open now: what it is, not what it was called, decides.
     if let Some(folder) = &project.folder {
@@ -602,6 +600,20 @@ fn render_and_commit(
     Ok(Some(summary))
 }
 
+/// What every document's input hash covers besides its own inputs: the
+/// build's settings, the selection, and the project's own fonts, which
+/// change every PDF. `formats` is (PDF, HTML).
+pub(crate) fn document_options(
+    project: &Project,
+    standards: Standards,
+    formats: (bool, bool),
+    timestamp: Option<i64>,
+    selection: &[String],
+) -> String {
+    let options = options_key(standards, formats.0, formats.1, timestamp, selection);
+    format!("{options} fonts={}", fonts_digest(project))
+}
+
 /// Resolves what a build selects: its shard's schools, or those named
 /// with `--school` (every school when none is).
 fn resolve_selection(
@@ -659,7 +671,18 @@ pub(crate) fn write_oversight(
         Ok(lock) => lock,
         Err(problem) => anyhow::bail!("{}: {}", dir.display(), problem.message(&dir)),
     };
-    output::write_pages(lock.folder(), &pages.write, &pages.remove)
+    // A departures page of a school no longer built goes too.
+    let folder = lock.folder();
+    let mut stale = pages.remove.clone();
+    for school in folder.list(".").unwrap_or_default() {
+        let page = format!("{}/departures.html", school.name);
+        if school.kind == crate::sealed::Kind::Folder
+            && !pages.write.iter().any(|(path, _)| *path == page)
+        {
+            stale.push(page);
+        }
+    }
+    output::write_pages(folder, &pages.write, &stale)
 }
 
 /// The link from the internal oversight pages of `project` to the public
@@ -764,9 +787,13 @@ pub(crate) fn index_pages(
     let summaries: Option<Vec<String>> = changes
         .as_ref()
         .map(|set| set.write.iter().map(|(path, _)| path.clone()).collect());
+    // A school this build resolved has a summary when one was just made;
+    // any other (outside a filtered build) keeps the one it has.
     let has_changes = |school: &str| match &summaries {
-        Some(paths) => paths.contains(&format!("{school}/changes.html")),
-        None => output::has_changes_page(out, school),
+        Some(paths) if resolved.schools.iter().any(|s| s.id == school) => {
+            paths.contains(&format!("{school}/changes.html"))
+        }
+        _ => output::has_changes_page(out, school),
     };
     let internal = resolved.project.oversight == Oversight::Internal;
     let (no_audit, no_counts) = (TrustAudit::default(), BTreeMap::new());
