@@ -518,3 +518,57 @@ fn a_trust_s_own_clauses_reach_every_school_that_extends_it_and_a_school_may_exc
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("error[locked-clause]"), "{stderr}");
 }
+
+/// The left edge of the text of each clause whose label `is_label`
+/// accepts, by label, in reading order. A clause's text stands a list's
+/// body indent (over 5pt) after its label; a heading's number, a contents
+/// entry's or the footer's version only a space.
+fn text_starts_after_labels(
+    pdf: &std::path::Path,
+    is_label: impl Fn(&str) -> bool,
+) -> Vec<(String, f64)> {
+    let boxes = word_boxes(pdf);
+    boxes
+        .windows(2)
+        .filter(|w| is_label(&w[0].word) && (w[1].top - w[0].top).abs() < 1.0)
+        .filter(|w| w[1].left - w[0].right > 5.0)
+        .map(|w| (w[0].word.clone(), w[1].left))
+        .collect()
+}
+
+/// Whether every start is the same, to a tenth of a point.
+fn all_level(starts: &[(String, f64)]) -> bool {
+    starts.iter().all(|(_, x)| (x - starts[0].1).abs() < 0.1)
+}
+
+#[test]
+fn every_numbered_list_sizes_its_number_column_to_the_widest_label_in_the_document() {
+    let project = fixture("example");
+    let out = build_to_temp(project.path());
+    // Copperbeck numbers staff clauses I. to XLIII. through the document,
+    // in lists of a few clauses each: "XVIII." and "XXXVIII." once pushed
+    // their own list's text to the right of the others'.
+    let roman = |w: &str| {
+        w.len() > 1 && w.ends_with('.') && w[..w.len() - 1].chars().all(|c| "IVXL".contains(c))
+    };
+    let starts = text_starts_after_labels(&out.path().join("copperbeck/aup-staff.pdf"), roman);
+    let labels: Vec<&str> = starts.iter().map(|(l, _)| l.as_str()).collect();
+    assert!(
+        labels.contains(&"XVIII.") && labels.contains(&"XXXVIII.") && labels.len() >= 40,
+        "{labels:?}"
+    );
+    assert!(all_level(&starts), "{starts:?}");
+    // Thistlecombe's section numbering: "2.1" and a subsection's "5.4.1"
+    // are two forms, each lined up with its own kind.
+    let parts = |w: &str, n: usize| {
+        w.split('.').count() == n
+            && w.split('.')
+                .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+    };
+    let pdf = out.path().join("thistlecombe/aup-staff.pdf");
+    let two = text_starts_after_labels(&pdf, |w| parts(w, 2));
+    let three = text_starts_after_labels(&pdf, |w| parts(w, 3));
+    assert!(two.len() >= 25 && three.len() >= 5, "{two:?} {three:?}");
+    assert!(all_level(&two), "{two:?}");
+    assert!(all_level(&three), "{three:?}");
+}

@@ -988,30 +988,6 @@ fn check_reads_rosters_and_ledgers_names_nobody_and_finds_names_no_font_prints()
     );
 }
 
-/// Each word of a PDF with its box: (word, top, bottom), from pdftotext.
-fn word_boxes(pdf: &Path) -> Vec<(String, f64, f64)> {
-    ensure_tool("pdftotext", "poppler-utils");
-    let output = std::process::Command::new("pdftotext")
-        .args(["-bbox", "-enc", "UTF-8"])
-        .arg(pdf)
-        .arg("-")
-        .output()
-        .expect("pdftotext runs");
-    let html = String::from_utf8_lossy(&output.stdout).into_owned();
-    let attr = |tag: &str, name: &str| -> f64 {
-        let at = tag.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
-        tag[at..].split('"').next().unwrap().parse().unwrap()
-    };
-    html.split("<word ")
-        .skip(1)
-        .map(|w| {
-            let (tag, rest) = w.split_once('>').unwrap();
-            let word = rest.split('<').next().unwrap().to_string();
-            (word, attr(tag, "yMin"), attr(tag, "yMax"))
-        })
-        .collect()
-}
-
 #[test]
 fn a_register_row_grows_with_a_name_that_wraps() {
     let project = fixture("example");
@@ -1034,10 +1010,10 @@ fn a_register_row_grows_with_a_name_that_wraps() {
             .path()
             .join("private/oakhollow/registers/aup-staff-office.pdf"),
     );
-    let find = |word: &str| boxes.iter().find(|(w, _, _)| w == word).unwrap().clone();
-    let (_, first_top, _) = find("Maximiliana");
-    let (_, _, role_bottom) = find("Longwordrole");
-    let (_, next_top, _) = find("Zed");
+    let find = |word: &str| boxes.iter().find(|b| b.word == word).unwrap().clone();
+    let first_top = find("Maximiliana").top;
+    let role_bottom = find("Longwordrole").bottom;
+    let next_top = find("Zed").top;
     // The long name wraps, so its row is taller than one line of name and
     // role; the next row starts below all of it.
     assert!(role_bottom - first_top > 30.0, "{first_top} {role_bottom}");

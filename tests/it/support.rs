@@ -122,6 +122,51 @@ pub fn pdf_text(path: &Path) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
+/// One word of a PDF page and where it stands, in points from the top left.
+#[derive(Debug, Clone)]
+pub struct WordBox {
+    /// The word.
+    pub word: String,
+    /// Its left edge.
+    pub left: f64,
+    /// Its right edge.
+    pub right: f64,
+    /// Its top.
+    pub top: f64,
+    /// Its bottom.
+    pub bottom: f64,
+}
+
+/// Each word of a PDF with its box, from `pdftotext -bbox`, in reading
+/// order.
+pub fn word_boxes(pdf: &Path) -> Vec<WordBox> {
+    ensure_tool("pdftotext", "poppler-utils");
+    let output = Command::new("pdftotext")
+        .args(["-bbox", "-enc", "UTF-8"])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext runs");
+    let html = String::from_utf8_lossy(&output.stdout).into_owned();
+    let attr = |tag: &str, name: &str| -> f64 {
+        let at = tag.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+        tag[at..].split('"').next().unwrap().parse().unwrap()
+    };
+    html.split("<word ")
+        .skip(1)
+        .map(|w| {
+            let (tag, rest) = w.split_once('>').unwrap();
+            WordBox {
+                word: rest.split('<').next().unwrap().to_string(),
+                left: attr(tag, "xMin"),
+                right: attr(tag, "xMax"),
+                top: attr(tag, "yMin"),
+                bottom: attr(tag, "yMax"),
+            }
+        })
+        .collect()
+}
+
 /// Fails with what to install when `tool` is not on PATH. The tests install
 /// nothing themselves: `bash .ci/test`, the README's test command, does.
 pub fn ensure_tool(tool: &str, package: &str) {
