@@ -75,6 +75,18 @@ pub fn check_school(
             .with_hint("list at least one audience, e.g. `audiences: [staff, ks2]`"),
         );
     }
+    if s.masthead == Some(crate::model::files::Masthead::Trust) && s.trust.is_none() {
+        let (file, source) = school.setting("masthead");
+        out.push(
+            Diagnostic::error(
+                "masthead-without-trust",
+                file,
+                format!("`masthead: trust` asks for the trust's name in the header, but school `{}` has no trust", school.id),
+            )
+            .near(source, "masthead")
+            .with_hint("give the trust's name (`trust: { name: ... }`), or use `masthead: school` or `masthead: none`"),
+        );
+    }
     let known: Vec<&str> = lib.audiences.iter().map(|a| a.id.as_str()).collect();
     let audience_lists = [
         ("audiences", s.audiences.as_ref()),

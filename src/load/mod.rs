@@ -364,9 +364,11 @@ impl Loader<'_> {
     fn schools(&mut self) -> Vec<SchoolSource> {
         let dir = self.root.join("schools");
         let mut schools = Vec::new();
+        let mut defaults = Vec::new();
         for path in self.list_files(&dir, "yaml") {
             let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
             if name.is_some_and(|n| n.starts_with('_')) {
+                defaults.push(path);
                 continue;
             }
             let Some(id) = self.file_id(&path) else {
@@ -375,6 +377,7 @@ impl Loader<'_> {
             let Some(chain) = self.school_chain(&path) else {
                 continue;
             };
+            self.refuse_trust_keys(&chain);
             let local_clauses = self.chain_clauses(&chain);
             let logo = self.logo(&chain);
             let local_policies = self.local_policies(&chain);
@@ -384,8 +387,13 @@ impl Loader<'_> {
                 local_clauses,
                 local_policies,
                 logo,
+                trust_own: false,
             });
         }
+        for path in defaults {
+            schools.extend(self.trust_documents(&path));
+        }
+        self.same_pack_twice(&schools);
         self.orphaned_school_folders(&dir);
         if schools.is_empty() && !self.diags.has_errors() {
             self.diags.push(
@@ -394,6 +402,135 @@ impl Loader<'_> {
             );
         }
         schools
+    }
+
+    /// The trust's own documents, when the defaults file at `path` asks for
+    /// them under `trust.documents`: built like a school whose file is that
+    /// overlay and which extends the defaults file itself, so they take the
+    /// trust's clauses, policies, contacts and settings.
+    fn trust_documents(&mut self, path: &Path) -> Option<SchoolSource> {
+        // A defaults file is read as a school's only when it asks for the
+        // trust's documents: otherwise it is read (and its problems told)
+        // through the schools that extend it, as before.
+        let text = read_text_file(self.project, self.inner(path), Cap::Text).ok()?;
+        let value: serde_yaml::Value = serde_yaml::from_str(&text).ok()?;
+        value.get("trust")?.get("documents")?;
+        let chain = self.school_chain(path)?;
+        let (file, defaults) = chain.first()?;
+        let trust = defaults.trust.as_ref()?;
+        let mut own = (*trust.documents.clone()?).clone();
+        let text = self.sources.get(file).cloned().unwrap_or_default();
+        let Some(id) = own.id.take() else {
+            self.diags.push(
+                Diagnostic::error(
+                    "trust-documents-id",
+                    file,
+                    "`trust.documents` has no `id`, so its documents have no folder to go in",
+                )
+                .near(&text, "documents:")
+                .with_hint("add `id:` under `documents:`, such as the trust's name in lower case with hyphens (`id: kestrel-valley`); its documents are built in `out/<id>/`"),
+            );
+            return None;
+        };
+        if let Err(why) = crate::model::ids::check_id(&id) {
+            self.diags.push(
+                Diagnostic::error(
+                    "trust-documents-id",
+                    file,
+                    format!("the trust's documents' id `{id}` {why}"),
+                )
+                .near(&text, &id)
+                .with_hint("use lower-case letters, digits and hyphens, starting with a letter, such as `kestrel-valley`"),
+            );
+            return None;
+        }
+        for (key, set) in [
+            ("extends", own.extends.is_some()),
+            ("trust", own.trust.is_some()),
+        ] {
+            if set {
+                self.diags.push(
+                    Diagnostic::error(
+                        "trust-documents-key",
+                        file,
+                        format!("`trust.documents` cannot set `{key}`: the trust's documents always extend the file they are in, and are the trust's"),
+                    )
+                    .near(&text, &format!("{key}:"))
+                    .with_hint(format!("remove `{key}` from under `documents:`")),
+                );
+                return None;
+            }
+        }
+        own.name = own.name.or_else(|| Some(trust.name.clone()));
+        let local_clauses = self.chain_clauses(&chain);
+        let local_policies = self.local_policies(&chain);
+        let mut full = vec![(file.clone(), own)];
+        full.extend(chain);
+        let logo = self.logo(&full);
+        Some(SchoolSource {
+            id,
+            chain: full,
+            local_clauses,
+            local_policies,
+            logo,
+            trust_own: true,
+        })
+    }
+
+    /// Refuses, in a school's own file, the keys only the trust's own
+    /// documents take: `id` (a school's is its file's name) and
+    /// `trust.documents` (a school builds its own documents, not the trust's).
+    fn refuse_trust_keys(&mut self, chain: &[(String, SchoolFile)]) {
+        let Some((file, own)) = chain.first() else {
+            return;
+        };
+        let text = self.sources.get(file).cloned().unwrap_or_default();
+        if own.id.is_some() {
+            self.diags.push(
+                Diagnostic::error(
+                    "trust-documents-key",
+                    file,
+                    "a school file cannot set `id`: a school's id is its file's name",
+                )
+                .near(&text, "id:")
+                .with_hint("remove `id:`, or rename the file to change the school's id"),
+            );
+        }
+        if own.trust.as_ref().is_some_and(|t| t.documents.is_some()) {
+            self.diags.push(
+                Diagnostic::error(
+                    "trust-documents-key",
+                    file,
+                    "`trust.documents` belongs in a defaults file (`schools/_trust.yaml`), not a school's",
+                )
+                .near(&text, "documents:")
+                .with_hint("move `documents:` under `trust:` in the defaults file the school extends"),
+            );
+        }
+    }
+
+    /// Refuses two packs with one id, such as a school named like the
+    /// trust's own documents: they would be built into one folder.
+    fn same_pack_twice(&mut self, schools: &[SchoolSource]) {
+        for (i, school) in schools.iter().enumerate() {
+            if let Some(other) = schools[..i].iter().find(|s| s.id == school.id) {
+                let (trust, named) = if school.trust_own {
+                    (school, other)
+                } else {
+                    (other, school)
+                };
+                let text = self.sources.get(trust.file()).cloned().unwrap_or_default();
+                self.diags.push(
+                    Diagnostic::error(
+                        "trust-documents-id",
+                        trust.file(),
+                        format!("the trust's documents' id `{}` is also the id of `{}`, and both would be built in `out/{}/`", school.id, named.file(), school.id),
+                    )
+                    .near(&text, &school.id)
+                    .with_hint("choose another `id` under `trust.documents`"),
+                );
+            }
+        }
     }
 
     /// The local clauses of a school and of every defaults file it extends:

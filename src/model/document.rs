@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use crate::model::body::{default_body, BodyShape, Part};
-use crate::model::files::{Layout, NumberingStyle, Origin, Reading};
+use crate::model::files::{Layout, Masthead, NumberingStyle, Origin, Reading};
 use crate::model::hash::hex_digest;
 use crate::model::key::DocKey;
 use crate::model::markdown::Block;
@@ -122,6 +122,23 @@ pub struct SchoolInfo {
     pub website: Option<String>,
     /// The logo, if any.
     pub logo: Option<LogoRef>,
+    /// What the header names; at its default (the school) it is left out,
+    /// so documents keep their IDs.
+    #[serde(skip_serializing_if = "Masthead::is_school")]
+    pub masthead: Masthead,
+}
+
+impl SchoolInfo {
+    /// The name printed in the header, and the trust's under it, as the
+    /// masthead asks: the school's (with its trust's), the trust's alone,
+    /// or none.
+    pub fn header(&self) -> (Option<&str>, Option<&str>) {
+        match self.masthead {
+            Masthead::School => (Some(&self.name), self.trust.as_deref()),
+            Masthead::Trust => (Some(self.trust.as_deref().unwrap_or(&self.name)), None),
+            Masthead::None => (None, None),
+        }
+    }
 }
 
 /// A logo as the renderers see it.
@@ -233,6 +250,10 @@ pub struct Signature {
     pub parent: Option<Vec<String>>,
     /// The countersignature, if asked for.
     pub countersign: Option<Countersign>,
+    /// The labels of fields printed side by side where they come together;
+    /// left out when none are, so documents keep their IDs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub side_by_side: Vec<String>,
 }
 
 impl Signature {
@@ -242,6 +263,7 @@ impl Signature {
             fields: Vec::new(),
             parent: None,
             countersign: None,
+            side_by_side: Vec::new(),
         }
     }
 }

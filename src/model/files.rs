@@ -379,6 +379,32 @@ pub struct Contact {
 pub struct Trust {
     /// The trust's name.
     pub name: String,
+    /// The trust's own documents, in a defaults file only: an `id` (the
+    /// folder under `out/` they are built in) and what differs from the
+    /// defaults for them, in a school file's keys. Schools that extend the
+    /// file do not inherit it.
+    #[serde(default, skip_serializing)]
+    pub documents: Option<Box<SchoolFile>>,
+}
+
+/// What a document's header names above the line.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Masthead {
+    /// The school's name, with its trust's under it.
+    #[default]
+    School,
+    /// The trust's name alone: a document issued in the trust's name.
+    Trust,
+    /// No name: a model any school may adopt; the logo alone, if any.
+    None,
+}
+
+impl Masthead {
+    /// Whether this is the default, which a document's ID leaves out.
+    pub fn is_school(&self) -> bool {
+        *self == Masthead::School
+    }
 }
 
 /// A school's logo.
@@ -422,6 +448,10 @@ pub struct SchoolFile {
     /// A defaults file, relative to this one.
     #[serde(default, skip_serializing)]
     pub extends: Option<String>,
+    /// Only under a defaults file's `trust.documents`: the id of the
+    /// trust's own pack (a school's id is its file's name).
+    #[serde(default, skip_serializing)]
+    pub id: Option<String>,
     /// Full name.
     pub name: Option<String>,
     /// Short name.
@@ -500,6 +530,9 @@ pub struct SchoolFile {
     /// How long the school keeps each group's records, by group
     /// (`pupils`, `staff`…), for privacy notices' "how long" sections.
     pub retention_schedule: Option<BTreeMap<String, String>>,
+    /// What the header names: the school (the default), the trust, or
+    /// nobody.
+    pub masthead: Option<Masthead>,
 }
 
 /// The keys a school file may have, for "did you mean" hints.
@@ -541,6 +574,7 @@ pub const SCHOOL_KEYS: &[&str] = &[
     "booklets",
     "privacy_notice_url",
     "retention_schedule",
+    "masthead",
 ];
 
 /// The keys a clause's front matter may have.

@@ -52,6 +52,9 @@ pub struct ManifestDoc {
     pub school_name: String,
     /// Trust name.
     pub trust: Option<String>,
+    /// The trust's own document, not a school's.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub trust_own: bool,
     /// Policy id.
     pub policy: String,
     /// Audience id.

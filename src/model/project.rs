@@ -79,6 +79,10 @@ pub struct SchoolSource {
     pub local_policies: Vec<Policy>,
     /// The logo's bytes, when the merged file names a readable one.
     pub logo: Option<LogoFile>,
+    /// The trust's own documents (`trust.documents` in a defaults file),
+    /// not a school's: its chain starts with that overlay, then the
+    /// defaults file itself.
+    pub trust_own: bool,
 }
 
 impl SchoolSource {
@@ -116,10 +120,15 @@ impl SchoolSource {
     /// The files the school's documents are built from besides clauses and
     /// the project's policies: its file chain and its local policies.
     pub fn files(&self) -> Vec<String> {
+        let mut files: Vec<String> = Vec::new();
         let chain = self.chain.iter().map(|(f, _)| f.clone());
-        chain
-            .chain(self.local_policies.iter().map(|p| p.file.clone()))
-            .collect()
+        // The trust's own documents name their defaults file twice.
+        for file in chain.chain(self.local_policies.iter().map(|p| p.file.clone())) {
+            if !files.contains(&file) {
+                files.push(file);
+            }
+        }
+        files
     }
 }
 
@@ -167,6 +176,8 @@ pub struct ResolvedSchool {
     pub booklets: Vec<Booklet>,
     /// The school file and the files it extends.
     pub files: Vec<String>,
+    /// The trust's own documents, not a school's.
+    pub trust_own: bool,
 }
 
 /// A resolved booklet: its preamble, laid out like a document with no

@@ -62,6 +62,11 @@ pub struct SignatureExtras {
     /// signature, date.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub countersign_fields: Option<Vec<CountersignField>>,
+    /// Fields printed side by side on one row where they come together in
+    /// a block's order ("Signature …… Date ……"), the signer's and the
+    /// countersigner's alike.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub side_by_side: Option<Vec<SignatureField>>,
 }
 
 /// A field of the countersignature.

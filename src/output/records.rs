@@ -41,6 +41,7 @@ pub fn manifest_doc(
         school: doc.school_id.clone(),
         school_name: doc.school.name.clone(),
         trust: doc.school.trust.clone(),
+        trust_own: school.trust_own,
         policy: doc.policy_id.clone(),
         audience: doc.audience_id.clone(),
         audience_label: doc.audience_label.clone(),

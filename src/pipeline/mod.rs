@@ -225,6 +225,7 @@ fn resolve_one(
         documents,
         booklets,
         files: source.files(),
+        trust_own: source.trust_own,
     };
     check::check_documents(&school, project, today, diags);
     Some(school)

@@ -111,6 +111,8 @@ pub struct TrustEntry {
     pub sign_off: Option<SignOffProgress>,
     /// What changed since the last published pack, when there is one.
     pub changes: Option<TrustChanges>,
+    /// The trust's own documents, listed first, not a school's pack.
+    pub trust_own: bool,
 }
 
 /// A school's changes since the last published pack, as the trust index
@@ -305,6 +307,7 @@ impl HtmlRenderer {
         public_base: &str,
     ) -> Result<String, Diagnostic> {
         let total: usize = schools.iter().map(|s| s.count).sum();
+        let school_count = schools.iter().filter(|s| !s.trust_own).count();
         let sign_off = schools.iter().any(|s| s.sign_off.is_some());
         let departures = schools.iter().any(|s| s.policy_departures.is_some());
         self.render(
@@ -312,6 +315,7 @@ impl HtmlRenderer {
             minijinja::context! {
                 trust => trust,
                 schools => schools,
+                school_count => school_count,
                 total => total,
                 today_text => today_text,
                 sign_off => sign_off,

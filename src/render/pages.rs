@@ -102,7 +102,12 @@ pub fn index_pages(
     for doc in &manifest.documents {
         by_school.entry(doc.school.as_str()).or_default().push(doc);
     }
-    let trust = manifest.documents.first().and_then(|d| d.trust.clone());
+    // The trust's own documents say its name once, as their own.
+    let trust = manifest.documents.iter().find_map(|d| {
+        d.trust
+            .clone()
+            .or_else(|| d.trust_own.then(|| d.school_name.clone()))
+    });
     let today = dates::parse(facts.today).ok();
     let mut pages = PageSet::default();
     let mut trust_rows = Vec::new();
@@ -168,8 +173,11 @@ pub fn index_pages(
             changes: facts
                 .since
                 .map(|(_, report)| trust_changes(report, school_id, has_changes_page)),
+            trust_own: first.trust_own,
         });
     }
+    // The trust's own documents come first, then the schools by id.
+    trust_rows.sort_by_key(|row| !row.trust_own);
     let today_text = dates::long_form(facts.today);
     pages.write.push((
         "index.html".to_string(),

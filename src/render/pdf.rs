@@ -366,7 +366,7 @@ pub fn template_data<'a>(doc: &'a Document, logo_format: Option<&str>) -> Templa
 /// mention them is reused from one school's document to the next.
 #[derive(Debug, Serialize)]
 pub struct PageData<'a> {
-    school: &'a str,
+    school: Option<&'a str>,
     trust: Option<&'a str>,
     logo: Option<String>,
     logo_alt: Option<&'a str>,
@@ -378,9 +378,10 @@ pub struct PageData<'a> {
 
 /// What the layout reads as `/page.json` for `doc`.
 pub fn page_data<'a>(doc: &'a Document, logo_format: Option<&str>) -> PageData<'a> {
+    let (school, trust) = doc.school.header();
     PageData {
-        school: &doc.school.name,
-        trust: doc.school.trust.as_deref(),
+        school,
+        trust,
         logo: logo_format.map(logo_path),
         logo_alt: doc.school.logo.as_ref().map(|l| l.alt.as_str()),
         title: &doc.title,

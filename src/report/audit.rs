@@ -208,9 +208,12 @@ pub fn audit_trust(project: &Project) -> TrustAudit {
         .find_map(|s| merge_chain(&s.chain).school.trust.map(|t| t.name));
     TrustAudit {
         trust,
+        // The trust's own documents depart from nothing: they are the
+        // trust's.
         schools: project
             .schools
             .iter()
+            .filter(|s| !s.trust_own)
             .map(|s| audit_school(project, s))
             .collect(),
     }
@@ -334,6 +337,7 @@ mod tests {
             local_clauses: Vec::new(),
             local_policies: Vec::new(),
             logo: None,
+            trust_own: false,
         }
     }
 

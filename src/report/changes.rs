@@ -598,6 +598,7 @@ mod tests {
             school: "s".into(),
             school_name: "S".into(),
             trust: None,
+            trust_own: false,
             policy: "aup".into(),
             audience: audience.into(),
             audience_label: audience.into(),

@@ -582,6 +582,7 @@ mod tests {
             school: school.into(),
             school_name: "Alpha Primary".into(),
             trust: None,
+            trust_own: false,
             policy: "aup".into(),
             audience: audience.into(),
             audience_label: audience.to_uppercase(),

@@ -13,6 +13,7 @@ use crate::model::document::{
 use crate::model::files::{ref_label, Audience, Clause, NumberingStyle, Origin, SchoolFile};
 use crate::model::per_audience::PerAudience;
 use crate::model::project::{Library, SchoolInput};
+use crate::model::signature::SignatureField;
 use crate::resolve::compose::Plan;
 use crate::resolve::placeholders::{Anchor, PlaceholderFiller};
 
@@ -46,6 +47,7 @@ pub(crate) fn school_info(s: &SchoolFile, logo_hash: Option<&str>) -> SchoolInfo
         website: s.website.clone(),
         logo,
         name,
+        masthead: s.masthead.unwrap_or_default(),
     }
 }
 
@@ -320,5 +322,16 @@ pub(crate) fn signature(
                 None => strings(&["field_countersigner", "field_signature", "field_date"]),
             },
         }),
+        side_by_side: extras
+            .side_by_side
+            .iter()
+            .flatten()
+            .flat_map(|f| {
+                // The countersigner's name has a label of its own.
+                let countersigner =
+                    (*f == SignatureField::Name).then(|| label("field_countersigner"));
+                std::iter::once(label(f.label_key())).chain(countersigner)
+            })
+            .collect(),
     }
 }

@@ -31,6 +31,7 @@ fn merge_layer(acc: &mut Merged, top: SchoolFile, file: &str) {
     // deliberately not inherited).
     let SchoolFile {
         extends: _,
+        id: _,
         name: _,
         short_name: _,
         trust: _,
@@ -67,6 +68,7 @@ fn merge_layer(acc: &mut Merged, top: SchoolFile, file: &str) {
         booklets: _,
         privacy_notice_url: _,
         retention_schedule: _,
+        masthead: _,
     } = &top;
     let base = &mut acc.school;
     let prov = &mut acc.provenance;
@@ -115,8 +117,14 @@ fn merge_layer(acc: &mut Merged, top: SchoolFile, file: &str) {
         locked,
         modules,
         date_precision,
-        online_form
+        online_form,
+        masthead
     );
+    // The trust's own documents belong to the trust, not to a school
+    // that extends its defaults.
+    if let Some(trust) = base.trust.as_mut() {
+        trust.documents = None;
+    }
     keyed!(contacts, systems, replace, vars, retention_schedule);
     per_audience!(
         numbering,
@@ -175,6 +183,7 @@ fn merge_layer(acc: &mut Merged, top: SchoolFile, file: &str) {
             parent: signature.parent.or(below.parent),
             countersign: signature.countersign.or(below.countersign),
             countersign_fields: signature.countersign_fields.or(below.countersign_fields),
+            side_by_side: signature.side_by_side.or(below.side_by_side),
             fields: match (signature.fields, below.fields) {
                 (Some(top), below) => Some(merge_maps(top, below)),
                 (None, below) => below,

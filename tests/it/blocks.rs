@@ -268,8 +268,11 @@ fn one_document_for_volunteers_and_visitors_marks_what_is_for_whom() {
 
     // A label that starts with the audiences starts a sentence with them.
     let school = project.path().join("schools/copperbeck.yaml");
-    let mut text = fs::read_to_string(&school).unwrap();
-    text.push_str("\nlabels:\n  only_for: \"{audiences} only\"\n");
+    let text = fs::read_to_string(&school).unwrap();
+    let text = text.replace(
+        "\nlabels:\n",
+        "\nlabels:\n  only_for: \"{audiences} only\"\n",
+    );
     fs::write(&school, text).unwrap();
     let out = build_to_temp(project.path());
     let html = fs::read_to_string(out.path().join("copperbeck/aup-helpers.html")).unwrap();
@@ -359,8 +362,9 @@ fn signing_as_follows_the_name_wherever_the_school_puts_it_and_an_empty_label_re
     let project = fixture("example");
     let school = project.path().join("schools/copperbeck.yaml");
     let text = fs::read_to_string(&school).unwrap();
-    let reordered = format!(
-        "{text}\nsignature:\n  fields:\n    helpers: [signature, date, name, organisation]\n"
+    let reordered = text.replace(
+        "\nsignature:\n",
+        "\nsignature:\n  fields:\n    helpers: [signature, date, name, organisation]\n",
     );
     fs::write(&school, &reordered).unwrap();
     let out = build_to_temp(project.path());
@@ -377,7 +381,7 @@ fn signing_as_follows_the_name_wherever_the_school_puts_it_and_an_empty_label_re
     );
     fs::write(
         &school,
-        format!("{reordered}labels:\n  field_signing_as: \"\"\n"),
+        reordered.replace("\nlabels:\n", "\nlabels:\n  field_signing_as: \"\"\n"),
     )
     .unwrap();
     let out = build_to_temp(project.path());
@@ -571,4 +575,57 @@ fn every_numbered_list_sizes_its_number_column_to_the_widest_label_in_the_docume
     assert!(two.len() >= 25 && three.len() >= 5, "{two:?} {three:?}");
     assert!(all_level(&two), "{two:?}");
     assert!(all_level(&three), "{three:?}");
+}
+
+#[test]
+fn fields_side_by_side_share_a_row_where_they_come_together() {
+    let project = fixture("example");
+    let out = build_to_temp(project.path());
+    let row = |pdf: &str, word: &str| {
+        let boxes = word_boxes(&out.path().join(pdf));
+        let found: Vec<f64> = boxes
+            .iter()
+            .filter(|b| b.word == word)
+            .map(|b| b.top)
+            .collect();
+        *found.last().unwrap_or_else(|| panic!("{word} in {pdf}"))
+    };
+    // Copperbeck: `side_by_side: [signature, date]`, so "Signature ……
+    // Date ……" on one row, after the name's own.
+    let signature = row("copperbeck/aup-staff.pdf", "Signature");
+    let date = row("copperbeck/aup-staff.pdf", "Date");
+    let name = row("copperbeck/aup-staff.pdf", "(printed)");
+    assert!((signature - date).abs() < 1.0, "{signature} {date}");
+    assert!(name < signature - 5.0, "{name} {signature}");
+    // Wrenfold does not ask for it: every field has its own row, the
+    // headteacher's countersignature too.
+    let signature = row("wrenfold/aup-staff.pdf", "Signature");
+    let date = row("wrenfold/aup-staff.pdf", "Date");
+    assert!(date > signature + 5.0, "{signature} {date}");
+    // The countersignature's signature and date pair up too.
+    let school = project.path().join("schools/wrenfold.yaml");
+    let text = fs::read_to_string(&school).unwrap();
+    fs::write(
+        &school,
+        text.replace(
+            "\nsignature:\n",
+            "\nsignature:\n  side_by_side: [signature, date]\n",
+        ),
+    )
+    .unwrap();
+    let out = build_to_temp(project.path());
+    let boxes = word_boxes(&out.path().join("wrenfold/aup-staff.pdf"));
+    let tops = |word: &str| -> Vec<f64> {
+        boxes
+            .iter()
+            .filter(|b| b.word == word)
+            .map(|b| b.top)
+            .collect()
+    };
+    let (signatures, dates) = (tops("Signature"), tops("Date"));
+    assert_eq!(signatures.len(), 2, "{signatures:?}");
+    assert_eq!(dates.len(), 2, "{dates:?}");
+    for (s, d) in signatures.iter().zip(&dates) {
+        assert!((s - d).abs() < 1.0, "{signatures:?} {dates:?}");
+    }
 }

@@ -136,6 +136,7 @@ fn changes_names_exactly_the_documents_that_must_be_signed_again() {
         changed,
         [
             "copperbeck/aup-staff",
+            "kestrel-valley/aup-staff",
             "oakhollow/aup-staff",
             "ravensmoor/aup-staff",
             "thistlecombe/aup-staff",
@@ -173,6 +174,7 @@ fn changes_names_exactly_the_documents_that_must_be_signed_again() {
         again,
         [
             "copperbeck/staff",
+            "kestrel-valley/staff",
             "oakhollow/staff",
             "ravensmoor/staff",
             "thistlecombe/staff",

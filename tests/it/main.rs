@@ -26,3 +26,4 @@ mod schemas;
 mod shards;
 mod signoff;
 mod snapshots;
+mod trust;
