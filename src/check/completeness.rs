@@ -118,7 +118,7 @@ pub fn check_processor_facts(
     let readers: Vec<&crate::model::files::Audience> = policies
         .iter()
         .filter(|p| p.def.kind == PolicyKind::Notice)
-        .filter(|p| s.policies.as_ref().is_none_or(|ids| ids.contains(&p.id)))
+        .filter(|p| s.builds(p))
         .flat_map(|p| {
             school_audiences
                 .iter()

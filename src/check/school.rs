@@ -7,7 +7,7 @@ use crate::check::messages::{
 };
 use crate::diag::{suggestion, Diagnostic, Diagnostics};
 use crate::model::dates;
-use crate::model::files::{PerAudience, Policy};
+use crate::model::files::{PerAudience, Policy, SignedBy};
 use crate::model::labels;
 use crate::model::numbering;
 use crate::model::project::{Library, SchoolInput};
@@ -117,6 +117,7 @@ pub fn check_school(
     out.extend(check_locked(lib, school));
     out.extend(check_labels(school));
     out.extend(check_list_numbering(school));
+    out.extend(check_roles(policies, school));
     out.extend(crate::check::signing::check_signing(lib, school));
     out.extend(crate::check::completeness::check_processor_facts(
         lib, policies, school,
@@ -491,6 +492,54 @@ fn check_labels(school: SchoolInput<'_>) -> Vec<Diagnostic> {
                 );
             }
         }
+    }
+    out
+}
+
+/// Every role addendum the school builds names who signs it under
+/// `roles:`, and `roles:` names only such addenda.
+fn check_roles(policies: &[Policy], school: SchoolInput<'_>) -> Vec<Diagnostic> {
+    let s = &school.merged.school;
+    let addenda: Vec<&Policy> = policies
+        .iter()
+        .filter(|p| s.builds(p))
+        .filter(|p| p.def.signed_by == SignedBy::Role)
+        .collect();
+    let roles = s.roles.clone().unwrap_or_default();
+    let mut out = Vec::new();
+    for policy in &addenda {
+        if roles.get(&policy.id).is_none_or(Vec::is_empty) {
+            let (file, source) = school.setting("policies");
+            out.push(
+                Diagnostic::error(
+                    "role-signers-missing",
+                    file,
+                    format!("`{}` is a role addendum, signed only by the people whose role the school names for it, but `roles:` names none", policy.id),
+                )
+                .near_under(source, "policies", &policy.id)
+                .with_hint(format!("add `roles: {{ {}: [...] }}` with the roster `role` of each person who signs it, such as `[Network manager]`", policy.id)),
+            );
+        }
+    }
+    let (file, source) = school.setting("roles");
+    for key in roles.keys() {
+        if addenda.iter().any(|p| &p.id == key) {
+            continue;
+        }
+        let names = addenda.iter().map(|p| p.id.as_str());
+        let hint = match crate::diag::suggestion(key, names) {
+            Some(nearest) => nearest,
+            None => "list the addendum under `policies:`, or remove it from `roles:`; a role addendum is a policy with `signed_by: role`".to_string(),
+        };
+        out.push(
+            Diagnostic::warning(
+                "role-signers-unused",
+                &file,
+                format!("`roles` names `{key}`, which is not a role addendum this school builds, so it decides nothing"),
+            )
+            .near_under(source, "roles", key)
+            .with_hint(hint),
+        );
     }
     out
 }

@@ -74,6 +74,11 @@ pub struct Document {
     /// Which labels a school or trust set: only those enter the ID.
     #[serde(skip)]
     pub labels_set: std::collections::BTreeSet<String>,
+    /// For a role addendum, the roster `role` values of the people who
+    /// sign it; empty when everyone in the audience does. Not printed, so
+    /// not part of the ID.
+    #[serde(skip)]
+    pub signers: Vec<String>,
     /// When the audience signs a slip rather than the whole document:
     /// where the slip sends readers, and the public form link. How people
     /// sign is not what they sign, so this stays out of the ID.

@@ -212,6 +212,23 @@ pub struct PolicyFile {
     /// values, the sections, linked policies, agreement.
     #[serde(default)]
     pub blocks: Option<Vec<BlockDef>>,
+    /// Who signs it: everyone in its audience (the default), or, for a
+    /// role addendum, only the people whose roster `role` the school lists
+    /// for it under `roles:`.
+    #[serde(default)]
+    pub signed_by: SignedBy,
+}
+
+/// Who signs a policy's documents.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SignedBy {
+    /// Everyone in the document's audience.
+    #[default]
+    Audience,
+    /// Only the people who hold a role the school names for the policy
+    /// (`roles: { <policy>: [<roster role>, ...] }`): a role addendum.
+    Role,
 }
 
 /// What kind of document a policy makes.
@@ -533,6 +550,22 @@ pub struct SchoolFile {
     /// What the header names: the school (the default), the trust, or
     /// nobody.
     pub masthead: Option<Masthead>,
+    /// For each role addendum the school builds (a policy with
+    /// `signed_by: role`), the roster `role` values of the people who sign
+    /// it.
+    pub roles: Option<BTreeMap<String, Vec<String>>>,
+}
+
+impl SchoolFile {
+    /// Whether the school builds `policy`: it lists it under `policies:`,
+    /// or lists none and the policy is not a role addendum (which a school
+    /// asks for by name, with the `roles:` that sign it).
+    pub fn builds(&self, policy: &Policy) -> bool {
+        match &self.policies {
+            Some(ids) => ids.contains(&policy.id),
+            None => policy.def.signed_by == SignedBy::Audience,
+        }
+    }
 }
 
 /// The keys a school file may have, for "did you mean" hints.
@@ -575,6 +608,7 @@ pub const SCHOOL_KEYS: &[&str] = &[
     "privacy_notice_url",
     "retention_schedule",
     "masthead",
+    "roles",
 ];
 
 /// The keys a clause's front matter may have.

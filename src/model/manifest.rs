@@ -55,6 +55,10 @@ pub struct ManifestDoc {
     /// The trust's own document, not a school's.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub trust_own: bool,
+    /// A role addendum: the roster `role` values of the people who sign
+    /// it (job titles, never names). Empty: everyone in the audience.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub signers: Vec<String>,
     /// Policy id.
     pub policy: String,
     /// Audience id.

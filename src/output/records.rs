@@ -42,6 +42,7 @@ pub fn manifest_doc(
         school_name: doc.school.name.clone(),
         trust: doc.school.trust.clone(),
         trust_own: school.trust_own,
+        signers: doc.signers.clone(),
         policy: doc.policy_id.clone(),
         audience: doc.audience_id.clone(),
         audience_label: doc.audience_label.clone(),

@@ -599,6 +599,7 @@ mod tests {
             school_name: "S".into(),
             trust: None,
             trust_own: false,
+            signers: Vec::new(),
             policy: "aup".into(),
             audience: audience.into(),
             audience_label: audience.into(),

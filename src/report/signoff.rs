@@ -424,7 +424,7 @@ fn doc_sign_off(
         people: Vec::new(),
     };
     for (index, person) in roster.people.iter().enumerate() {
-        if person.audience != doc.audience {
+        if person.audience != doc.audience || !signs(doc, person) {
             continue;
         }
         sign_off.expected += 1;
@@ -450,6 +450,18 @@ fn doc_sign_off(
         }
     }
     sign_off
+}
+
+/// Whether `person` is asked to sign `doc`: everyone in its audience, or
+/// for a role addendum only those whose roster role the school names for
+/// it (compared without case or surrounding spaces).
+pub fn signs(doc: &ManifestDoc, person: &Person) -> bool {
+    doc.signers.is_empty()
+        || person.role.as_deref().is_some_and(|role| {
+            doc.signers
+                .iter()
+                .any(|s| s.trim().eq_ignore_ascii_case(role.trim()))
+        })
 }
 
 /// A person's best standing on the document `key`: a signature that counts
@@ -583,6 +595,7 @@ mod tests {
             school_name: "Alpha Primary".into(),
             trust: None,
             trust_own: false,
+            signers: Vec::new(),
             policy: "aup".into(),
             audience: audience.into(),
             audience_label: audience.to_uppercase(),

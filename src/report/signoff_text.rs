@@ -14,17 +14,31 @@ pub fn render_text(report: &SignOffReport) -> String {
     let mut out = String::new();
     for school in &report.schools {
         let _ = writeln!(out, "{} ({})", school.school_name, school.school);
+        // An audience that signs more than one document (a role addendum
+        // beside its agreement) names each by its title too.
+        let name = |doc: &DocSignOff| {
+            let same = school
+                .documents
+                .iter()
+                .filter(|d| d.audience_label == doc.audience_label)
+                .count();
+            if same > 1 {
+                format!("{} · {}", doc.audience_label, doc.title)
+            } else {
+                doc.audience_label.clone()
+            }
+        };
         let width = school
             .documents
             .iter()
-            .map(|d| d.audience_label.chars().count())
+            .map(|d| name(d).chars().count())
             .max()
             .unwrap_or(0);
         for doc in &school.documents {
             let _ = writeln!(
                 out,
                 "  {:<width$}  {}  {}",
-                doc.audience_label,
+                name(doc),
                 doc.doc_id,
                 counts(doc)
             );

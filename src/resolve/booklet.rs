@@ -210,6 +210,7 @@ fn preamble(
         consent: Vec::new(),
         labels: labels.text,
         labels_set: labels.overridden,
+        signers: Vec::new(),
         slip: None,
         notice_link: None,
     };

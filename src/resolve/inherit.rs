@@ -69,6 +69,7 @@ fn merge_layer(acc: &mut Merged, top: SchoolFile, file: &str) {
         privacy_notice_url: _,
         retention_schedule: _,
         masthead: _,
+        roles: _,
     } = &top;
     let base = &mut acc.school;
     let prov = &mut acc.provenance;
@@ -125,7 +126,7 @@ fn merge_layer(acc: &mut Merged, top: SchoolFile, file: &str) {
     if let Some(trust) = base.trust.as_mut() {
         trust.documents = None;
     }
-    keyed!(contacts, systems, replace, vars, retention_schedule);
+    keyed!(contacts, systems, replace, vars, retention_schedule, roles);
     per_audience!(
         numbering,
         retention,

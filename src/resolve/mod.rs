@@ -19,7 +19,9 @@ pub mod sandbox;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::dates;
 use crate::model::document::{ConsentChoice, Document, Meta, NoticeLink, Signature};
-use crate::model::files::{Audience, DatePrecision, Policy, PolicyKind, Reading, SchoolFile};
+use crate::model::files::{
+    Audience, DatePrecision, Policy, PolicyKind, Reading, SchoolFile, SignedBy,
+};
 use crate::model::labels::{fill, resolve_labels, ResolvedLabels};
 use crate::model::project::{Library, SchoolInput};
 use crate::model::slips::{slip_links, SlipSettings};
@@ -92,15 +94,12 @@ fn link_notices(documents: &mut [Document], s: &SchoolFile) {
     }
 }
 
-/// The policies a school builds: those it lists, or all of them.
+/// The policies a school builds ([`SchoolFile::builds`]).
 pub(crate) fn selected_policies<'p>(
     policies: &'p [Policy],
     school: &SchoolFile,
 ) -> Vec<&'p Policy> {
-    match &school.policies {
-        Some(ids) => policies.iter().filter(|p| ids.contains(&p.id)).collect(),
-        None => policies.iter().collect(),
-    }
+    policies.iter().filter(|p| school.builds(p)).collect()
 }
 
 /// Resolves one school × policy × audience.
@@ -238,6 +237,15 @@ pub fn resolve_document(
         consent: consent_choices(lib, policy),
         labels: labels.text,
         labels_set: labels.overridden,
+        signers: match policy.def.signed_by {
+            SignedBy::Audience => Vec::new(),
+            SignedBy::Role => s
+                .roles
+                .as_ref()
+                .and_then(|r| r.get(&policy.id))
+                .cloned()
+                .unwrap_or_default(),
+        },
         slip: None,
         notice_link: None,
     };

@@ -357,7 +357,7 @@ fn a_removed_school_reads_as_removed_with_its_documents_withdrawn() {
     fs::remove_file(project.path().join("schools/ravensmoor.yaml")).unwrap();
     let (stdout, _) = texts(&changes(project.path(), baseline.path(), &[]));
     assert!(
-        stdout.contains("ravensmoor: removed from the project; 14 documents withdrawn"),
+        stdout.contains("ravensmoor: removed from the project; 17 documents withdrawn"),
         "{stdout}"
     );
     assert!(!stdout.contains("ravensmoor: 0 documents"), "{stdout}");

@@ -1055,3 +1055,64 @@ fn import_to_wrenfold(dir: &Path, file: &str, extra: &[&str]) -> std::process::O
     args.extend(extra);
     run_in(dir, &args)
 }
+
+#[test]
+fn a_role_addendum_is_asked_only_of_the_people_who_hold_the_role() {
+    let project = fixture("example");
+    let school = project.path().join("schools/wrenfold.yaml");
+    edit_file(
+        &school,
+        &[(
+            "policies: [aup, privacy]",
+            "policies: [aup, privacy, it-admin, searching]\nroles:\n  it-admin: [School business manager]\n  searching: [Headteacher, SENCo]",
+        )],
+    );
+    let (code, stdout, stderr) = status(project.path(), &["--school", "wrenfold", "--names"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    // Wrenfold names its business manager for `it-admin`, and its
+    // headteacher and SENCo for `searching`: of its eight staff, only they
+    // are asked, each titled beside the staff agreement.
+    let addendum = |title: &str| -> String {
+        let start = stdout
+            .find(title)
+            .unwrap_or_else(|| panic!("{title}: {stdout}"));
+        let rest = &stdout[start..];
+        let end = rest[1..].find("\n  Staff").map_or(rest.len(), |i| i + 1);
+        rest[..end].to_string()
+    };
+    let admin = addendum("Staff · Addendum for staff with administrator rights");
+    assert!(admin.contains("0 of 1 signed"), "{admin}");
+    assert!(admin.contains("Łucja Wiśniewska"), "{admin}");
+    let searching = addendum("Staff · Addendum for staff authorised to search pupils");
+    assert!(searching.contains("0 of 2 signed"), "{searching}");
+    assert!(
+        searching.contains("Hannah Okafor") && searching.contains("Priya Raman"),
+        "{searching}"
+    );
+    assert!(!searching.contains("Gethin Pryce"), "{searching}");
+    let agreement = addendum("Staff · Acceptable use agreement");
+    assert!(agreement.contains("of 8 signed"), "{agreement}");
+    // A role named in another case still counts; one nobody holds asks
+    // nobody, and the addendum leaves the report.
+    let text = fs::read_to_string(&school).unwrap();
+    fs::write(
+        &school,
+        text.replace(
+            "searching: [Headteacher, SENCo]",
+            "searching: [HEADTEACHER]",
+        )
+        .replace(
+            "it-admin: [School business manager]",
+            "it-admin: [Caretaker]",
+        ),
+    )
+    .unwrap();
+    let (code, stdout, stderr) = status(project.path(), &["--school", "wrenfold"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stdout.contains("Addendum for staff authorised to search pupils")
+            && stdout.contains("0 of 1 signed; 1 not signed"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("administrator rights"), "{stdout}");
+}
