@@ -2,6 +2,8 @@
 //! level, and review dates already past.
 
 use crate::check::readability::{self, limits, Stats};
+use std::collections::BTreeMap;
+
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::dates;
 use crate::model::document::Document;
@@ -25,6 +27,7 @@ pub fn check_documents(
         }
         check_text_fits(doc, project, diags);
         poster_keywords(doc, project, diags);
+        diags.extend(stated_facts(doc, school, project));
     }
     let review = school
         .merged
@@ -51,6 +54,103 @@ pub fn check_documents(
 
 /// On a poster, each rule is led by its keyword's big first letter; a rule
 /// without a keyword would show a bare bullet there instead.
+/// Each fact a clause says it states (`states:` in its front matter) is
+/// stated through its placeholder, and one document states each fact
+/// through one placeholder only. Exact, not a guess at wording: a school's
+/// `replace` that writes the retention period or a contact by hand, or two
+/// clauses sending the same duty to two people, are found by what the
+/// clauses declare and which values their text really used.
+fn stated_facts(doc: &Document, school: &ResolvedSchool, project: &Project) -> Vec<Diagnostic> {
+    let local = project
+        .schools
+        .iter()
+        .find(|s| s.id == school.id)
+        .map_or(&[][..], |s| s.local_clauses.as_slice());
+    let mut out = Vec::new();
+    // fact → (placeholder, clause id, its file) for each clause that
+    // states it.
+    let mut seen: BTreeMap<&str, Vec<(&str, &str, &str)>> = BTreeMap::new();
+    for (_, clause) in doc.clauses() {
+        let Some(meta) = local
+            .iter()
+            .chain(&project.clauses)
+            .find(|c| c.meta.id == clause.id)
+            .map(|c| &c.meta)
+        else {
+            continue;
+        };
+        for (fact, placeholder) in &meta.states {
+            let used = clause.provenance.placeholders.iter().any(|p| {
+                p == placeholder
+                    || p.strip_prefix(placeholder.as_str())
+                        .is_some_and(|rest| rest.starts_with('.'))
+            });
+            if used {
+                seen.entry(fact).or_default().push((
+                    placeholder,
+                    &clause.id,
+                    &clause.provenance.file,
+                ));
+                continue;
+            }
+            let file = &clause.provenance.file;
+            out.push(
+                Diagnostic::warning(
+                    "fact-restated",
+                    file,
+                    format!(
+                        "in the `{}` document for `{}`, clause `{}` states the {} in its own words, not through `{{{{ {placeholder} }}}}`, so it can say something other than the rest of the document",
+                        doc.policy_id,
+                        doc.audience_id,
+                        clause.id,
+                        fact.replace('-', " ")
+                    ),
+                )
+                .near(project.source(file), &clause.id)
+                .with_hint(match placeholder.strip_prefix("contacts.") {
+                    Some(role) => format!("name them through `{{{{ contacts.{role}.name }}}}` or `{{{{ contacts.{role}.email }}}}` in its wording, so that every mention comes from the one contact"),
+                    None => format!("use `{{{{ {placeholder} }}}}` in its wording, so that every statement of it comes from the one value"),
+                }),
+            );
+        }
+    }
+    for (fact, statements) in seen {
+        let mut through: Vec<&str> = statements.iter().map(|(p, _, _)| *p).collect();
+        through.sort_unstable();
+        through.dedup();
+        if through.len() < 2 {
+            continue;
+        }
+        let list: Vec<String> = statements
+            .iter()
+            .map(|(p, id, _)| format!("`{{{{ {p} }}}}` in `{id}`"))
+            .collect();
+        // At the last clause that states it differently from the first.
+        let (_, _, file) = statements
+            .iter()
+            .rev()
+            .find(|(p, _, _)| *p != statements[0].0)
+            .copied()
+            .unwrap_or(statements[0]);
+        out.push(
+            Diagnostic::warning(
+                "fact-conflict",
+                file,
+                format!(
+                    "the `{}` document for `{}` states the {} two ways: {}",
+                    doc.policy_id,
+                    doc.audience_id,
+                    fact.replace('-', " "),
+                    list.join(", ")
+                ),
+            )
+            .near(project.source(file), "states:")
+            .with_hint("state it through one value in every clause: correct the clause's `states:` and its wording"),
+        );
+    }
+    out
+}
+
 fn poster_keywords(doc: &Document, project: &Project, diags: &mut Diagnostics) {
     if doc.layout != Layout::Poster {
         return;

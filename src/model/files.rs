@@ -330,6 +330,12 @@ pub struct ClauseMeta {
     /// gives, such as `retention` in a privacy notice.
     #[serde(default)]
     pub provides: Vec<String>,
+    /// The facts this clause states, each through the placeholder that
+    /// holds it (`signed-copy-retention: retention`, `breach-contact:
+    /// contacts.dpo`): `check` warns when a rewording states one without
+    /// its placeholder, or when one document states a fact through two.
+    #[serde(default)]
+    pub states: BTreeMap<String, String>,
 }
 
 /// Where a clause's text came from.
@@ -625,6 +631,7 @@ pub const CLAUSE_KEYS: &[&str] = &[
     "module",
     "editorial",
     "provides",
+    "states",
 ];
 
 /// The law and guidance clauses may cite, with their display names.
