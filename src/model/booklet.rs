@@ -19,6 +19,11 @@ pub struct BookletDef {
     /// The preamble: `prose` and `contents` blocks, in reading order.
     #[serde(default)]
     pub blocks: Vec<BlockDef>,
+    /// A notice the school builds (such as the library's
+    /// `online-safety` policy) whose text follows those blocks in the
+    /// preamble, as its first audience's copy reads.
+    #[serde(default)]
+    pub text: Option<String>,
     /// The audiences whose agreements follow, in order; default every
     /// audience the school builds the policy for, in the school's order.
     #[serde(default)]

@@ -675,6 +675,10 @@ pub const KNOWN_REFS: &[(&str, &str)] = &[
     ("pida", "Public Interest Disclosure Act 1998"),
     ("jcq-ai", "JCQ, AI use in assessments"),
     ("duaa-2025", "Data (Use and Access) Act 2025"),
+    (
+        "dfe-teaching-online-safety",
+        "DfE, Teaching online safety in schools",
+    ),
 ];
 
 /// `modules.yaml`: one opt-in module, which a school switches on with

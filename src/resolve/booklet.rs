@@ -98,6 +98,16 @@ fn members(policy: &str, def: &BookletDef, documents: &[Document]) -> Result<Vec
             ));
         }
     }
+    if let Some(text) = &def.text {
+        let notice = documents.iter().find(|d| &d.policy_id == text);
+        if !notice.is_some_and(|d| d.notice) {
+            return Err((
+                format!("the `{policy}` booklet opens with the text of `{text}`, which is not a notice the school builds"),
+                "text".to_string(),
+                "name a notice listed under the school's `policies:`, such as `online-safety`".into(),
+            ));
+        }
+    }
     let Some(wanted) = &def.audiences else {
         return Ok(of_policy);
     };
@@ -227,6 +237,20 @@ fn preamble(
         unplaced: Default::default(),
     };
     build_body(&mut doc, &plan, Vec::new(), &filler, problems);
+    if let Some(notice) = def
+        .text
+        .as_ref()
+        .and_then(|id| documents.iter().find(|d| &d.policy_id == id))
+    {
+        // The notice's own text follows the preamble's blocks: its
+        // introduction, sections and the rest, as its first copy reads.
+        doc.intro.clone_from(&notice.intro);
+        doc.values.clone_from(&notice.values);
+        doc.sections.clone_from(&notice.sections);
+        doc.linked_policies.clone_from(&notice.linked_policies);
+        doc.numbering = notice.numbering;
+        doc.body.extend(notice.body.iter().cloned());
+    }
     let mut id_input = doc.compute_id();
     for &i in members {
         id_input.push(' ');

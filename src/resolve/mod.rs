@@ -60,16 +60,23 @@ pub fn resolve_school(
     if failed {
         return None;
     }
-    link_notices(&mut documents, s);
+    // The privacy notices: notices that must give the elements of UK GDPR
+    // Articles 13 and 14 (`requires:`), not every published policy.
+    let privacy: Vec<&str> = policies
+        .iter()
+        .filter(|p| p.def.kind == PolicyKind::Notice && !p.def.requires.is_empty())
+        .map(|p| p.id.as_str())
+        .collect();
+    link_notices(&mut documents, s, &privacy);
     Some(documents)
 }
 
-/// Points each adult agreement at the notice the school publishes for the
-/// same audience, if it publishes one.
-fn link_notices(documents: &mut [Document], s: &SchoolFile) {
+/// Points each adult agreement at the privacy notice the school publishes
+/// for the same audience, if it publishes one.
+fn link_notices(documents: &mut [Document], s: &SchoolFile, privacy: &[&str]) {
     let notices: Vec<(String, NoticeLink)> = documents
         .iter()
-        .filter(|d| d.notice)
+        .filter(|d| d.notice && privacy.contains(&d.policy_id.as_str()))
         .map(|d| {
             let link = NoticeLink {
                 title: d.title.clone(),

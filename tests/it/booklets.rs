@@ -149,7 +149,7 @@ fn a_booklet_is_kept_rebuilt_and_removed_as_its_parts_change() {
     let (stdout, stderr) = build();
     let log = format!("{stdout}{stderr}");
     assert!(log.contains("wrenfold/aup-staff.pdf"), "{log}");
-    assert!(log.contains(" and 0 of 1 booklet:"), "{log}");
+    assert!(log.contains(" and 0 of 2 booklets:"), "{log}");
     assert!(!log.contains("aup.booklet.pdf"), "{log}");
     assert_eq!(booklet_record(out.path()).as_ref(), Some(&first));
 
@@ -165,7 +165,7 @@ fn a_booklet_is_kept_rebuilt_and_removed_as_its_parts_change() {
     );
     let (stdout, stderr) = build();
     let log = format!("{stdout}{stderr}");
-    assert!(log.contains(" and 1 of 1 booklet:"), "{log}");
+    assert!(log.contains(" and 1 of 2 booklets:"), "{log}");
     assert!(log.contains("aup.booklet.pdf"), "{log}");
     let second = booklet_record(out.path()).expect("a booklet record");
     assert_ne!(first["doc_id"], second["doc_id"]);

@@ -438,7 +438,7 @@ fn page_budgets_hold_with_every_module_on() {
     fs::write(
         &school,
         format!(
-            "{}\naudiences: [staff, governor, volunteer, ks1, ks2, secondary, parent, visitor]\nmodules: [{}]\npolicies: [aup]\n",
+            "{}\naudiences: [staff, governor, volunteer, ks1, ks2, secondary, parent, visitor]\nmodules: [{}]\npolicies: [aup, online-safety]\n",
             kept.join("\n"),
             all_modules.join(", ")
         ),
@@ -524,6 +524,21 @@ fn every_example_document_fits_its_page_budget() {
             }
             let audience = stem.rsplit('-').next().unwrap().to_string();
             let notice = stem.starts_with("privacy-");
+            // The library's published policies: read, never signed.
+            let policy_text = ["online-safety-", "acceptable-use-"]
+                .iter()
+                .any(|p| stem.starts_with(p));
+            if policy_text {
+                let most = if stem.starts_with("online-safety-") {
+                    3
+                } else {
+                    2
+                };
+                let n = pages(&pdf);
+                assert!(n <= most, "{stem} runs to {n} pages; its budget is {most}");
+                checked += 1;
+                continue;
+            }
             // A role addendum adds to an agreement: one page.
             let addendum = ["it-admin-", "placement-", "searching-"]
                 .iter()
@@ -566,4 +581,82 @@ fn every_example_document_fits_its_page_budget() {
         }
     }
     assert!(checked >= 20, "only {checked} PDFs checked");
+}
+
+/// The library's online safety policy covers what KCSIE and the issue ask
+/// of one, filled in with the school's own names and systems, and opens a
+/// booklet of the agreements where a school asks (`text:`).
+#[test]
+fn the_online_safety_policy_covers_every_topic_and_opens_the_booklet() {
+    let project = crate::support::fixture("example");
+    let out = crate::support::build_to_temp(project.path());
+    let policy =
+        crate::support::page_texts(&out.path().join("oakhollow/online-safety-staff.pdf")).join(" ");
+    crate::support::in_order(
+        &policy,
+        &[
+            "Online safety policy",
+            "Purpose and scope",
+            "Content",
+            "Contact",
+            "Conduct",
+            "Commerce",
+            "Who does what",
+            "One governor leads on filtering and monitoring",
+            "designated safeguarding lead",
+            "IT support",
+            "Filtering and monitoring",
+            "filtering and monitoring standards",
+            "Teaching online safety",
+            "Phones, smart devices and AI",
+            "AI tools the school has approved",
+            "Images and searches",
+            "nude or semi-nude image",
+            "Only staff the headteacher authorises may search",
+            "Reporting a concern",
+            "deputy DSL",
+            "(LADO)",
+            "999",
+            "CEOP",
+            "Training",
+            "every year",
+            "Review and linked policies",
+            "after any serious incident",
+            "acceptable use agreements",
+        ],
+    );
+    for named in [
+        "misinformation, disinformation and conspiracy theories",
+        "Valleynet Schools Broadband",
+    ] {
+        assert!(
+            crate::support::squash(&policy).contains(named),
+            "{named}: {policy}"
+        );
+    }
+    // Three copies, one per adult audience; a notice, so nobody signs.
+    for audience in ["staff", "governor", "parent"] {
+        assert!(out
+            .path()
+            .join(format!("oakhollow/online-safety-{audience}.pdf"))
+            .is_file());
+    }
+    assert!(!policy.contains("Full name (printed)"), "{policy}");
+    // The booklet opens with the policy, then each agreement.
+    let booklet =
+        crate::support::page_texts(&out.path().join("oakhollow/aup.booklet.pdf")).join(" ");
+    crate::support::in_order(
+        &booklet,
+        &[
+            "Online safety policy and agreements",
+            "Contents",
+            "The risks we plan for",
+            "Acceptable use agreement — Staff",
+            "Technology is part of how our pupils learn",
+            "Purpose and scope",
+            "Review and linked policies",
+            "Acceptable use agreement",
+            "Full name (printed)",
+        ],
+    );
 }

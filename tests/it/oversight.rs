@@ -148,7 +148,7 @@ fn the_trust_index_shows_approval_review_changes_and_ids_and_keeps_oversight_int
         "{internal}"
     );
     assert!(
-        internal.contains("href=\"oakhollow/departures.html\">9<"),
+        internal.contains("href=\"oakhollow/departures.html\">10<"),
         "{internal}"
     );
     // The example has rosters for Wrenfold and Oakhollow only.
@@ -214,7 +214,7 @@ fn a_trust_may_publish_its_oversight_beside_the_documents() {
     build_html(project.path(), out.path(), "2026-11-22");
     let index = fs::read_to_string(out.path().join("index.html")).unwrap();
     assert!(
-        index.contains("href=\"oakhollow/departures.html\">9<"),
+        index.contains("href=\"oakhollow/departures.html\">10<"),
         "{index}"
     );
     assert!(index.contains("<td><strong>20 of 32</strong>"), "{index}");
