@@ -34,11 +34,12 @@ use std::process::Command;
 use std::time::Instant;
 
 use policyc::diag::Diagnostics;
-use policyc::model::build::{Standards, WORKER_STACK};
+use policyc::model::build::Standards;
 use policyc::model::project::Resolved;
 use policyc::pipeline::prepare;
 use policyc::render::pdf::PdfEngine;
 use policyc::render::pool::parallel_map;
+use policyc::render::pool::WORKER_STACK;
 use support::{copy_dir, repo};
 
 /// A project of `n` schools, each a renamed copy of one of the examples.

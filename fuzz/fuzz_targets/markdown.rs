@@ -8,7 +8,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use policyc::model::markdown::{depth, escape, parse, plain_text, MAX_NESTING};
+use policyc::model::markdown::{depth, escape, plain_text, MAX_NESTING};
+use policyc::resolve::markdown::parse;
 use policyc::render::html::blocks_html;
 
 /// The tags `blocks_html` itself writes (each may also be a closing tag).

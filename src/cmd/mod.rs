@@ -23,8 +23,9 @@ use anyhow::Result;
 
 use crate::cli::{Cli, Command, PdfStandardArg};
 use crate::diag::{use_colour, Diagnostic, Diagnostics, EXIT_FAILURE, EXIT_PROJECT, EXIT_USAGE};
-use crate::model::build::{Standards, WORKER_STACK};
+use crate::model::build::Standards;
 use crate::render::pool::OnTimeout;
+use crate::render::pool::WORKER_STACK;
 
 /// Runs a parsed command line and returns the exit status.
 pub fn run(cli: Cli) -> i32 {

@@ -11,9 +11,6 @@ pub fn typst_version() -> &'static str {
     typst::utils::version().raw()
 }
 
-/// Stack size of a worker thread: typst recurses deeply on long documents.
-pub const WORKER_STACK: usize = 64 << 20;
-
 /// Which PDF standards to conform to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Standards {

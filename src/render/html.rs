@@ -478,7 +478,7 @@ fn base64(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::markdown::parse;
+    use crate::resolve::markdown::parse;
 
     #[test]
     fn hostile_text_is_escaped() {

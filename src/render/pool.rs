@@ -6,7 +6,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::diag::Diagnostic;
-use crate::model::build::WORKER_STACK;
+
+/// Stack size of a worker thread, the command's main thread included:
+/// typst recurses deeply on long documents.
+pub const WORKER_STACK: usize = 64 << 20;
 
 /// Maps `f` over `items` on `threads` plain threads, keeping the order.
 ///

@@ -13,8 +13,10 @@ pub mod editorial;
 #[cfg(test)]
 pub mod fixture;
 pub mod inherit;
+pub mod markdown;
 pub mod placeholders;
 pub mod sandbox;
+pub mod slips;
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::dates;
@@ -24,7 +26,7 @@ use crate::model::files::{
 };
 use crate::model::labels::{fill, resolve_labels, ResolvedLabels};
 use crate::model::project::{Library, SchoolInput};
-use crate::model::slips::{slip_links, SlipSettings};
+use crate::resolve::slips::{slip_links, SlipSettings};
 
 use assemble::{meta, numbering_style, school_info, sections, signature};
 use placeholders::{context, fact_lists, PlaceholderFiller};

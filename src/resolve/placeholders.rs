@@ -12,6 +12,7 @@ use crate::model::files::{Audience, SchoolFile};
 use crate::model::markdown::{self, Block, Inline};
 use crate::model::project::SchoolInput;
 use crate::model::systems::{processor_list, transfer_list, System};
+use crate::resolve::markdown::parse;
 use crate::resolve::sandbox::{self, CappedWriter, MAX_FILLED_BYTES};
 
 /// The stand-in `{{ processors }}` fills in: the paragraph that holds only
@@ -170,7 +171,7 @@ impl<'a> PlaceholderFiller<'a> {
             }
             return Err(self.template_error(&e, text, file, anchor));
         }
-        let blocks = markdown::parse(&out.into_string());
+        let blocks = parse(&out.into_string());
         match self.expand_lists(blocks) {
             Ok(blocks) => Ok((blocks, used)),
             Err(stand_in) => {

@@ -60,7 +60,7 @@ pub fn escape(text: &str) -> String {
 }
 
 /// How deeply blocks and inlines nest: what every recursive walk over the
-/// model goes through. [`parse`] keeps it within [`MAX_NESTING`] + 1.
+/// model goes through. Parsing keeps it within [`MAX_NESTING`] + 1.
 pub fn depth(blocks: &[Block]) -> usize {
     fn inline_depth(c: &[Inline]) -> usize {
         c.iter()
