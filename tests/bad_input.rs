@@ -16,6 +16,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use libtest_mimic::{Arguments, Failed, Trial};
+use policyc::diag::Code;
 use support::*;
 
 fn main() {
@@ -50,6 +51,29 @@ fn corpus() -> Vec<PathBuf> {
     cases
 }
 
+/// Every `error[code]` and `warning[code]` in `stderr` names a code on the
+/// list, at a severity its row of the table gives.
+fn severities_match_the_code_table(stderr: &str) -> Result<(), String> {
+    for line in stderr.lines() {
+        let Some((word, rest)) = line.split_once('[') else {
+            continue;
+        };
+        if word != "error" && word != "warning" {
+            continue;
+        }
+        let name = rest.split(']').next().unwrap_or_default();
+        let code = Code::from_name(name).ok_or_else(|| format!("`{name}` is not a code"))?;
+        if !code.severity_column().contains(word) {
+            return Err(format!(
+                "`{name}` is reported as {word}, but the table says {}",
+                code.severity_column()
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Runs one case and compares what policyc printed with `stderr.txt`.
 fn run_case(case: &Path, bless: bool) -> Result<(), String> {
     let project = fixture("basic");
     if let Ok(list) = fs::read_to_string(case.join("remove.txt")) {
@@ -97,6 +121,7 @@ fn run_case(case: &Path, bless: bool) -> Result<(), String> {
     if project.path().join("out").exists() {
         return Err("wrote outputs despite errors".into());
     }
+    severities_match_the_code_table(&stderr)?;
     if stderr != expected {
         return Err(format!(
             "stderr differs.\n--- expected\n{expected}\n--- got\n{stderr}"

@@ -8,6 +8,7 @@
 use std::collections::BTreeSet;
 
 use crate::diag::places::find_under;
+use crate::diag::Code;
 use crate::diag::Diagnostic;
 use crate::model::document::Document;
 use crate::model::files::{Clause, Policy, PolicyKind};
@@ -87,7 +88,7 @@ fn missing_element(
     match excluded {
         Some(clause) => {
             let (file, source) = school.setting("exclude");
-            Diagnostic::error("missing-element", &file, message)
+            Diagnostic::error(Code::MissingElement, &file, message)
                 .near_under(source, "exclude", &clause.meta.id)
                 .with_hint(format!(
                     "`{}` gives it, and this file excludes it: take it out of `exclude:`, or add a clause of the school's own with `provides: [{element}]` and `audiences: [{}]`",
@@ -96,7 +97,7 @@ fn missing_element(
         }
         None => {
             let (file, source) = school.setting("audiences");
-            Diagnostic::error("missing-element", &file, message)
+            Diagnostic::error(Code::MissingElement, &file, message)
                 .near_under(source, "audiences", &doc.audience_id)
                 .with_hint(format!(
                     "add a clause with `provides: [{element}]` and `audiences: [{}]` to the library or to the school's own clauses",
@@ -139,7 +140,7 @@ pub fn check_processor_facts(
         let keys: Vec<String> = missing.iter().map(|k| format!("`{k}`")).collect();
         out.push(
             Diagnostic::error(
-                "system-facts-missing",
+                Code::SystemFactsMissing,
                 &file,
                 format!(
                     "the privacy notices list `systems.{kind}` ({}) as a processor, but it has no {}",

@@ -2,6 +2,7 @@
 //! level, and review dates already past.
 
 use crate::check::readability::{self, limits, Stats};
+use crate::diag::Code;
 use std::collections::BTreeMap;
 
 use crate::diag::{Diagnostic, Diagnostics};
@@ -44,7 +45,7 @@ pub fn check_documents(
                 .map_or(file, String::as_str);
             let text = project.source(owner);
             diags.push(
-                Diagnostic::warning("review-overdue", owner, format!("the review date {review} has passed"))
+                Diagnostic::warning(Code::ReviewOverdue, owner, format!("the review date {review} has passed"))
                     .near(text, "review_by")
                     .with_hint("review the policy, then set `review_by`, `version` and `approval` to the new values"),
             );
@@ -96,7 +97,7 @@ fn stated_facts(doc: &Document, school: &ResolvedSchool, project: &Project) -> V
             let file = &clause.provenance.file;
             out.push(
                 Diagnostic::warning(
-                    "fact-restated",
+                    Code::FactRestated,
                     file,
                     format!(
                         "in the `{}` document for `{}`, clause `{}` states the {} in its own words, not through `{{{{ {placeholder} }}}}`, so it can say something other than the rest of the document",
@@ -134,7 +135,7 @@ fn stated_facts(doc: &Document, school: &ResolvedSchool, project: &Project) -> V
             .unwrap_or(statements[0]);
         out.push(
             Diagnostic::warning(
-                "fact-conflict",
+                Code::FactConflict,
                 file,
                 format!(
                     "the `{}` document for `{}` states the {} two ways: {}",
@@ -166,7 +167,7 @@ fn poster_keywords(doc: &Document, project: &Project, diags: &mut Diagnostics) {
         let file = &clause.provenance.file;
         diags.push(
             Diagnostic::warning(
-                "poster-no-keyword",
+                Code::PosterNoKeyword,
                 file,
                 format!("this rule has no keyword, so the {} poster shows a bullet where its big letter goes", doc.audience_label),
             )
@@ -195,13 +196,13 @@ fn check_text_fits(doc: &Document, project: &Project, diags: &mut Diagnostics) {
         each_inline(&clause.blocks, &mut |inline| {
             match inline {
             Inline::Link { url, .. } if url.is_empty() => diags.push(
-                Diagnostic::error("bad-link", file, "a link has no address")
+                Diagnostic::error(Code::BadLink, file, "a link has no address")
                     .at_text(source, "]()")
                     .with_hint("write the address between the brackets, as in `[our policy](https://school.example/policy)`, or remove the link"),
             ),
             Inline::Link { url, .. } if url.chars().count() > MAX_URL_CHARS => diags.push(
                 Diagnostic::error(
-                    "bad-link",
+                    Code::BadLink,
                     file,
                     format!("a link address is {} characters long; the most a document can hold is {MAX_URL_CHARS}", url.chars().count()),
                 )
@@ -227,13 +228,13 @@ fn long_word(text: &str, file: &str, source: &str) -> Option<Diagnostic> {
     let head: String = word.chars().take(30).collect();
     let d = if length > MAX_WORD_CHARS {
         Diagnostic::error(
-            "word-too-long",
+            Code::WordTooLong,
             file,
             format!("a word of {length} characters cannot be laid out on a page"),
         )
     } else if length > LONG_WORD_CHARS && !word.contains("://") {
         Diagnostic::warning(
-            "long-word",
+            Code::LongWord,
             file,
             format!("the word `{head}…` ({length} characters) will run off the printed line"),
         )
@@ -265,7 +266,7 @@ fn reading_level(doc: &Document, file: &str, source: &str) -> Option<Diagnostic>
     let hardest = hardest.map(|(_, id)| id).unwrap_or_default();
     Some(
         Diagnostic::warning(
-            "reading-level",
+            Code::ReadingLevel,
             file,
             format!(
                 "the {} pledges read at grade {grade:.1} with {words:.1} words a sentence (limits: grade {max_grade}, {max_words} words)",

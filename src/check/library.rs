@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, HashSet};
 
 use crate::check::messages::{duplicate_entry, repeated, unknown_audience};
+use crate::diag::Code;
 use crate::diag::{suggestion, Diagnostic, Diagnostics};
 use crate::model::blocks::{BlockDef, SectionDef};
 use crate::model::files::{Clause, Policy, PolicyKind, KNOWN_REFS};
@@ -47,7 +48,7 @@ pub fn check_library(project: &Project, policies_loaded: bool, diags: &mut Diagn
         for section in &policy.def.sections {
             if let Err(problem) = crate::model::ids::check_id(&section.id) {
                 out.push(
-                    Diagnostic::error("bad-id", &policy.file, format!("section id `{}` {problem}", section.id))
+                    Diagnostic::error(Code::BadId, &policy.file, format!("section id `{}` {problem}", section.id))
                         .near(text, &section.id)
                         .with_hint("section ids use lower-case letters, digits and hyphens, e.g. `social-media`; the heading can be anything"),
                 );
@@ -55,7 +56,7 @@ pub fn check_library(project: &Project, policies_loaded: bool, diags: &mut Diagn
             if !seen.insert(section.id.as_str()) {
                 out.push(
                     Diagnostic::error(
-                        "duplicate-section",
+                        Code::DuplicateSection,
                         &policy.file,
                         format!("the section `{}` is defined twice", section.id),
                     )
@@ -66,7 +67,7 @@ pub fn check_library(project: &Project, policies_loaded: bool, diags: &mut Diagn
             if let Some(audience) = section.heading.as_ref().and_then(blank_entry) {
                 out.push(
                     Diagnostic::error(
-                        "empty-heading",
+                        Code::EmptyHeading,
                         &policy.file,
                         format!("the section `{}` has an empty heading{audience}", section.id),
                     )
@@ -133,12 +134,12 @@ fn consent_purposes(project: &Project, policy: &Policy, text: &str) -> Vec<Diagn
         .collect();
     let form = policy.def.kind == PolicyKind::Consent;
     if form && policy.def.purposes.is_empty() {
-        return vec![Diagnostic::error("consent-form-purposes", &policy.file, "this consent form asks about no purpose")
+        return vec![Diagnostic::error(Code::ConsentFormPurposes, &policy.file, "this consent form asks about no purpose")
             .near(text, "kind")
             .with_hint(format!("list the purposes it asks about, e.g. `purposes: [{}]`, from `consent: purposes:` in policyc.yaml", known.first().copied().unwrap_or("website")))];
     }
     if !form && !policy.def.purposes.is_empty() {
-        return vec![Diagnostic::error("consent-form-purposes", &policy.file, "only a consent form asks about purposes")
+        return vec![Diagnostic::error(Code::ConsentFormPurposes, &policy.file, "only a consent form asks about purposes")
             .near(text, "purposes")
             .with_hint("add `kind: consent` if readers give or refuse consent on this document, or remove `purposes:`")];
     }
@@ -153,7 +154,7 @@ fn consent_purposes(project: &Project, policy: &Policy, text: &str) -> Vec<Diagn
             continue;
         };
         out.push(
-            Diagnostic::error("consent-form-purposes", &policy.file, message)
+            Diagnostic::error(Code::ConsentFormPurposes, &policy.file, message)
                 .near_under(text, "purposes", id)
                 .with_hint(match crate::diag::text::did_you_mean(id, known.iter().copied()) {
                     Some(near) => format!("did you mean `{near}`? The purposes are listed under `consent: purposes:` in policyc.yaml"),
@@ -176,12 +177,12 @@ fn kind_rules(policy: &Policy, text: &str) -> Vec<Diagnostic> {
         .any(|b| matches!(b, BlockDef::Agreement(_)));
     match policy.def.kind {
         PolicyKind::Agreement | PolicyKind::Consent if policy.def.agreement.is_none() => out.push(
-            Diagnostic::error("policy-no-agreement", &policy.file, "this policy has no `agreement:` statement to print above the signature block")
+            Diagnostic::error(Code::PolicyNoAgreement, &policy.file, "this policy has no `agreement:` statement to print above the signature block")
                 .near(text, "title")
                 .with_hint("add `agreement: I have read this agreement and I will follow it.` (per audience if you like), or `kind: notice` if the document is published and never signed"),
         ),
         PolicyKind::Notice if policy.def.agreement.is_some() || agreement_block => out.push(
-            Diagnostic::error("notice-agreement", &policy.file, "a notice is published, never signed, so it has no agreement statement or signature block")
+            Diagnostic::error(Code::NoticeAgreement, &policy.file, "a notice is published, never signed, so it has no agreement statement or signature block")
                 .near(text, "agreement")
                 .with_hint("remove `agreement:` (and any `agreement` block), or drop `kind: notice` if people must sign this document"),
         ),
@@ -192,7 +193,7 @@ fn kind_rules(policy: &Policy, text: &str) -> Vec<Diagnostic> {
         if let Err(problem) = crate::model::ids::check_id(&element.id) {
             out.push(
                 Diagnostic::error(
-                    "bad-id",
+                    Code::BadId,
                     &policy.file,
                     format!("element id `{}` {problem}", element.id),
                 )
@@ -205,7 +206,7 @@ fn kind_rules(policy: &Policy, text: &str) -> Vec<Diagnostic> {
         if !seen.insert(element.id.as_str()) {
             out.push(
                 Diagnostic::error(
-                    "duplicate-element",
+                    Code::DuplicateElement,
                     &policy.file,
                     format!("`requires` lists the element `{}` twice", element.id),
                 )
@@ -243,7 +244,7 @@ fn unknown_elements(project: &Project) -> Vec<Diagnostic> {
             };
             out.push(
                 Diagnostic::warning(
-                    "unknown-element",
+                    Code::UnknownElement,
                     &clause.file,
                     format!("`{element}` is not an element any policy requires"),
                 )
@@ -268,7 +269,7 @@ fn check_clause(
     if m.audiences.is_empty() {
         out.push(
             Diagnostic::error(
-                "no-audiences",
+                Code::NoAudiences,
                 &clause.file,
                 format!("clause `{}` names no audience", m.id),
             )
@@ -298,7 +299,7 @@ fn check_clause(
     for id in m.wording.keys() {
         if audiences.contains(&id.as_str()) && !m.audiences.contains(id) {
             out.push(
-                Diagnostic::error("wording-audience", &clause.file, format!("`wording` gives text for `{id}`, which is not in this clause's `audiences`"))
+                Diagnostic::error(Code::WordingAudience, &clause.file, format!("`wording` gives text for `{id}`, which is not in this clause's `audiences`"))
                     .near(text, id)
                     .with_hint(format!("add `{id}` to `audiences`, or remove its wording")),
             );
@@ -307,7 +308,7 @@ fn check_clause(
     if policies_loaded && !sections.contains(m.section.as_str()) {
         out.push(
             Diagnostic::error(
-                "unknown-section",
+                Code::UnknownSection,
                 &clause.file,
                 format!("the section `{}` is not in any policy", m.section),
             )
@@ -323,7 +324,7 @@ fn check_clause(
         if !refs.contains(&r.as_str()) {
             out.push(
                 Diagnostic::error(
-                    "unknown-ref",
+                    Code::UnknownRef,
                     &clause.file,
                     format!("unknown reference `{r}`"),
                 )
@@ -340,7 +341,7 @@ fn check_clause(
             None => {
                 let ids = project.modules.keys().map(String::as_str);
                 out.push(
-                    Diagnostic::error("unknown-module", &clause.file, format!("clause `{}` belongs to the module `{id}`, which modules.yaml does not define", m.id))
+                    Diagnostic::error(Code::UnknownModule, &clause.file, format!("clause `{}` belongs to the module `{id}`, which modules.yaml does not define", m.id))
                         .near(text, id)
                         .with_hint(suggestion(id, ids).unwrap_or_else(|| "define the module in modules.yaml: a title, a description and its audiences".into())),
                 );
@@ -348,7 +349,7 @@ fn check_clause(
             Some(module) => {
                 for audience in m.audiences.iter().filter(|a| !module.audiences.contains(a)) {
                     out.push(
-                        Diagnostic::error("module-audience", &clause.file, format!("clause `{}` speaks to `{audience}`, but its module `{id}` is not for that audience", m.id))
+                        Diagnostic::error(Code::ModuleAudience, &clause.file, format!("clause `{}` speaks to `{audience}`, but its module `{id}` is not for that audience", m.id))
                             .near(text, audience)
                             .with_hint(format!("add `{audience}` to the module's `audiences` in modules.yaml, or remove it from this clause")),
                     );
@@ -359,7 +360,7 @@ fn check_clause(
     if clause.body.trim().is_empty() && m.wording.len() < m.audiences.len() {
         out.push(
             Diagnostic::error(
-                "empty-clause",
+                Code::EmptyClause,
                 &clause.file,
                 format!("clause `{}` has no text", m.id),
             )
@@ -379,7 +380,7 @@ fn todo_values(project: &Project) -> Vec<Diagnostic> {
         if let Some(col) = code.find("TODO") {
             let key = code.split(':').next().unwrap_or("").trim();
             out.push(
-                Diagnostic::warning("todo", file, format!("`{key}` still has a TODO value"))
+                Diagnostic::warning(Code::Todo, file, format!("`{key}` still has a TODO value"))
                     .at(text, line, col + 1)
                     .with_hint("replace the TODO text with the school's real value"),
             );
@@ -418,7 +419,7 @@ fn example_addresses(project: &Project) -> Vec<Diagnostic> {
     for (file, text, line, code) in school_file_lines(project) {
         for (col, address) in reserved_addresses(code) {
             out.push(
-                Diagnostic::warning("example-address", file, format!("`{address}` is at a reserved example domain, where nobody can be reached"))
+                Diagnostic::warning(Code::ExampleAddress, file, format!("`{address}` is at a reserved example domain, where nobody can be reached"))
                     .at(text, line, col + 1)
                     .with_hint("write the school's real address; a project that is a demonstration says `fictional: true` in policyc.yaml"),
             );
@@ -482,7 +483,7 @@ fn already_used(project: &Project, clause: &Clause, first: &str, hint: &str) -> 
         "the clause id `{}` is already used by {first}",
         clause.meta.id
     );
-    Diagnostic::error("duplicate-id", &clause.file, message)
+    Diagnostic::error(Code::DuplicateId, &clause.file, message)
         .near(text, &clause.meta.id)
         .with_hint(hint)
 }
@@ -506,7 +507,7 @@ fn duplicate_ids(project: &Project) -> Vec<Diagnostic> {
             if first_seen.contains_key(clause.meta.id.as_str()) {
                 let text = project.sources.get(&clause.file).map_or("", String::as_str);
                 out.push(
-                    Diagnostic::error("duplicate-id", &clause.file, format!("local clause `{}` has the same id as a library clause", clause.meta.id))
+                    Diagnostic::error(Code::DuplicateId, &clause.file, format!("local clause `{}` has the same id as a library clause", clause.meta.id))
                         .near(text, &clause.meta.id)
                         .with_hint(format!("give it a new id, or reword the library clause with `replace: {{ {}: ... }}` in the school file", clause.meta.id)),
                 );
@@ -527,7 +528,7 @@ fn editorial_mark(clause: &Clause, text: &str) -> Vec<Diagnostic> {
     };
     let mut out = Vec::new();
     let mismatch = |message: String| {
-        Diagnostic::warning("editorial-mismatch", &clause.file, message)
+        Diagnostic::warning(Code::EditorialMismatch, &clause.file, message)
             .near(text, "editorial")
             .with_hint("give a `reason` and, under `fixes`, each edit as `was:` (the old text) and `now:` (the text the clause has now), exactly as written in this file")
     };
@@ -575,7 +576,7 @@ fn combined_audiences(project: &Project, known: &[&str]) -> Vec<Diagnostic> {
             } else if nested || member == &audience.id {
                 out.push(
                     Diagnostic::error(
-                        "nested-audience",
+                        Code::NestedAudience,
                         file,
                         format!("the audience `{}` combines `{member}`, which combines audiences itself", audience.id),
                     )
@@ -639,7 +640,7 @@ fn subsection_headings(file: &str, text: &str, section: &SectionDef) -> Vec<Diag
         .filter_map(|sub| blank_entry(&sub.heading).map(|audience| (sub, audience)))
         .map(|(sub, audience)| {
             Diagnostic::error(
-                "empty-heading",
+                Code::EmptyHeading,
                 file,
                 format!("the subsection `{}` has an empty heading{audience}", sub.id),
             )

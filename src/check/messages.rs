@@ -1,5 +1,6 @@
 //! Messages more than one check gives, each worded in one place.
 
+use crate::diag::Code;
 use crate::diag::{suggestion, Diagnostic};
 
 /// `a`, `a and b`, `a, b and c` (or with `or`).
@@ -22,7 +23,7 @@ pub fn unknown_audience(
     known: &[&str],
 ) -> Diagnostic {
     Diagnostic::error(
-        "unknown-audience",
+        Code::UnknownAudience,
         file,
         format!("`{key}` names the audience `{id}`, which does not exist"),
     )
@@ -38,7 +39,7 @@ pub fn unknown_audience(
 /// `key` in `file` names a clause that is not in the library.
 pub fn unknown_clause(file: &str, source: &str, key: &str, id: &str, ids: &[&str]) -> Diagnostic {
     Diagnostic::error(
-        "unknown-clause",
+        Code::UnknownClause,
         file,
         format!("`{key}` names the clause `{id}`, which is not in the library"),
     )
@@ -61,7 +62,7 @@ pub fn repeated<'a>(items: impl IntoIterator<Item = &'a String>) -> Option<&'a s
 /// `key` in `file` lists `entry` twice.
 pub fn duplicate_entry(file: &str, source: &str, key: &str, entry: &str) -> Diagnostic {
     Diagnostic::error(
-        "duplicate-entry",
+        Code::DuplicateEntry,
         file,
         format!("`{key}` lists `{entry}` twice"),
     )
@@ -72,7 +73,7 @@ pub fn duplicate_entry(file: &str, source: &str, key: &str, entry: &str) -> Diag
 /// `--school` names a school the project does not have.
 pub fn unknown_school(id: &str, ids: &[&str]) -> Diagnostic {
     Diagnostic::error(
-        "unknown-school",
+        Code::UnknownSchool,
         "--school",
         format!("there is no school `{id}`"),
     )

@@ -5,6 +5,7 @@
 use crate::check::messages::{
     duplicate_entry, join_list, repeated, unknown_audience, unknown_clause,
 };
+use crate::diag::Code;
 use crate::diag::{suggestion, Diagnostic, Diagnostics};
 use crate::model::dates;
 use crate::model::files::{PerAudience, Policy, SignedBy};
@@ -54,7 +55,7 @@ pub fn check_school(
         };
         out.push(
             err(
-                "missing-key",
+                Code::MissingKey,
                 format!("school `{}` has no {}", school.id, join_list(&keys, "or")),
             )
             .at(school.source, 1, 1)
@@ -68,7 +69,7 @@ pub fn check_school(
     if s.audiences.as_ref().is_some_and(Vec::is_empty) {
         out.push(
             err(
-                "no-audiences",
+                Code::NoAudiences,
                 format!("school `{}` lists no audiences", school.id),
             )
             .near(school.source, "audiences")
@@ -79,7 +80,7 @@ pub fn check_school(
         let (file, source) = school.setting("masthead");
         out.push(
             Diagnostic::error(
-                "masthead-without-trust",
+                Code::MastheadWithoutTrust,
                 file,
                 format!("`masthead: trust` asks for the trust's name in the header, but school `{}` has no trust", school.id),
             )
@@ -126,7 +127,7 @@ pub fn check_school(
         if let Some(first) = policies[..i].iter().find(|p| p.id == policy.id) {
             out.push(
                 Diagnostic::error(
-                    "duplicate-policy",
+                    Code::DuplicatePolicy,
                     &policy.file,
                     format!("the policy `{}` is also defined in {}", policy.id, first.file),
                 )
@@ -140,7 +141,7 @@ pub fn check_school(
                 let names = policies.iter().map(|p| p.id.as_str());
                 out.push(
                     err(
-                        "unknown-policy",
+                        Code::UnknownPolicy,
                         format!("`policies` names `{id}`, which is not a policy"),
                     )
                     .near_under(school.source, "policies", id)
@@ -228,7 +229,7 @@ fn check_blank_values(school: SchoolInput<'_>) -> Vec<Diagnostic> {
         .map(|(key, path, _)| {
             let (file, source) = school.setting(key);
             let (parent, last) = path.rsplit_once('.').unwrap_or(("", &path));
-            Diagnostic::error("blank-value", &file, format!("`{path}` is blank"))
+            Diagnostic::error(Code::BlankValue, &file, format!("`{path}` is blank"))
                 .near_under(source, parent, last)
                 .with_hint(format!("give `{path}` a value"))
         })
@@ -249,7 +250,7 @@ fn check_replace_audiences(lib: Library<'_>, school: SchoolInput<'_>) -> Vec<Dia
             if known.contains(&audience) && !clause.meta.audiences.iter().any(|a| a == audience) {
                 out.push(
                     Diagnostic::warning(
-                        "replace-audience-ignored",
+                        Code::ReplaceAudienceIgnored,
                         &file,
                         format!("`replace: {id}` gives text for `{audience}`, but the clause `{id}` does not speak to `{audience}`, so the text is never used"),
                     )
@@ -275,7 +276,7 @@ fn check_modules(lib: Library<'_>, school: SchoolInput<'_>) -> Vec<Diagnostic> {
         .filter(|id| !lib.modules.contains_key(*id))
         .map(|id| {
             Diagnostic::error(
-                "unknown-module",
+                Code::UnknownModule,
                 &file,
                 format!("`modules` names the module `{id}`, which modules.yaml does not define"),
             )
@@ -329,7 +330,7 @@ fn check_clause_refs(lib: Library<'_>, school: SchoolInput<'_>) -> Vec<Diagnosti
                 .cloned()
                 .unwrap_or_default();
             out.push(
-                Diagnostic::error("locked-clause", file, format!("the clause `{id}` is locked by {lock_file} and cannot be used in `{key}`"))
+                Diagnostic::error(Code::LockedClause, file, format!("the clause `{id}` is locked by {lock_file} and cannot be used in `{key}`"))
                     .near_under(source, key, id)
                     .with_hint("the trust requires this wording in every school; ask the trust to change it, or remove it from this list"),
             );
@@ -354,7 +355,7 @@ fn check_dates(school: SchoolInput<'_>) -> Vec<Diagnostic> {
                 let (file, source) = school.setting(key);
                 out.push(
                     Diagnostic::error(
-                        "bad-date",
+                        Code::BadDate,
                         file,
                         format!("`{key}` has the date `{value}`, which {why}"),
                     )
@@ -369,7 +370,7 @@ fn check_dates(school: SchoolInput<'_>) -> Vec<Diagnostic> {
             let (file, source) = school.setting("review_by");
             out.push(
                 Diagnostic::error(
-                    "review-before-approval",
+                    Code::ReviewBeforeApproval,
                     file,
                     format!("the review date {text} is not after the approval date"),
                 )
@@ -458,7 +459,7 @@ fn check_labels(school: SchoolInput<'_>) -> Vec<Diagnostic> {
             };
             out.push(
                 Diagnostic::error(
-                    "unknown-label",
+                    Code::UnknownLabel,
                     &file,
                     format!("`labels` has no label `{key}`"),
                 )
@@ -478,7 +479,7 @@ fn check_labels(school: SchoolInput<'_>) -> Vec<Diagnostic> {
             for token in labels::unknown_tokens(text, &labels::TOKENS) {
                 out.push(
                     Diagnostic::error(
-                        "unknown-label-token",
+                        Code::UnknownLabelToken,
                         &file,
                         format!(
                             "the `{key}` label uses `{{{token}}}`, which policyc does not fill in"
@@ -512,7 +513,7 @@ fn check_roles(policies: &[Policy], school: SchoolInput<'_>) -> Vec<Diagnostic> 
             let (file, source) = school.setting("policies");
             out.push(
                 Diagnostic::error(
-                    "role-signers-missing",
+                    Code::RoleSignersMissing,
                     file,
                     format!("`{}` is a role addendum, signed only by the people whose role the school names for it, but `roles:` names none", policy.id),
                 )
@@ -533,7 +534,7 @@ fn check_roles(policies: &[Policy], school: SchoolInput<'_>) -> Vec<Diagnostic> 
         };
         out.push(
             Diagnostic::warning(
-                "role-signers-unused",
+                Code::RoleSignersUnused,
                 &file,
                 format!("`roles` names `{key}`, which is not a role addendum this school builds, so it decides nothing"),
             )
@@ -560,7 +561,7 @@ fn check_list_numbering(school: SchoolInput<'_>) -> Vec<Diagnostic> {
         .filter_map(|pattern| {
             let why = numbering::check_list_pattern(pattern).err()?;
             Some(
-                Diagnostic::error("bad-list-numbering", &file, why)
+                Diagnostic::error(Code::BadListNumbering, &file, why)
                     .at_text(source, pattern)
                     .with_hint("give one pattern per level, outermost first, e.g. `list_numbering: \"a. i.\"`"),
             )
@@ -586,7 +587,7 @@ mod tests {
     }
 
     fn codes(yaml: &str) -> Vec<&'static str> {
-        problems(yaml).iter().map(|d| d.code).collect()
+        problems(yaml).iter().map(|d| d.code.as_str()).collect()
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! address a slip prints or encodes in a QR code must be a web address.
 
 use crate::check::messages::unknown_audience;
+use crate::diag::Code;
 use crate::diag::Diagnostic;
 use crate::model::project::{Library, SchoolInput};
 use crate::model::slips::{is_web_address, sign_with, SignWith};
@@ -63,7 +64,7 @@ pub fn check_signing(lib: Library<'_>, school: SchoolInput<'_>) -> Vec<Diagnosti
 fn not_a_web_address(school: SchoolInput<'_>, key: &str, url: &str) -> Diagnostic {
     let (file, source) = school.setting(key);
     Diagnostic::error(
-        "bad-web-address",
+        Code::BadWebAddress,
         &file,
         format!("`{key}` gives `{url}`, which is not a web address a reader can open"),
     )
@@ -75,7 +76,7 @@ fn not_a_web_address(school: SchoolInput<'_>, key: &str, url: &str) -> Diagnosti
 fn slip_without_address(school: SchoolInput<'_>, audience: &str) -> Diagnostic {
     let (file, source) = school.setting("sign_with");
     Diagnostic::error(
-        "slip-without-address",
+        Code::SlipWithoutAddress,
         &file,
         format!("`{audience}` signs a slip (`sign_with`), but `full_text_url` gives no address where they can read the whole text"),
     )

@@ -10,6 +10,7 @@ use crate::cli::{ChangesArgs, ReportFormat};
 use crate::cmd::explain::resolved_or_report;
 use crate::cmd::print_diagnostics;
 use crate::diag::printable_lines;
+use crate::diag::Code;
 use crate::diag::{Diagnostic, Diagnostics, EXIT_CHANGED, EXIT_OK, EXIT_PROJECT};
 use crate::model::project::Resolved;
 use crate::output::{read_baseline, records::current_manifest};
@@ -29,7 +30,7 @@ pub fn changes(args: &ChangesArgs) -> Result<i32> {
             // fix, like any project file: exit 1, not a failure of policyc.
             let mut diags = Diagnostics::default();
             diags.push(
-                Diagnostic::error("baseline-unreadable", "--baseline", format!("{err:#}"))
+                Diagnostic::error(Code::BaselineUnreadable, "--baseline", format!("{err:#}"))
                     .with_hint("give --baseline the manifest.json of a published pack, or the folder that holds it (see published/)"),
             );
             print_diagnostics(&diags);
@@ -116,7 +117,7 @@ fn stale_mark(resolved: &Resolved, mark: &StaleMark, baseline: &Path) -> Diagnos
             "if the other changes are editorial too, list each under `fixes:`; otherwise remove the mark",
         ),
     };
-    Diagnostic::warning("editorial-stale", &mark.file, message)
+    Diagnostic::warning(Code::EditorialStale, &mark.file, message)
         .near(resolved.project.source(&mark.file), "editorial")
         .with_hint(hint)
 }

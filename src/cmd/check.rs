@@ -7,6 +7,7 @@ use anyhow::Result;
 
 use crate::cli::{CheckArgs, CheckFormat};
 use crate::cmd::{abort_on_timeout, count_line, print_diagnostics, source_date_epoch};
+use crate::diag::Code;
 use crate::diag::{Diagnostics, Severity, EXIT_OK, EXIT_PROJECT};
 use crate::load::people::project_people;
 use crate::model::build::Standards;
@@ -18,9 +19,6 @@ use crate::pipeline::signoff::{sign_off_report, unprintable_character, SignOffFi
 use crate::render::booklet::render_booklets;
 use crate::render::pdf::PdfEngine;
 use crate::render::{discard, discard_at, render_all, RenderHooks, RenderOptions};
-
-/// The warning a review date that has passed gives.
-const OVERDUE: &str = "review-overdue";
 
 /// Every roster and ledger read as sign-off and consent read them, and
 /// every name on them checked against the fonts: a bad line, or a name
@@ -104,7 +102,7 @@ pub fn check(args: &CheckArgs) -> Result<i32> {
         .iter()
         .filter(|d| d.severity == Severity::Warning)
         .filter(|d| {
-            if d.code == OVERDUE {
+            if d.code == Code::ReviewOverdue {
                 args.deny_overdue
             } else {
                 args.deny_warnings

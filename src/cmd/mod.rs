@@ -22,6 +22,7 @@ use std::sync::Arc;
 use anyhow::Result;
 
 use crate::cli::{Cli, Command, PdfStandardArg};
+use crate::diag::Code;
 use crate::diag::{use_colour, Diagnostic, Diagnostics, EXIT_FAILURE, EXIT_PROJECT, EXIT_USAGE};
 use crate::model::build::Standards;
 use crate::render::pool::OnTimeout;
@@ -102,7 +103,7 @@ pub fn source_date_epoch() -> Result<Option<i64>, Diagnostic> {
     match text.trim().parse::<i64>() {
         Ok(seconds) if (0..=253_402_300_799).contains(&seconds) => Ok(Some(seconds)),
         _ => Err(Diagnostic::error(
-            "bad-env",
+            Code::BadEnv,
             "SOURCE_DATE_EPOCH",
             format!("`SOURCE_DATE_EPOCH` is `{text}`, which is not a number of seconds since 1 January 1970"),
         )

@@ -15,6 +15,7 @@ use anyhow::Result;
 use crate::cli::PublishArgs;
 use crate::cmd::explain::resolved_or_report;
 use crate::cmd::print_diagnostics;
+use crate::diag::Code;
 use crate::diag::{Diagnostic, Diagnostics, EXIT_OK, EXIT_PROJECT};
 use crate::model::manifest::Manifest;
 use crate::output::records::current_manifest;
@@ -28,7 +29,7 @@ pub fn publish(args: &PublishArgs) -> Result<i32> {
     if let Err(problem) = check_label(&args.label) {
         diags.push(
             Diagnostic::error(
-                "publish-label",
+                Code::PublishLabel,
                 "LABEL",
                 format!("the label `{}` {problem}", args.label),
             )
@@ -45,7 +46,7 @@ pub fn publish(args: &PublishArgs) -> Result<i32> {
     if root.kind(&target).is_some() {
         diags.push(
             Diagnostic::error(
-                "publish-exists",
+                Code::PublishExists,
                 &target,
                 "a pack is already published under this label",
             )
@@ -61,8 +62,12 @@ pub fn publish(args: &PublishArgs) -> Result<i32> {
         Ok(built) => built,
         Err(err) => {
             diags.push(
-                Diagnostic::error("publish-unbuilt", "out/manifest.json", format!("{err:#}"))
-                    .with_hint("run `policyc build`, print and hand out the pack, then publish it"),
+                Diagnostic::error(
+                    Code::PublishUnbuilt,
+                    "out/manifest.json",
+                    format!("{err:#}"),
+                )
+                .with_hint("run `policyc build`, print and hand out the pack, then publish it"),
             );
             print_diagnostics(&diags);
             return Ok(EXIT_PROJECT);
@@ -79,7 +84,7 @@ pub fn publish(args: &PublishArgs) -> Result<i32> {
         };
         diags.push(
             Diagnostic::error(
-                "publish-stale",
+                Code::PublishStale,
                 "out/manifest.json",
                 format!(
                     "out/ does not match the project: {}{more}",

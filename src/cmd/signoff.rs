@@ -14,6 +14,7 @@ use crate::cli::{
 use crate::cmd::explain::resolved_or_report;
 use crate::cmd::source_date_epoch;
 use crate::cmd::{abort_on_timeout, pdf_standards, print_diagnostics};
+use crate::diag::Code;
 use crate::diag::{Diagnostic, Diagnostics, EXIT_OK, EXIT_PROJECT};
 use crate::load::form_export::{read_form_export, ColumnMap, DateOrder};
 use crate::model::project::Resolved;
@@ -63,7 +64,7 @@ fn selected(
     {
         diags.push(
             Diagnostic::error(
-                "unknown-audience",
+                Code::UnknownAudience,
                 "--audience",
                 format!("there is no audience `{audience}`"),
             )
@@ -363,7 +364,8 @@ impl PrivateTarget {
 
 /// Files that hold names, refused where they would be published.
 pub(crate) fn refuse_public(out: &Path, problem: &guard::Misplaced) -> Diagnostic {
-    Diagnostic::error("private-out-public", "--out", problem.message(out)).with_hint(problem.hint())
+    Diagnostic::error(Code::PrivateOutPublic, "--out", problem.message(out))
+        .with_hint(problem.hint())
 }
 
 /// Locks `people/<school>/` for a ledger write (waiting for another

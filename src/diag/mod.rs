@@ -20,10 +20,12 @@ use std::io::IsTerminal;
 
 use serde::Serialize;
 
+pub mod code;
 pub mod places;
 pub mod text;
 pub mod workbook;
 
+pub use code::Code;
 pub use text::{
     did_you_mean, find_token, line_column, printable, printable_lines, relative, suggestion,
 };
@@ -67,8 +69,8 @@ pub struct Diagnostic {
     pub line: Option<usize>,
     /// 1-based column, when known.
     pub column: Option<usize>,
-    /// A stable, kebab-case identifier of the kind of problem.
-    pub code: &'static str,
+    /// The kind of problem, named by a stable kebab-case code.
+    pub code: Code,
     /// What is wrong.
     pub message: String,
     /// How to fix it.
@@ -84,7 +86,7 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// An error in `file`, with no position yet.
-    pub fn error(code: &'static str, file: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn error(code: Code, file: impl Into<String>, message: impl Into<String>) -> Self {
         Self {
             severity: Severity::Error,
             file: file.into(),
@@ -99,11 +101,7 @@ impl Diagnostic {
     }
 
     /// A warning in `file`, with no position yet.
-    pub fn warning(
-        code: &'static str,
-        file: impl Into<String>,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn warning(code: Code, file: impl Into<String>, message: impl Into<String>) -> Self {
         Self {
             severity: Severity::Warning,
             ..Self::error(code, file, message)
@@ -263,7 +261,7 @@ impl Diagnostic {
         if let Some(column) = self.column {
             properties.push(format!("col={column}"));
         }
-        properties.push(format!("title={}", escape_property(self.code)));
+        properties.push(format!("title={}", escape_property(self.code.as_str())));
         let mut message = self.message.clone();
         if let Some(cell) = &self.cell {
             message.push_str(&format!(" ({cell})"));
@@ -325,13 +323,13 @@ impl Diagnostic {
 
 /// Codes whose message and hint never quote a cell of a personal-data
 /// file, so a redacted diagnostic keeps them (without the excerpt).
-const CELL_FREE_CODES: [&str; 6] = [
-    "csv-column-missing",
-    "csv-blank-cell",
-    "not-utf8",
-    "ledger-without-roster",
-    "people-unknown-school",
-    "unreadable",
+const CELL_FREE_CODES: [Code; 6] = [
+    Code::CsvColumnMissing,
+    Code::CsvBlankCell,
+    Code::NotUtf8,
+    Code::LedgerWithoutRoster,
+    Code::PeopleUnknownSchool,
+    Code::Unreadable,
 ];
 
 /// Escapes a workflow command's message: `%`, carriage returns and line
@@ -420,7 +418,7 @@ impl Diagnostics {
     }
 
     /// Takes out every problem with `code`, leaving the rest.
-    pub fn take(&mut self, code: &str) -> Vec<Diagnostic> {
+    pub fn take(&mut self, code: Code) -> Vec<Diagnostic> {
         let (taken, kept) = std::mem::take(&mut self.items)
             .into_iter()
             .partition(|d| d.code == code);
@@ -479,14 +477,14 @@ mod tests {
 
     #[test]
     fn a_github_annotation_escapes_what_could_end_or_start_a_command() {
-        let d = Diagnostic::error("bad-value", "schools/a, b.yaml", "50% off:\n::error::x")
+        let d = Diagnostic::error(Code::BadValue, "schools/a, b.yaml", "50% off:\n::error::x")
             .at("one\ntwo\n", 2, 3)
             .with_hint("write it again");
         assert_eq!(
             d.github_annotation("policies/"),
             "::error file=policies/schools/a%2C b.yaml,line=2,col=3,title=bad-value::50%25 off:%0A::error::x%0Ahelp: write it again"
         );
-        let w = Diagnostic::warning("review-overdue", "policies/aup.yaml", "overdue");
+        let w = Diagnostic::warning(Code::ReviewOverdue, "policies/aup.yaml", "overdue");
         assert_eq!(
             w.github_annotation("."),
             "::warning file=policies/aup.yaml,title=review-overdue::overdue"
@@ -495,7 +493,7 @@ mod tests {
 
     #[test]
     fn renders_excerpt_with_caret_and_hint() {
-        let d = Diagnostic::error("unknown-key", "schools/a.yaml", "unknown key `contcts`")
+        let d = Diagnostic::error(Code::UnknownKey, "schools/a.yaml", "unknown key `contcts`")
             .at("name: A\ncontcts: {}\n", 2, 1)
             .with_hint("did you mean `contacts`?");
         assert_eq!(

@@ -73,13 +73,14 @@ fn column_letters(mut index: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diag::Code;
 
     #[test]
     fn a_problem_is_named_by_its_sheet_and_cell_once() {
         let text = "name,audience\n\"Lee, Amy\",ks9\n";
         let book = Workbook::new("Pupils", text);
-        let mut d =
-            Diagnostic::error("x", "people/a/roster.xlsx", "bad").at_in_line(text, 2, "ks9");
+        let mut d = Diagnostic::error(Code::BadValue, "people/a/roster.xlsx", "bad")
+            .at_in_line(text, 2, "ks9");
         book.name_cell(&mut d);
         assert_eq!(d.cell.as_deref(), Some("sheet `Pupils`, cell B2"));
         assert_eq!(d.column, None);
@@ -93,7 +94,7 @@ mod tests {
 
     #[test]
     fn a_problem_with_a_row_only_names_the_row() {
-        let mut d = Diagnostic::error("x", "a.xlsx", "bad").at("a\nb\n", 2, 1);
+        let mut d = Diagnostic::error(Code::BadValue, "a.xlsx", "bad").at("a\nb\n", 2, 1);
         d.column = None;
         Workbook::new("Sheet1", "a\nb\n").name_cell(&mut d);
         assert_eq!(d.cell.as_deref(), Some("sheet `Sheet1`, row 2"));

@@ -8,6 +8,7 @@
 //! records nothing. Respondents type into these cells, so every value is
 //! untrusted text.
 
+use crate::diag::Code;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::consent::{Choice, ConsentRow, Purpose};
 use crate::model::dates::DateOrder;
@@ -36,7 +37,7 @@ pub fn parse_consent_export(
     let mut records = reader.records();
     let Some(Ok(header)) = records.next() else {
         diags.push(Diagnostic::error(
-            "import-column-missing",
+            Code::ImportColumnMissing,
             file,
             "the export has no header line",
         ));
@@ -77,7 +78,7 @@ pub fn parse_consent_export(
         }
         diags.push(
             Diagnostic::error(
-                "import-column-missing",
+                Code::ImportColumnMissing,
                 file,
                 format!("the export has no column for {}", what.join("; ")),
             )
@@ -96,7 +97,7 @@ pub fn parse_consent_export(
                 let line = err.position().map_or(1, |p| p.line() as usize);
                 diags.push(
                     Diagnostic::error(
-                        "import-unreadable",
+                        Code::ImportUnreadable,
                         file,
                         format!("this line is not CSV: {err}"),
                     )
@@ -119,7 +120,7 @@ pub fn parse_consent_export(
         let (Some(by), Some(child_name), Some(when)) = (cell(name), cell(child), cell(date)) else {
             diags.push(
                 Diagnostic::error(
-                    "import-blank-cell",
+                    Code::ImportBlankCell,
                     file,
                     "this response leaves the name, the child or the date blank",
                 )
@@ -130,7 +131,7 @@ pub fn parse_consent_export(
         };
         let Some(day) = form_date(&when, order) else {
             diags.push(
-                Diagnostic::error("import-date", file, format!("`{when}` is not a date"))
+                Diagnostic::error(Code::ImportDate, file, format!("`{when}` is not a date"))
                     .at_in_line(text, line, &when)
                     .with_hint(
                         "say how the export writes dates: --date-order dmy (UK), mdy (US) or ymd",
@@ -144,7 +145,7 @@ pub fn parse_consent_export(
             };
             let Some(choice) = Choice::parse(&value).filter(|c| *c != Choice::Notified) else {
                 diags.push(
-                    Diagnostic::error("consent-decision", file, format!("`{value}` is not an answer policyc knows, for `{}`", answer.purpose.id))
+                    Diagnostic::error(Code::ConsentDecision, file, format!("`{value}` is not an answer policyc knows, for `{}`", answer.purpose.id))
                         .at_in_line(text, line, &value)
                         .with_hint("answer each purpose with yes or no (or given, refused, withdrawn); leave it blank for no answer"),
                 );

@@ -6,6 +6,7 @@ use typst::text::Font;
 
 use super::paths::read_fenced;
 use super::Loader;
+use crate::diag::Code;
 use crate::diag::Diagnostic;
 use crate::model::project::FontFile;
 use crate::sealed::Cap;
@@ -40,7 +41,7 @@ impl Loader<'_> {
             };
             if !holds_a_font(&bytes) {
                 self.diags.push(
-                    Diagnostic::error("font-unreadable", rel, "this file holds no TrueType or OpenType font policyc can read")
+                    Diagnostic::error(Code::FontUnreadable, rel, "this file holds no TrueType or OpenType font policyc can read")
                         .with_hint("put the font file itself here (.ttf, .otf, .ttc or .otc): unzip a download first, and convert a web font (.woff, .woff2)"),
                 );
                 continue;

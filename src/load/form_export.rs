@@ -8,6 +8,7 @@
 
 use std::path::Path;
 
+use crate::diag::Code;
 use crate::diag::{Diagnostic, Diagnostics, Workbook};
 use crate::model::dates;
 use crate::model::people::Signature;
@@ -111,7 +112,7 @@ pub fn read_export_text(path: &Path, diags: &mut Diagnostics) -> Option<String> 
             Some(text)
         }
         Err(why) => {
-            diags.push(Diagnostic::error("import-unreadable", path.display().to_string(), why).with_hint(
+            diags.push(Diagnostic::error(Code::ImportUnreadable, path.display().to_string(), why).with_hint(
                 "export the responses as an Excel workbook (.xlsx, as Microsoft Forms downloads them) or as CSV (Google Forms: Download responses (.csv))",
             ));
             None
@@ -218,7 +219,7 @@ pub fn parse_export(
         Some(Ok(h)) => h.iter().map(|c| c.trim().to_lowercase()).collect(),
         _ => {
             diags.push(Diagnostic::error(
-                "import-column-missing",
+                Code::ImportColumnMissing,
                 file,
                 "the export has no header line",
             ));
@@ -252,7 +253,7 @@ pub fn parse_export(
     if !missing.is_empty() {
         diags.push(
             Diagnostic::error(
-                "import-column-missing",
+                Code::ImportColumnMissing,
                 file,
                 format!("the export has no column for {}", missing.join("; ")),
             )
@@ -283,7 +284,7 @@ pub fn parse_export(
         let (Some(name), Some(when), Some(doc_id), audience) = values else {
             diags.push(
                 Diagnostic::error(
-                    "import-blank-cell",
+                    Code::ImportBlankCell,
                     file,
                     "this response leaves the name, date or document ID blank",
                 )
@@ -295,7 +296,7 @@ pub fn parse_export(
         let Some(signed_on) = form_date(&when, order) else {
             diags.push(
                 Diagnostic::error(
-                    "import-date",
+                    Code::ImportDate,
                     file,
                     format!("`{when}` is not a date when read as {}", order_words(order)),
                 )

@@ -21,6 +21,7 @@ use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
 
+use crate::diag::Code;
 use crate::diag::{relative, suggestion, Diagnostic, Diagnostics};
 use crate::model::consent::ConsentSettings;
 use crate::model::dates::DateOrder;
@@ -47,7 +48,7 @@ pub fn load_project(root: &Path, diags: &mut Diagnostics) -> Project {
         };
         diags.push(
             Diagnostic::error(
-                "no-project",
+                Code::NoProject,
                 "--project",
                 format!("the project folder {} {what}", root.display()),
             )
@@ -185,7 +186,7 @@ impl Loader<'_> {
             let (line, column) = crate::diag::line_column(yaml, at);
             self.diags.push(
                 Diagnostic::error(
-                    "yaml-too-deep",
+                    Code::YamlTooDeep,
                     rel,
                     format!(
                         "the YAML nests more than {} levels deep here",
@@ -254,7 +255,7 @@ impl Loader<'_> {
             if let Err(problem) = check_id(&audience.id) {
                 self.diags.push(
                     Diagnostic::error(
-                        "bad-id",
+                        Code::BadId,
                         &rel,
                         format!("audience id `{}` {problem}", audience.id),
                     )
@@ -289,7 +290,7 @@ impl Loader<'_> {
         for id in modules.keys() {
             if let Err(problem) = check_id(id) {
                 self.diags.push(
-                    Diagnostic::error("bad-id", &rel, format!("module id `{id}` {problem}"))
+                    Diagnostic::error(Code::BadId, &rel, format!("module id `{id}` {problem}"))
                         .near(&text, id)
                         .with_hint(
                             "use lower-case letters, digits and hyphens, starting with a letter",
@@ -318,7 +319,7 @@ impl Loader<'_> {
             Err(err) => {
                 let (message, hint) = err.message_and_hint();
                 self.diags.push(
-                    Diagnostic::error("front-matter", &rel, message)
+                    Diagnostic::error(Code::FrontMatter, &rel, message)
                         .at(&text, 1, 1)
                         .with_hint(hint),
                 );
@@ -329,18 +330,20 @@ impl Loader<'_> {
         let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned());
         if let Err(problem) = check_id(&meta.id) {
             self.diags.push(
-                Diagnostic::error("bad-id", &rel, format!("clause id `{}` {problem}", meta.id))
-                    .near(&text, &meta.id)
-                    .with_hint(
-                        "use lower-case letters, digits and hyphens, starting with a letter",
-                    ),
+                Diagnostic::error(
+                    Code::BadId,
+                    &rel,
+                    format!("clause id `{}` {problem}", meta.id),
+                )
+                .near(&text, &meta.id)
+                .with_hint("use lower-case letters, digits and hyphens, starting with a letter"),
             );
             return None;
         }
         if stem.as_deref() != Some(meta.id.as_str()) {
             self.diags.push(
                 Diagnostic::error(
-                    "id-file-mismatch",
+                    Code::IdFileMismatch,
                     &rel,
                     format!("clause id `{}` does not match its file name", meta.id),
                 )
@@ -397,7 +400,7 @@ impl Loader<'_> {
         self.orphaned_school_folders(&dir);
         if schools.is_empty() && !self.diags.has_errors() {
             self.diags.push(
-                Diagnostic::error("no-schools", "schools", "the project has no school files")
+                Diagnostic::error(Code::NoSchools, "schools", "the project has no school files")
                     .with_hint("add `schools/<school-id>.yaml` with at least `name:` (run `policyc init` for a starting point)"),
             );
         }
@@ -423,7 +426,7 @@ impl Loader<'_> {
         let Some(id) = own.id.take() else {
             self.diags.push(
                 Diagnostic::error(
-                    "trust-documents-id",
+                    Code::TrustDocumentsId,
                     file,
                     "`trust.documents` has no `id`, so its documents have no folder to go in",
                 )
@@ -435,7 +438,7 @@ impl Loader<'_> {
         if let Err(why) = crate::model::ids::check_id(&id) {
             self.diags.push(
                 Diagnostic::error(
-                    "trust-documents-id",
+                    Code::TrustDocumentsId,
                     file,
                     format!("the trust's documents' id `{id}` {why}"),
                 )
@@ -451,7 +454,7 @@ impl Loader<'_> {
             if set {
                 self.diags.push(
                     Diagnostic::error(
-                        "trust-documents-key",
+                        Code::TrustDocumentsKey,
                         file,
                         format!("`trust.documents` cannot set `{key}`: the trust's documents always extend the file they are in, and are the trust's"),
                     )
@@ -488,7 +491,7 @@ impl Loader<'_> {
         if own.id.is_some() {
             self.diags.push(
                 Diagnostic::error(
-                    "trust-documents-key",
+                    Code::TrustDocumentsKey,
                     file,
                     "a school file cannot set `id`: a school's id is its file's name",
                 )
@@ -499,7 +502,7 @@ impl Loader<'_> {
         if own.trust.as_ref().is_some_and(|t| t.documents.is_some()) {
             self.diags.push(
                 Diagnostic::error(
-                    "trust-documents-key",
+                    Code::TrustDocumentsKey,
                     file,
                     "`trust.documents` belongs in a defaults file (`schools/_trust.yaml`), not a school's",
                 )
@@ -522,7 +525,7 @@ impl Loader<'_> {
                 let text = self.sources.get(trust.file()).cloned().unwrap_or_default();
                 self.diags.push(
                     Diagnostic::error(
-                        "trust-documents-id",
+                        Code::TrustDocumentsId,
                         trust.file(),
                         format!("the trust's documents' id `{}` is also the id of `{}`, and both would be built in `out/{}/`", school.id, named.file(), school.id),
                     )
@@ -592,7 +595,7 @@ impl Loader<'_> {
             };
             self.diags.push(
                 Diagnostic::warning(
-                    "orphaned-school-folder",
+                    Code::OrphanedSchoolFolder,
                     format!("schools/{}", entry.name),
                     format!("no school file `schools/{}.yaml` goes with this folder, so nothing in it is read", entry.name),
                 )
@@ -615,7 +618,7 @@ impl Loader<'_> {
                 let text = self.sources.get(&from).cloned().unwrap_or_default();
                 self.diags.push(
                     Diagnostic::error(
-                        "extends-cycle",
+                        Code::ExtendsCycle,
                         &from,
                         format!(
                             "`extends` goes round in a circle: {} → {rel}",
@@ -639,7 +642,7 @@ impl Loader<'_> {
                     let hint = self.extends_hint(&next);
                     self.diags.push(
                         Diagnostic::error(
-                            "extends-missing",
+                            Code::ExtendsMissing,
                             &rel,
                             format!("`extends` names `{next}`, which does not exist"),
                         )
@@ -650,11 +653,13 @@ impl Loader<'_> {
                 }
                 Err(why) => {
                     self.diags.push(
-                        Diagnostic::error("path-outside", &rel, format!("`extends: {next}` {why}"))
-                            .near(&text, &next)
-                            .with_hint(
-                                "name a defaults file inside `schools/`, such as `_trust.yaml`",
-                            ),
+                        Diagnostic::error(
+                            Code::PathOutside,
+                            &rel,
+                            format!("`extends: {next}` {why}"),
+                        )
+                        .near(&text, &next)
+                        .with_hint("name a defaults file inside `schools/`, such as `_trust.yaml`"),
                     );
                     return None;
                 }
@@ -688,7 +693,7 @@ impl Loader<'_> {
             Err(why) => {
                 self.diags.push(
                     Diagnostic::error(
-                        "path-outside",
+                        Code::PathOutside,
                         &owner,
                         format!("logo path `{}` {why}", logo.path),
                     )
@@ -706,7 +711,7 @@ impl Loader<'_> {
                 let what = err.fault;
                 self.diags.push(
                     Diagnostic::error(
-                        "logo-unreadable",
+                        Code::LogoUnreadable,
                         &owner,
                         format!("logo `{}` {what}", logo.path),
                     )
@@ -719,7 +724,7 @@ impl Loader<'_> {
         let Some(format) = image_format(&bytes) else {
             self.diags.push(
                 Diagnostic::error(
-                    "logo-format",
+                    Code::LogoFormat,
                     &owner,
                     format!("logo `{}` is not an SVG, PNG or JPEG image", logo.path),
                 )
@@ -731,7 +736,7 @@ impl Loader<'_> {
         if let Err(why) = check_image(format, &bytes) {
             self.diags.push(
                 Diagnostic::error(
-                    "logo-damaged",
+                    Code::LogoDamaged,
                     &owner,
                     format!("logo `{}` {why}", logo.path),
                 )
@@ -792,10 +797,10 @@ impl Loader<'_> {
                     None
                 };
                 self.diags.push(match linked {
-                    Some(message) => Diagnostic::error("path-outside", rel, message)
+                    Some(message) => Diagnostic::error(Code::PathOutside, rel, message)
                         .with_hint("copy the folder into the project instead of linking to it"),
                     None => Diagnostic::error(
-                        "unreadable",
+                        Code::Unreadable,
                         rel,
                         format!("cannot read this folder ({})", paths::io_reason(&err)),
                     )
@@ -823,7 +828,7 @@ impl Loader<'_> {
             } else {
                 self.diags.push(
                     Diagnostic::warning(
-                        "ignored-file",
+                        Code::IgnoredFile,
                         self.rel(&path),
                         format!("`{name}` is not read: clause files must end in `.{ext}`"),
                     )
@@ -843,7 +848,7 @@ impl Loader<'_> {
             Ok(()) => Some(stem),
             Err(problem) => {
                 self.diags.push(
-                    Diagnostic::error("bad-id", self.rel(path), format!("the file name gives the id `{stem}`, which {problem}"))
+                    Diagnostic::error(Code::BadId, self.rel(path), format!("the file name gives the id `{stem}`, which {problem}"))
                         .with_hint("rename the file: ids use lower-case letters, digits and hyphens, and start with a letter"),
                 );
                 None

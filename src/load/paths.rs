@@ -6,13 +6,14 @@ use std::path::{Path, PathBuf};
 
 use crate::diag::line_column;
 use crate::diag::text::is_bidi_control;
+use crate::diag::Code;
 use crate::sealed::{Cap, ReadFailure, Tree};
 
 /// Why a file could not be read as text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReadError {
     /// The diagnostic code.
-    pub code: &'static str,
+    pub code: Code,
     /// What is wrong.
     pub message: String,
     /// What is wrong, said of a file another message names: the predicate
@@ -30,7 +31,7 @@ impl ReadError {
     /// A problem with the file as a whole: `message` is said of "the file",
     /// `fault` of a file named elsewhere.
     fn of_file(
-        code: &'static str,
+        code: Code,
         message: impl Into<String>,
         fault: impl Into<String>,
         hint: impl Into<String>,
@@ -46,7 +47,7 @@ impl ReadError {
 
     /// A problem at a place inside the file's text.
     fn in_text(
-        code: &'static str,
+        code: Code,
         message: String,
         hint: &str,
         text: String,
@@ -69,37 +70,37 @@ impl ReadError {
 pub fn read_fenced(folder: &dyn Tree, rel: &Path, cap: Cap) -> Result<Vec<u8>, ReadError> {
     folder.read(rel, cap).map_err(|failure| match failure {
         ReadFailure::Missing => ReadError::of_file(
-            "unreadable",
+            Code::Unreadable,
             "cannot read the file (not found)",
             "cannot be read (not found)",
             "check that the file exists and that you have permission to read it",
         ),
         ReadFailure::Link => ReadError::of_file(
-            "path-outside",
+            Code::PathOutside,
             "the file is a link, and policyc never follows links",
             "is a link, and policyc never follows links",
             "replace the link with the file itself: copy it into the project",
         ),
         ReadFailure::LinkedFolder => ReadError::of_file(
-            "path-outside",
+            Code::PathOutside,
             "the file lies in a folder that is a link, and policyc never follows links",
             "lies in a folder that is a link, and policyc never follows links",
             "replace the linked folder with the folder itself: copy it into the project",
         ),
         ReadFailure::Outside => ReadError::of_file(
-            "path-outside",
+            Code::PathOutside,
             "the path leaves the project",
             "leaves the project",
             "give a path inside the project",
         ),
         ReadFailure::Folder => ReadError::of_file(
-            "is-directory",
+            Code::IsDirectory,
             "expected a file but found a folder",
             "is a folder",
             "remove the folder or rename it without the file extension",
         ),
         ReadFailure::NotAFile => ReadError::of_file(
-            "not-a-file",
+            Code::NotAFile,
             "this is not an ordinary file (it is a pipe, socket or device)",
             "is not an ordinary file (it is a pipe, socket or device)",
             "replace it with an ordinary file",
@@ -111,7 +112,7 @@ pub fn read_fenced(folder: &dyn Tree, rel: &Path, cap: Cap) -> Result<Vec<u8>, R
 
 fn unreadable(err: &std::io::Error) -> ReadError {
     ReadError::of_file(
-        "unreadable",
+        Code::Unreadable,
         format!("cannot read the file ({})", io_reason(err)),
         format!("cannot be read ({})", io_reason(err)),
         "check that the file exists and that you have permission to read it",
@@ -125,7 +126,7 @@ fn too_large(size: u64, limit: u64) -> ReadError {
         human_size(limit)
     );
     ReadError::of_file(
-        "too-large",
+        Code::TooLarge,
         format!("the file {fault}"),
         fault,
         "a clause or school file holds a few paragraphs: remove pasted-in material or split the file",
@@ -152,7 +153,7 @@ pub fn read_text_file(folder: &dyn Tree, rel: &Path, cap: Cap) -> Result<String,
         let (line, column) = line_column(&before, before.len());
         let text = String::from_utf8_lossy(err.as_bytes()).into_owned();
         ReadError::in_text(
-            "not-utf8",
+            Code::NotUtf8,
             format!("the file is not valid UTF-8: line {line}, column {column} holds a byte that is not text"),
             "the file was probably saved as ANSI or Windows-1252: save it again as UTF-8 in your editor",
             text,
@@ -166,7 +167,7 @@ pub fn read_text_file(folder: &dyn Tree, rel: &Path, cap: Cap) -> Result<String,
     {
         let (line, column) = line_column(&text, at);
         return Err(ReadError::in_text(
-            "control-character",
+            Code::ControlCharacter,
             format!(
                 "line {line}, column {column} holds an invisible control character (U+{:04X}) that cannot be printed",
                 c as u32
@@ -184,7 +185,7 @@ pub fn read_text_file(folder: &dyn Tree, rel: &Path, cap: Cap) -> Result<String,
         if let Some((at, c)) = text.char_indices().find(|&(_, c)| is_bidi_control(c)) {
             let (line, column) = line_column(&text, at);
             return Err(ReadError::in_text(
-                "bidi-control",
+                Code::BidiControl,
                 format!(
                     "line {line}, column {column} holds an invisible bidirectional control (U+{:04X}) that can make the text read in a different order than it is written",
                     c as u32

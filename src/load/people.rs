@@ -9,6 +9,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use crate::diag::Code;
 use crate::diag::{did_you_mean, suggestion, Diagnostic, Diagnostics, Workbook};
 use crate::model::consent::{Choice, ConsentLedger, ConsentRow};
 use crate::model::dates::{self, DateOrder};
@@ -127,7 +128,7 @@ fn load_school(
             "signed.csv" | "signed.xlsx" => {
                 if let Some(first) = people.ledgers.get(id) {
                     diags.push(
-                        Diagnostic::error("ledger-twice", path.to_string_lossy(), format!("the school already has a ledger, {}", first.file))
+                        Diagnostic::error(Code::LedgerTwice, path.to_string_lossy(), format!("the school already has a ledger, {}", first.file))
                             .with_hint("keep one ledger: policyc adds to signed.csv itself, so move the rows of the workbook into it and delete signed.xlsx"),
                     );
                     continue;
@@ -153,7 +154,7 @@ fn load_school(
         for file in layouts.keys() {
             if !parts.iter().any(|(r, _)| Path::new(r).ends_with(file)) {
                 diags.push(
-                    Diagnostic::warning("roster-layout-unused", &rel, format!("there is no roster file `{file}` in {}", folder.to_string_lossy()))
+                    Diagnostic::warning(Code::RosterLayoutUnused, &rel, format!("there is no roster file `{file}` in {}", folder.to_string_lossy()))
                         .near(source, file)
                         .with_hint("name a roster file in this folder (roster*.csv or roster*.xlsx), or delete these lines"),
                 );
@@ -175,7 +176,7 @@ fn unread_file(path: &Path, name: &str) -> Diagnostic {
         "name a roster roster*.csv or roster*.xlsx (roster-staff.csv, roster-pupils.xlsx); keep form exports and other files in a subfolder, such as imports/".to_string()
     };
     Diagnostic::warning(
-        "ignored-file",
+        Code::IgnoredFile,
         path.to_string_lossy(),
         format!("`{name}` is not read: it is not a roster, the ledger or consent decisions"),
     )
@@ -185,7 +186,7 @@ fn unread_file(path: &Path, name: &str) -> Diagnostic {
 /// A folder of people or packs that is a link: never followed.
 fn linked_folder(rel: &str) -> Diagnostic {
     Diagnostic::error(
-        "path-outside",
+        Code::PathOutside,
         rel,
         "this folder is a link, and policyc never follows links",
     )
@@ -253,7 +254,7 @@ pub fn load_published(project: &Folder, diags: &mut Diagnostics) -> Vec<(String,
         match parsed {
             Ok(manifest) => manifests.push((rel, manifest)),
             Err(why) => diags.push(
-                Diagnostic::error("published-unreadable", rel, format!("this published manifest cannot be read: {why}"))
+                Diagnostic::error(Code::PublishedUnreadable, rel, format!("this published manifest cannot be read: {why}"))
                     .with_hint("copy it again from the out/ folder of the build you published (out/manifest.json), or delete it"),
             ),
         }
@@ -321,7 +322,7 @@ pub fn parse_layouts(
         if !is_roster_file(file) {
             problems.push(
                 Diagnostic::error(
-                    "roster-layout",
+                    Code::RosterLayout,
                     rel,
                     format!("`{file}` is not a roster file's name"),
                 )
@@ -339,7 +340,7 @@ pub fn parse_layouts(
                 };
                 problems.push(
                     Diagnostic::error(
-                        "roster-layout",
+                        Code::RosterLayout,
                         rel,
                         format!("`{column}` is not a roster column"),
                     )
@@ -350,7 +351,7 @@ pub fn parse_layouts(
         }
         if layout.audience.is_some() && layout.columns.contains_key("audience") {
             problems.push(
-                Diagnostic::error("roster-layout", rel, format!("`{file}` gives both an audience for everyone and an audience column"))
+                Diagnostic::error(Code::RosterLayout, rel, format!("`{file}` gives both an audience for everyone and an audience column"))
                     .near_under(text, file, "audience:")
                     .with_hint("keep `audience:` when everyone in the file signs the same agreement (staff, say); map the column when it varies"),
             );
@@ -385,7 +386,7 @@ fn read_sheet_text(
         }
         Err(why) => {
             diags.push(
-                Diagnostic::error("roster-unreadable", rel, why)
+                Diagnostic::error(Code::RosterUnreadable, rel, why)
                     .with_hint("save it again from Excel as an .xlsx workbook, or as CSV UTF-8"),
             );
             None
@@ -413,7 +414,7 @@ fn merge_rosters(
                     format!("first in {file}, line {line}")
                 };
                 diags.push(
-                    Diagnostic::error("roster-duplicate-person", &rel, format!("{} is listed twice ({first})", person.name))
+                    Diagnostic::error(Code::RosterDuplicatePerson, &rel, format!("{} is listed twice ({first})", person.name))
                         .at(text, person.line, 1)
                         .with_hint("delete one of the two lines; two different people with one name need their class (or child) to tell them apart"),
                 );
@@ -436,7 +437,7 @@ fn unknown_school(folder: &Path, id: &str, schools: &[&str]) -> Diagnostic {
         ),
     };
     Diagnostic::error(
-        "people-unknown-school",
+        Code::PeopleUnknownSchool,
         folder.to_string_lossy(),
         format!("there is no school `{id}` for these people"),
     )
@@ -516,7 +517,7 @@ fn parse_table(
         }
         None => {
             diags.push(
-                Diagnostic::error("csv-empty", rel, "the file is empty").with_hint(format!(
+                Diagnostic::error(Code::CsvEmpty, rel, "the file is empty").with_hint(format!(
                     "start it with a header line: {}",
                     required.join(",")
                 )),
@@ -537,7 +538,7 @@ fn parse_table(
             None => {
                 diags.push(
                     Diagnostic::error(
-                        "csv-column-missing",
+                        Code::CsvColumnMissing,
                         rel,
                         format!("the header has no column `{wanted}`, which columns.yaml reads as `{column}`"),
                     )
@@ -564,7 +565,7 @@ fn parse_table(
             Some(k) if columns.contains_key(k) => {
                 diags.push(
                     Diagnostic::error(
-                        "csv-column-twice",
+                        Code::CsvColumnTwice,
                         rel,
                         format!("the column `{k}` appears twice"),
                     )
@@ -585,7 +586,7 @@ fn parse_table(
                 };
                 diags.push(
                     Diagnostic::error(
-                        "csv-column-unknown",
+                        Code::CsvColumnUnknown,
                         rel,
                         format!("unknown column `{}`", raw.trim()),
                     )
@@ -614,7 +615,7 @@ fn parse_table(
         };
         diags.push(
             Diagnostic::error(
-                "csv-column-missing",
+                Code::CsvColumnMissing,
                 rel,
                 format!(
                     "the header lacks the column{plural} {}",
@@ -697,7 +698,7 @@ fn column_name(raw: &str) -> String {
 
 fn csv_error(rel: &str, text: &str, err: &csv::Error) -> Diagnostic {
     let line = err.position().map_or(1, |p| p.line() as usize);
-    Diagnostic::error("csv-syntax", rel, format!("this line is not valid CSV: {err}"))
+    Diagnostic::error(Code::CsvSyntax, rel, format!("this line is not valid CSV: {err}"))
         .at(text, line.max(1), 1)
         .with_hint("check the quotes: a field with a comma in it is written in double quotes, and a quote inside it is doubled")
 }
@@ -771,7 +772,7 @@ pub fn parse_ledger(rel: &str, text: &str, order: DateOrder, diags: &mut Diagnos
             Ok(iso) => iso,
             Err(why) => {
                 diags.push(
-                    Diagnostic::error("ledger-date", rel, format!("the date `{signed_on}` {why}"))
+                    Diagnostic::error(Code::LedgerDate, rel, format!("the date `{signed_on}` {why}"))
                         .at_in_line(text, *line, &signed_on)
                         .with_hint(format!("write the day they signed as YYYY-MM-DD (2026-09-14) or as {} (14/09/2026); `date_order` in policyc.yaml sets the order", order.words())),
                 );
@@ -833,7 +834,7 @@ pub fn parse_consent(
             [0, 1, 2, 3, 4].map(|i| cells[i].clone().unwrap_or_default());
         let Some(choice) = Choice::parse(&decision) else {
             diags.push(
-                Diagnostic::error("consent-decision", rel, format!("`{decision}` is not a decision policyc knows"))
+                Diagnostic::error(Code::ConsentDecision, rel, format!("`{decision}` is not a decision policyc knows"))
                     .at_in_line(text, *line, &decision)
                     .with_hint("write `given`, `refused` or `withdrawn` (or `notified` for a parent told in writing of biometric processing)"),
             );
@@ -843,7 +844,7 @@ pub fn parse_consent(
             Ok(iso) => iso,
             Err(why) => {
                 diags.push(
-                    Diagnostic::error("ledger-date", rel, format!("the date `{date}` {why}"))
+                    Diagnostic::error(Code::LedgerDate, rel, format!("the date `{date}` {why}"))
                         .at_in_line(text, *line, &date)
                         .with_hint(format!("write the day of the decision as YYYY-MM-DD (2026-09-14) or as {} (14/09/2026); `date_order` in policyc.yaml sets the order", order.words())),
                 );
@@ -866,7 +867,7 @@ pub fn parse_consent(
 
 fn blank(rel: &str, text: &str, line: usize, column: &str) -> Diagnostic {
     Diagnostic::error(
-        "csv-blank-cell",
+        Code::CsvBlankCell,
         rel,
         format!("the `{column}` cell on this line is blank"),
     )

@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use crate::diag::Code;
 use crate::diag::Diagnostic;
 use crate::model::files::{Policy, PolicyFile, SchoolFile};
 
@@ -15,7 +16,7 @@ impl Loader<'_> {
         let policies = self.policy_files(&dir);
         if policies.is_empty() && self.diags.is_empty() {
             self.diags.push(
-                Diagnostic::error("no-policies", "policies", "the project defines no policy")
+                Diagnostic::error(Code::NoPolicies, "policies", "the project defines no policy")
                     .with_hint("add a file such as `policies/aup.yaml` with a title, an agreement and sections (see docs/FORMAT.md)"),
             );
         }

@@ -2,6 +2,7 @@
 //! messages reworded, located at the file's own line (front matter is
 //! offset), with a hint that says how to fix them.
 
+use crate::diag::Code;
 use crate::diag::{suggestion, Diagnostic};
 
 /// The deepest nesting a policyc YAML file may have. Real files nest four
@@ -84,7 +85,7 @@ pub fn yaml_diagnostic(
         .to_string();
     let (message, hint, code) = explain_yaml_message(&message, keys);
     let mut d = Diagnostic::error(code, rel, message).with_hint_opt(hint);
-    if code == "duplicate-key" {
+    if code == Code::DuplicateKey {
         if let Some(line) = second_key_line(whole, &raw) {
             return d.at(whole, line, 1);
         }
@@ -124,7 +125,7 @@ pub fn duplicate_key_diagnostic(
         format!(" in `{path}`")
     };
     let d = Diagnostic::error(
-        "duplicate-key",
+        Code::DuplicateKey,
         rel,
         format!("`{key}` is given twice{inside}"),
     );
@@ -171,7 +172,7 @@ const BLOCK_KINDS: [&str; 3] = [
     "`skip` belongs on a contents block",
 ];
 
-fn explain_yaml_message(message: &str, keys: &[&str]) -> (String, Option<String>, &'static str) {
+fn explain_yaml_message(message: &str, keys: &[&str]) -> (String, Option<String>, Code) {
     // Nested errors arrive as `path.to[1]: unknown field …`; keep the path as context.
     let (path, message) = split_yaml_path(message);
     let inside = if path.is_empty() {
@@ -194,7 +195,7 @@ fn explain_yaml_message(message: &str, keys: &[&str]) -> (String, Option<String>
         return (
             format!("unknown key `{field}`{inside}"),
             hint,
-            "unknown-key",
+            Code::UnknownKey,
         );
     }
     if let Some(rest) = message.strip_prefix("unknown variant `") {
@@ -206,11 +207,11 @@ fn explain_yaml_message(message: &str, keys: &[&str]) -> (String, Option<String>
         return (
             format!("unknown value `{value}`{inside}"),
             hint,
-            "bad-value",
+            Code::BadValue,
         );
     }
     let block_problem = match message.split_once(": ") {
-        Some((what, hint)) if BLOCK_KINDS.contains(&what) => ("bad-block", what, hint).into(),
+        Some((what, hint)) if BLOCK_KINDS.contains(&what) => (Code::BadBlock, what, hint).into(),
         _ => None,
     };
     if let Some((code, what, hint)) = block_problem {
@@ -221,7 +222,7 @@ fn explain_yaml_message(message: &str, keys: &[&str]) -> (String, Option<String>
         return (
             format!("missing required key `{field}`{inside}"),
             Some(format!("add `{field}:` (see docs/FORMAT.md)")),
-            "missing-key",
+            Code::MissingKey,
         );
     }
     if let Some(field) = message.strip_prefix("duplicate field `") {
@@ -229,7 +230,7 @@ fn explain_yaml_message(message: &str, keys: &[&str]) -> (String, Option<String>
         return (
             format!("`{field}` is given twice{inside}"),
             Some(format!("keep one `{field}:` line and delete the other")),
-            "duplicate-key",
+            Code::DuplicateKey,
         );
     }
     if let Some(rest) = message.strip_prefix("invalid type: ") {
@@ -244,12 +245,12 @@ fn explain_yaml_message(message: &str, keys: &[&str]) -> (String, Option<String>
             plain_type(expected),
             plain_type(found)
         );
-        return (message, Some(type_hint(expected)), "wrong-type");
+        return (message, Some(type_hint(expected)), Code::WrongType);
     }
     (
         message.to_string(),
         Some(syntax_hint(message)),
-        "yaml-syntax",
+        Code::YamlSyntax,
     )
 }
 

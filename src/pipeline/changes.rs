@@ -1,6 +1,7 @@
 //! Writing a summary of changes (`policyc changes --write`) and the
 //! editorial marks `changes` and sign-off need: after a build, outside it.
 
+use crate::diag::Code;
 use crate::output::guard;
 use crate::sealed::Area;
 use std::path::Path;
@@ -140,7 +141,7 @@ pub fn check_versions(resolved: &Resolved, diags: &mut Diagnostics) {
         let source = resolved.project.source(&file);
         diags.push(
             Diagnostic::warning(
-                "version-unchanged",
+                Code::VersionUnchanged,
                 &file,
                 format!(
                     "{}/{}-{}: the wording has changed since the pack published as {label} ({} → {}), but the version is still {}",

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::diag::Code;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::load::people::project_people;
 use crate::model::files::Reading;
@@ -36,7 +37,7 @@ pub fn consent_report(
     if purposes.is_empty() {
         if let Some(ledger) = people.consents.values().next() {
             diags.push(
-                Diagnostic::error("consent-no-purposes", &ledger.file, "there is a consent ledger, but policyc.yaml lists no consent purposes")
+                Diagnostic::error(Code::ConsentNoPurposes, &ledger.file, "there is a consent ledger, but policyc.yaml lists no consent purposes")
                     .with_hint("add `consent: { purposes: [ { id: website, label: Photos on the website, kind: image } ] }` to policyc.yaml (docs/FORMAT.md, Consent)"),
             );
         }
@@ -64,7 +65,7 @@ pub fn consent_report(
         let Some(roster) = people.rosters.get(school) else {
             diags.push(
                 Diagnostic::error(
-                    "ledger-without-roster",
+                    Code::LedgerWithoutRoster,
                     &ledger.file,
                     "there is a consent ledger but no roster beside it",
                 )
@@ -167,7 +168,7 @@ pub fn consent_list_pdfs(
         match result {
             Ok(Ok(pdf)) => pdfs.push((list.path.clone(), pdf)),
             Ok(Err(err)) => diags.push(
-                Diagnostic::error("pdf-template", &template.file, err.message).with_hint(
+                Diagnostic::error(Code::PdfTemplate, &template.file, err.message).with_hint(
                     "fix the consent list layout, or delete the override to use the built-in one",
                 ),
             ),

@@ -8,6 +8,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::diag::Code;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::load::people::project_people;
 use crate::model::build::Standards;
@@ -91,7 +92,7 @@ pub fn consent_form_pdfs(
         let Some(roster) = people.rosters.get(&school.id) else {
             diags.push(
                 Diagnostic::warning(
-                    "consent-no-roster",
+                    Code::ConsentNoRoster,
                     format!("people/{}", school.id),
                     "this school has consent forms but no roster, so no form can be personalised",
                 )

@@ -4,6 +4,7 @@
 //! answer already in the ledger is not added twice, so importing the same
 //! export again changes nothing.
 
+use crate::diag::Code;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::load::people::{ledger_columns, project_people};
 use crate::model::consent::{Choice, ConsentLedger, ConsentRow};
@@ -55,7 +56,7 @@ pub fn import_consents(
     let Some(roster) = people.rosters.get(school) else {
         diags.push(
             Diagnostic::error(
-                "ledger-without-roster",
+                Code::LedgerWithoutRoster,
                 format!("people/{school}"),
                 "there is no roster to check the answers against",
             )

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
+use crate::diag::Code;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::manifest::Manifest;
 use crate::output::lock::OutputLock;
@@ -89,7 +90,7 @@ pub fn merge(opts: &MergeOptions, hooks: BuildHooks<'_>) -> Result<Outcome> {
 fn read_shard(dir: &Path, diags: &mut Diagnostics) -> Option<ShardOut> {
     let shown = dir.display().to_string();
     let unreadable = |why: String| {
-        Diagnostic::error("shard-unreadable", &shown, why).with_hint(
+        Diagnostic::error(Code::ShardUnreadable, &shown, why).with_hint(
             "give merge the output folders of `policyc build --shard K/N`, one for each K",
         )
     };
@@ -234,7 +235,7 @@ fn check_current(opts: &MergeOptions, record: &ShardRecord, diags: &mut Diagnost
 
 /// A `shard-mismatch` error.
 fn shard_error(file: &str, message: String, hint: &str) -> Diagnostic {
-    Diagnostic::error("shard-mismatch", file, message).with_hint(hint)
+    Diagnostic::error(Code::ShardMismatch, file, message).with_hint(hint)
 }
 
 /// Puts every shard's documents and booklets in `out`, one file at a time,

@@ -28,6 +28,7 @@ use anyhow::Result;
 use rayon::prelude::*;
 
 use crate::check;
+use crate::diag::Code;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::load::load_project;
 use crate::load::people::{load_latest_published, people_digest};
@@ -240,7 +241,7 @@ fn today(diags: &mut Diagnostics) -> String {
             Ok(_) => return day,
             Err(why) => diags.push(
                 Diagnostic::error(
-                    "bad-env",
+                    Code::BadEnv,
                     "POLICYC_TODAY",
                     format!("`POLICYC_TODAY` is `{day}`, which {why}"),
                 )
@@ -437,8 +438,10 @@ fn check_out_folder(project: &Folder, out: &Path, diags: &mut Diagnostics) {
 pub(crate) fn misplaced(out: &Path, problem: &guard::Misplaced) -> Diagnostic {
     let message = problem.message(out);
     let diagnostic = match problem {
-        guard::Misplaced::InsidePublic => Diagnostic::error("private-out-public", "--out", message),
-        _ => Diagnostic::error("out-inside-inputs", "--out", message),
+        guard::Misplaced::InsidePublic => {
+            Diagnostic::error(Code::PrivateOutPublic, "--out", message)
+        }
+        _ => Diagnostic::error(Code::OutInsideInputs, "--out", message),
     };
     diagnostic.with_hint(problem.hint())
 }
@@ -475,8 +478,12 @@ fn render_and_commit(
     let out_dir = out.clone();
     let stage = move |rel: &str, bytes: &[u8]| {
         atomic::stage(&out_dir, rel, bytes).map_err(|e| {
-            Diagnostic::error(WRITE_FAILED, rel, format!("cannot write the output: {e:#}"))
-                .with_hint("check that the output folder is writable and the disk is not full")
+            Diagnostic::error(
+                Code::WriteFailed,
+                rel,
+                format!("cannot write the output: {e:#}"),
+            )
+            .with_hint("check that the output folder is writable and the disk is not full")
         })
     };
     let sink = |doc: &Document, format: &'static str, bytes: &[u8]| {
@@ -523,7 +530,7 @@ fn render_and_commit(
             diags,
         );
     }
-    if let Some(failed) = diags.take(WRITE_FAILED).into_iter().next() {
+    if let Some(failed) = diags.take(Code::WriteFailed).into_iter().next() {
         anyhow::bail!(
             "{}: {}",
             output::display_path(out, &failed.file),
@@ -839,10 +846,6 @@ pub(crate) fn index_pages(
     };
     Ok(Indexes { public, internal })
 }
-
-/// The code of a diagnostic for an output that could not be staged: not a
-/// problem with the project, so the build ends with one message and exit 3.
-const WRITE_FAILED: &str = "write-failed";
 
 /// Each school's audiences in the order its (merged) file lists them.
 pub(crate) fn audience_order(resolved: &Resolved) -> BTreeMap<String, Vec<String>> {

@@ -8,6 +8,7 @@
 
 use serde::Serialize;
 
+use crate::diag::Code;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::build::Standards;
 use crate::model::dates;
@@ -347,7 +348,7 @@ fn render_data(
 
 /// A layout that failed.
 pub(crate) fn layout_error(template: &Template, message: String) -> Diagnostic {
-    Diagnostic::error("pdf-template", &template.file, message)
+    Diagnostic::error(Code::PdfTemplate, &template.file, message)
         .with_hint("fix the layout, or delete the override to use the built-in one")
 }
 
@@ -448,7 +449,7 @@ fn slip_sheets(
 /// many slips a sheet takes.
 fn whole_copies(job: &Job<'_>, per_sheet: u8) -> Diagnostic {
     Diagnostic::warning(
-        "per-sheet-document",
+        Code::PerSheetDocument,
         "--per-sheet",
         format!(
             "{} at {} sign the whole document, so their copies are printed whole, not {per_sheet} to a sheet",

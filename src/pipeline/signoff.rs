@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::diag::Code;
 use crate::diag::{suggestion, Diagnostic, Diagnostics};
 use crate::load::form_export::FormExport;
 use crate::load::people::{ledger_columns, load_people, load_published, project_people};
@@ -143,7 +144,7 @@ fn check_class(report: &SignOffReport, class: &str, diags: &mut Diagnostics) {
     };
     diags.push(
         Diagnostic::error(
-            "unknown-class",
+            Code::UnknownClass,
             "--class",
             format!("no one on a roster is in the class `{class}`"),
         )
@@ -172,7 +173,7 @@ pub fn sign_off_counts(
         let (errors, _) = problems.counts();
         diags.push(
             Diagnostic::warning(
-                "signoff-left-out",
+                Code::SignoffLeftOut,
                 "people/",
                 format!(
                     "the pack indexes show no sign-off counts: the rosters or ledgers have {errors} problem{}{}",
@@ -260,7 +261,7 @@ pub fn register_pdfs(
         match result {
             Ok(Ok(pdf)) => pdfs.push((register.path.clone(), pdf)),
             Ok(Err(err)) => diags.push(
-                Diagnostic::error("pdf-template", &template.file, err.message).with_hint(
+                Diagnostic::error(Code::PdfTemplate, &template.file, err.message).with_hint(
                     "fix the register layout, or delete the override to use the built-in one",
                 ),
             ),
@@ -281,7 +282,7 @@ pub(crate) fn unprintable_name(person: &PersonStatus, c: char) -> Diagnostic {
 /// A character in a name on `roster`'s `line` that no font can print.
 pub(crate) fn unprintable_character(roster: &str, line: usize, c: char) -> Diagnostic {
     let mut diagnostic = Diagnostic::error(
-        "unprintable-character",
+        Code::UnprintableCharacter,
         roster,
         format!("`{c}` (U+{:04X}) in a name cannot be printed: neither the fonts built into policyc nor any in fonts/ has it", c as u32),
     )
@@ -331,7 +332,7 @@ pub fn import_responses(
     let ledger = format!("people/{school}/signed.csv");
     if let Some(workbook) = people.ledgers.get(school).filter(|l| l.file != ledger) {
         diags.push(
-            Diagnostic::error("ledger-workbook", &workbook.file, "policyc adds imported signatures to the ledger as CSV, and this school's ledger is a workbook")
+            Diagnostic::error(Code::LedgerWorkbook, &workbook.file, "policyc adds imported signatures to the ledger as CSV, and this school's ledger is a workbook")
                 .with_hint(format!("save {} as CSV UTF-8 named signed.csv in the same folder, delete the workbook, and import again", workbook.file)),
         );
     }

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use minijinja::{AutoEscape, Environment, Value};
 use serde::Serialize;
 
+use crate::diag::Code;
 use crate::diag::Diagnostic;
 use crate::model::body::Part;
 use crate::model::document::Document;
@@ -342,7 +343,7 @@ impl HtmlRenderer {
 /// A located diagnostic for an HTML template error.
 fn template_diagnostic(err: &minijinja::Error, file: &str, text: &str) -> Diagnostic {
     let detail = err.detail().unwrap_or("invalid template");
-    let d = Diagnostic::error("html-template", file, format!("the HTML template cannot be used: {detail}"))
+    let d = Diagnostic::error(Code::HtmlTemplate, file, format!("the HTML template cannot be used: {detail}"))
         .with_hint("HTML templates use minijinja: `{{ doc.title }}` for values, `{% if … %}…{% endif %}` for conditions");
     match (err.range(), err.line()) {
         (Some(range), _) => d.at_offset(text, range.start),

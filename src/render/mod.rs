@@ -24,6 +24,7 @@ pub mod slip;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
+use crate::diag::Code;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::build::{Rendered, Staged, Standards};
 use crate::model::document::Document;
@@ -197,7 +198,7 @@ fn public_slip(
 ) -> Result<Vec<u8>, Diagnostic> {
     let template = resolved.project.templates.get("slip.typ");
     let fail = |message: String| {
-        Diagnostic::error("pdf-template", &template.file, message)
+        Diagnostic::error(Code::PdfTemplate, &template.file, message)
             .with_hint("fix the slip layout, or delete the override to use the built-in one")
     };
     let data = slip::slip_data(doc).map_err(fail)?;
@@ -245,7 +246,7 @@ pub(crate) fn unprintable(
                 .map_or("", String::as_str)
         });
     Diagnostic::error(
-        "unprintable-character",
+        Code::UnprintableCharacter,
         file,
         format!("`{c}` (U+{:04X}) cannot be printed: neither the fonts built into policyc nor any in fonts/ has it", c as u32),
     )
@@ -277,7 +278,7 @@ pub(crate) fn typst_diagnostic(err: &TemplateError, typ: &Template) -> Diagnosti
         err.hints.join("; ")
     };
     let mut d = Diagnostic::error(
-        "pdf-template",
+        Code::PdfTemplate,
         &typ.file,
         format!("the PDF layout cannot be compiled: {}", err.message),
     )

@@ -5,6 +5,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::diag::Code;
 use crate::diag::Diagnostic;
 
 /// Stack size of a worker thread, the command's main thread included:
@@ -90,7 +91,7 @@ pub fn render_watched<T: Sync, R: Send>(
 /// documents.
 pub fn timeout_diagnostic(file: &str) -> Diagnostic {
     Diagnostic::error(
-        "pdf-template-timeout",
+        Code::PdfTemplateTimeout,
         file,
         format!(
             "the PDF layout did not finish a document within {} seconds",
@@ -115,7 +116,7 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 /// policyc or typst, reported against the document, never lost.
 pub fn panicked(file: &str, message: &str) -> Diagnostic {
     Diagnostic::error(
-        "render-panicked",
+        Code::RenderPanicked,
         file,
         format!("rendering this document stopped with an internal error: {message}"),
     )
@@ -223,11 +224,11 @@ mod tests {
         });
         let dog = Watchdog::start(
             0,
-            Diagnostic::error("pdf-template-timeout", "x", "slow"),
+            Diagnostic::error(Code::PdfTemplateTimeout, "x", "slow"),
             hook,
         );
         let code = rx.recv_timeout(Duration::from_secs(5));
         dog.stop();
-        assert_eq!(code, Ok("pdf-template-timeout"));
+        assert_eq!(code, Ok(Code::PdfTemplateTimeout));
     }
 }

@@ -14,6 +14,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use crate::diag::Code;
 use crate::diag::{suggestion, Diagnostic};
 use crate::model::consent::{
     biometric_standing, image_standing, withdrawn_first, Choice, ConsentLedger, ConsentRow,
@@ -119,7 +120,7 @@ pub fn school_consent(
     for list in by_key.values() {
         for w in withdrawn_first(list) {
             problems.push(
-                Diagnostic::error("consent-withdrawn-first", &ledger.file, "this line withdraws a consent that the same person had not given before it")
+                Diagnostic::error(Code::ConsentWithdrawnFirst, &ledger.file, "this line withdraws a consent that the same person had not given before it")
                     .at(source, w.line, 1)
                     .with_hint("check the date and who decided: a withdrawal follows that person's consent; a first answer of no is `refused`"),
             );
@@ -243,7 +244,7 @@ fn decision(
         let known: Vec<&str> = purposes.iter().map(|p| p.id.as_str()).collect();
         return Err((
             Diagnostic::error(
-                "consent-unknown-purpose",
+                Code::ConsentUnknownPurpose,
                 file,
                 format!("`{}` is not a purpose in policyc.yaml", row.purpose),
             )
@@ -275,7 +276,7 @@ fn decision(
         [] => {
             return Err((
                 Diagnostic::error(
-                    "consent-unknown-child",
+                    Code::ConsentUnknownChild,
                     file,
                     "the child on this line is not a pupil on the roster".to_string(),
                 )
@@ -289,7 +290,7 @@ fn decision(
         _ => {
             return Err((
                 Diagnostic::error(
-                    "consent-ambiguous-child",
+                    Code::ConsentAmbiguousChild,
                     file,
                     "two pupils on the roster have the name on this line".to_string(),
                 )
@@ -307,13 +308,13 @@ fn decision(
     {
         Decider::Parent(by)
     } else {
-        return Err((Diagnostic::error("consent-not-a-parent", file, "the person who decided on this line is not a parent of this child on the roster".to_string()).with_hint("write the parent's name as the roster's parent line for this child has it (audience `parent`, the child in `child`), or `pupil` for the pupil's own decision".to_string()), row.by.clone()));
+        return Err((Diagnostic::error(Code::ConsentNotAParent, file, "the person who decided on this line is not a parent of this child on the roster".to_string()).with_hint("write the parent's name as the roster's parent line for this child has it (audience `parent`, the child in `child`), or `pupil` for the pupil's own decision".to_string()), row.by.clone()));
     };
     if row.choice == Choice::Notified
         && (decider == Decider::Pupil || purpose.kind != PurposeKind::Biometric)
     {
         let problem = Diagnostic::error(
-            "consent-decision",
+            Code::ConsentDecision,
             file,
             "`notified` records a parent told in writing of biometric processing".to_string(),
         )

@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::diag::Code;
 use crate::diag::{suggestion, Diagnostic};
 use crate::model::key::DocKey;
 use crate::model::manifest::{Manifest, ManifestDoc};
@@ -180,7 +181,7 @@ pub fn sign_off(
         if !people.rosters.contains_key(school) {
             diags.push(
                 Diagnostic::error(
-                    "ledger-without-roster",
+                    Code::LedgerWithoutRoster,
                     &ledger.file,
                     "there is a ledger but no roster beside it",
                 )
@@ -255,7 +256,7 @@ fn check_audiences(
         };
         diags.push(
             Diagnostic::error(
-                "roster-unknown-audience",
+                Code::RosterUnknownAudience,
                 &person.file,
                 format!(
                     "`{}` is not an audience this school has a document for",
@@ -300,12 +301,12 @@ fn match_signatures<'l>(
             let message = format!("no document has the ID {}", row.doc_id);
             let diagnostic = match unknown {
                 UnknownId::Warn => Diagnostic::warning(
-                    "ledger-unknown-document",
+                    Code::LedgerUnknownDocument,
                     &ledger.file,
                     format!("{message}, so this line counts for nobody"),
                 ),
                 UnknownId::Refuse => {
-                    Diagnostic::error("ledger-unknown-document", &ledger.file, message)
+                    Diagnostic::error(Code::LedgerUnknownDocument, &ledger.file, message)
                 }
             };
             diags.push(at(diagnostic
@@ -315,7 +316,7 @@ fn match_signatures<'l>(
         if doc.key.audience != row.audience {
             diags.push(at(
                 Diagnostic::error(
-                    "ledger-wrong-document",
+                    Code::LedgerWrongDocument,
                     &ledger.file,
                     format!(
                         "{} is the {} document, not the {} one",
@@ -367,7 +368,7 @@ fn find_person(roster: &Roster, ledger: &Ledger, row: &Signature) -> Result<usiz
                 .map(|c| format!(", {c}"))
                 .unwrap_or_default();
             Err(Diagnostic::error(
-                "ledger-unknown-person",
+                Code::LedgerUnknownPerson,
                 &ledger.file,
                 format!(
                     "nobody called {} ({}{class}) is on the roster",
@@ -380,7 +381,7 @@ fn find_person(roster: &Roster, ledger: &Ledger, row: &Signature) -> Result<usiz
             )))
         }
         _ => Err(Diagnostic::error(
-            "ledger-ambiguous-person",
+            Code::LedgerAmbiguousPerson,
             &ledger.file,
             format!(
                 "{} matches {} people on the roster",
@@ -513,7 +514,7 @@ pub fn plan_import(
     let Some(roster) = people.rosters.get(school) else {
         diags.push(
             Diagnostic::error(
-                "ledger-without-roster",
+                Code::LedgerWithoutRoster,
                 file,
                 format!("school `{school}` has no roster to match the responses to"),
             )
@@ -755,7 +756,7 @@ mod tests {
             signed("Sam Dummy", "ks2", "KS20-0001", "2026-09-08", 3),
         ];
         let (_, diags) = sign_off(&people(rows), &current(), &[], &Editorial::default(), false);
-        let codes: Vec<&str> = diags.iter().map(|d| d.code).collect();
+        let codes: Vec<&str> = diags.iter().map(|d| d.code.as_str()).collect();
         assert_eq!(codes, ["ledger-wrong-document", "ledger-ambiguous-person"]);
     }
 

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::diag::Code;
 use crate::diag::Diagnostic;
 use crate::model::dates;
 use crate::model::document::{
@@ -172,7 +173,7 @@ pub(crate) fn sections(
         if let (true, Some(first)) = (plan.unplaced.contains(id), clauses.first()) {
             problems.push(
                 Diagnostic::error(
-                    "section-not-placed",
+                    Code::SectionNotPlaced,
                     &first.file,
                     format!("the section `{id}` has clauses for {aid}, but no block places it"),
                 )

@@ -3,6 +3,7 @@
 //! signature, and the school's agreements for that policy that follow it.
 //! Pure, like the rest of resolving.
 
+use crate::diag::Code;
 use crate::diag::{find_token, Diagnostic, Diagnostics};
 use crate::model::blocks::BlockDef;
 use crate::model::booklet::{BookletDef, BOOKLET_AUDIENCE};
@@ -36,7 +37,7 @@ pub fn resolve_booklets(
             .and_then(|b| find_token(&source[b..], policy_id).map(|p| b + p))
             .unwrap_or(0);
         let fail = |message: String, needle: &str, hint: String| {
-            let d = Diagnostic::error("bad-booklet", &def.file, message).with_hint(hint);
+            let d = Diagnostic::error(Code::BadBooklet, &def.file, message).with_hint(hint);
             match find_token(&source[from..], needle) {
                 Some(at) => d.at_offset(source, from + at),
                 None => d.near(source, needle),

@@ -5,6 +5,7 @@
 
 use std::collections::HashSet;
 
+use crate::diag::Code;
 use crate::diag::Diagnostic;
 use crate::model::blocks::{numbered_for, BlockDef, BlockEdit, EditKind, SectionDef};
 use crate::model::body::Part;
@@ -111,7 +112,7 @@ pub(crate) fn plan(
 fn notice_signed(policy: &str, file: &str, school: SchoolInput<'_>) -> Diagnostic {
     let source = school.sources.get(file).map_or("", String::as_str);
     Diagnostic::error(
-        "notice-agreement",
+        Code::NoticeAgreement,
         file,
         format!(
             "`{policy}` is a notice, published and never signed, so it takes no agreement block"
@@ -153,7 +154,7 @@ fn apply(
     let (kind, target) = edit.target().map_err(|why| {
         locate(
             Diagnostic::error(
-                "bad-block-edit",
+                Code::BadBlockEdit,
                 &edit.file,
                 "a block edit must say where it goes",
             ),
@@ -166,7 +167,7 @@ fn apply(
         ids.dedup();
         return Err(locate(
             Diagnostic::error(
-                "unknown-block",
+                Code::UnknownBlock,
                 &edit.file,
                 format!(
                     "there is no block `{target}` to put something {}",
@@ -192,7 +193,7 @@ fn apply(
         if clash {
             return Err(locate(
                 Diagnostic::error(
-                    "duplicate-block",
+                    Code::DuplicateBlock,
                     &edit.file,
                     format!("the document already has a block `{id}`"),
                 ),

@@ -18,6 +18,7 @@ pub mod placeholders;
 pub mod sandbox;
 pub mod slips;
 
+use crate::diag::Code;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::dates;
 use crate::model::document::{ConsentChoice, Document, Meta, NoticeLink, Signature};
@@ -180,7 +181,7 @@ pub fn resolve_document(
         let at = source.find("audiences").unwrap_or(0);
         let line_start = source[..at].rfind('\n').map_or(0, |i| i + 1);
         let mut problem = Diagnostic::error(
-            "empty-document",
+            Code::EmptyDocument,
             &file,
             format!("the `{}` document for `{aid}` has no clauses", policy.id),
         );

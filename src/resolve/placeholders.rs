@@ -6,6 +6,7 @@
 use minijinja::{Environment, ErrorKind};
 use serde_json::{json, Value as Json};
 
+use crate::diag::Code;
 use crate::diag::{find_token, Diagnostic};
 use crate::model::document::Meta;
 use crate::model::files::{Audience, SchoolFile};
@@ -132,7 +133,7 @@ impl<'a> PlaceholderFiller<'a> {
         if let Err(refused) = sandbox::check(text) {
             let (line, column, excerpt) = self.place(text, file, anchor, refused.offset);
             let mut d = Diagnostic::error(
-                "placeholder-not-allowed",
+                Code::PlaceholderNotAllowed,
                 file,
                 format!("`{}` uses {}, which placeholders may not use", refused.tag, refused.what),
             )
@@ -156,7 +157,7 @@ impl<'a> PlaceholderFiller<'a> {
             if out.overflowed {
                 let (line, column, excerpt) = self.place(text, file, anchor, 0);
                 let mut d = Diagnostic::error(
-                    "text-too-long",
+                    Code::TextTooLong,
                     file,
                     format!(
                         "this text is longer than {} KB once its placeholders are filled",
@@ -179,7 +180,7 @@ impl<'a> PlaceholderFiller<'a> {
                 let at = text.find(name).unwrap_or(0);
                 let (line, column, excerpt) = self.place(text, file, anchor, at);
                 let mut d = Diagnostic::error(
-                    "list-not-alone",
+                    Code::ListNotAlone,
                     file,
                     format!("`{{{{ {name} }}}}` prints a list, so it must stand alone as a paragraph"),
                 )
@@ -294,22 +295,22 @@ impl<'a> PlaceholderFiller<'a> {
         };
         let (code, message, hint) = match err.kind() {
             ErrorKind::UndefinedError => (
-                "undefined-placeholder",
+                Code::UndefinedPlaceholder,
                 format!("`{expr}` is not defined for school `{}`", self.school.id),
                 self.undefined_hint(&expr),
             ),
             ErrorKind::SyntaxError => (
-                "template-syntax",
+                Code::TemplateSyntax,
                 format!("placeholder syntax error: {}", err.detail().unwrap_or("invalid syntax")),
                 "placeholders look like `{{ school.name }}`; conditions like `{% if audience == \"staff\" %}…{% endif %}`".to_string(),
             ),
             ErrorKind::OutOfFuel => (
-                "template-too-slow",
+                Code::TemplateTooSlow,
                 "the placeholders in this text take too long to fill".to_string(),
                 "simplify the loops in this text".to_string(),
             ),
             _ => (
-                "template-error",
+                Code::TemplateError,
                 format!("cannot fill placeholders: {}", err.detail().unwrap_or("invalid template")),
                 "check the placeholder against docs/FORMAT.md".to_string(),
             ),

@@ -1,63 +1,31 @@
-//! The documentation stays true to the code: every diagnostic code the
-//! source can produce is in docs/FORMAT.md's table, and the table lists no
-//! code the source has lost.
+//! The documentation stays true to the code: docs/FORMAT.md's table of
+//! diagnostic codes is the one `Code` generates, every code on it is one
+//! the source still reports, and the labels table lists every label.
 
-use std::collections::BTreeSet;
 use std::fs;
 use std::path::Path;
 
+use policyc::diag::Code;
+
 use crate::support::repo;
 
-/// Every quoted kebab-case word that opens a diagnostic in the source.
-fn codes_in_source() -> BTreeSet<String> {
-    let mut codes = BTreeSet::new();
+/// The text of every source file outside `diag/`, test modules left out:
+/// where diagnostics are made.
+fn reporting_source() -> String {
     let mut files = Vec::new();
     collect(&repo().join("src"), &mut files);
     // diag/ defines diagnostics; it reports none of its own.
     files.retain(|f| !f.starts_with(repo().join("src/diag")));
-    // How a diagnostic opens: a constructor, the school check's `err`
-    // helper, a read error, or a match arm choosing (code, message, hint).
-    let openers = [
-        "Diagnostic::error(",
-        "Diagnostic::warning(",
-        "err(",
-        "ReadError::of_file(",
-        "ReadError::in_text(",
-        "=> (",
-    ];
-    for file in files {
-        let text = fs::read_to_string(&file).unwrap();
-        let text = text.split("#[cfg(test)]\nmod tests").next().unwrap_or("");
-        for opener in openers {
-            for piece in text.split(opener).skip(1) {
-                let piece = piece.trim_start();
-                if let Some(rest) = piece.strip_prefix('"') {
-                    let code: String = rest.chars().take_while(|c| *c != '"').collect();
-                    if !code.is_empty()
-                        && code
-                            .chars()
-                            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-                    {
-                        codes.insert(code);
-                    }
-                }
-            }
-        }
-        // YAML errors choose their code from a table of returns.
-        for code in [
-            "unknown-key",
-            "bad-value",
-            "missing-key",
-            "duplicate-key",
-            "wrong-type",
-            "yaml-syntax",
-        ] {
-            if text.contains(&format!("\"{code}\"")) {
-                codes.insert(code.to_string());
-            }
-        }
-    }
-    codes
+    files
+        .iter()
+        .map(|file| {
+            let text = fs::read_to_string(file).unwrap();
+            text.split("#[cfg(test)]\nmod tests")
+                .next()
+                .unwrap_or("")
+                .to_string()
+        })
+        .collect()
 }
 
 fn collect(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
@@ -71,36 +39,60 @@ fn collect(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
     }
 }
 
-/// The codes in the first column of FORMAT.md's diagnostic table.
-fn codes_in_docs() -> BTreeSet<String> {
-    let text = fs::read_to_string(repo().join("docs/FORMAT.md")).unwrap();
-    let table = text
-        .split("## Diagnostic codes")
-        .nth(1)
-        .expect("a diagnostic code table");
-    // The table ends at the next section.
-    let table = table.split("\n## ").next().unwrap_or(table);
-    table
-        .lines()
-        .filter_map(|l| l.strip_prefix("| `"))
-        .filter_map(|l| l.split('`').next())
-        .map(str::to_string)
-        .collect()
+/// Where FORMAT.md's diagnostic code table is: from its header row to the
+/// first line that is not a row.
+fn table_in(format_md: &str) -> Option<(usize, usize)> {
+    let section = format_md.find("## Diagnostic codes")?;
+    let start = section + format_md[section..].find("| code |")?;
+    let rows = format_md[start..]
+        .split_inclusive('\n')
+        .take_while(|line| line.starts_with('|'))
+        .map(str::len)
+        .sum::<usize>();
+    Some((start, start + rows))
 }
 
+/// FORMAT.md's table of codes is generated from `Code`: run with `BLESS=1`
+/// to write it again after adding or changing a code.
 #[test]
-fn every_diagnostic_code_is_documented() {
-    let source = codes_in_source();
-    let docs = codes_in_docs();
-    let undocumented: Vec<_> = source.difference(&docs).collect();
-    let stale: Vec<_> = docs.difference(&source).collect();
-    assert!(
-        undocumented.is_empty(),
-        "add these codes to docs/FORMAT.md: {undocumented:?}"
+fn the_diagnostic_code_table_is_generated_from_the_code_enum() {
+    let path = repo().join("docs/FORMAT.md");
+    let text = fs::read_to_string(&path).unwrap();
+    let (start, end) = table_in(&text).expect("a diagnostic code table in docs/FORMAT.md");
+    let generated = Code::markdown_table();
+    if std::env::var_os("BLESS").is_some() {
+        fs::write(
+            &path,
+            format!("{}{generated}{}", &text[..start], &text[end..]),
+        )
+        .unwrap();
+        return;
+    }
+    assert_eq!(
+        text[start..end],
+        generated,
+        "docs/FORMAT.md's code table is stale: run `BLESS=1 cargo test --release --test it -- docs::the_diagnostic_code_table`"
     );
+}
+
+/// Every code on the list is one the source can still report: a code
+/// nothing makes is stale, in the enum and so in the table.
+#[test]
+fn every_diagnostic_code_is_reported_somewhere() {
+    let source = reporting_source();
+    let unused: Vec<&str> = Code::ALL
+        .iter()
+        .filter(|code| {
+            let path = format!("Code::{}", code.variant_name());
+            !source.match_indices(&path).any(|(at, _)| {
+                !source[at + path.len()..].starts_with(|c: char| c.is_alphanumeric())
+            })
+        })
+        .map(|code| code.as_str())
+        .collect();
     assert!(
-        stale.is_empty(),
-        "docs/FORMAT.md lists codes the source no longer has: {stale:?}"
+        unused.is_empty(),
+        "these codes are made nowhere; remove them from diag/code.rs: {unused:?}"
     );
 }
 
