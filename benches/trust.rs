@@ -172,7 +172,12 @@ fn measure(n: usize) -> (Figures, tempfile::TempDir) {
 /// Returns (documents, wall seconds, CPU seconds of this process).
 fn floor(resolved: &Resolved) -> (usize, f64, f64) {
     let engine = PdfEngine::new();
-    let template = resolved.project.templates.get("policy.typ").text.clone();
+    let template = resolved
+        .project
+        .templates
+        .get(policyc::model::templates::Layout::Policy)
+        .text
+        .clone();
     let jobs: Vec<_> = resolved
         .schools
         .iter()

@@ -43,7 +43,7 @@ pub fn compare(resolved: &Resolved, out: &Path, likeness: &Likeness) {
         println!("peers:           skipped: no staff agreement");
         return;
     };
-    let html = out.join(doc.key().output_path("html"));
+    let html = out.join(doc.key().output_path(policyc::model::key::OutputKind::Html));
     let html = html.to_string_lossy();
     let pdf = out.join("peer.pdf");
     let pdf = pdf.to_string_lossy();

@@ -159,7 +159,12 @@ pub struct Likeness {
 /// after each document (as `render_all` does).
 pub fn likeness(resolved: &Resolved, memo_age: usize) -> Likeness {
     let engine = PdfEngine::new();
-    let template = resolved.project.templates.get("policy.typ").text.clone();
+    let template = resolved
+        .project
+        .templates
+        .get(policyc::model::templates::Layout::Policy)
+        .text
+        .clone();
     let docs: Vec<&Document> = resolved.documents().map(|(_, d)| d).collect();
     let shape = |d: &Document| {
         let ids: Vec<Vec<String>> = d

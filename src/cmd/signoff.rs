@@ -17,11 +17,12 @@ use crate::cmd::{abort_on_timeout, pdf_standards, print_diagnostics};
 use crate::diag::Code;
 use crate::diag::{Diagnostic, Diagnostics, EXIT_OK, EXIT_PROJECT};
 use crate::load::form_export::{read_form_export, ColumnMap, DateOrder};
+use crate::model::build::PrivateFile;
 use crate::model::project::Resolved;
 use crate::output::atomic::write_atomic;
 use crate::output::guard;
 use crate::output::lock::OutputLock;
-use crate::pipeline::print::{names_a_person, print_copies, PrintOptions, PrivateFile};
+use crate::pipeline::print::{print_copies, PrintOptions};
 use crate::pipeline::signoff::{import_responses, register_pdfs, sign_off_report, SignOffFilter};
 use crate::render::pool::parallel_map;
 use crate::render::print_layout::Sheets;
@@ -331,24 +332,24 @@ impl PrivateTarget {
         };
         // Each file is synced to disk before it is renamed into place: a
         // few threads keep the disk busy while one waits on a sync.
-        let written = parallel_map(files, WRITE_THREADS, |(rel, bytes)| {
-            lock.folder().write_atomic(rel, bytes)
+        let written = parallel_map(files, WRITE_THREADS, |file| {
+            lock.folder().write_atomic(&file.rel, &file.bytes)
         });
         let mut stderr = std::io::stderr().lock();
-        for ((rel, _), result) in files.iter().zip(written) {
+        for (file, result) in files.iter().zip(written) {
             let result = result.unwrap_or_else(|panic| Err(std::io::Error::other(panic)));
             // A personal copy's file name is its person's name: kept out of
             // the log and out of any error, which may end up anywhere.
             if let Err(e) = result {
-                let shown = if names_a_person(rel) {
+                let shown = if file.names_a_person() {
                     "a personal copy".to_string()
                 } else {
-                    out.join(rel).display().to_string()
+                    out.join(&file.rel).display().to_string()
                 };
                 anyhow::bail!("cannot write {shown} in {}: {e}", out.display());
             }
-            if !names_a_person(rel) {
-                writeln!(stderr, "  wrote {}", out.join(rel).display())?;
+            if !file.names_a_person() {
+                writeln!(stderr, "  wrote {}", out.join(&file.rel).display())?;
             }
         }
         writeln!(

@@ -31,7 +31,7 @@ use crate::model::files::{
 };
 use crate::model::ids::check_id;
 use crate::model::project::{LogoFile, Project, SchoolSource};
-use crate::model::templates::Templates;
+use crate::model::templates::{Layout, Templates};
 use crate::sealed::{Area, Cap, Folder, Kind, MemoryTree, Tree};
 
 use paths::{check_image, image_format, read_fenced, read_text_file, safe_join};
@@ -760,11 +760,11 @@ impl Loader<'_> {
             self.entries(&dir);
             return templates;
         }
-        for name in Templates::NAMES {
-            let path = dir.join(name);
+        for layout in Layout::ALL {
+            let path = dir.join(layout.file_name());
             if self.exists(&path) {
                 if let Some(text) = self.read_text(&path) {
-                    templates.set(name, text, self.rel(&path));
+                    templates.set(layout, text, self.rel(&path));
                 }
             }
         }

@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 
 use crate::model::document::Document;
+use crate::model::key::OutputKind;
 
 /// The typst version built into this binary, as typst itself reports it.
 pub fn typst_version() -> &'static str {
@@ -39,6 +40,53 @@ pub struct Staged {
     pub sha256: String,
 }
 
+/// Whether a private file's name may be shown in a log or an error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileName {
+    /// Named after a school, a document or a class: fine to show.
+    Shareable,
+    /// Named after the person it is for (a personal copy): never shown.
+    NamesAPerson,
+}
+
+/// A file made for the private folder (it holds names), with its path
+/// beneath that folder and whether the path itself names a person.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PrivateFile {
+    /// The path beneath the private folder, `/` separated.
+    pub rel: String,
+    /// The file's bytes.
+    pub bytes: Vec<u8>,
+    /// Whether the path may be shown.
+    pub name: FileName,
+}
+
+impl PrivateFile {
+    /// A file whose path names no person: a register, a print file, a
+    /// class's list.
+    pub fn shareable(rel: String, bytes: Vec<u8>) -> Self {
+        Self {
+            rel,
+            bytes,
+            name: FileName::Shareable,
+        }
+    }
+
+    /// A personal copy, whose path is made from its person's name.
+    pub fn personal_copy(rel: String, bytes: Vec<u8>) -> Self {
+        Self {
+            rel,
+            bytes,
+            name: FileName::NamesAPerson,
+        }
+    }
+
+    /// Whether the path names a person, and so must stay out of every log.
+    pub fn names_a_person(&self) -> bool {
+        self.name == FileName::NamesAPerson
+    }
+}
+
 /// One rendered document. Its bytes have gone to the sink; what remains is
 /// what the sink made of them (a staged file, for a build).
 #[derive(Debug, Clone)]
@@ -48,7 +96,7 @@ pub struct Rendered {
     /// School index in the resolved project's schools.
     pub school: usize,
     /// Each output, by format (`pdf`, `html`).
-    pub outputs: Vec<(&'static str, Staged)>,
+    pub outputs: Vec<(OutputKind, Staged)>,
     /// Milliseconds spent on the PDF, if one was made.
     pub pdf_ms: Option<f64>,
 }

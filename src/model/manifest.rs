@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::files::Origin;
 use crate::model::key::DocKey;
+use crate::model::key::OutputKind;
 
 /// Everything one `out/` folder holds.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -87,7 +88,7 @@ pub struct ManifestDoc {
     /// Hash of everything the outputs depend on.
     pub input_hash: String,
     /// Files written, by format (`pdf`, `html`).
-    pub outputs: BTreeMap<String, OutputFile>,
+    pub outputs: BTreeMap<OutputKind, OutputFile>,
     /// Files read, with hashes.
     pub inputs: Vec<InputFile>,
     /// Clauses in reading order.

@@ -1,33 +1,105 @@
 //! The layouts: a typst template for PDF and minijinja templates for HTML.
 //! They are built into the binary; a project overrides one by putting a file
 //! of the same name in its `templates/` folder.
+//!
+//! A layout is named by [`Layout`], never by a string: a lookup cannot miss,
+//! and a new layout is one variant with its file name and built-in text.
 
-use std::collections::BTreeMap;
+/// One of the layouts policyc renders with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Layout {
+    /// The typst layout for a document (`policy.typ`).
+    Policy,
+    /// The page frame every HTML layout extends (`base.html`).
+    Base,
+    /// The HTML layout for a document (`document.html`).
+    Document,
+    /// The HTML layout for a school's pack index (`pack.html`).
+    Pack,
+    /// The HTML layout for the trust index (`trust.html`).
+    Trust,
+    /// The HTML layout for a school's summary of changes (`changes.html`).
+    Changes,
+    /// The HTML layout for a school's departures from its trust
+    /// (`departures.html`).
+    Departures,
+    /// The typst layout for a sign-off register (`register.typ`).
+    Register,
+    /// The typst layout for an acknowledgement slip (`slip.typ`).
+    Slip,
+    /// The typst layout for a print file's cover page (`print-cover.typ`).
+    PrintCover,
+    /// The typst layout for a class's consent list (`consent-list.typ`).
+    ConsentList,
+    /// The typst layout for consent return slips, several to a sheet
+    /// (`return-slips.typ`).
+    ReturnSlips,
+}
 
-/// The built-in typst layout for a document.
-pub const POLICY_TYP: &str = include_str!("../../templates/policy.typ");
-/// The built-in page frame every HTML layout extends.
-pub const BASE_HTML: &str = include_str!("../../templates/base.html");
-/// The built-in HTML layout for a document.
-pub const DOCUMENT_HTML: &str = include_str!("../../templates/document.html");
-/// The built-in HTML layout for a school's pack index.
-pub const PACK_HTML: &str = include_str!("../../templates/pack.html");
-/// The built-in HTML layout for the trust index.
-pub const TRUST_HTML: &str = include_str!("../../templates/trust.html");
-/// The built-in HTML layout for a school's summary of changes.
-pub const CHANGES_HTML: &str = include_str!("../../templates/changes.html");
-/// The built-in HTML layout for a school's departures from its trust.
-pub const DEPARTURES_HTML: &str = include_str!("../../templates/departures.html");
-/// The built-in typst layout for a sign-off register.
-pub const REGISTER_TYP: &str = include_str!("../../templates/register.typ");
-/// The built-in typst layout for an acknowledgement slip.
-pub const SLIP_TYP: &str = include_str!("../../templates/slip.typ");
-/// The built-in typst layout for a print file's cover page.
-pub const PRINT_COVER_TYP: &str = include_str!("../../templates/print-cover.typ");
-/// The built-in typst layout for a class's consent list.
-pub const CONSENT_LIST_TYP: &str = include_str!("../../templates/consent-list.typ");
-/// The built-in typst layout for consent return slips, several to a sheet.
-pub const RETURN_SLIPS_TYP: &str = include_str!("../../templates/return-slips.typ");
+impl Layout {
+    /// Every layout, in the order their texts are hashed (which a change
+    /// would change every build's hash).
+    pub const ALL: [Layout; 12] = [
+        Layout::Policy,
+        Layout::Base,
+        Layout::Document,
+        Layout::Pack,
+        Layout::Trust,
+        Layout::Changes,
+        Layout::Departures,
+        Layout::Register,
+        Layout::Slip,
+        Layout::PrintCover,
+        Layout::ConsentList,
+        Layout::ReturnSlips,
+    ];
+
+    /// The layouts a document's own outputs are made with: its PDF layout,
+    /// the HTML layouts its page uses and the slip's layout.
+    pub const DOCUMENT: [Layout; 4] =
+        [Layout::Policy, Layout::Base, Layout::Document, Layout::Slip];
+
+    /// The file name, in `templates/` and as minijinja knows it.
+    pub fn file_name(self) -> &'static str {
+        match self {
+            Layout::Policy => "policy.typ",
+            Layout::Base => "base.html",
+            Layout::Document => "document.html",
+            Layout::Pack => "pack.html",
+            Layout::Trust => "trust.html",
+            Layout::Changes => "changes.html",
+            Layout::Departures => "departures.html",
+            Layout::Register => "register.typ",
+            Layout::Slip => "slip.typ",
+            Layout::PrintCover => "print-cover.typ",
+            Layout::ConsentList => "consent-list.typ",
+            Layout::ReturnSlips => "return-slips.typ",
+        }
+    }
+
+    /// The text built into policyc.
+    pub fn builtin_text(self) -> &'static str {
+        match self {
+            Layout::Policy => include_str!("../../templates/policy.typ"),
+            Layout::Base => include_str!("../../templates/base.html"),
+            Layout::Document => include_str!("../../templates/document.html"),
+            Layout::Pack => include_str!("../../templates/pack.html"),
+            Layout::Trust => include_str!("../../templates/trust.html"),
+            Layout::Changes => include_str!("../../templates/changes.html"),
+            Layout::Departures => include_str!("../../templates/departures.html"),
+            Layout::Register => include_str!("../../templates/register.typ"),
+            Layout::Slip => include_str!("../../templates/slip.typ"),
+            Layout::PrintCover => include_str!("../../templates/print-cover.typ"),
+            Layout::ConsentList => include_str!("../../templates/consent-list.typ"),
+            Layout::ReturnSlips => include_str!("../../templates/return-slips.typ"),
+        }
+    }
+
+    /// Whether it is an HTML layout (each may extend `base.html`).
+    pub fn is_html(self) -> bool {
+        self.file_name().ends_with(".html")
+    }
+}
 
 /// One layout and where it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,81 +110,57 @@ pub struct Template {
     pub file: String,
 }
 
-/// The layouts in force for a project.
+/// The layouts in force for a project: one per [`Layout`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Templates {
-    entries: BTreeMap<&'static str, Template>,
+    /// Indexed by the layout's place in [`Layout::ALL`].
+    entries: [Template; 12],
 }
 
 impl Templates {
-    /// The file names a project may override.
-    pub const NAMES: [&'static str; 12] = [
-        "policy.typ",
-        "base.html",
-        "document.html",
-        "pack.html",
-        "trust.html",
-        "changes.html",
-        "departures.html",
-        "register.typ",
-        "slip.typ",
-        "print-cover.typ",
-        "consent-list.typ",
-        "return-slips.typ",
-    ];
-
     /// The layouts built into policyc.
     pub fn builtin() -> Self {
-        let entries = Self::NAMES
-            .iter()
-            .zip([
-                POLICY_TYP,
-                BASE_HTML,
-                DOCUMENT_HTML,
-                PACK_HTML,
-                TRUST_HTML,
-                CHANGES_HTML,
-                DEPARTURES_HTML,
-                REGISTER_TYP,
-                SLIP_TYP,
-                PRINT_COVER_TYP,
-                CONSENT_LIST_TYP,
-                RETURN_SLIPS_TYP,
-            ])
-            .map(|(name, text)| {
-                let file = format!("<built-in>/{name}");
-                (
-                    *name,
-                    Template {
-                        text: text.to_string(),
-                        file,
-                    },
-                )
-            })
-            .collect();
-        Self { entries }
+        Self {
+            entries: Layout::ALL.map(|layout| Template {
+                text: layout.builtin_text().to_string(),
+                file: format!("<built-in>/{}", layout.file_name()),
+            }),
+        }
     }
 
     /// Replaces a layout with a project's own.
-    pub fn set(&mut self, name: &'static str, text: String, file: String) {
-        self.entries.insert(name, Template { text, file });
+    pub fn set(&mut self, layout: Layout, text: String, file: String) {
+        self.entries[layout as usize] = Template { text, file };
     }
 
-    /// The layouts a document's own outputs are made with: its PDF layout,
-    /// the HTML layouts its page uses and the slip's layout.
-    pub const DOCUMENT: [&'static str; 4] =
-        ["policy.typ", "base.html", "document.html", "slip.typ"];
-
-    /// The HTML layouts, each of which may extend `base.html`.
-    pub fn html_names() -> impl Iterator<Item = &'static str> {
-        Self::NAMES.into_iter().filter(|n| n.ends_with(".html"))
+    /// The layout in force for `layout`.
+    pub fn get(&self, layout: Layout) -> &Template {
+        &self.entries[layout as usize]
     }
+}
 
-    /// The layout called `name` (one of [`Templates::NAMES`]).
-    pub fn get(&self, name: &str) -> &Template {
-        match self.entries.get(name) {
-            Some(template) => template,
-            None => unreachable!("templates are only looked up by the names in Templates::NAMES"),
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_layout_is_listed_once_at_its_own_index() {
+        for (i, layout) in Layout::ALL.iter().enumerate() {
+            assert_eq!(*layout as usize, i, "{layout:?}");
         }
+        let templates = Templates::builtin();
+        assert_eq!(templates.get(Layout::Slip).file, "<built-in>/slip.typ");
+        assert!(templates.get(Layout::Base).text.contains("<html"));
+    }
+
+    #[test]
+    fn an_override_replaces_only_its_own_layout() {
+        let mut templates = Templates::builtin();
+        templates.set(Layout::Pack, "x".into(), "templates/pack.html".into());
+        assert_eq!(templates.get(Layout::Pack).text, "x");
+        assert_eq!(
+            templates.get(Layout::Trust),
+            Templates::builtin().get(Layout::Trust)
+        );
     }
 }

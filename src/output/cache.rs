@@ -20,7 +20,7 @@ use crate::model::build::{typst_version, Standards};
 use crate::model::document::Document;
 use crate::model::hash::{hex, hex_digest};
 use crate::model::project::Project;
-use crate::model::templates::Templates;
+use crate::model::templates::Layout;
 use crate::sealed::{Cap, Folder};
 
 /// The cache file's name inside the output folder.
@@ -140,7 +140,7 @@ pub fn project_fingerprint(project: &Project, options: &str) -> String {
         hasher.update(text.as_bytes());
         hasher.update([0]);
     }
-    for name in Templates::NAMES {
+    for name in Layout::ALL {
         hasher.update(project.templates.get(name).text.as_bytes());
     }
     for school in &project.schools {
@@ -168,7 +168,7 @@ pub fn input_hash(doc: &Document, project: &Project, logo: Option<&[u8]>, option
     let mut hasher = Sha256::new();
     hasher.update(options.as_bytes());
     hasher.update(serde_json::to_vec(doc).unwrap_or_default());
-    for name in Templates::DOCUMENT {
+    for name in Layout::DOCUMENT {
         hasher.update(project.templates.get(name).text.as_bytes());
     }
     if let Some(bytes) = logo {

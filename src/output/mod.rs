@@ -70,10 +70,10 @@ pub fn trusted_records(mut manifest: Manifest) -> Manifest {
             .iter()
             .all(|id| check_id(id).is_ok());
         ids_ok
-            && doc.outputs.iter().all(|(format, file)| {
-                matches!(format.as_str(), "pdf" | "html" | "slip.pdf")
-                    && file.path == key.output_path(format)
-            })
+            && doc
+                .outputs
+                .iter()
+                .all(|(kind, file)| file.path == key.output_path(*kind))
     });
     manifest.booklets.retain(|booklet| {
         check_id(&booklet.school).is_ok()

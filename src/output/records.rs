@@ -9,19 +9,20 @@ use crate::model::build::{typst_version, Rendered, RenderedBooklet};
 use crate::model::document::Document;
 use crate::model::hash::hex_digest;
 use crate::model::key::DocKey;
+use crate::model::key::OutputKind;
 use crate::model::manifest::{
     InputFile, Manifest, ManifestBooklet, ManifestClause, ManifestDoc, OutputFile,
 };
 use crate::model::markdown::plain_text;
 use crate::model::project::{Resolved, ResolvedSchool};
-use crate::model::templates::Templates;
+use crate::model::templates::Layout;
 
 /// The record of one document of `school`, with its outputs and input hash.
 pub fn manifest_doc(
     resolved: &Resolved,
     school: &ResolvedSchool,
     doc: &Document,
-    outputs: BTreeMap<String, OutputFile>,
+    outputs: BTreeMap<OutputKind, OutputFile>,
     input_hash: String,
 ) -> ManifestDoc {
     let inputs = document_inputs(resolved, school, doc);
@@ -82,7 +83,7 @@ fn document_inputs(resolved: &Resolved, school: &ResolvedSchool, doc: &Document)
             })
         })
         .collect();
-    for name in Templates::DOCUMENT {
+    for name in Layout::DOCUMENT {
         let t = project.templates.get(name);
         inputs.push(InputFile {
             path: t.file.clone(),
@@ -163,7 +164,7 @@ pub fn next_manifest(
     booklets: BookletBuild<'_>,
     complete: bool,
 ) -> NextManifest {
-    let mut outputs: BTreeMap<DocKey, BTreeMap<String, OutputFile>> = previous
+    let mut outputs: BTreeMap<DocKey, BTreeMap<OutputKind, OutputFile>> = previous
         .documents
         .iter()
         .map(|d| (d.key(), d.outputs.clone()))
@@ -172,12 +173,12 @@ pub fn next_manifest(
         let files = item
             .outputs
             .iter()
-            .map(|(format, staged)| {
+            .map(|(kind, staged)| {
                 let file = OutputFile {
                     path: staged.rel.clone(),
                     sha256: staged.sha256.clone(),
                 };
-                (format.to_string(), file)
+                (*kind, file)
             })
             .collect();
         outputs.insert(item.doc.key(), files);
@@ -279,9 +280,9 @@ mod tests {
         crate::pipeline::prepare(&root, &[], &[], &mut diags).expect("the fixture resolves")
     }
 
-    fn output(path: &str) -> BTreeMap<String, OutputFile> {
+    fn output(path: &str) -> BTreeMap<OutputKind, OutputFile> {
         BTreeMap::from([(
-            "pdf".to_string(),
+            OutputKind::Pdf,
             OutputFile {
                 path: path.into(),
                 sha256: "0".repeat(64),
@@ -343,7 +344,7 @@ mod tests {
         assert_eq!(next.manifest.documents.len(), resolved.documents().count());
         for doc in &next.manifest.documents {
             assert_eq!(doc.input_hash, "h");
-            let kept = &doc.outputs["pdf"].path;
+            let kept = &doc.outputs[&OutputKind::Pdf].path;
             assert_eq!(kept, &format!("{}/{}.pdf", doc.school, doc.audience));
         }
 

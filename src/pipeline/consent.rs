@@ -6,9 +6,11 @@ use std::collections::BTreeMap;
 use crate::diag::Code;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::load::people::project_people;
+use crate::model::build::PrivateFile;
 use crate::model::files::Reading;
 use crate::model::key::DocKey;
 use crate::model::project::Resolved;
+use crate::model::templates::Layout;
 use crate::report::consent::{class_key, school_consent, ConsentReport, Select};
 
 /// Which part of the consent report to keep.
@@ -132,7 +134,7 @@ pub fn consent_list_pdfs(
     epoch: Option<i64>,
     on_timeout: crate::render::pool::OnTimeout,
     diags: &mut Diagnostics,
-) -> Vec<(String, Vec<u8>)> {
+) -> Vec<PrivateFile> {
     use crate::render::pool::{panicked, render_watched, timeout_diagnostic};
     let report = consent_report(resolved, filter, true, diags);
     if diags.has_errors() {
@@ -150,7 +152,7 @@ pub fn consent_list_pdfs(
         ));
     }
     let engine = crate::render::pdf::PdfEngine::with_fonts(&resolved.project.fonts);
-    let template = resolved.project.templates.get("consent-list.typ");
+    let template = resolved.project.templates.get(Layout::ConsentList);
     let timeout = timeout_diagnostic(&template.file);
     let rendered = render_watched(&all, timeout, on_timeout, |list| {
         let ident = format!("consent/{}", list.path);
@@ -166,7 +168,7 @@ pub fn consent_list_pdfs(
     let mut pdfs = Vec::new();
     for (list, result) in all.iter().zip(rendered) {
         match result {
-            Ok(Ok(pdf)) => pdfs.push((list.path.clone(), pdf)),
+            Ok(Ok(pdf)) => pdfs.push(PrivateFile::shareable(list.path.clone(), pdf)),
             Ok(Err(err)) => diags.push(
                 Diagnostic::error(Code::PdfTemplate, &template.file, err.message).with_hint(
                     "fix the consent list layout, or delete the override to use the built-in one",

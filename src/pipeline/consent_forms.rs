@@ -11,12 +11,14 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::diag::Code;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::load::people::project_people;
+use crate::model::build::PrivateFile;
 use crate::model::build::Standards;
 use crate::model::consent::Standing;
 use crate::model::document::Document;
 use crate::model::files::Reading;
 use crate::model::people::Person;
 use crate::model::project::{Resolved, ResolvedSchool};
+use crate::model::templates::Layout;
 use crate::pipeline::consent::{consent_report, ConsentFilter};
 use crate::pipeline::print::layout_error;
 use crate::pipeline::signoff::unprintable_character;
@@ -58,7 +60,7 @@ pub fn consent_form_pdfs(
     standards: Standards,
     epoch: Option<i64>,
     diags: &mut Diagnostics,
-) -> Vec<(String, Vec<u8>)> {
+) -> Vec<PrivateFile> {
     let project = &resolved.project;
     let Some(people) = project_people(project, diags) else {
         return Vec::new();
@@ -128,7 +130,7 @@ pub fn consent_form_pdfs(
                 match print_group(
                     resolved, &engine, school, form, class, &group, filter, standards, epoch,
                 ) {
-                    Ok(bytes) => files.push((path, bytes)),
+                    Ok(bytes) => files.push(PrivateFile::shareable(path, bytes)),
                     Err(problem) => diags.push(problem),
                 }
             }
@@ -233,7 +235,7 @@ fn print_group(
 ) -> Result<Vec<u8>, Diagnostic> {
     let templates = &resolved.project.templates;
     if filter.per_sheet > 1 {
-        let template = templates.get("return-slips.typ");
+        let template = templates.get(Layout::ReturnSlips);
         let lines: Vec<String> = children.iter().map(|c| c.line.clone()).collect();
         let people = SlipPeople::for_consent(form, lines);
         let data = return_slips(form, class, filter.per_sheet, people);
@@ -249,7 +251,7 @@ fn print_group(
             )
             .map_err(|e| layout_error(template, e.message));
     }
-    let template = templates.get("policy.typ");
+    let template = templates.get(Layout::Policy);
     let audience = resolved
         .project
         .audiences

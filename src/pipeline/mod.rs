@@ -38,6 +38,7 @@ use crate::model::document::Document;
 use crate::model::files::Oversight;
 use crate::model::hash::hex_digest;
 use crate::model::key::DocKey;
+use crate::model::key::OutputKind;
 use crate::model::manifest::Manifest;
 use crate::model::project::{
     Library, Project, Resolved, ResolvedSchool, SchoolInput, SchoolSource,
@@ -486,9 +487,8 @@ fn render_and_commit(
             .with_hint("check that the output folder is writable and the disk is not full")
         })
     };
-    let sink = |doc: &Document, format: &'static str, bytes: &[u8]| {
-        stage(&doc.key().output_path(format), bytes)
-    };
+    let sink =
+        |doc: &Document, kind: OutputKind, bytes: &[u8]| stage(&doc.key().output_path(kind), bytes);
     let abort = Arc::clone(&hooks.abort);
     let out_dir = out.clone();
     let on_timeout: OnTimeout = Arc::new(move |d: &Diagnostic| {

@@ -10,13 +10,14 @@ use serde::Serialize;
 
 use crate::diag::Code;
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::model::build::PrivateFile;
 use crate::model::build::Standards;
 use crate::model::dates;
 use crate::model::document::Document;
 use crate::model::files::{Audience, Reading, SchoolFile};
 use crate::model::project::{Resolved, ResolvedSchool};
 use crate::model::slips::{sign_with, SignWith};
-use crate::model::templates::Template;
+use crate::model::templates::{Layout, Template};
 use crate::pipeline::signoff::{sign_off_report, unprintable_name, SignOffFilter};
 use crate::render::merge::PrintFile;
 use crate::render::pdf::PdfEngine;
@@ -33,9 +34,6 @@ use crate::report::signoff::{DocSignOff, PersonStatus};
 
 /// How many copies typst's memo cache keeps an unused entry for.
 const MEMO_AGE: usize = 10;
-
-/// One file to write, relative to the private folder.
-pub type PrivateFile = (String, Vec<u8>);
 
 /// What printing made, for the summary line and the benchmark.
 #[derive(Debug, Clone, Default)]
@@ -99,16 +97,16 @@ pub fn print_copies(
     let templates = &resolved.project.templates;
     let tools = Tools {
         engine: PdfEngine::with_fonts(&resolved.project.fonts),
-        policy: templates.get("policy.typ"),
-        slip: templates.get("slip.typ"),
-        cover: templates.get("print-cover.typ"),
-        return_slips: templates.get("return-slips.typ"),
+        policy: templates.get(Layout::Policy),
+        slip: templates.get(Layout::Slip),
+        cover: templates.get(Layout::PrintCover),
+        return_slips: templates.get(Layout::ReturnSlips),
         options,
         sheets,
         today: &resolved.today,
         watchdog: Watchdog::start(
             render_timeout(),
-            timeout_diagnostic(&templates.get("policy.typ").file),
+            timeout_diagnostic(&templates.get(Layout::Policy).file),
             on_timeout,
         ),
     };
@@ -263,22 +261,14 @@ fn print_group(
         job.doc.audience_label
     );
     let print = print_file(tools, job, &heading, &people, &copies)?;
-    let mut files = vec![(format!("{stem}.pdf"), print)];
+    let mut files = vec![PrivateFile::shareable(format!("{stem}.pdf"), print)];
     for (i, (person, bytes)) in people.iter().zip(copies).enumerate() {
         let name = Some(slug(&person.name)).filter(|s| s != "group");
         let name = name.unwrap_or_else(|| "person".to_string());
         let file = format!("{stem}/{:03}-{name}.pdf", i + 1);
-        files.push((file, bytes));
+        files.push(PrivateFile::personal_copy(file, bytes));
     }
     Ok(files)
-}
-
-/// Whether a file `print_copies` made is a personal copy, whose file name
-/// is made from its person's name (`<school>/print/<group>/001-<name>.pdf`),
-/// and so must not be listed in a log.
-pub fn names_a_person(rel: &str) -> bool {
-    let parts: Vec<&str> = rel.split('/').collect();
-    parts.len() == 4 && parts[1] == "print"
 }
 
 /// Who a copy is for.

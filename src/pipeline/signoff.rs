@@ -7,12 +7,14 @@ use crate::diag::Code;
 use crate::diag::{suggestion, Diagnostic, Diagnostics};
 use crate::load::form_export::FormExport;
 use crate::load::people::{ledger_columns, load_people, load_published, project_people};
+use crate::model::build::PrivateFile;
 use crate::model::build::Standards;
 use crate::model::files::Reading;
 use crate::model::key::DocKey;
 use crate::model::manifest::Manifest;
 use crate::model::people::normalise;
 use crate::model::project::Resolved;
+use crate::model::templates::Layout;
 use crate::output::records::current_manifest;
 use crate::pipeline::editorial_marks;
 use crate::render::html::SignOffProgress;
@@ -216,7 +218,7 @@ pub fn register_pdfs(
     epoch: Option<i64>,
     on_timeout: OnTimeout,
     diags: &mut Diagnostics,
-) -> Vec<(String, Vec<u8>)> {
+) -> Vec<PrivateFile> {
     let report = sign_off_report(resolved, filter, true, diags);
     if diags.has_errors() {
         return Vec::new();
@@ -229,7 +231,7 @@ pub fn register_pdfs(
         .map(|a| a.id.as_str())
         .collect();
     let engine = PdfEngine::with_fonts(&resolved.project.fonts);
-    let template = resolved.project.templates.get("register.typ");
+    let template = resolved.project.templates.get(Layout::Register);
     let mut pdfs = Vec::new();
     let mut all = Vec::new();
     for school in &report.schools {
@@ -259,7 +261,7 @@ pub fn register_pdfs(
     });
     for (register, result) in all.iter().zip(rendered) {
         match result {
-            Ok(Ok(pdf)) => pdfs.push((register.path.clone(), pdf)),
+            Ok(Ok(pdf)) => pdfs.push(PrivateFile::shareable(register.path.clone(), pdf)),
             Ok(Err(err)) => diags.push(
                 Diagnostic::error(Code::PdfTemplate, &template.file, err.message).with_hint(
                     "fix the register layout, or delete the override to use the built-in one",

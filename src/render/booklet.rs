@@ -11,6 +11,7 @@ use crate::model::booklet::BookletAt;
 use crate::model::build::{RenderedBooklet, Staged};
 use crate::model::document::Document;
 use crate::model::project::Resolved;
+use crate::model::templates::Layout;
 
 use super::pdf::{logo_path, page_data, PageData, PdfEngine, TemplateError};
 use super::pool::{render_watched, timeout_diagnostic, OnTimeout};
@@ -53,7 +54,7 @@ pub fn render_booklets(
     if !options.pdf || wanted.is_empty() {
         return Vec::new();
     }
-    let layout = &resolved.project.templates.get("policy.typ").file;
+    let layout = &resolved.project.templates.get(Layout::Policy).file;
     let timeout = timeout_diagnostic(layout);
     let results = render_watched(wanted, timeout, on_timeout, |&at| {
         let staged = render_one(resolved, at, options, engine)
@@ -94,7 +95,7 @@ fn render_one(
         .collect();
     let logo = school.logo.as_ref().map(|l| (l.format, l.bytes.as_slice()));
     let format = logo.map(|(format, _)| format);
-    let typ = resolved.project.templates.get("policy.typ");
+    let typ = resolved.project.templates.get(Layout::Policy);
     let compact = docs
         .iter()
         .map(|doc| engine.compile(&typ.text, doc, logo).map(|c| c.compact))

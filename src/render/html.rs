@@ -15,7 +15,7 @@ use crate::model::body::Part;
 use crate::model::document::Document;
 use crate::model::markdown::{Block, Inline};
 use crate::model::numbering;
-use crate::model::templates::Templates;
+use crate::model::templates::{Layout, Templates};
 use crate::report::audit::SchoolAudit;
 use crate::report::changes::DocChange;
 
@@ -23,7 +23,7 @@ use crate::report::changes::DocChange;
 pub struct HtmlRenderer {
     env: Environment<'static>,
     /// Each template's file and text, for locating errors.
-    sources: BTreeMap<&'static str, (String, String)>,
+    sources: BTreeMap<Layout, (String, String)>,
 }
 
 /// One row of a school's pack index.
@@ -177,11 +177,11 @@ impl HtmlRenderer {
         env.set_undefined_behavior(minijinja::UndefinedBehavior::Chainable);
         env.set_fuel(Some(5_000_000));
         let mut sources = BTreeMap::new();
-        for name in Templates::html_names() {
-            let template = templates.get(name);
-            env.add_template_owned(name, template.text.clone())
+        for layout in Layout::ALL.into_iter().filter(|l| l.is_html()) {
+            let template = templates.get(layout);
+            env.add_template_owned(layout.file_name(), template.text.clone())
                 .map_err(|e| template_diagnostic(&e, &template.file, &template.text))?;
-            sources.insert(name, (template.file.clone(), template.text.clone()));
+            sources.insert(layout, (template.file.clone(), template.text.clone()));
         }
         Ok(Self { env, sources })
     }
@@ -237,7 +237,7 @@ impl HtmlRenderer {
             clauses => clauses,
         };
         let ctx = minijinja::context! { doc => doc, html => html, logo_src => logo_src, pdf_href => pdf_href };
-        self.render("document.html", ctx)
+        self.render(Layout::Document, ctx)
     }
 
     /// A school's pack index.
@@ -251,7 +251,7 @@ impl HtmlRenderer {
     ) -> Result<String, Diagnostic> {
         let school = minijinja::context! { name => school_name, trust => trust };
         self.render(
-            "pack.html",
+            Layout::Pack,
             minijinja::context! {
                 school => school,
                 meta => meta,
@@ -274,7 +274,7 @@ impl HtmlRenderer {
         pack_href: &str,
     ) -> Result<String, Diagnostic> {
         self.render(
-            "departures.html",
+            Layout::Departures,
             minijinja::context! { trust => trust, school => audit, pack_href => pack_href },
         )
     }
@@ -289,7 +289,7 @@ impl HtmlRenderer {
     ) -> Result<String, Diagnostic> {
         let school = minijinja::context! { name => school_name, trust => trust };
         self.render(
-            "changes.html",
+            Layout::Changes,
             minijinja::context! { school => school, documents => changes, summary => summary },
         )
     }
@@ -312,7 +312,7 @@ impl HtmlRenderer {
         let sign_off = schools.iter().any(|s| s.sign_off.is_some());
         let departures = schools.iter().any(|s| s.policy_departures.is_some());
         self.render(
-            "trust.html",
+            Layout::Trust,
             minijinja::context! {
                 trust => trust,
                 schools => schools,
@@ -328,11 +328,11 @@ impl HtmlRenderer {
         )
     }
 
-    fn render(&self, name: &str, ctx: Value) -> Result<String, Diagnostic> {
-        let (file, text) = self.sources.get(name).cloned().unwrap_or_default();
+    fn render(&self, layout: Layout, ctx: Value) -> Result<String, Diagnostic> {
+        let (file, text) = self.sources.get(&layout).cloned().unwrap_or_default();
         let template = self
             .env
-            .get_template(name)
+            .get_template(layout.file_name())
             .map_err(|e| template_diagnostic(&e, &file, &text))?;
         template
             .render(ctx)

@@ -29,8 +29,9 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::build::{Rendered, Staged, Standards};
 use crate::model::document::Document;
 use crate::model::hash::hex_digest;
+use crate::model::key::OutputKind;
 use crate::model::project::Resolved;
-use crate::model::templates::Template;
+use crate::model::templates::{Layout, Template};
 
 use html::{data_url, HtmlRenderer};
 use pdf::{PdfEngine, TemplateError};
@@ -38,8 +39,7 @@ use pool::{render_watched, timeout_diagnostic, OnTimeout};
 
 /// Receives each output as soon as it is rendered, so a build of thousands
 /// of documents never holds them all in memory.
-pub type Sink<'a> =
-    dyn Fn(&Document, &'static str, &[u8]) -> Result<Staged, Diagnostic> + Sync + 'a;
+pub type Sink<'a> = dyn Fn(&Document, OutputKind, &[u8]) -> Result<Staged, Diagnostic> + Sync + 'a;
 
 /// Which formats to render, and how.
 #[derive(Debug, Clone, Copy)]
@@ -83,7 +83,7 @@ pub fn render_all(
             return Vec::new();
         }
     };
-    let typ = templates.get("policy.typ");
+    let typ = templates.get(Layout::Policy);
     let jobs: Vec<(usize, &Document)> = resolved.documents().filter(|(_, d)| wanted(d)).collect();
     let order = alike_together(&jobs);
     let sorted: Vec<(usize, &Document)> = order.iter().map(|&i| jobs[i]).collect();
@@ -103,7 +103,7 @@ pub fn render_all(
             Ok(Ok(r)) => rendered.push(r),
             Ok(Err(d)) => diags.push(d),
             Err(message) => diags.push(pool::panicked(
-                &jobs[i].1.key().output_path("pdf"),
+                &jobs[i].1.key().output_path(OutputKind::Pdf),
                 &message,
             )),
         }
@@ -169,17 +169,20 @@ fn render_one(
             .render(&typ.text, doc, logo, options.standards, options.timestamp)
             .map_err(|e| typst_diagnostic(&e, typ))?;
         pdf_ms = Some(started.elapsed().as_secs_f64() * 1000.0);
-        outputs.push(("pdf", sink(doc, "pdf", &bytes)?));
+        outputs.push((OutputKind::Pdf, sink(doc, OutputKind::Pdf, &bytes)?));
         if doc.slip.is_some() {
             let bytes = public_slip(resolved, doc, options, engine)?;
-            outputs.push(("slip.pdf", sink(doc, "slip.pdf", &bytes)?));
+            outputs.push((OutputKind::SlipPdf, sink(doc, OutputKind::SlipPdf, &bytes)?));
         }
     }
     if options.html {
         let logo_src = logo_file.map(|l| data_url(l.format, &l.bytes));
-        let pdf_href = doc.key().file_name("pdf");
+        let pdf_href = doc.key().file_name(OutputKind::Pdf);
         let page = html.document(doc, logo_src.as_deref(), &pdf_href)?;
-        outputs.push(("html", sink(doc, "html", page.as_bytes())?));
+        outputs.push((
+            OutputKind::Html,
+            sink(doc, OutputKind::Html, page.as_bytes())?,
+        ));
     }
     Ok(Rendered {
         doc: doc.clone(),
@@ -196,7 +199,7 @@ fn public_slip(
     options: RenderOptions,
     engine: &PdfEngine,
 ) -> Result<Vec<u8>, Diagnostic> {
-    let template = resolved.project.templates.get("slip.typ");
+    let template = resolved.project.templates.get(Layout::Slip);
     let fail = |message: String| {
         Diagnostic::error(Code::PdfTemplate, &template.file, message)
             .with_hint("fix the slip layout, or delete the override to use the built-in one")
@@ -255,8 +258,8 @@ pub(crate) fn unprintable(
 }
 
 /// A sink that keeps nothing, for checking without writing.
-pub fn discard(doc: &Document, format: &'static str, bytes: &[u8]) -> Result<Staged, Diagnostic> {
-    discard_at(&doc.key().output_path(format), bytes)
+pub fn discard(doc: &Document, kind: OutputKind, bytes: &[u8]) -> Result<Staged, Diagnostic> {
+    discard_at(&doc.key().output_path(kind), bytes)
 }
 
 /// A sink for any output (a booklet, say) that keeps nothing.

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use crate::diag::Diagnostic;
 use crate::model::dates;
 use crate::model::key::DocKey;
+use crate::model::key::OutputKind;
 use crate::model::manifest::{Manifest, ManifestDoc};
 use crate::model::project::Resolved;
 use crate::render::html::{
@@ -258,15 +259,18 @@ fn pack_entry(d: &ManifestDoc, sign_off: Option<SignOffProgress>) -> PackEntry {
         title: d.title.clone(),
         audience_label: d.audience_label.clone(),
         doc_id: d.doc_id.clone(),
-        pdf: d.outputs.contains_key("pdf").then(|| key.file_name("pdf")),
+        pdf: d
+            .outputs
+            .contains_key(&OutputKind::Pdf)
+            .then(|| key.file_name(OutputKind::Pdf)),
         html: d
             .outputs
-            .contains_key("html")
-            .then(|| key.file_name("html")),
+            .contains_key(&OutputKind::Html)
+            .then(|| key.file_name(OutputKind::Html)),
         slip: d
             .outputs
-            .contains_key("slip.pdf")
-            .then(|| key.file_name("slip.pdf")),
+            .contains_key(&OutputKind::SlipPdf)
+            .then(|| key.file_name(OutputKind::SlipPdf)),
         sign_off,
     }
 }

@@ -25,6 +25,7 @@ use crate::model::document::{ConsentChoice, Document, Meta, NoticeLink, Signatur
 use crate::model::files::{
     Audience, DatePrecision, Policy, PolicyKind, Reading, SchoolFile, SignedBy,
 };
+use crate::model::key::OutputKind;
 use crate::model::labels::{fill, resolve_labels, ResolvedLabels};
 use crate::model::project::{Library, SchoolInput};
 use crate::resolve::slips::{slip_links, SlipSettings};
@@ -83,7 +84,7 @@ fn link_notices(documents: &mut [Document], s: &SchoolFile, privacy: &[&str]) {
         .map(|d| {
             let link = NoticeLink {
                 title: d.title.clone(),
-                html: d.key().file_name("html"),
+                html: d.key().file_name(OutputKind::Html),
                 url: s
                     .privacy_notice_url
                     .as_ref()

@@ -3,6 +3,7 @@
 //! `online_form` while the document is resolved.
 
 use crate::model::key::DocKey;
+use crate::model::key::OutputKind;
 use crate::model::per_audience::PerAudience;
 use crate::model::slips::{sign_with, OnlineForm, SignWith, SlipLinks};
 
@@ -26,7 +27,7 @@ pub fn slip_links(settings: SlipSettings<'_>, key: &DocKey, doc_id: &str) -> Opt
     }
     let setting = settings.full_text_url?.get(&key.audience)?;
     Some(SlipLinks {
-        full_text: full_text_address(setting, &key.output_path("html")),
+        full_text: full_text_address(setting, &key.output_path(OutputKind::Html)),
         form: settings.online_form.map(|f| f.prefilled(doc_id, None)),
     })
 }

@@ -294,7 +294,7 @@ fn the_readers_of_out_keep_only_safe_paths() {
                     .iter()
                     .all(|id| check_id(id).is_ok()));
                 for (format, file) in &doc.outputs {
-                    assert_eq!(file.path, key.output_path(format));
+                    assert_eq!(file.path, key.output_path(*format));
                 }
             }
         }
