@@ -6,6 +6,8 @@
 //! ```text
 //! cmd/        one file per subcommand: arguments in, exit code out
 //! pipeline    the orchestration of a build: load → check → resolve → render → output
+//! signoff/    sign-off in one place: who must sign what and who has, the
+//!             status report, registers, print runs and importing responses
 //! load/ resolve/ check/ render/ output/ report/     the stages
 //! model/      the data every stage passes on: project files, the resolved
 //!             document, keys, manifest, Markdown blocks, numbering, dates
@@ -34,5 +36,6 @@ pub mod render;
 pub mod report;
 pub mod resolve;
 pub mod sealed;
+pub mod signoff;
 
 pub use cmd::run;

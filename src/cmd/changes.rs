@@ -14,7 +14,8 @@ use crate::diag::Code;
 use crate::diag::{Diagnostic, Diagnostics, EXIT_CHANGED, EXIT_OK, EXIT_PROJECT};
 use crate::model::project::Resolved;
 use crate::output::{read_baseline, records::current_manifest};
-use crate::pipeline::{editorial_marks, write_changes};
+use crate::pipeline::write_changes;
+use crate::report::changes::editorial_marks;
 use crate::report::changes::{compare, ChangeStatus, StaleMark, StaleWhy};
 use crate::report::changes_text::render_text;
 

@@ -15,10 +15,10 @@ use crate::model::project::Resolved;
 use crate::pipeline::changes::check_versions;
 use crate::pipeline::consent::{consent_report, ConsentFilter};
 use crate::pipeline::prepare;
-use crate::pipeline::signoff::{sign_off_report, unprintable_character, SignOffFilter};
 use crate::render::booklet::render_booklets;
 use crate::render::pdf::PdfEngine;
 use crate::render::{discard, discard_at, render_all, RenderHooks, RenderOptions};
+use crate::signoff::run::{sign_off_report, unprintable_character, SignOffFilter};
 
 /// Every roster and ledger read as sign-off and consent read them, and
 /// every name on them checked against the fonts: a bad line, or a name

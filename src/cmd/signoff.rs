@@ -22,13 +22,13 @@ use crate::model::project::Resolved;
 use crate::output::atomic::write_atomic;
 use crate::output::guard;
 use crate::output::lock::OutputLock;
-use crate::pipeline::print::{print_copies, PrintOptions};
-use crate::pipeline::signoff::{import_responses, register_pdfs, sign_off_report, SignOffFilter};
 use crate::render::pool::parallel_map;
-use crate::render::print_layout::Sheets;
-use crate::report::signoff_html::render_html;
-use crate::report::signoff_text::{render_csv, render_text};
 use crate::sealed::{Area, Folder};
+use crate::signoff::html::render_html;
+use crate::signoff::print::{print_copies, PrintOptions};
+use crate::signoff::print_layout::Sheets;
+use crate::signoff::run::{import_responses, register_pdfs, sign_off_report, SignOffFilter};
+use crate::signoff::text::{render_csv, render_text};
 
 /// `policyc signoff …`.
 pub fn signoff(command: &SignoffCommand) -> Result<i32> {

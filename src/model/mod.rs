@@ -30,5 +30,6 @@ pub mod project;
 pub mod shard;
 pub mod signature;
 pub mod slips;
+pub mod slug;
 pub mod systems;
 pub mod templates;

@@ -1,5 +1,6 @@
-//! Writing a summary of changes (`policyc changes --write`) and the
-//! editorial marks `changes` and sign-off need: after a build, outside it.
+//! Writing a summary of changes (`policyc changes --write`) and warning
+//! about a wording changed under an unchanged version label: after a
+//! build, outside it.
 
 use crate::diag::Code;
 use crate::output::guard;
@@ -18,9 +19,9 @@ use crate::output::records::current_manifest;
 use crate::output::{self, lock::OutputLock};
 use crate::render::html::HtmlRenderer;
 use crate::render::pages;
+use crate::report::changes::editorial_marks;
 use crate::report::changes::still_counts;
-use crate::report::changes::{Editorial, Report};
-use crate::resolve::editorial;
+use crate::report::changes::Report;
 
 use super::{index_pages, oversight_base, write_oversight, Since};
 
@@ -84,16 +85,6 @@ pub fn write_changes(
         }
     }
     Ok((written, removed))
-}
-
-/// Each document's ID with its editorial edits undone, and each marked
-/// clause's reason: what `changes` needs to tell an editorial change from
-/// one people must sign again.
-pub fn editorial_marks(resolved: &Resolved) -> Editorial {
-    Editorial {
-        reasons: editorial::reasons(&resolved.project),
-        unedited: editorial::unedited(&resolved.project, &resolved.schools),
-    }
 }
 
 /// Warns about each document whose wording has changed since a published

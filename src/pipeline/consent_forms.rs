@@ -18,17 +18,17 @@ use crate::model::document::Document;
 use crate::model::files::Reading;
 use crate::model::people::Person;
 use crate::model::project::{Resolved, ResolvedSchool};
+use crate::model::slug::slug;
 use crate::model::templates::Layout;
 use crate::pipeline::consent::{consent_report, ConsentFilter};
-use crate::pipeline::print::layout_error;
-use crate::pipeline::signoff::unprintable_character;
 use crate::render::merge::PrintFile;
 use crate::render::pdf::PdfEngine;
 use crate::render::pool::{panicked, parallel_map};
-use crate::render::register::slug;
 use crate::render::return_slips::{return_slips, SlipPeople};
 use crate::render::slip::{filled_fields, signer_fields, Signer};
 use crate::report::consent::class_key;
+use crate::signoff::print::layout_error;
+use crate::signoff::run::unprintable_character;
 
 /// Which forms to print, and how.
 #[derive(Debug, Clone, Default)]

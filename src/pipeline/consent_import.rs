@@ -13,7 +13,7 @@ use crate::model::people::normalise;
 use crate::model::project::Resolved;
 use crate::pipeline::consent::{consent_report, ConsentFilter};
 use crate::report::consent::{school_consent, Select};
-use crate::report::signoff_text::{write_ledger_rows, LedgerStyle};
+use crate::signoff::text::{write_ledger_rows, LedgerStyle};
 
 /// What an import adds, and the ledger text with it.
 #[derive(Debug, Clone)]

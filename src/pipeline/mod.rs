@@ -14,10 +14,8 @@ pub mod consent_forms;
 pub mod consent_import;
 pub mod library;
 pub mod merge;
-pub mod print;
-pub mod signoff;
 
-pub use changes::{editorial_marks, write_changes};
+pub use changes::write_changes;
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -54,11 +52,13 @@ use crate::render::pdf::PdfEngine;
 use crate::render::pool::OnTimeout;
 use crate::render::{pages, render_all, RenderHooks, RenderOptions};
 use crate::report::audit::{audit_trust, TrustAudit};
+use crate::report::changes::editorial_marks;
 use crate::report::changes::{compare, Report};
 use crate::resolve::booklet::resolve_booklets;
 use crate::resolve::inherit::merge_chain;
 use crate::resolve::resolve_school;
 use crate::sealed::{Area, Folder};
+use crate::signoff::run::sign_off_counts;
 
 /// What to build and where.
 #[derive(Debug, Clone)]
@@ -778,7 +778,7 @@ pub(crate) fn index_pages(
 ) -> Result<Indexes, Diagnostic> {
     let audit = audit_trust(&resolved.project);
     let order = audience_order(resolved);
-    let sign_off = signoff::sign_off_counts(resolved, manifest, diags);
+    let sign_off = sign_off_counts(resolved, manifest, diags);
     let latest = match since {
         Since::LatestPublished => resolved
             .project

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::model::consent::{PurposeKind, Standing};
 use crate::model::dates;
-use crate::render::register::slug;
+use crate::model::slug::slug;
 use crate::report::consent::SchoolConsent;
 
 /// What `consent-list.typ` reads as `/data.json`.

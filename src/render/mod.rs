@@ -16,8 +16,6 @@ pub mod pages;
 pub mod pdf;
 pub mod pdf_options;
 pub mod pool;
-pub mod print_layout;
-pub mod register;
 pub mod return_slips;
 pub mod slip;
 

@@ -16,8 +16,9 @@ use similar::{ChangeTag, TextDiff};
 
 use crate::model::key::DocKey;
 use crate::model::manifest::{Manifest, ManifestDoc};
+use crate::model::project::Resolved;
 use crate::report::audit::plural;
-use crate::resolve::editorial::Unedited;
+use crate::resolve::editorial::{self, Unedited};
 
 /// The comparison of a whole build with its baseline.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -585,6 +586,16 @@ fn summarise_school(school: &str, docs: &[&DocChange]) -> SchoolSummary {
         editorial,
         withdrawn,
         line,
+    }
+}
+
+/// Each document's ID with its editorial edits undone, and each marked
+/// clause's reason: what `changes` needs to tell an editorial change from
+/// one people must sign again.
+pub fn editorial_marks(resolved: &Resolved) -> Editorial {
+    Editorial {
+        reasons: editorial::reasons(&resolved.project),
+        unedited: editorial::unedited(&resolved.project, &resolved.schools),
     }
 }
 

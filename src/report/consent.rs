@@ -443,5 +443,5 @@ pub fn render_consent_csv(report: &ConsentReport, names: bool) -> String {
             }
         }
     }
-    crate::report::signoff_text::write_csv(&rows)
+    crate::report::csv::write_csv(&rows)
 }

@@ -103,7 +103,8 @@ fn imports(known: &BTreeMap<String, String>) -> BTreeMap<String, BTreeSet<String
     edges
 }
 
-/// The floor of a module, top first: commands, the pipeline, then each
+/// The floor of a module, top first: commands, the pipeline, sign-off
+/// (which uses the stages to read, report and print), then each
 /// stage on a floor of its own (a stage may use the stages below it: render
 /// lays out what report and resolve made, report reads resolved documents,
 /// and nothing below reaches up), then the model, diagnostics and the
@@ -112,15 +113,16 @@ fn floor(module: &str) -> usize {
     match module.split("::").next().unwrap_or("") {
         "" | "cli" | "cmd" => 0,
         "pipeline" => 1,
-        "output" => 2,
-        "render" => 3,
-        "report" => 4,
-        "check" => 5,
-        "resolve" => 6,
-        "load" => 7,
-        "model" => 8,
-        "diag" => 9,
-        "sealed" => 10,
+        "signoff" => 2,
+        "output" => 3,
+        "render" => 4,
+        "report" => 5,
+        "check" => 6,
+        "resolve" => 7,
+        "load" => 8,
+        "model" => 9,
+        "diag" => 10,
+        "sealed" => 11,
         other => {
             panic!(
                 "src/{other} is on no floor: add it to tests/it/layers.rs and docs/ARCHITECTURE.md"

@@ -17,20 +17,20 @@ use crate::model::document::Document;
 use crate::model::files::{Audience, Reading, SchoolFile};
 use crate::model::project::{Resolved, ResolvedSchool};
 use crate::model::slips::{sign_with, SignWith};
+use crate::model::slug::{slug, unique_stem};
 use crate::model::templates::{Layout, Template};
-use crate::pipeline::signoff::{sign_off_report, unprintable_name, SignOffFilter};
 use crate::render::merge::PrintFile;
 use crate::render::pdf::PdfEngine;
 use crate::render::pool::{
     panicked, parallel_map, render_timeout, timeout_diagnostic, OnTimeout, Watchdog,
 };
-use crate::render::print_layout::{
-    cover_instructions, sheet_pages, starts, CoverData, CoverRow, Sheets,
-};
-use crate::render::register::{slug, unique_stem};
 use crate::render::return_slips::{return_slips, SlipPeople};
 use crate::render::slip::{filled_fields, signer_fields, slip_data, slip_person, Signer, SlipData};
-use crate::report::signoff::{DocSignOff, PersonStatus};
+use crate::signoff::print_layout::{
+    cover_instructions, sheet_pages, starts, CoverData, CoverRow, Sheets,
+};
+use crate::signoff::run::{sign_off_report, unprintable_name, SignOffFilter};
+use crate::signoff::status::{DocSignOff, PersonStatus};
 
 /// How many copies typst's memo cache keeps an unused entry for.
 const MEMO_AGE: usize = 10;

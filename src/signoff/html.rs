@@ -5,8 +5,8 @@
 use std::fmt::Write;
 
 use crate::model::html_text::escape;
-use crate::report::signoff::{SignOffReport, Standing};
-use crate::report::signoff_text::counts;
+use crate::signoff::status::{SignOffReport, Standing};
+use crate::signoff::text::counts;
 
 /// The report as one HTML page; `today` is printed under the heading.
 pub fn render_html(report: &SignOffReport, names: bool, today: &str) -> String {

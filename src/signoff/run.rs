@@ -16,16 +16,16 @@ use crate::model::people::normalise;
 use crate::model::project::Resolved;
 use crate::model::templates::Layout;
 use crate::output::records::current_manifest;
-use crate::pipeline::editorial_marks;
 use crate::render::html::SignOffProgress;
 use crate::render::pdf::PdfEngine;
 use crate::render::pool::{panicked, render_watched, timeout_diagnostic, OnTimeout};
-use crate::render::register::registers;
+use crate::report::changes::editorial_marks;
 use crate::report::changes::Editorial;
-use crate::report::signoff::{
+use crate::signoff::register::registers;
+use crate::signoff::status::{
     plan_import, sign_off, DocSignOff, ImportPlan, PersonStatus, SignOffReport, Standing,
 };
-use crate::report::signoff_text::{write_ledger_rows, LedgerStyle};
+use crate::signoff::text::{write_ledger_rows, LedgerStyle};
 
 /// Which part of the report to keep.
 #[derive(Debug, Clone, Default)]

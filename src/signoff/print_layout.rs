@@ -1,6 +1,6 @@
 //! How a print file is laid out for the printer: its sheets (one or both
 //! sides, slips to a sheet), the page each person's copy starts on behind
-//! the cover, and the cover's text. `pipeline/print.rs` renders the pieces
+//! the cover, and the cover's text. `signoff/print.rs` renders the pieces
 //! and puts them together with `render::merge`.
 
 use serde::Serialize;
