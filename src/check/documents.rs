@@ -46,7 +46,7 @@ pub fn check_documents(
             let text = project.source(owner);
             diags.push(
                 Diagnostic::warning(Code::ReviewOverdue, owner, format!("the review date {review} has passed"))
-                    .near(text, "review_by")
+                    .at_key(text, "review_by")
                     .with_hint("review the policy, then set `review_by`, `version` and `approval` to the new values"),
             );
         }
@@ -107,7 +107,7 @@ fn stated_facts(doc: &Document, school: &ResolvedSchool, project: &Project) -> V
                         fact.replace('-', " ")
                     ),
                 )
-                .near(project.source(file), &clause.id)
+                .near_under(project.source(file), "replace", &clause.id)
                 .with_hint(match placeholder.strip_prefix("contacts.") {
                     Some(role) => format!("name them through `{{{{ contacts.{role}.name }}}}` or `{{{{ contacts.{role}.email }}}}` in its wording, so that every mention comes from the one contact"),
                     None => format!("use `{{{{ {placeholder} }}}}` in its wording, so that every statement of it comes from the one value"),
@@ -145,7 +145,7 @@ fn stated_facts(doc: &Document, school: &ResolvedSchool, project: &Project) -> V
                     list.join(", ")
                 ),
             )
-            .near(project.source(file), "states:")
+            .at_key(project.source(file), "states")
             .with_hint("state it through one value in every clause: correct the clause's `states:` and its wording"),
         );
     }
@@ -171,7 +171,7 @@ fn poster_keywords(doc: &Document, project: &Project, diags: &mut Diagnostics) {
                 file,
                 format!("this rule has no keyword, so the {} poster shows a bullet where its big letter goes", doc.audience_label),
             )
-            .near(project.source(file), "audiences")
+            .at_key(project.source(file), "audiences")
             .with_hint("add a `keyword:` to its front matter: the word the rule is about, such as `keyword: Kind`"),
         );
     }
@@ -273,7 +273,7 @@ fn reading_level(doc: &Document, file: &str, source: &str) -> Option<Diagnostic>
                 doc.audience_id
             ),
         )
-        .near(source, "audiences")
+        .at_key(source, "audiences")
         .with_hint(format!("use shorter sentences and words; the hardest clause is `{hardest}`")),
     )
 }

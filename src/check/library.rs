@@ -49,7 +49,7 @@ pub fn check_library(project: &Project, policies_loaded: bool, diags: &mut Diagn
             if let Err(problem) = crate::model::ids::check_id(&section.id) {
                 out.push(
                     Diagnostic::error(Code::BadId, &policy.file, format!("section id `{}` {problem}", section.id))
-                        .near(text, &section.id)
+                        .near_under(text, "sections", &section.id)
                         .with_hint("section ids use lower-case letters, digits and hyphens, e.g. `social-media`; the heading can be anything"),
                 );
             }
@@ -71,7 +71,7 @@ pub fn check_library(project: &Project, policies_loaded: bool, diags: &mut Diagn
                         &policy.file,
                         format!("the section `{}` has an empty heading{audience}", section.id),
                     )
-                    .near(text, &section.id)
+                    .near_under(text, "sections", &section.id)
                     .with_hint("write the heading readers see: a PDF that screen readers can use needs every heading to say something"),
                 );
             }
@@ -135,12 +135,12 @@ fn consent_purposes(project: &Project, policy: &Policy, text: &str) -> Vec<Diagn
     let form = policy.def.kind == PolicyKind::Consent;
     if form && policy.def.purposes.is_empty() {
         return vec![Diagnostic::error(Code::ConsentFormPurposes, &policy.file, "this consent form asks about no purpose")
-            .near(text, "kind")
+            .at_key(text, "kind")
             .with_hint(format!("list the purposes it asks about, e.g. `purposes: [{}]`, from `consent: purposes:` in policyc.yaml", known.first().copied().unwrap_or("website")))];
     }
     if !form && !policy.def.purposes.is_empty() {
         return vec![Diagnostic::error(Code::ConsentFormPurposes, &policy.file, "only a consent form asks about purposes")
-            .near(text, "purposes")
+            .at_key(text, "purposes")
             .with_hint("add `kind: consent` if readers give or refuse consent on this document, or remove `purposes:`")];
     }
     let mut out = Vec::new();
@@ -178,12 +178,12 @@ fn kind_rules(policy: &Policy, text: &str) -> Vec<Diagnostic> {
     match policy.def.kind {
         PolicyKind::Agreement | PolicyKind::Consent if policy.def.agreement.is_none() => out.push(
             Diagnostic::error(Code::PolicyNoAgreement, &policy.file, "this policy has no `agreement:` statement to print above the signature block")
-                .near(text, "title")
+                .at_key(text, "title")
                 .with_hint("add `agreement: I have read this agreement and I will follow it.` (per audience if you like), or `kind: notice` if the document is published and never signed"),
         ),
         PolicyKind::Notice if policy.def.agreement.is_some() || agreement_block => out.push(
             Diagnostic::error(Code::NoticeAgreement, &policy.file, "a notice is published, never signed, so it has no agreement statement or signature block")
-                .near(text, "agreement")
+                .at_key(text, "agreement")
                 .with_hint("remove `agreement:` (and any `agreement` block), or drop `kind: notice` if people must sign this document"),
         ),
         _ => {}
@@ -273,7 +273,7 @@ fn check_clause(
                 &clause.file,
                 format!("clause `{}` names no audience", m.id),
             )
-            .near(text, "audiences")
+            .at_key(text, "audiences")
             .with_hint(format!(
                 "list who it speaks to, e.g. `audiences: [staff, governor]` (known: {})",
                 audiences.join(", ")
@@ -300,7 +300,7 @@ fn check_clause(
         if audiences.contains(&id.as_str()) && !m.audiences.contains(id) {
             out.push(
                 Diagnostic::error(Code::WordingAudience, &clause.file, format!("`wording` gives text for `{id}`, which is not in this clause's `audiences`"))
-                    .near(text, id)
+                    .near_under(text, "wording", id)
                     .with_hint(format!("add `{id}` to `audiences`, or remove its wording")),
             );
         }
@@ -312,7 +312,7 @@ fn check_clause(
                 &clause.file,
                 format!("the section `{}` is not in any policy", m.section),
             )
-            .near(text, &m.section)
+            .near_under(text, "section", &m.section)
             .with_hint(
                 suggestion(&m.section, sections.iter().copied())
                     .unwrap_or_else(|| "sections are defined in policies/*.yaml".into()),
@@ -328,7 +328,7 @@ fn check_clause(
                     &clause.file,
                     format!("unknown reference `{r}`"),
                 )
-                .near(text, r)
+                .near_under(text, "refs", r)
                 .with_hint(
                     suggestion(r, refs.iter().copied())
                         .unwrap_or_else(|| format!("known references: {}", refs.join(", "))),
@@ -342,7 +342,7 @@ fn check_clause(
                 let ids = project.modules.keys().map(String::as_str);
                 out.push(
                     Diagnostic::error(Code::UnknownModule, &clause.file, format!("clause `{}` belongs to the module `{id}`, which modules.yaml does not define", m.id))
-                        .near(text, id)
+                        .near_under(text, "module", id)
                         .with_hint(suggestion(id, ids).unwrap_or_else(|| "define the module in modules.yaml: a title, a description and its audiences".into())),
                 );
             }
@@ -350,7 +350,7 @@ fn check_clause(
                 for audience in m.audiences.iter().filter(|a| !module.audiences.contains(a)) {
                     out.push(
                         Diagnostic::error(Code::ModuleAudience, &clause.file, format!("clause `{}` speaks to `{audience}`, but its module `{id}` is not for that audience", m.id))
-                            .near(text, audience)
+                            .near_under(text, "audiences", audience)
                             .with_hint(format!("add `{audience}` to the module's `audiences` in modules.yaml, or remove it from this clause")),
                     );
                 }
@@ -484,7 +484,7 @@ fn already_used(project: &Project, clause: &Clause, first: &str, hint: &str) -> 
         clause.meta.id
     );
     Diagnostic::error(Code::DuplicateId, &clause.file, message)
-        .near(text, &clause.meta.id)
+        .near_under(text, "id", &clause.meta.id)
         .with_hint(hint)
 }
 
@@ -508,7 +508,7 @@ fn duplicate_ids(project: &Project) -> Vec<Diagnostic> {
                 let text = project.sources.get(&clause.file).map_or("", String::as_str);
                 out.push(
                     Diagnostic::error(Code::DuplicateId, &clause.file, format!("local clause `{}` has the same id as a library clause", clause.meta.id))
-                        .near(text, &clause.meta.id)
+                        .near_under(text, "id", &clause.meta.id)
                         .with_hint(format!("give it a new id, or reword the library clause with `replace: {{ {}: ... }}` in the school file", clause.meta.id)),
                 );
             }
@@ -529,7 +529,7 @@ fn editorial_mark(clause: &Clause, text: &str) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mismatch = |message: String| {
         Diagnostic::warning(Code::EditorialMismatch, &clause.file, message)
-            .near(text, "editorial")
+            .at_key(text, "editorial")
             .with_hint("give a `reason` and, under `fixes`, each edit as `was:` (the old text) and `now:` (the text the clause has now), exactly as written in this file")
     };
     if mark.reason.trim().is_empty() || mark.fixes.is_empty() {

@@ -72,7 +72,7 @@ pub fn check_school(
                 Code::NoAudiences,
                 format!("school `{}` lists no audiences", school.id),
             )
-            .near(school.source, "audiences")
+            .at_key(school.source, "audiences")
             .with_hint("list at least one audience, e.g. `audiences: [staff, ks2]`"),
         );
     }
@@ -84,7 +84,7 @@ pub fn check_school(
                 file,
                 format!("`masthead: trust` asks for the trust's name in the header, but school `{}` has no trust", school.id),
             )
-            .near(source, "masthead")
+            .at_key(source, "masthead")
             .with_hint("give the trust's name (`trust: { name: ... }`), or use `masthead: school` or `masthead: none`"),
         );
     }

@@ -80,6 +80,6 @@ fn slip_without_address(school: SchoolInput<'_>, audience: &str) -> Diagnostic {
         &file,
         format!("`{audience}` signs a slip (`sign_with`), but `full_text_url` gives no address where they can read the whole text"),
     )
-    .near(source, "sign_with")
+    .at_key(source, &format!("sign_with.{audience}"))
     .with_hint(format!("add `full_text_url: https://…/` (the address where out/ is published, or the page itself) to {}", school.file))
 }

@@ -119,6 +119,6 @@ fn stale_mark(resolved: &Resolved, mark: &StaleMark, baseline: &Path) -> Diagnos
         ),
     };
     Diagnostic::warning(Code::EditorialStale, &mark.file, message)
-        .near(resolved.project.source(&mark.file), "editorial")
+        .at_key(resolved.project.source(&mark.file), "editorial")
         .with_hint(hint)
 }

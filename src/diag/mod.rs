@@ -180,6 +180,39 @@ impl Diagnostic {
         }
     }
 
+    /// Places the diagnostic at the key `path` (dotted, such as
+    /// `signature.fields`) of the YAML in `source`, or a Markdown file's
+    /// front matter: the key itself, never a value that shares its name.
+    /// Without that key, the nearest parent key there is (`sign_with` for
+    /// `sign_with.ks2` when `sign_with` is one value for everyone); without
+    /// any, [`Diagnostic::near`] on the last key.
+    pub fn at_key(self, source: &str, path: &str) -> Self {
+        let keys: Vec<&str> = path.split('.').filter(|k| !k.is_empty()).collect();
+        self.at_key_in(source, &keys)
+    }
+
+    /// [`Diagnostic::at_key`] with the keys given one by one, for a key
+    /// that has dots of its own (a file name such as `roster.csv`).
+    pub fn at_key_in(self, source: &str, keys: &[&str]) -> Self {
+        let found = (1..=keys.len())
+            .rev()
+            .find_map(|len| places::find_key(source, &keys[..len]));
+        match found {
+            Some((line, column)) => self.at(source, line, column),
+            None => self.near(source, keys.last().copied().unwrap_or_default()),
+        }
+    }
+
+    /// Places the diagnostic at the value of the key `path` (dotted) when
+    /// it is a single value, else as [`Diagnostic::at_key`] does.
+    pub fn at_value(self, source: &str, path: &str) -> Self {
+        let keys: Vec<&str> = path.split('.').filter(|k| !k.is_empty()).collect();
+        match places::find_value(source, &keys) {
+            Some((line, column)) => self.at(source, line, column),
+            None => self.at_key(source, path),
+        }
+    }
+
     /// Places the diagnostic where `needle` first appears in `source`,
     /// anywhere (not only as a whole word), if it does.
     pub fn at_text(self, source: &str, needle: &str) -> Self {

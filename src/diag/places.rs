@@ -19,6 +19,8 @@ pub struct Place {
     pub path: Vec<String>,
     /// The scalar's text.
     pub text: String,
+    /// Whether it is a mapping key (else a value).
+    pub is_key: bool,
     /// 1-based line.
     pub line: usize,
     /// 1-based column, in characters.
@@ -27,14 +29,50 @@ pub struct Place {
 
 /// Every scalar of `source`, in document order; empty when the text is not
 /// YAML the event parser accepts (serde_yaml reports that, with its own
-/// position).
+/// position). A Markdown file's front matter (between `---` lines at the
+/// top) is read alone, so the Markdown after it does not count.
 pub fn places(source: &str) -> Vec<Place> {
     let mut recorder = Recorder::default();
-    let mut parser = Parser::new_from_str(source);
+    let mut parser = Parser::new_from_str(front_matter(source).unwrap_or(source));
     if parser.load(&mut recorder, false).is_err() {
         return Vec::new();
     }
     recorder.places
+}
+
+/// The text of `source` up to its front matter's closing `---` line, when
+/// it opens with one; line numbers stay the file's.
+fn front_matter(source: &str) -> Option<&str> {
+    let rest = source
+        .strip_prefix("---\n")
+        .or_else(|| source.strip_prefix("---\r\n"))?;
+    let mut offset = source.len() - rest.len();
+    for line in rest.split_inclusive('\n') {
+        if line.trim_end() == "---" {
+            return Some(&source[..offset]);
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// Where the key at `path` (its parents' keys, then its own) is, in
+/// `source`: the key itself, not a value that happens to share its name.
+pub fn find_key(source: &str, path: &[&str]) -> Option<(usize, usize)> {
+    let (key, parents) = path.split_last()?;
+    places(source)
+        .into_iter()
+        .find(|place| place.is_key && place.text == *key && place.path == parents)
+        .map(|place| (place.line, place.column))
+}
+
+/// Where the value of the key at `path` starts, when it is a single value
+/// (not a list or a map).
+pub fn find_value(source: &str, path: &[&str]) -> Option<(usize, usize)> {
+    places(source)
+        .into_iter()
+        .find(|place| !place.is_key && place.path == path)
+        .map(|place| (place.line, place.column))
 }
 
 /// The first place where `needle` is a key or value somewhere beneath the
@@ -112,6 +150,7 @@ impl MarkedEventReceiver for Recorder {
                 self.places.push(Place {
                     path,
                     text: text.clone(),
+                    is_key,
                     line: mark.line(),
                     column: mark.col() + 1,
                 });
@@ -171,6 +210,23 @@ mod tests {
     fn columns_count_characters_not_bytes() {
         let text = "name: Siân\nexclude: [ks9]\nlabels: { é: ks9 }\n";
         assert_eq!(find_under(text, &["labels"], "ks9"), Some((3, 14)));
+    }
+
+    #[test]
+    fn a_key_is_found_by_its_path_not_by_a_value_that_shares_its_name() {
+        let text = "title: kind\nkind: notice\nsignature:\n  kind: x\n";
+        assert_eq!(find_key(text, &["kind"]), Some((2, 1)));
+        assert_eq!(find_key(text, &["signature", "kind"]), Some((4, 3)));
+        assert_eq!(find_key(text, &["missing"]), None);
+        assert_eq!(find_value(text, &["signature", "kind"]), Some((4, 9)));
+        assert_eq!(find_value(text, &["signature"]), None);
+    }
+
+    #[test]
+    fn a_markdown_file_s_front_matter_is_read_alone() {
+        let text = "---\nid: a\nwording:\n  ks2: Hi\n---\nThe body: [not yaml\n";
+        assert_eq!(find_under(text, &["wording"], "ks2"), Some((4, 3)));
+        assert_eq!(find_key(text, &["id"]), Some((2, 1)));
     }
 
     #[test]

@@ -259,7 +259,7 @@ impl Loader<'_> {
                         &rel,
                         format!("audience id `{}` {problem}", audience.id),
                     )
-                    .near(&text, &audience.id)
+                    .near_under(&text, "audiences", &audience.id)
                     .with_hint(
                         "use lower-case letters, digits and hyphens, starting with a letter",
                     ),
@@ -291,7 +291,7 @@ impl Loader<'_> {
             if let Err(problem) = check_id(id) {
                 self.diags.push(
                     Diagnostic::error(Code::BadId, &rel, format!("module id `{id}` {problem}"))
-                        .near(&text, id)
+                        .at_key(&text, id)
                         .with_hint(
                             "use lower-case letters, digits and hyphens, starting with a letter",
                         ),
@@ -335,7 +335,7 @@ impl Loader<'_> {
                     &rel,
                     format!("clause id `{}` {problem}", meta.id),
                 )
-                .near(&text, &meta.id)
+                .near_under(&text, "id", &meta.id)
                 .with_hint("use lower-case letters, digits and hyphens, starting with a letter"),
             );
             return None;
@@ -347,7 +347,7 @@ impl Loader<'_> {
                     &rel,
                     format!("clause id `{}` does not match its file name", meta.id),
                 )
-                .near(&text, &meta.id)
+                .near_under(&text, "id", &meta.id)
                 .with_hint(format!(
                     "rename the file to `{}.md` or the id to `{}`",
                     meta.id,
@@ -430,7 +430,7 @@ impl Loader<'_> {
                     file,
                     "`trust.documents` has no `id`, so its documents have no folder to go in",
                 )
-                .near(&text, "documents:")
+                .at_key(&text, "trust.documents")
                 .with_hint("add `id:` under `documents:`, such as the trust's name in lower case with hyphens (`id: kestrel-valley`); its documents are built in `out/<id>/`"),
             );
             return None;
@@ -442,7 +442,7 @@ impl Loader<'_> {
                     file,
                     format!("the trust's documents' id `{id}` {why}"),
                 )
-                .near(&text, &id)
+                .at_value(&text, "trust.documents.id")
                 .with_hint("use lower-case letters, digits and hyphens, starting with a letter, such as `kestrel-valley`"),
             );
             return None;
@@ -458,7 +458,7 @@ impl Loader<'_> {
                         file,
                         format!("`trust.documents` cannot set `{key}`: the trust's documents always extend the file they are in, and are the trust's"),
                     )
-                    .near(&text, &format!("{key}:"))
+                    .at_key(&text, &format!("trust.documents.{key}"))
                     .with_hint(format!("remove `{key}` from under `documents:`")),
                 );
                 return None;
@@ -495,7 +495,7 @@ impl Loader<'_> {
                     file,
                     "a school file cannot set `id`: a school's id is its file's name",
                 )
-                .near(&text, "id:")
+                .at_key(&text, "id")
                 .with_hint("remove `id:`, or rename the file to change the school's id"),
             );
         }
@@ -506,7 +506,7 @@ impl Loader<'_> {
                     file,
                     "`trust.documents` belongs in a defaults file (`schools/_trust.yaml`), not a school's",
                 )
-                .near(&text, "documents:")
+                .at_key(&text, "trust.documents")
                 .with_hint("move `documents:` under `trust:` in the defaults file the school extends"),
             );
         }
@@ -529,7 +529,7 @@ impl Loader<'_> {
                         trust.file(),
                         format!("the trust's documents' id `{}` is also the id of `{}`, and both would be built in `out/{}/`", school.id, named.file(), school.id),
                     )
-                    .near(&text, &school.id)
+                    .at_value(&text, "trust.documents.id")
                     .with_hint("choose another `id` under `trust.documents`"),
                 );
             }
@@ -625,7 +625,7 @@ impl Loader<'_> {
                             names.join(" → ")
                         ),
                     )
-                    .near(&text, "extends")
+                    .at_key(&text, "extends")
                     .with_hint("remove the `extends` line from one of these files"),
                 );
                 return None;
@@ -646,7 +646,7 @@ impl Loader<'_> {
                             &rel,
                             format!("`extends` names `{next}`, which does not exist"),
                         )
-                        .near(&text, &next)
+                        .near_under(&text, "extends", &next)
                         .with_hint(hint),
                     );
                     return None;
@@ -658,7 +658,7 @@ impl Loader<'_> {
                             &rel,
                             format!("`extends: {next}` {why}"),
                         )
-                        .near(&text, &next)
+                        .near_under(&text, "extends", &next)
                         .with_hint("name a defaults file inside `schools/`, such as `_trust.yaml`"),
                     );
                     return None;
@@ -697,7 +697,7 @@ impl Loader<'_> {
                         &owner,
                         format!("logo path `{}` {why}", logo.path),
                     )
-                    .near(&text, &logo.path)
+                    .near_under(&text, "logo", &logo.path)
                     .with_hint(
                         "put the logo inside `schools/` and give its path relative to that folder",
                     ),
@@ -715,7 +715,7 @@ impl Loader<'_> {
                         &owner,
                         format!("logo `{}` {what}", logo.path),
                     )
-                    .near(&text, &logo.path)
+                    .near_under(&text, "logo", &logo.path)
                     .with_hint("the path is relative to `schools/`, e.g. `hollybrook/logo.svg`"),
                 );
                 return None;
@@ -728,7 +728,7 @@ impl Loader<'_> {
                     &owner,
                     format!("logo `{}` is not an SVG, PNG or JPEG image", logo.path),
                 )
-                .near(&text, &logo.path)
+                .near_under(&text, "logo", &logo.path)
                 .with_hint("export the logo as SVG, PNG or JPEG"),
             );
             return None;
@@ -740,7 +740,7 @@ impl Loader<'_> {
                     &owner,
                     format!("logo `{}` {why}", logo.path),
                 )
-                .near(&text, &logo.path)
+                .near_under(&text, "logo", &logo.path)
                 .with_hint("export the logo again from the original artwork, as SVG, PNG or JPEG"),
             );
             return None;

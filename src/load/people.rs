@@ -155,7 +155,7 @@ fn load_school(
             if !parts.iter().any(|(r, _)| Path::new(r).ends_with(file)) {
                 diags.push(
                     Diagnostic::warning(Code::RosterLayoutUnused, &rel, format!("there is no roster file `{file}` in {}", folder.to_string_lossy()))
-                        .near(source, file)
+                        .at_key_in(source, &[file])
                         .with_hint("name a roster file in this folder (roster*.csv or roster*.xlsx), or delete these lines"),
                 );
             }
@@ -326,7 +326,7 @@ pub fn parse_layouts(
                     rel,
                     format!("`{file}` is not a roster file's name"),
                 )
-                .near(text, file)
+                .at_key_in(text, &[file])
                 .with_hint(
                     "name each roster file as it is in this folder: roster*.csv or roster*.xlsx",
                 ),

@@ -177,7 +177,7 @@ pub(crate) fn sections(
                     &first.file,
                     format!("the section `{id}` has clauses for {aid}, but no block places it"),
                 )
-                .near(school.sources.get(&first.file).map_or("", String::as_str), "section:")
+                .at_key(school.sources.get(&first.file).map_or("", String::as_str), "section")
                 .with_hint(format!(
                     "add `- section: {{ id: {id} }}` to the blocks where it belongs, or `- sections: {{}}` for every section not placed"
                 )),

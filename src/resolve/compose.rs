@@ -149,7 +149,7 @@ fn apply(
     let at_blocks = source.find("blocks:").unwrap_or(0);
     let locate = |d: Diagnostic, needle: &str| match source[at_blocks..].find(needle) {
         Some(offset) => d.at_offset(source, at_blocks + offset),
-        None => d.near(source, "blocks"),
+        None => d.at_key(source, "blocks"),
     };
     let (kind, target) = edit.target().map_err(|why| {
         locate(
