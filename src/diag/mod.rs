@@ -174,7 +174,13 @@ impl Diagnostic {
     /// earlier under another key. Falls back to [`Diagnostic::near`].
     pub fn near_under(self, source: &str, under: &str, needle: &str) -> Self {
         let path: Vec<&str> = under.split('.').filter(|k| !k.is_empty()).collect();
-        match places::find_under(source, &path, needle) {
+        self.near_under_in(source, &path, needle)
+    }
+
+    /// [`Diagnostic::near_under`] with the keys given one by one, for a
+    /// key that has dots of its own (a file name such as `roster.csv`).
+    pub fn near_under_in(self, source: &str, under: &[&str], needle: &str) -> Self {
+        match places::find_under(source, under, needle) {
             Some((line, column)) => self.at(source, line, column),
             None => self.near(source, needle),
         }

@@ -289,33 +289,29 @@ fn read_layouts(
     let path = folder.join(COLUMNS_FILE);
     project.kind(&path)?;
     let (rel, text) = read_csv_text(project, &path, diags)?;
-    match parse_layouts(&rel, &text) {
-        Ok(layouts) => Some((text, layouts)),
-        Err(problems) => {
-            diags.extend(problems);
-            None
-        }
-    }
+    let layouts = parse_layouts(&rel, &text, diags)?;
+    Some((text, layouts))
 }
 
 /// Parses a `columns.yaml`: pure, for tests. Every column named must be
-/// one of a roster's, and a file's layout must say something.
+/// one of a roster's, and a file's layout must say something. `None`, with
+/// the problems in `diags`, when it cannot be used.
 pub fn parse_layouts(
     rel: &str,
     text: &str,
-) -> Result<BTreeMap<String, RosterLayout>, Vec<Diagnostic>> {
+    diags: &mut Diagnostics,
+) -> Option<BTreeMap<String, RosterLayout>> {
     let layouts: BTreeMap<String, RosterLayout> = if text.trim().is_empty() {
         BTreeMap::new()
     } else {
-        serde_yaml::from_str(text).map_err(|err| {
-            vec![super::yaml::yaml_diagnostic(
-                rel,
-                text,
-                &err,
-                1,
-                &["columns", "audience", "audiences"],
-            )]
-        })?
+        match serde_yaml::from_str(text) {
+            Ok(layouts) => layouts,
+            Err(err) => {
+                let keys = ["columns", "audience", "audiences"];
+                diags.push(super::yaml::yaml_diagnostic(rel, text, &err, 1, &keys));
+                return None;
+            }
+        }
     };
     let mut problems = Vec::new();
     for (file, layout) in &layouts {
@@ -344,7 +340,7 @@ pub fn parse_layouts(
                         rel,
                         format!("`{column}` is not a roster column"),
                     )
-                    .near_under(text, &format!("{file}.columns"), column)
+                    .near_under_in(text, &[file, "columns"], column)
                     .with_hint(hint),
                 );
             }
@@ -352,16 +348,14 @@ pub fn parse_layouts(
         if layout.audience.is_some() && layout.columns.contains_key("audience") {
             problems.push(
                 Diagnostic::error(Code::RosterLayout, rel, format!("`{file}` gives both an audience for everyone and an audience column"))
-                    .near_under(text, file, "audience:")
+                    .at_key_in(text, &[file, "audience"])
                     .with_hint("keep `audience:` when everyone in the file signs the same agreement (staff, say); map the column when it varies"),
             );
         }
     }
-    if problems.is_empty() {
-        Ok(layouts)
-    } else {
-        Err(problems)
-    }
+    let usable = problems.is_empty();
+    diags.extend(problems);
+    usable.then_some(layouts)
 }
 
 /// A roster's or ledger's text: a CSV file's, or a workbook's first
@@ -961,7 +955,10 @@ mod tests {
     }
 
     fn layouts(yaml: &str) -> BTreeMap<String, RosterLayout> {
-        parse_layouts("people/a/columns.yaml", yaml).expect("a valid layout")
+        let mut diags = Diagnostics::default();
+        let layouts = parse_layouts("people/a/columns.yaml", yaml, &mut diags);
+        assert!(diags.is_empty(), "{:?}", diags.sorted());
+        layouts.expect("a valid layout")
     }
 
     #[test]
@@ -1018,21 +1015,36 @@ mod tests {
             found,
             ["the header has no column `Known As`, which columns.yaml reads as `name`"]
         );
-        let problems = parse_layouts(
+        let mut problems = Diagnostics::default();
+        let layouts = parse_layouts(
             "people/a/columns.yaml",
             "roster-hr.csv:\n  audience: staff\n  columns:\n    nmae: Known As\nnotes.csv: {}\n",
-        )
-        .unwrap_err();
+            &mut problems,
+        );
+        assert!(layouts.is_none());
         let at: Vec<String> = problems
+            .sorted()
             .iter()
             .map(|d| format!("{} {}", d.code, d.location()))
             .collect();
         assert_eq!(
             at,
             [
-                "roster-layout people/a/columns.yaml:5:1",
-                "roster-layout people/a/columns.yaml:4:5"
+                "roster-layout people/a/columns.yaml:4:5",
+                "roster-layout people/a/columns.yaml:5:1"
             ]
+        );
+    }
+
+    #[test]
+    fn the_same_wrong_column_in_two_files_is_found_in_each() {
+        let mut problems = Diagnostics::default();
+        let yaml = "roster-a.csv:\n  audience: staff\n  columns:\n    nmae: A\nroster-b.csv:\n  audience: staff\n  columns:\n    nmae: B\n";
+        assert!(parse_layouts("people/a/columns.yaml", yaml, &mut problems).is_none());
+        let at: Vec<String> = problems.sorted().iter().map(|d| d.location()).collect();
+        assert_eq!(
+            at,
+            ["people/a/columns.yaml:4:5", "people/a/columns.yaml:8:5"]
         );
     }
 

@@ -79,12 +79,11 @@ pub fn consent_report(
         };
         let source = people.sources.get(&ledger.file).map_or("", String::as_str);
         select.current_forms = current_forms(resolved, school, &unedited);
-        match school_consent(school, roster, ledger, source, purposes, &select) {
-            Ok(mut entry) => {
-                entry.name = school_name(resolved, school);
-                report.schools.push(entry);
-            }
-            Err(problems) => diags.extend(problems),
+        if let Some(mut entry) =
+            school_consent(school, roster, ledger, source, purposes, &select, diags)
+        {
+            entry.name = school_name(resolved, school);
+            report.schools.push(entry);
         }
     }
     report

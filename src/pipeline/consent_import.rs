@@ -95,17 +95,15 @@ pub fn import_consents(
             .collect(),
         ..Select::default()
     };
-    if let Err(problems) = school_consent(
+    school_consent(
         school,
         roster,
         &combined,
         source,
         &project.consent.purposes,
         &select,
-    ) {
-        diags.extend(problems);
-        return None;
-    }
+        diags,
+    )?;
     let old = people
         .sources
         .get(&ledger_file)

@@ -15,7 +15,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use crate::diag::Code;
-use crate::diag::{suggestion, Diagnostic};
+use crate::diag::{suggestion, Diagnostic, Diagnostics};
 use crate::model::consent::{
     biometric_standing, image_standing, withdrawn_first, Choice, ConsentLedger, ConsentRow,
     Decider, Decision, Purpose, PurposeKind, Standing,
@@ -86,7 +86,8 @@ impl PurposeConsent {
     }
 }
 
-/// One school's report, or the errors in its ledger. `pupil_audiences`
+/// One school's report, or `None` with the errors in its ledger pushed to
+/// `diags`. `pupil_audiences`
 /// are the audiences whose roster lines are pupils; `class` keeps only
 /// that class (already normalised), `names` keeps each pupil's line.
 pub fn school_consent(
@@ -96,7 +97,8 @@ pub fn school_consent(
     source: &str,
     purposes: &[Purpose],
     select: &Select<'_>,
-) -> Result<SchoolConsent, Vec<Diagnostic>> {
+    diags: &mut Diagnostics,
+) -> Option<SchoolConsent> {
     let pupils: Vec<&Person> = roster
         .people
         .iter()
@@ -127,7 +129,8 @@ pub fn school_consent(
         }
     }
     if !problems.is_empty() {
-        return Err(problems);
+        diags.extend(problems);
+        return None;
     }
     let shown: Vec<&&Person> = pupils
         .iter()
@@ -192,7 +195,7 @@ pub fn school_consent(
             entry
         })
         .collect();
-    Ok(SchoolConsent {
+    Some(SchoolConsent {
         school: school.to_string(),
         name: school.to_string(),
         purposes,
