@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 
 use crate::diag::places::find_under;
 use crate::diag::Code;
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::document::Document;
 use crate::model::files::{Clause, Policy, PolicyKind};
 use crate::model::project::{Library, SchoolInput};
@@ -22,8 +22,8 @@ pub fn check_required_elements(
     policies: &[Policy],
     school: SchoolInput<'_>,
     documents: &[Document],
-) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
+    diags: &mut Diagnostics,
+) {
     for doc in documents {
         let Some(policy) = policies.iter().find(|p| p.id == doc.policy_id) else {
             continue;
@@ -39,7 +39,7 @@ pub fn check_required_elements(
                 .as_ref()
                 .is_none_or(|list| list.contains(&doc.audience_id));
             if wanted && !provided.contains(element.id.as_str()) {
-                out.push(missing_element(
+                diags.push(missing_element(
                     lib,
                     school,
                     doc,
@@ -49,7 +49,6 @@ pub fn check_required_elements(
             }
         }
     }
-    out
 }
 
 /// A clause of the library or of the school, by id.
@@ -113,7 +112,8 @@ pub fn check_processor_facts(
     lib: Library<'_>,
     policies: &[Policy],
     school: SchoolInput<'_>,
-) -> Vec<Diagnostic> {
+    diags: &mut Diagnostics,
+) {
     let s = &school.merged.school;
     let school_audiences = s.audiences.clone().unwrap_or_default();
     let readers: Vec<&crate::model::files::Audience> = policies
@@ -127,7 +127,6 @@ pub fn check_processor_facts(
                 .filter(|a| p.written_for(a))
         })
         .collect();
-    let mut out = Vec::new();
     for (kind, system) in s.systems.iter().flatten() {
         let listed = readers
             .iter()
@@ -138,7 +137,7 @@ pub fn check_processor_facts(
         }
         let (file, source) = system_file(school, kind);
         let keys: Vec<String> = missing.iter().map(|k| format!("`{k}`")).collect();
-        out.push(
+        diags.push(
             Diagnostic::error(
                 Code::SystemFactsMissing,
                 &file,
@@ -156,7 +155,6 @@ pub fn check_processor_facts(
             )),
         );
     }
-    out
 }
 
 /// The file that names system `kind`: the school's own, else the nearest

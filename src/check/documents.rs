@@ -28,7 +28,7 @@ pub fn check_documents(
         }
         check_text_fits(doc, project, diags);
         poster_keywords(doc, project, diags);
-        diags.extend(stated_facts(doc, school, project));
+        stated_facts(doc, school, project, diags);
     }
     let review = school
         .merged
@@ -61,13 +61,17 @@ pub fn check_documents(
 /// `replace` that writes the retention period or a contact by hand, or two
 /// clauses sending the same duty to two people, are found by what the
 /// clauses declare and which values their text really used.
-fn stated_facts(doc: &Document, school: &ResolvedSchool, project: &Project) -> Vec<Diagnostic> {
+fn stated_facts(
+    doc: &Document,
+    school: &ResolvedSchool,
+    project: &Project,
+    diags: &mut Diagnostics,
+) {
     let local = project
         .schools
         .iter()
         .find(|s| s.id == school.id)
         .map_or(&[][..], |s| s.local_clauses.as_slice());
-    let mut out = Vec::new();
     // fact → (placeholder, clause id, its file) for each clause that
     // states it.
     let mut seen: BTreeMap<&str, Vec<(&str, &str, &str)>> = BTreeMap::new();
@@ -95,7 +99,7 @@ fn stated_facts(doc: &Document, school: &ResolvedSchool, project: &Project) -> V
                 continue;
             }
             let file = &clause.provenance.file;
-            out.push(
+            diags.push(
                 Diagnostic::warning(
                     Code::FactRestated,
                     file,
@@ -133,7 +137,7 @@ fn stated_facts(doc: &Document, school: &ResolvedSchool, project: &Project) -> V
             .find(|(p, _, _)| *p != statements[0].0)
             .copied()
             .unwrap_or(statements[0]);
-        out.push(
+        diags.push(
             Diagnostic::warning(
                 Code::FactConflict,
                 file,
@@ -149,7 +153,6 @@ fn stated_facts(doc: &Document, school: &ResolvedSchool, project: &Project) -> V
             .with_hint("state it through one value in every clause: correct the clause's `states:` and its wording"),
         );
     }
-    out
 }
 
 fn poster_keywords(doc: &Document, project: &Project, diags: &mut Diagnostics) {

@@ -15,7 +15,6 @@ use crate::model::project::Project;
 /// `policies_loaded` is false when a policy file failed to load: clauses
 /// naming its sections are then not reported, to keep the real error in view.
 pub fn check_library(project: &Project, policies_loaded: bool, diags: &mut Diagnostics) {
-    let mut out = Vec::new();
     let audiences: Vec<&str> = project.audiences.iter().map(|a| a.id.as_str()).collect();
     let sections = section_ids(project);
     let all_clauses = project
@@ -23,19 +22,20 @@ pub fn check_library(project: &Project, policies_loaded: bool, diags: &mut Diagn
         .iter()
         .chain(project.schools.iter().flat_map(|s| s.local_clauses.iter()));
     for clause in all_clauses {
-        out.extend(check_clause(
+        check_clause(
             project,
             clause,
             &audiences,
             &sections,
             policies_loaded,
-        ));
+            diags,
+        );
     }
-    out.extend(duplicate_ids(project));
-    out.extend(combined_audiences(project, &audiences));
-    out.extend(todo_values(project));
+    duplicate_ids(project, diags);
+    combined_audiences(project, &audiences, diags);
+    todo_values(project, diags);
     if !project.fictional {
-        out.extend(example_addresses(project));
+        example_addresses(project, diags);
     }
     for policy in all_policies(project) {
         let text = project.sources.get(&policy.file).map_or("", String::as_str);
@@ -47,14 +47,14 @@ pub fn check_library(project: &Project, policies_loaded: bool, diags: &mut Diagn
         });
         for section in &policy.def.sections {
             if let Err(problem) = crate::model::ids::check_id(&section.id) {
-                out.push(
+                diags.push(
                     Diagnostic::error(Code::BadId, &policy.file, format!("section id `{}` {problem}", section.id))
                         .near_under(text, "sections", &section.id)
                         .with_hint("section ids use lower-case letters, digits and hyphens, e.g. `social-media`; the heading can be anything"),
                 );
             }
             if !seen.insert(section.id.as_str()) {
-                out.push(
+                diags.push(
                     Diagnostic::error(
                         Code::DuplicateSection,
                         &policy.file,
@@ -65,7 +65,7 @@ pub fn check_library(project: &Project, policies_loaded: bool, diags: &mut Diagn
                 );
             }
             if let Some(audience) = section.heading.as_ref().and_then(blank_entry) {
-                out.push(
+                diags.push(
                     Diagnostic::error(
                         Code::EmptyHeading,
                         &policy.file,
@@ -77,7 +77,7 @@ pub fn check_library(project: &Project, policies_loaded: bool, diags: &mut Diagn
             }
             for key in section.heading.iter().flat_map(|h| h.audience_keys()) {
                 if !audiences.contains(&key) {
-                    out.push(unknown_audience(
+                    diags.push(unknown_audience(
                         &policy.file,
                         text,
                         "heading",
@@ -88,14 +88,14 @@ pub fn check_library(project: &Project, policies_loaded: bool, diags: &mut Diagn
             }
         }
         for section in block_sections {
-            out.extend(subsection_headings(&policy.file, text, section));
+            subsection_headings(&policy.file, text, section, diags);
         }
         for section in &policy.def.sections {
-            out.extend(subsection_headings(&policy.file, text, section));
+            subsection_headings(&policy.file, text, section, diags);
         }
         for id in policy.def.audiences.iter().flatten() {
             if !audiences.contains(&id.as_str()) {
-                out.push(unknown_audience(
+                diags.push(unknown_audience(
                     &policy.file,
                     text,
                     "audiences",
@@ -112,20 +112,19 @@ pub fn check_library(project: &Project, policies_loaded: bool, diags: &mut Diagn
         for (name, value) in texts {
             for key in value.map(|v| v.audience_keys()).unwrap_or_default() {
                 if !audiences.contains(&key) {
-                    out.push(unknown_audience(&policy.file, text, name, key, &audiences));
+                    diags.push(unknown_audience(&policy.file, text, name, key, &audiences));
                 }
             }
         }
-        out.extend(kind_rules(policy, text));
-        out.extend(consent_purposes(project, policy, text));
+        kind_rules(policy, text, diags);
+        consent_purposes(project, policy, text, diags);
     }
-    out.extend(unknown_elements(project));
-    diags.extend(out);
+    unknown_elements(project, diags);
 }
 
 /// A consent form asks about at least one purpose, each defined in
 /// `policyc.yaml`; any other policy asks about none.
-fn consent_purposes(project: &Project, policy: &Policy, text: &str) -> Vec<Diagnostic> {
+fn consent_purposes(project: &Project, policy: &Policy, text: &str, diags: &mut Diagnostics) {
     let known: Vec<&str> = project
         .consent
         .purposes
@@ -134,16 +133,21 @@ fn consent_purposes(project: &Project, policy: &Policy, text: &str) -> Vec<Diagn
         .collect();
     let form = policy.def.kind == PolicyKind::Consent;
     if form && policy.def.purposes.is_empty() {
-        return vec![Diagnostic::error(Code::ConsentFormPurposes, &policy.file, "this consent form asks about no purpose")
+        {
+            diags.push(Diagnostic::error(Code::ConsentFormPurposes, &policy.file, "this consent form asks about no purpose")
             .at_key(text, "kind")
-            .with_hint(format!("list the purposes it asks about, e.g. `purposes: [{}]`, from `consent: purposes:` in policyc.yaml", known.first().copied().unwrap_or("website")))];
+            .with_hint(format!("list the purposes it asks about, e.g. `purposes: [{}]`, from `consent: purposes:` in policyc.yaml", known.first().copied().unwrap_or("website"))));
+            return;
+        }
     }
     if !form && !policy.def.purposes.is_empty() {
-        return vec![Diagnostic::error(Code::ConsentFormPurposes, &policy.file, "only a consent form asks about purposes")
+        {
+            diags.push(Diagnostic::error(Code::ConsentFormPurposes, &policy.file, "only a consent form asks about purposes")
             .at_key(text, "purposes")
-            .with_hint("add `kind: consent` if readers give or refuse consent on this document, or remove `purposes:`")];
+            .with_hint("add `kind: consent` if readers give or refuse consent on this document, or remove `purposes:`"));
+            return;
+        }
     }
-    let mut out = Vec::new();
     let mut seen = HashSet::new();
     for id in &policy.def.purposes {
         let message = if !known.contains(&id.as_str()) {
@@ -153,7 +157,7 @@ fn consent_purposes(project: &Project, policy: &Policy, text: &str) -> Vec<Diagn
         } else {
             continue;
         };
-        out.push(
+        diags.push(
             Diagnostic::error(Code::ConsentFormPurposes, &policy.file, message)
                 .near_under(text, "purposes", id)
                 .with_hint(match crate::diag::text::did_you_mean(id, known.iter().copied()) {
@@ -162,13 +166,11 @@ fn consent_purposes(project: &Project, policy: &Policy, text: &str) -> Vec<Diagn
                 }),
         );
     }
-    out
 }
 
 /// An agreement needs its statement; a notice has none, and no agreement
 /// block; the elements a policy requires have ids, each once.
-fn kind_rules(policy: &Policy, text: &str) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
+fn kind_rules(policy: &Policy, text: &str, diags: &mut Diagnostics) {
     let agreement_block = policy
         .def
         .blocks
@@ -176,12 +178,12 @@ fn kind_rules(policy: &Policy, text: &str) -> Vec<Diagnostic> {
         .flatten()
         .any(|b| matches!(b, BlockDef::Agreement(_)));
     match policy.def.kind {
-        PolicyKind::Agreement | PolicyKind::Consent if policy.def.agreement.is_none() => out.push(
+        PolicyKind::Agreement | PolicyKind::Consent if policy.def.agreement.is_none() => diags.push(
             Diagnostic::error(Code::PolicyNoAgreement, &policy.file, "this policy has no `agreement:` statement to print above the signature block")
                 .at_key(text, "title")
                 .with_hint("add `agreement: I have read this agreement and I will follow it.` (per audience if you like), or `kind: notice` if the document is published and never signed"),
         ),
-        PolicyKind::Notice if policy.def.agreement.is_some() || agreement_block => out.push(
+        PolicyKind::Notice if policy.def.agreement.is_some() || agreement_block => diags.push(
             Diagnostic::error(Code::NoticeAgreement, &policy.file, "a notice is published, never signed, so it has no agreement statement or signature block")
                 .at_key(text, "agreement")
                 .with_hint("remove `agreement:` (and any `agreement` block), or drop `kind: notice` if people must sign this document"),
@@ -191,7 +193,7 @@ fn kind_rules(policy: &Policy, text: &str) -> Vec<Diagnostic> {
     let mut seen = HashSet::new();
     for element in &policy.def.requires {
         if let Err(problem) = crate::model::ids::check_id(&element.id) {
-            out.push(
+            diags.push(
                 Diagnostic::error(
                     Code::BadId,
                     &policy.file,
@@ -204,7 +206,7 @@ fn kind_rules(policy: &Policy, text: &str) -> Vec<Diagnostic> {
             );
         }
         if !seen.insert(element.id.as_str()) {
-            out.push(
+            diags.push(
                 Diagnostic::error(
                     Code::DuplicateElement,
                     &policy.file,
@@ -215,11 +217,10 @@ fn kind_rules(policy: &Policy, text: &str) -> Vec<Diagnostic> {
             );
         }
     }
-    out
 }
 
 /// A clause that `provides` an element no policy requires: usually a typo.
-fn unknown_elements(project: &Project) -> Vec<Diagnostic> {
+fn unknown_elements(project: &Project, diags: &mut Diagnostics) {
     let required: Vec<&str> = all_policies(project)
         .into_iter()
         .flat_map(|p| p.def.requires.iter().map(|e| e.id.as_str()))
@@ -228,7 +229,6 @@ fn unknown_elements(project: &Project) -> Vec<Diagnostic> {
         .clauses
         .iter()
         .chain(project.schools.iter().flat_map(|s| s.local_clauses.iter()));
-    let mut out = Vec::new();
     for clause in clauses {
         let text = project.source(&clause.file);
         for element in &clause.meta.provides {
@@ -242,7 +242,7 @@ fn unknown_elements(project: &Project) -> Vec<Diagnostic> {
                     format!("the elements policies require are: {}", required.join(", "))
                 })
             };
-            out.push(
+            diags.push(
                 Diagnostic::warning(
                     Code::UnknownElement,
                     &clause.file,
@@ -253,7 +253,6 @@ fn unknown_elements(project: &Project) -> Vec<Diagnostic> {
             );
         }
     }
-    out
 }
 
 fn check_clause(
@@ -262,12 +261,12 @@ fn check_clause(
     audiences: &[&str],
     sections: &HashSet<&str>,
     policies_loaded: bool,
-) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
+    diags: &mut Diagnostics,
+) {
     let text = project.sources.get(&clause.file).map_or("", String::as_str);
     let m = &clause.meta;
     if m.audiences.is_empty() {
-        out.push(
+        diags.push(
             Diagnostic::error(
                 Code::NoAudiences,
                 &clause.file,
@@ -286,19 +285,19 @@ fn check_clause(
         ("tags", &m.tags),
     ] {
         if let Some(entry) = repeated(list) {
-            out.push(duplicate_entry(&clause.file, text, key, entry));
+            diags.push(duplicate_entry(&clause.file, text, key, entry));
         }
     }
     let named = (m.audiences.iter().map(|id| ("audiences", id)))
         .chain(m.wording.keys().map(|id| ("wording", id)));
     for (key, id) in named {
         if !audiences.contains(&id.as_str()) {
-            out.push(unknown_audience(&clause.file, text, key, id, audiences));
+            diags.push(unknown_audience(&clause.file, text, key, id, audiences));
         }
     }
     for id in m.wording.keys() {
         if audiences.contains(&id.as_str()) && !m.audiences.contains(id) {
-            out.push(
+            diags.push(
                 Diagnostic::error(Code::WordingAudience, &clause.file, format!("`wording` gives text for `{id}`, which is not in this clause's `audiences`"))
                     .near_under(text, "wording", id)
                     .with_hint(format!("add `{id}` to `audiences`, or remove its wording")),
@@ -306,7 +305,7 @@ fn check_clause(
         }
     }
     if policies_loaded && !sections.contains(m.section.as_str()) {
-        out.push(
+        diags.push(
             Diagnostic::error(
                 Code::UnknownSection,
                 &clause.file,
@@ -322,7 +321,7 @@ fn check_clause(
     let refs: Vec<&str> = KNOWN_REFS.iter().map(|(k, _)| *k).collect();
     for r in &m.refs {
         if !refs.contains(&r.as_str()) {
-            out.push(
+            diags.push(
                 Diagnostic::error(
                     Code::UnknownRef,
                     &clause.file,
@@ -340,7 +339,7 @@ fn check_clause(
         match project.modules.get(id) {
             None => {
                 let ids = project.modules.keys().map(String::as_str);
-                out.push(
+                diags.push(
                     Diagnostic::error(Code::UnknownModule, &clause.file, format!("clause `{}` belongs to the module `{id}`, which modules.yaml does not define", m.id))
                         .near_under(text, "module", id)
                         .with_hint(suggestion(id, ids).unwrap_or_else(|| "define the module in modules.yaml: a title, a description and its audiences".into())),
@@ -348,7 +347,7 @@ fn check_clause(
             }
             Some(module) => {
                 for audience in m.audiences.iter().filter(|a| !module.audiences.contains(a)) {
-                    out.push(
+                    diags.push(
                         Diagnostic::error(Code::ModuleAudience, &clause.file, format!("clause `{}` speaks to `{audience}`, but its module `{id}` is not for that audience", m.id))
                             .near_under(text, "audiences", audience)
                             .with_hint(format!("add `{audience}` to the module's `audiences` in modules.yaml, or remove it from this clause")),
@@ -358,7 +357,7 @@ fn check_clause(
         }
     }
     if clause.body.trim().is_empty() && m.wording.len() < m.audiences.len() {
-        out.push(
+        diags.push(
             Diagnostic::error(
                 Code::EmptyClause,
                 &clause.file,
@@ -368,25 +367,22 @@ fn check_clause(
             .with_hint("write the clause text after the closing `---`"),
         );
     }
-    out.extend(editorial_mark(clause, text));
-    out
+    editorial_mark(clause, text, diags);
 }
 
 /// Warns about `TODO` values left in school files (as `policyc init` writes
 /// them), so `check` says what to fill in next.
-fn todo_values(project: &Project) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
+fn todo_values(project: &Project, diags: &mut Diagnostics) {
     for (file, text, line, code) in school_file_lines(project) {
         if let Some(col) = code.find("TODO") {
             let key = code.split(':').next().unwrap_or("").trim();
-            out.push(
+            diags.push(
                 Diagnostic::warning(Code::Todo, file, format!("`{key}` still has a TODO value"))
                     .at(text, line, col + 1)
                     .with_hint("replace the TODO text with the school's real value"),
             );
         }
     }
-    out
 }
 
 /// Each line of every school and defaults file that holds YAML, not only a
@@ -414,18 +410,16 @@ fn school_file_lines(project: &Project) -> impl Iterator<Item = (&str, &str, usi
 /// `.localhost`, `example.com`, `.org`, `.net`), as `policyc init` writes
 /// them: nobody can be reached there, so a document printing one is not
 /// ready. Exact, not a guess: only a whole address whose host is reserved.
-fn example_addresses(project: &Project) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
+fn example_addresses(project: &Project, diags: &mut Diagnostics) {
     for (file, text, line, code) in school_file_lines(project) {
         for (col, address) in reserved_addresses(code) {
-            out.push(
+            diags.push(
                 Diagnostic::warning(Code::ExampleAddress, file, format!("`{address}` is at a reserved example domain, where nobody can be reached"))
                     .at(text, line, col + 1)
                     .with_hint("write the school's real address; a project that is a demonstration says `fictional: true` in policyc.yaml"),
             );
         }
     }
-    out
 }
 
 /// The email and web addresses in `line` whose host is a reserved example
@@ -488,12 +482,11 @@ fn already_used(project: &Project, clause: &Clause, first: &str, hint: &str) -> 
         .with_hint(hint)
 }
 
-fn duplicate_ids(project: &Project) -> Vec<Diagnostic> {
+fn duplicate_ids(project: &Project, diags: &mut Diagnostics) {
     let mut first_seen: BTreeMap<&str, &str> = BTreeMap::new();
-    let mut out = Vec::new();
     for clause in &project.clauses {
         if let Some(first) = first_seen.insert(&clause.meta.id, &clause.file) {
-            out.push(already_used(
+            diags.push(already_used(
                 project,
                 clause,
                 first,
@@ -506,34 +499,32 @@ fn duplicate_ids(project: &Project) -> Vec<Diagnostic> {
         for clause in &school.local_clauses {
             if first_seen.contains_key(clause.meta.id.as_str()) {
                 let text = project.sources.get(&clause.file).map_or("", String::as_str);
-                out.push(
+                diags.push(
                     Diagnostic::error(Code::DuplicateId, &clause.file, format!("local clause `{}` has the same id as a library clause", clause.meta.id))
                         .near_under(text, "id", &clause.meta.id)
                         .with_hint(format!("give it a new id, or reword the library clause with `replace: {{ {}: ... }}` in the school file", clause.meta.id)),
                 );
             }
             if let Some(first) = local.insert(&clause.meta.id, &clause.file) {
-                out.push(already_used(project, clause, first, "rename one of them"));
+                diags.push(already_used(project, clause, first, "rename one of them"));
             }
         }
     }
-    out
 }
 
 /// An editorial mark that cannot mean what it says: no reason, no fixes, a
 /// fix that changes nothing, or a fix whose new text the clause lacks.
-fn editorial_mark(clause: &Clause, text: &str) -> Vec<Diagnostic> {
+fn editorial_mark(clause: &Clause, text: &str, diags: &mut Diagnostics) {
     let Some(mark) = &clause.meta.editorial else {
-        return Vec::new();
+        return;
     };
-    let mut out = Vec::new();
     let mismatch = |message: String| {
         Diagnostic::warning(Code::EditorialMismatch, &clause.file, message)
             .at_key(text, "editorial")
             .with_hint("give a `reason` and, under `fixes`, each edit as `was:` (the old text) and `now:` (the text the clause has now), exactly as written in this file")
     };
     if mark.reason.trim().is_empty() || mark.fixes.is_empty() {
-        out.push(mismatch(format!(
+        diags.push(mismatch(format!(
             "clause `{}` is marked editorial without a reason or without fixes, so the mark is ignored",
             clause.meta.id
         )));
@@ -543,28 +534,26 @@ fn editorial_mark(clause: &Clause, text: &str) -> Vec<Diagnostic> {
         .collect();
     for fix in &mark.fixes {
         if fix.now == fix.was || fix.now.is_empty() {
-            out.push(mismatch(format!(
+            diags.push(mismatch(format!(
                 "an editorial fix of clause `{}` changes nothing: `was` and `now` are the same or `now` is empty",
                 clause.meta.id
             )));
         } else if !texts.iter().any(|t| t.contains(&fix.now)) {
-            out.push(mismatch(format!(
+            diags.push(mismatch(format!(
                 "clause `{}` is marked editorial, but its text does not contain `{}`",
                 clause.meta.id, fix.now
             )));
         }
     }
-    out
 }
 
 /// The first blank value of `value`, as words for a message: "" when the
 /// value is one for every audience, " for ks2" when it is one audience's.
 /// A document for several audiences combines audiences that exist and
 /// are not combined themselves.
-fn combined_audiences(project: &Project, known: &[&str]) -> Vec<Diagnostic> {
+fn combined_audiences(project: &Project, known: &[&str], diags: &mut Diagnostics) {
     let file = "policyc.yaml";
     let text = project.source(file);
-    let mut out = Vec::new();
     for audience in &project.audiences {
         for member in &audience.members {
             let nested = project
@@ -572,9 +561,9 @@ fn combined_audiences(project: &Project, known: &[&str]) -> Vec<Diagnostic> {
                 .iter()
                 .any(|a| &a.id == member && !a.members.is_empty());
             if !known.contains(&member.as_str()) {
-                out.push(unknown_audience(file, text, "members", member, known));
+                diags.push(unknown_audience(file, text, "members", member, known));
             } else if nested || member == &audience.id {
-                out.push(
+                diags.push(
                     Diagnostic::error(
                         Code::NestedAudience,
                         file,
@@ -586,7 +575,6 @@ fn combined_audiences(project: &Project, known: &[&str]) -> Vec<Diagnostic> {
             }
         }
     }
-    out
 }
 
 /// Every id a clause may name as its `section`: the policies' sections,
@@ -633,7 +621,7 @@ fn section_of(block: &BlockDef) -> Option<&SectionDef> {
 
 /// A subsection with a blank heading: screen readers need every heading
 /// to say something.
-fn subsection_headings(file: &str, text: &str, section: &SectionDef) -> Vec<Diagnostic> {
+fn subsection_headings(file: &str, text: &str, section: &SectionDef, diags: &mut Diagnostics) {
     section
         .subsections
         .iter()
@@ -647,7 +635,7 @@ fn subsection_headings(file: &str, text: &str, section: &SectionDef) -> Vec<Diag
             .near(text, &sub.id)
             .with_hint("write the heading readers see, or put the clauses in the section itself")
         })
-        .collect()
+        .for_each(|d| diags.push(d));
 }
 
 fn blank_entry(value: &crate::model::per_audience::PerAudience<String>) -> Option<String> {

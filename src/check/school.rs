@@ -22,7 +22,6 @@ pub fn check_school(
     diags: &mut Diagnostics,
 ) {
     let s = &school.merged.school;
-    let mut out = Vec::new();
     let err = |code, message: String| {
         let file = school.file.to_string();
         Diagnostic::error(code, file, message)
@@ -53,7 +52,7 @@ pub fn check_school(
                 ", or start it with `extends: _trust.yaml` to share a trust's values".to_string()
             }
         };
-        out.push(
+        diags.push(
             err(
                 Code::MissingKey,
                 format!("school `{}` has no {}", school.id, join_list(&keys, "or")),
@@ -67,7 +66,7 @@ pub fn check_school(
         );
     }
     if s.audiences.as_ref().is_some_and(Vec::is_empty) {
-        out.push(
+        diags.push(
             err(
                 Code::NoAudiences,
                 format!("school `{}` lists no audiences", school.id),
@@ -78,7 +77,7 @@ pub fn check_school(
     }
     if s.masthead == Some(crate::model::files::Masthead::Trust) && s.trust.is_none() {
         let (file, source) = school.setting("masthead");
-        out.push(
+        diags.push(
             Diagnostic::error(
                 Code::MastheadWithoutTrust,
                 file,
@@ -104,28 +103,26 @@ pub fn check_school(
         for id in list.into_iter().flatten() {
             if !known.contains(&id.as_str()) {
                 let (file, source) = school.setting(top_key(key));
-                out.push(unknown_audience(&file, source, key, id, &known));
+                diags.push(unknown_audience(&file, source, key, id, &known));
             }
         }
     }
-    out.extend(check_lists(school));
-    out.extend(check_blank_values(school));
-    out.extend(check_modules(lib, school));
-    out.extend(check_replace_audiences(lib, school));
-    out.extend(check_clause_refs(lib, school));
-    out.extend(check_dates(school));
-    out.extend(check_audience_keys(lib, school));
-    out.extend(check_locked(lib, school));
-    out.extend(check_labels(school));
-    out.extend(check_list_numbering(school));
-    out.extend(check_roles(policies, school));
-    out.extend(crate::check::signing::check_signing(lib, school));
-    out.extend(crate::check::completeness::check_processor_facts(
-        lib, policies, school,
-    ));
+    check_lists(school, diags);
+    check_blank_values(school, diags);
+    check_modules(lib, school, diags);
+    check_replace_audiences(lib, school, diags);
+    check_clause_refs(lib, school, diags);
+    check_dates(school, diags);
+    check_audience_keys(lib, school, diags);
+    check_locked(lib, school, diags);
+    check_labels(school, diags);
+    check_list_numbering(school, diags);
+    check_roles(policies, school, diags);
+    crate::check::signing::check_signing(lib, school, diags);
+    crate::check::completeness::check_processor_facts(lib, policies, school, diags);
     for (i, policy) in policies.iter().enumerate() {
         if let Some(first) = policies[..i].iter().find(|p| p.id == policy.id) {
-            out.push(
+            diags.push(
                 Diagnostic::error(
                     Code::DuplicatePolicy,
                     &policy.file,
@@ -139,7 +136,7 @@ pub fn check_school(
         for id in ids {
             if !policies.iter().any(|p| &p.id == id) {
                 let names = policies.iter().map(|p| p.id.as_str());
-                out.push(
+                diags.push(
                     err(
                         Code::UnknownPolicy,
                         format!("`policies` names `{id}`, which is not a policy"),
@@ -150,12 +147,11 @@ pub fn check_school(
             }
         }
     }
-    diags.extend(out);
 }
 
 /// Every list of ids names each entry once: a repeated audience would
 /// build the same document twice.
-fn check_lists(school: SchoolInput<'_>) -> Vec<Diagnostic> {
+fn check_lists(school: SchoolInput<'_>, diags: &mut Diagnostics) {
     let s = &school.merged.school;
     let signature = s.signature.as_ref();
     let lists = [
@@ -175,12 +171,12 @@ fn check_lists(school: SchoolInput<'_>) -> Vec<Diagnostic> {
             let (file, source) = school.setting(key);
             Some(duplicate_entry(&file, source, key, entry))
         })
-        .collect()
+        .for_each(|d| diags.push(d));
 }
 
 /// Values a reader will see must not be blank: a name of spaces prints as
 /// nothing where the school's name belongs.
-fn check_blank_values(school: SchoolInput<'_>) -> Vec<Diagnostic> {
+fn check_blank_values(school: SchoolInput<'_>, diags: &mut Diagnostics) {
     let s = &school.merged.school;
     let mut values: Vec<(&str, String, Option<&str>)> = vec![
         ("name", "name".into(), s.name.as_deref()),
@@ -233,14 +229,13 @@ fn check_blank_values(school: SchoolInput<'_>) -> Vec<Diagnostic> {
                 .near_under(source, parent, last)
                 .with_hint(format!("give `{path}` a value"))
         })
-        .collect()
+        .for_each(|d| diags.push(d));
 }
 
 /// A per-audience `replace` for an audience the clause does not speak to
 /// would be ignored without a word: warn, so the school sees it.
-fn check_replace_audiences(lib: Library<'_>, school: SchoolInput<'_>) -> Vec<Diagnostic> {
+fn check_replace_audiences(lib: Library<'_>, school: SchoolInput<'_>, diags: &mut Diagnostics) {
     let (file, source) = school.setting("replace");
-    let mut out = Vec::new();
     for (id, text) in school.merged.school.replace.iter().flatten() {
         let Some(clause) = lib.clauses.iter().find(|c| &c.meta.id == id) else {
             continue;
@@ -248,7 +243,7 @@ fn check_replace_audiences(lib: Library<'_>, school: SchoolInput<'_>) -> Vec<Dia
         let known: Vec<&str> = lib.audiences.iter().map(|a| a.id.as_str()).collect();
         for audience in text.audience_keys() {
             if known.contains(&audience) && !clause.meta.audiences.iter().any(|a| a == audience) {
-                out.push(
+                diags.push(
                     Diagnostic::warning(
                         Code::ReplaceAudienceIgnored,
                         &file,
@@ -260,11 +255,10 @@ fn check_replace_audiences(lib: Library<'_>, school: SchoolInput<'_>) -> Vec<Dia
             }
         }
     }
-    out
 }
 
 /// Every module a school switches on is one `modules.yaml` defines.
-fn check_modules(lib: Library<'_>, school: SchoolInput<'_>) -> Vec<Diagnostic> {
+fn check_modules(lib: Library<'_>, school: SchoolInput<'_>, diags: &mut Diagnostics) {
     let (file, source) = school.setting("modules");
     let ids: Vec<&str> = lib.modules.keys().map(String::as_str).collect();
     school
@@ -290,12 +284,11 @@ fn check_modules(lib: Library<'_>, school: SchoolInput<'_>) -> Vec<Diagnostic> {
                 }
             }))
         })
-        .collect()
+        .for_each(|d| diags.push(d));
 }
 
-fn check_clause_refs(lib: Library<'_>, school: SchoolInput<'_>) -> Vec<Diagnostic> {
+fn check_clause_refs(lib: Library<'_>, school: SchoolInput<'_>, diags: &mut Diagnostics) {
     let s = &school.merged.school;
-    let mut out = Vec::new();
     let library_ids: Vec<&str> = lib.clauses.iter().map(|c| c.meta.id.as_str()).collect();
     // A trust's own clause may be excluded too, but not reworded here.
     let inherited: Vec<&str> = school
@@ -321,7 +314,7 @@ fn check_clause_refs(lib: Library<'_>, school: SchoolInput<'_>) -> Vec<Diagnosti
             if !lib.complete {
                 continue;
             }
-            out.push(unknown_clause(&file, source, key, id, &library_ids));
+            diags.push(unknown_clause(&file, source, key, id, &library_ids));
         } else if locked.contains(id) && file == school.file {
             let lock_file = school
                 .merged
@@ -329,19 +322,17 @@ fn check_clause_refs(lib: Library<'_>, school: SchoolInput<'_>) -> Vec<Diagnosti
                 .get("locked")
                 .cloned()
                 .unwrap_or_default();
-            out.push(
+            diags.push(
                 Diagnostic::error(Code::LockedClause, file, format!("the clause `{id}` is locked by {lock_file} and cannot be used in `{key}`"))
                     .near_under(source, key, id)
                     .with_hint("the trust requires this wording in every school; ask the trust to change it, or remove it from this list"),
             );
         }
     }
-    out
 }
 
-fn check_dates(school: SchoolInput<'_>) -> Vec<Diagnostic> {
+fn check_dates(school: SchoolInput<'_>, diags: &mut Diagnostics) {
     let s = &school.merged.school;
-    let mut out = Vec::new();
     let dates = [
         ("approval", s.approval.as_ref().map(|a| a.date.as_str())),
         ("review_by", s.review_by.as_deref()),
@@ -353,7 +344,7 @@ fn check_dates(school: SchoolInput<'_>) -> Vec<Diagnostic> {
             Ok(date) => parsed.push((key, date, value)),
             Err(why) => {
                 let (file, source) = school.setting(key);
-                out.push(
+                diags.push(
                     Diagnostic::error(
                         Code::BadDate,
                         file,
@@ -368,7 +359,7 @@ fn check_dates(school: SchoolInput<'_>) -> Vec<Diagnostic> {
     if let [("approval", approved, _), ("review_by", review, text)] = parsed.as_slice() {
         if review <= approved {
             let (file, source) = school.setting("review_by");
-            out.push(
+            diags.push(
                 Diagnostic::error(
                     Code::ReviewBeforeApproval,
                     file,
@@ -381,11 +372,10 @@ fn check_dates(school: SchoolInput<'_>) -> Vec<Diagnostic> {
             );
         }
     }
-    out
 }
 
 /// Audience keys in the school's per-audience maps must name its audiences.
-fn check_audience_keys(lib: Library<'_>, school: SchoolInput<'_>) -> Vec<Diagnostic> {
+fn check_audience_keys(lib: Library<'_>, school: SchoolInput<'_>, diags: &mut Diagnostics) {
     let s = &school.merged.school;
     let known: Vec<&str> = lib.audiences.iter().map(|a| a.id.as_str()).collect();
     fn keys<T>(value: &Option<PerAudience<T>>) -> Vec<&str> {
@@ -414,16 +404,14 @@ fn check_audience_keys(lib: Library<'_>, school: SchoolInput<'_>) -> Vec<Diagnos
     for text in s.labels.iter().flat_map(|r| r.values()) {
         keyed.push(("labels", text.audience_keys()));
     }
-    let mut out = Vec::new();
     for (key, ids) in keyed {
         for id in ids {
             if !known.contains(&id) {
                 let (file, source) = school.setting(top_key(key));
-                out.push(unknown_audience(&file, source, key, id, &known));
+                diags.push(unknown_audience(&file, source, key, id, &known));
             }
         }
     }
-    out
 }
 
 /// The top-level key of a dotted setting path: `signature` of
@@ -433,22 +421,21 @@ fn top_key(key: &str) -> &str {
 }
 
 /// Every `locked` id must name a library clause.
-fn check_locked(lib: Library<'_>, school: SchoolInput<'_>) -> Vec<Diagnostic> {
+fn check_locked(lib: Library<'_>, school: SchoolInput<'_>, diags: &mut Diagnostics) {
     let ids: Vec<&str> = lib.clauses.iter().map(|c| c.meta.id.as_str()).collect();
     let (file, source) = school.setting("locked");
     let locked = school.merged.school.locked.iter().flatten();
     locked
         .filter(|id| !ids.contains(&id.as_str()))
         .map(|id| unknown_clause(&file, source, "locked", id, &ids))
-        .collect()
+        .for_each(|d| diags.push(d));
 }
 
 /// Every key under `labels:` is a label policyc prints, and the subtitle and
 /// facts line use only the tokens it fills in.
-fn check_labels(school: SchoolInput<'_>) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
+fn check_labels(school: SchoolInput<'_>, diags: &mut Diagnostics) {
     let Some(labels) = &school.merged.school.labels else {
-        return out;
+        return;
     };
     let (file, source) = school.setting("labels");
     for (key, value) in labels {
@@ -457,7 +444,7 @@ fn check_labels(school: SchoolInput<'_>) -> Vec<Diagnostic> {
                 Some(s) => format!("{s} The labels are listed in docs/FORMAT.md (Labels)"),
                 None => "the labels are listed in docs/FORMAT.md (Labels)".to_string(),
             };
-            out.push(
+            diags.push(
                 Diagnostic::error(
                     Code::UnknownLabel,
                     &file,
@@ -477,7 +464,7 @@ fn check_labels(school: SchoolInput<'_>) -> Vec<Diagnostic> {
         };
         for text in texts {
             for token in labels::unknown_tokens(text, &labels::TOKENS) {
-                out.push(
+                diags.push(
                     Diagnostic::error(
                         Code::UnknownLabelToken,
                         &file,
@@ -494,12 +481,11 @@ fn check_labels(school: SchoolInput<'_>) -> Vec<Diagnostic> {
             }
         }
     }
-    out
 }
 
 /// Every role addendum the school builds names who signs it under
 /// `roles:`, and `roles:` names only such addenda.
-fn check_roles(policies: &[Policy], school: SchoolInput<'_>) -> Vec<Diagnostic> {
+fn check_roles(policies: &[Policy], school: SchoolInput<'_>, diags: &mut Diagnostics) {
     let s = &school.merged.school;
     let addenda: Vec<&Policy> = policies
         .iter()
@@ -507,11 +493,10 @@ fn check_roles(policies: &[Policy], school: SchoolInput<'_>) -> Vec<Diagnostic> 
         .filter(|p| p.def.signed_by == SignedBy::Role)
         .collect();
     let roles = s.roles.clone().unwrap_or_default();
-    let mut out = Vec::new();
     for policy in &addenda {
         if roles.get(&policy.id).is_none_or(Vec::is_empty) {
             let (file, source) = school.setting("policies");
-            out.push(
+            diags.push(
                 Diagnostic::error(
                     Code::RoleSignersMissing,
                     file,
@@ -532,7 +517,7 @@ fn check_roles(policies: &[Policy], school: SchoolInput<'_>) -> Vec<Diagnostic> 
             Some(nearest) => nearest,
             None => "list the addendum under `policies:`, or remove it from `roles:`; a role addendum is a policy with `signed_by: role`".to_string(),
         };
-        out.push(
+        diags.push(
             Diagnostic::warning(
                 Code::RoleSignersUnused,
                 &file,
@@ -542,13 +527,12 @@ fn check_roles(policies: &[Policy], school: SchoolInput<'_>) -> Vec<Diagnostic> 
             .with_hint(hint),
         );
     }
-    out
 }
 
 /// Every `list_numbering` pattern is one both renderers can print.
-fn check_list_numbering(school: SchoolInput<'_>) -> Vec<Diagnostic> {
+fn check_list_numbering(school: SchoolInput<'_>, diags: &mut Diagnostics) {
     let Some(value) = &school.merged.school.list_numbering else {
-        return Vec::new();
+        return;
     };
     let (file, source) = school.setting("list_numbering");
     let texts: Vec<&String> = match value {
@@ -566,7 +550,7 @@ fn check_list_numbering(school: SchoolInput<'_>) -> Vec<Diagnostic> {
                     .with_hint("give one pattern per level, outermost first, e.g. `list_numbering: \"a. i.\"`"),
             )
         })
-        .collect()
+        .for_each(|d| diags.push(d));
 }
 
 #[cfg(test)]

@@ -4,15 +4,16 @@
 
 use crate::check::messages::unknown_audience;
 use crate::diag::Code;
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::project::{Library, SchoolInput};
 use crate::model::slips::{is_web_address, sign_with, SignWith};
 
 /// Problems with the school's sign-off keys.
-pub fn check_signing(lib: Library<'_>, school: SchoolInput<'_>) -> Vec<Diagnostic> {
+pub fn check_signing(lib: Library<'_>, school: SchoolInput<'_>, diags: &mut Diagnostics) {
+    // Sorted and with repeats dropped before they join the run.
+    let mut found = Vec::new();
     let s = &school.merged.school;
     let known: Vec<&str> = lib.audiences.iter().map(|a| a.id.as_str()).collect();
-    let mut out = Vec::new();
     let keyed = [
         ("sign_with", s.sign_with.as_ref().map(|v| v.audience_keys())),
         (
@@ -28,7 +29,7 @@ pub fn check_signing(lib: Library<'_>, school: SchoolInput<'_>) -> Vec<Diagnosti
         for id in ids.unwrap_or_default() {
             if !known.contains(&id) {
                 let (file, source) = school.setting(key);
-                out.push(unknown_audience(&file, source, key, id, &known));
+                found.push(unknown_audience(&file, source, key, id, &known));
             }
         }
     }
@@ -36,10 +37,10 @@ pub fn check_signing(lib: Library<'_>, school: SchoolInput<'_>) -> Vec<Diagnosti
         let url = s.full_text_url.as_ref().and_then(|u| u.get(audience));
         match url {
             Some(url) if !is_web_address(url) => {
-                out.push(not_a_web_address(school, "full_text_url", url));
+                found.push(not_a_web_address(school, "full_text_url", url));
             }
             None if sign_with(s.sign_with.as_ref(), audience) == SignWith::Slip => {
-                out.push(slip_without_address(school, audience));
+                found.push(slip_without_address(school, audience));
             }
             _ => {}
         }
@@ -47,17 +48,17 @@ pub fn check_signing(lib: Library<'_>, school: SchoolInput<'_>) -> Vec<Diagnosti
     for audience in s.audiences.iter().flatten() {
         let url = s.privacy_notice_url.as_ref().and_then(|u| u.get(audience));
         if let Some(url) = url.filter(|u| !is_web_address(u)) {
-            out.push(not_a_web_address(school, "privacy_notice_url", url));
+            found.push(not_a_web_address(school, "privacy_notice_url", url));
         }
     }
     if let Some(form) = &s.online_form {
         if !is_web_address(&form.url) {
-            out.push(not_a_web_address(school, "online_form", &form.url));
+            found.push(not_a_web_address(school, "online_form", &form.url));
         }
     }
-    out.sort_by(|a, b| (a.line, &a.message).cmp(&(b.line, &b.message)));
-    out.dedup_by(|a, b| a.message == b.message);
-    out
+    found.sort_by(|a, b| (a.line, &a.message).cmp(&(b.line, &b.message)));
+    found.dedup_by(|a, b| a.message == b.message);
+    diags.extend(found);
 }
 
 /// An address a slip would print that is not a web address.

@@ -5,12 +5,18 @@
 //! column where known, a stable `code`, the message and an optional hint. It
 //! renders as a rustc/typst-style excerpt for people and as JSON for CI.
 //!
-//! **One convention for every stage:** a stage function takes the
+//! **One convention:** a function that finds problems takes the
 //! [`Diagnostics`] of the run as `&mut Diagnostics`, pushes every problem it
 //! finds (errors and warnings alike) and returns what it could make, as an
-//! `Option` where a failure leaves nothing usable. The caller decides what
-//! an error means by asking [`Diagnostics::has_errors`]. Work done in
-//! parallel collects into a `Diagnostics` per task and is merged in order.
+//! `Option` where a failure leaves nothing usable. That holds for a stage
+//! and for each rule inside it. The caller decides what an error means by
+//! asking [`Diagnostics::has_errors`]. Two shapes serve it and are not
+//! another convention: a function that words one problem returns that
+//! [`Diagnostic`] for its caller to push (`check/messages.rs`), and one
+//! item's work on a worker thread, which cannot share the run's
+//! `Diagnostics`, returns `Result<T, Diagnostic>` that the stage pushes in
+//! order (rendering one document, say). No function that finds problems
+//! returns a list of them (`tests/it/layers.rs` holds to that).
 //!
 //! Every diagnostic code is listed, with what it means, in docs/FORMAT.md.
 

@@ -210,9 +210,7 @@ fn resolve_one(
         return None;
     }
     let documents = resolve_school(lib, &policies, input, diags)?;
-    diags.extend(check::completeness::check_required_elements(
-        lib, &policies, input, &documents,
-    ));
+    check::completeness::check_required_elements(lib, &policies, input, &documents, diags);
     // A booklet binds every audience's agreement: with some audiences
     // left out, the booklet is left as the last full build made it.
     let booklets = if audiences.is_empty() {

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use crate::diag::Code;
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::dates;
 use crate::model::document::{
     Countersign, LogoRef, Meta, Provenance, ResolvedClause, SchoolInfo, Section, Signature,
@@ -78,7 +78,7 @@ pub(crate) fn sections(
     school: SchoolInput<'_>,
     filler: &PlaceholderFiller<'_>,
     only_for: &str,
-    problems: &mut Vec<Diagnostic>,
+    problems: &mut Diagnostics,
 ) -> Vec<Section> {
     let s = &school.merged.school;
     let aid = audience.id.as_str();
@@ -103,7 +103,7 @@ pub(crate) fn sections(
                 .push(clause);
         }
     }
-    let mut take = |id: &str, problems: &mut Vec<Diagnostic>| {
+    let mut take = |id: &str, problems: &mut Diagnostics| {
         let mut clauses = by_section.remove(id).unwrap_or_default();
         clauses.sort_by(|a, b| (a.meta.order, &a.meta.id).cmp(&(b.meta.order, &b.meta.id)));
         clauses
@@ -123,7 +123,7 @@ pub(crate) fn sections(
     let mut out = Vec::new();
     for (def, file) in plan.sections() {
         // A section's or subsection's lead-in for this audience, filled in.
-        let lead_in = |lead: &Option<PerAudience<String>>, problems: &mut Vec<Diagnostic>| {
+        let lead_in = |lead: &Option<PerAudience<String>>, problems: &mut Diagnostics| {
             lead.as_ref()
                 .and_then(|l| l.get(aid))
                 .map(|text| filler.field(text, file, "lead", problems))

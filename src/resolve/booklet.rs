@@ -60,7 +60,7 @@ pub fn resolve_booklets(
         };
         match members(policy_id, def, documents) {
             Ok(members) => {
-                let mut problems = Vec::new();
+                let mut problems = Diagnostics::default();
                 let preamble = preamble(policy, def, school, &members, documents, &mut problems);
                 if problems.is_empty() {
                     booklets.push(Booklet {
@@ -69,7 +69,7 @@ pub fn resolve_booklets(
                         two_sided: def.two_sided,
                     });
                 }
-                diags.extend(problems);
+                diags.append(problems);
             }
             Err((message, needle, hint)) => diags.push(fail(message, &needle, hint)),
         }
@@ -169,7 +169,7 @@ fn preamble(
     school: SchoolInput<'_>,
     members: &[usize],
     documents: &[Document],
-    problems: &mut Vec<Diagnostic>,
+    problems: &mut Diagnostics,
 ) -> Document {
     let s = &school.merged.school;
     let first = &documents[members[0]];

@@ -6,7 +6,7 @@
 use std::collections::HashSet;
 
 use crate::diag::Code;
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::blocks::{numbered_for, BlockDef, BlockEdit, EditKind, SectionDef};
 use crate::model::body::Part;
 use crate::model::document::{Document, Section};
@@ -53,7 +53,7 @@ pub(crate) fn plan(
     policy: &Policy,
     school: SchoolInput<'_>,
     audience: &str,
-    problems: &mut Vec<Diagnostic>,
+    problems: &mut Diagnostics,
 ) -> Plan {
     let written = policy
         .def
@@ -279,7 +279,7 @@ pub(crate) fn build_body(
     plan: &Plan,
     sections: Vec<Section>,
     filler: &PlaceholderFiller<'_>,
-    problems: &mut Vec<Diagnostic>,
+    problems: &mut Diagnostics,
 ) {
     let aid = doc.audience_id.clone();
     let style = doc.numbering;

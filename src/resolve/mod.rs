@@ -128,7 +128,7 @@ pub fn resolve_document(
     let labels = document_labels(s, audience, &meta);
     let context = context(s, audience, &title, &meta);
     let filler = PlaceholderFiller::new(&context, school).with_lists(fact_lists(s, audience));
-    let mut problems = Vec::new();
+    let mut problems = Diagnostics::default();
     let plan = compose::plan(policy, school, aid, &mut problems);
     let sections = sections(
         lib,
@@ -196,7 +196,7 @@ pub fn resolve_document(
         )));
     }
     if !problems.is_empty() {
-        diags.extend(problems);
+        diags.append(problems);
         return None;
     }
     let mut doc = Document {
@@ -262,7 +262,7 @@ pub fn resolve_document(
     };
     compose::build_body(&mut doc, &plan, sections, &filler, &mut problems);
     if !problems.is_empty() {
-        diags.extend(problems);
+        diags.append(problems);
         return None;
     }
     doc.doc_id = doc.compute_id();

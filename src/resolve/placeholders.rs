@@ -7,7 +7,7 @@ use minijinja::{Environment, ErrorKind};
 use serde_json::{json, Value as Json};
 
 use crate::diag::Code;
-use crate::diag::{find_token, Diagnostic};
+use crate::diag::{find_token, Diagnostic, Diagnostics};
 use crate::model::document::Meta;
 use crate::model::files::{Audience, SchoolFile};
 use crate::model::markdown::{self, Block, Inline};
@@ -253,7 +253,7 @@ impl<'a> PlaceholderFiller<'a> {
         text: &str,
         file: &str,
         key: &str,
-        problems: &mut Vec<Diagnostic>,
+        problems: &mut Diagnostics,
     ) -> Vec<Block> {
         match self.fill(text, file, Anchor::Key(key)) {
             Ok((blocks, _)) => blocks,

@@ -111,9 +111,7 @@ fn report_against(
     } else {
         (Vec::new(), Editorial::default())
     };
-    let (report, problems) = sign_off(&people, manifest, &published, &editorial, true);
-    diags.extend(problems);
-    report
+    sign_off(&people, manifest, &published, &editorial, true, diags)
 }
 
 /// Counts a document's people again after some were filtered out.
@@ -320,7 +318,7 @@ pub fn import_responses(
         ),
         None => (Default::default(), Vec::new()),
     };
-    let (plan, problems) = plan_import(
+    let plan = plan_import(
         &people,
         school,
         &export.file,
@@ -329,8 +327,8 @@ pub fn import_responses(
         &current_manifest(resolved),
         &published,
         &editorial_marks(resolved),
+        diags,
     );
-    diags.extend(problems);
     let ledger = format!("people/{school}/signed.csv");
     if let Some(workbook) = people.ledgers.get(school).filter(|l| l.file != ledger) {
         diags.push(

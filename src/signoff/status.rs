@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::diag::Code;
-use crate::diag::{suggestion, Diagnostic};
+use crate::diag::{suggestion, Diagnostic, Diagnostics};
 use crate::model::key::DocKey;
 use crate::model::manifest::{Manifest, ManifestDoc};
 use crate::model::people::{Identity, Ledger, People, Person, Roster, Signature};
@@ -173,9 +173,9 @@ pub fn sign_off(
     published: &[(String, Manifest)],
     editorial: &Editorial,
     names: bool,
-) -> (SignOffReport, Vec<Diagnostic>) {
+    diags: &mut Diagnostics,
+) -> SignOffReport {
     let known = known_ids(current, published, editorial);
-    let mut diags = Vec::new();
     let mut report = SignOffReport::default();
     for (school, ledger) in &people.ledgers {
         if !people.rosters.contains_key(school) {
@@ -207,7 +207,7 @@ pub fn sign_off(
             // to count against yet.
             continue;
         }
-        check_audiences(roster, &docs, &people.sources, &mut diags);
+        check_audiences(roster, &docs, &people.sources, diags);
         let empty = Ledger::default();
         let ledger = people.ledgers.get(school).unwrap_or(&empty);
         let ledger_source = people.sources.get(&ledger.file).map_or("", String::as_str);
@@ -217,7 +217,7 @@ pub fn sign_off(
             &known,
             ledger_source,
             UnknownId::Warn,
-            &mut diags,
+            diags,
         );
         let school_name = docs
             .first()
@@ -233,7 +233,7 @@ pub fn sign_off(
             documents,
         });
     }
-    (report, diags)
+    report
 }
 
 /// Reports a roster line whose audience has no document at the school.
@@ -241,7 +241,7 @@ fn check_audiences(
     roster: &Roster,
     docs: &[&ManifestDoc],
     sources: &BTreeMap<String, String>,
-    diags: &mut Vec<Diagnostic>,
+    diags: &mut Diagnostics,
 ) {
     let mut audiences: Vec<&str> = docs.iter().map(|d| d.audience.as_str()).collect();
     audiences.sort_unstable();
@@ -292,7 +292,7 @@ fn match_signatures<'l>(
     known: &BTreeMap<String, KnownId>,
     source: &str,
     unknown: UnknownId,
-    diags: &mut Vec<Diagnostic>,
+    diags: &mut Diagnostics,
 ) -> BTreeMap<usize, Vec<&'l Signature>> {
     let mut matched: BTreeMap<usize, Vec<&Signature>> = BTreeMap::new();
     for row in &ledger.rows {
@@ -508,9 +508,9 @@ pub fn plan_import(
     current: &Manifest,
     published: &[(String, Manifest)],
     editorial: &Editorial,
-) -> (ImportPlan, Vec<Diagnostic>) {
+    diags: &mut Diagnostics,
+) -> ImportPlan {
     let known = known_ids(current, published, editorial);
-    let mut diags = Vec::new();
     let Some(roster) = people.rosters.get(school) else {
         diags.push(
             Diagnostic::error(
@@ -522,7 +522,7 @@ pub fn plan_import(
                 "add people/{school}/roster.csv, listing everyone who must sign"
             )),
         );
-        return (ImportPlan::default(), diags);
+        return ImportPlan::default();
     };
     let empty = Ledger::default();
     let ledger = people.ledgers.get(school).unwrap_or(&empty);
@@ -533,7 +533,8 @@ pub fn plan_import(
         &known,
         ledger_source,
         UnknownId::Warn,
-        &mut Vec::new(),
+        // The ledger's own problems are the status report's to give.
+        &mut Diagnostics::default(),
     )
     .into_iter()
     .flat_map(|(i, rows)| rows.into_iter().map(move |r| (i, r.doc_id.clone())))
@@ -554,14 +555,7 @@ pub fn plan_import(
         rows,
     };
     let mut plan = ImportPlan::default();
-    let matched = match_signatures(
-        roster,
-        &imported,
-        &known,
-        source,
-        UnknownId::Refuse,
-        &mut diags,
-    );
+    let matched = match_signatures(roster, &imported, &known, source, UnknownId::Refuse, diags);
     let mut by_line: Vec<(usize, &Signature)> = matched
         .into_iter()
         .flat_map(|(i, rows)| rows.into_iter().map(move |r| (i, r)))
@@ -583,7 +577,7 @@ pub fn plan_import(
             ..row.clone()
         });
     }
-    (plan, diags)
+    plan
 }
 
 #[cfg(test)]
@@ -699,13 +693,16 @@ mod tests {
             signed("Ada Testperson", "staff", "NEW0-0001", "2026-09-07", 2),
             signed("Ben Sample", "staff", "OLD0-0001", "2026-03-02", 3),
         ];
-        let (report, diags) = sign_off(
+        let mut found = Diagnostics::default();
+        let report = sign_off(
             &people(rows),
             &current(),
             &spring(),
             &Editorial::default(),
             true,
+            &mut found,
         );
+        let diags = found.sorted();
         assert!(diags.is_empty(), "{diags:?}");
         let staff = staff(&report);
         assert_eq!(
@@ -730,7 +727,15 @@ mod tests {
             .unedited
             .ids
             .insert(doc("alpha", "staff", "x").key(), "OLD0-0001".into());
-        let (report, _) = sign_off(&people(rows), &current(), &spring(), &editorial, false);
+        let mut found = Diagnostics::default();
+        let report = sign_off(
+            &people(rows),
+            &current(),
+            &spring(),
+            &editorial,
+            false,
+            &mut found,
+        );
         assert_eq!(staff(&report).signed, 1);
         assert!(staff(&report).people.is_empty(), "no names unless asked");
     }
@@ -741,8 +746,16 @@ mod tests {
             signed("Ada Testperson", "staff", "TYPO-0001", "2026-09-07", 2),
             signed("Ben Sample", "staff", "NEW0-0001", "2026-09-07", 3),
         ];
-        let (report, diags) =
-            sign_off(&people(rows), &current(), &[], &Editorial::default(), false);
+        let mut found = Diagnostics::default();
+        let report = sign_off(
+            &people(rows),
+            &current(),
+            &[],
+            &Editorial::default(),
+            false,
+            &mut found,
+        );
+        let diags = found.sorted();
         assert_eq!(diags.len(), 1);
         assert_eq!(diags[0].code, "ledger-unknown-document");
         assert_eq!(diags[0].severity, crate::diag::Severity::Warning);
@@ -755,7 +768,16 @@ mod tests {
             signed("Ada Testperson", "ks2", "NEW0-0001", "2026-09-07", 2),
             signed("Sam Dummy", "ks2", "KS20-0001", "2026-09-08", 3),
         ];
-        let (_, diags) = sign_off(&people(rows), &current(), &[], &Editorial::default(), false);
+        let mut found = Diagnostics::default();
+        let _ = sign_off(
+            &people(rows),
+            &current(),
+            &[],
+            &Editorial::default(),
+            false,
+            &mut found,
+        );
+        let diags = found.sorted();
         let codes: Vec<&str> = diags.iter().map(|d| d.code.as_str()).collect();
         assert_eq!(codes, ["ledger-wrong-document", "ledger-ambiguous-person"]);
     }
@@ -764,7 +786,16 @@ mod tests {
     fn a_ledger_without_a_roster_is_reported() {
         let mut people = people(Vec::new());
         people.rosters.clear();
-        let (report, diags) = sign_off(&people, &current(), &[], &Editorial::default(), false);
+        let mut found = Diagnostics::default();
+        let report = sign_off(
+            &people,
+            &current(),
+            &[],
+            &Editorial::default(),
+            false,
+            &mut found,
+        );
+        let diags = found.sorted();
         assert!(report.schools.is_empty());
         assert_eq!(diags[0].code, "ledger-without-roster");
     }
@@ -783,7 +814,8 @@ mod tests {
             signed("Ben Sample", "staff", "NEW0-0001", "2026-09-08", 3),
             signed("Ben Sample", "staff", "NEW0-0001", "2026-09-08", 4),
         ];
-        let (plan, diags) = plan_import(
+        let mut found = Diagnostics::default();
+        let plan = plan_import(
             &people(ledger.clone()),
             "alpha",
             "responses.csv",
@@ -792,13 +824,16 @@ mod tests {
             &current(),
             &[],
             &Editorial::default(),
+            &mut found,
         );
+        let diags = found.sorted();
         assert!(diags.is_empty(), "{diags:?}");
         assert_eq!(plan.already, 2);
         assert_eq!(plan.new_rows.len(), 1);
         assert_eq!(plan.new_rows[0].name, "Ben Sample");
         let unknown = vec![signed("Ben Sample", "staff", "TYPO-0001", "2026-09-08", 2)];
-        let (plan, diags) = plan_import(
+        let mut found = Diagnostics::default();
+        let plan = plan_import(
             &people(ledger),
             "alpha",
             "responses.csv",
@@ -807,7 +842,9 @@ mod tests {
             &current(),
             &[],
             &Editorial::default(),
+            &mut found,
         );
+        let diags = found.sorted();
         assert!(plan.new_rows.is_empty());
         assert_eq!(diags[0].severity, crate::diag::Severity::Error);
     }

@@ -236,3 +236,25 @@ fn nothing_but_sealed_touches_the_file_system() {
         "file access outside src/sealed: {found:#?}"
     );
 }
+
+/// One diagnostic convention (see `src/diag/mod.rs`): a function that
+/// finds problems pushes them into the run's `Diagnostics`; none hands back
+/// a list of them for its caller to remember to push.
+#[test]
+fn no_function_returns_a_list_of_problems() {
+    let lists: Vec<String> = modules()
+        .iter()
+        .filter(|(name, _)| !name.starts_with("diag"))
+        .flat_map(|(name, code)| {
+            code.lines()
+                .filter(|line| {
+                    line.contains("Vec<Diagnostic>") && !line.trim_start().starts_with("//")
+                })
+                .map(move |line| format!("{name}: {}", line.trim()))
+        })
+        .collect();
+    assert!(
+        lists.is_empty(),
+        "take `diags: &mut Diagnostics` and push instead: {lists:#?}"
+    );
+}
