@@ -188,7 +188,15 @@ fn floor(resolved: &Resolved) -> (usize, f64, f64) {
     parallel_map(&jobs, rayon::current_num_threads(), |(school, doc)| {
         let logo = school.logo.as_ref().map(|l| (l.format, l.bytes.as_slice()));
         engine
-            .render(&template, doc, logo, Standards::ALL, None)
+            .render(
+                &template,
+                doc,
+                logo,
+                policyc::model::build::PdfSettings {
+                    standards: Standards::ALL,
+                    epoch: None,
+                },
+            )
             .expect("renders");
         comemo::evict(0);
     });

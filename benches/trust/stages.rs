@@ -84,7 +84,15 @@ pub fn median(mut xs: Vec<f64>) -> f64 {
 fn total(engine: &PdfEngine, template: &str, doc: &Document) -> f64 {
     let started = Instant::now();
     engine
-        .render(template, doc, None, Standards::ALL, None)
+        .render(
+            template,
+            doc,
+            None,
+            policyc::model::build::PdfSettings {
+                standards: Standards::ALL,
+                epoch: None,
+            },
+        )
         .expect("renders");
     started.elapsed().as_secs_f64() * 1000.0
 }
@@ -101,7 +109,14 @@ fn split(engine: &PdfEngine, template: &str, doc: &Document) -> Split {
     let mut compiled = None;
     let (t, passes) = timed(|| {
         let c = engine.compile(template, doc, None).expect("compiles");
-        c.export(doc, Standards::ALL, None).expect("exports");
+        c.export(
+            doc,
+            policyc::model::build::PdfSettings {
+                standards: Standards::ALL,
+                epoch: None,
+            },
+        )
+        .expect("exports");
         compiled = Some(c);
     });
     let compiled = compiled.expect("compiled");
@@ -193,7 +208,15 @@ pub fn likeness(resolved: &Resolved, memo_age: usize) -> Likeness {
         .copied()
         .unwrap_or(staff);
     engine
-        .render(&template, other, None, Standards::ALL, None)
+        .render(
+            &template,
+            other,
+            None,
+            policyc::model::build::PdfSettings {
+                standards: Standards::ALL,
+                epoch: None,
+            },
+        )
         .expect("renders");
     comemo::evict(0);
     let pages = engine

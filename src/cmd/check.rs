@@ -10,6 +10,7 @@ use crate::cmd::{abort_on_timeout, count_line, print_diagnostics, source_date_ep
 use crate::diag::Code;
 use crate::diag::{Diagnostics, Severity, EXIT_OK, EXIT_PROJECT};
 use crate::load::people::project_people;
+use crate::model::build::PdfSettings;
 use crate::model::build::Standards;
 use crate::model::project::Resolved;
 use crate::pipeline::changes::check_versions;
@@ -57,8 +58,10 @@ pub fn check(args: &CheckArgs) -> Result<i32> {
         let options = RenderOptions {
             pdf: true,
             html: true,
-            standards: Standards::ALL,
-            timestamp,
+            pdf_settings: PdfSettings {
+                standards: Standards::ALL,
+                epoch: timestamp,
+            },
         };
         let hooks = RenderHooks {
             progress: &|_| {},

@@ -65,14 +65,7 @@ fn list(args: &ConsentListArgs) -> Result<i32> {
         Vec::new()
     } else {
         let options = private.options;
-        consent_list_pdfs(
-            &resolved,
-            &filter,
-            options.standards,
-            options.epoch,
-            abort_on_timeout(),
-            &mut diags,
-        )
+        consent_list_pdfs(&resolved, &filter, options, abort_on_timeout(), &mut diags)
     };
     diags.redact_in("people/");
     print_diagnostics(&diags);
@@ -104,13 +97,7 @@ fn print(args: &ConsentPrintArgs) -> Result<i32> {
         Vec::new()
     } else {
         let options = private.options;
-        consent_form_pdfs(
-            &resolved,
-            &forms,
-            options.standards,
-            options.epoch,
-            &mut diags,
-        )
+        consent_form_pdfs(&resolved, &forms, options, &mut diags)
     };
     diags.redact_in("people/");
     print_diagnostics(&diags);

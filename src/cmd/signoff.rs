@@ -17,6 +17,7 @@ use crate::cmd::{abort_on_timeout, pdf_standards, print_diagnostics};
 use crate::diag::Code;
 use crate::diag::{Diagnostic, Diagnostics, EXIT_OK, EXIT_PROJECT};
 use crate::load::form_export::{read_form_export, ColumnMap, DateOrder};
+use crate::model::build::PdfSettings;
 use crate::model::build::PrivateFile;
 use crate::model::project::Resolved;
 use crate::output::atomic::write_atomic;
@@ -25,7 +26,7 @@ use crate::output::lock::OutputLock;
 use crate::render::pool::parallel_map;
 use crate::sealed::{Area, Folder};
 use crate::signoff::html::render_html;
-use crate::signoff::print::{print_copies, PrintOptions};
+use crate::signoff::print::print_copies;
 use crate::signoff::print_layout::Sheets;
 use crate::signoff::run::{import_responses, register_pdfs, sign_off_report, SignOffFilter};
 use crate::signoff::text::{render_csv, render_text};
@@ -208,14 +209,7 @@ const WRITE_THREADS: usize = 4;
 fn register(args: &SignoffRegisterArgs) -> Result<i32> {
     private_outputs(args, "register", |resolved, filter, options, diags| {
         let on_timeout = abort_on_timeout();
-        register_pdfs(
-            resolved,
-            filter,
-            options.standards,
-            options.epoch,
-            on_timeout,
-            diags,
-        )
+        register_pdfs(resolved, filter, options, on_timeout, diags)
     })
 }
 
@@ -249,7 +243,7 @@ fn print(args: &SignoffPrintArgs) -> Result<i32> {
 fn private_outputs(
     args: &SignoffRegisterArgs,
     noun: &str,
-    make: impl FnOnce(&Resolved, &SignOffFilter, PrintOptions, &mut Diagnostics) -> Vec<PrivateFile>,
+    make: impl FnOnce(&Resolved, &SignOffFilter, PdfSettings, &mut Diagnostics) -> Vec<PrivateFile>,
 ) -> Result<i32> {
     let mut diags = Diagnostics::default();
     let project = &args.select.project.project;
@@ -281,7 +275,7 @@ pub(crate) struct PrivateTarget {
     /// The public output folder it must stay out of.
     public: PathBuf,
     /// PDF standards and `SOURCE_DATE_EPOCH`.
-    pub options: PrintOptions,
+    pub options: PdfSettings,
 }
 
 impl PrivateTarget {
@@ -313,7 +307,7 @@ impl PrivateTarget {
         Ok(Self {
             out,
             public,
-            options: PrintOptions { standards, epoch },
+            options: PdfSettings { standards, epoch },
         })
     }
 

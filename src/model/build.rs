@@ -29,6 +29,17 @@ impl Standards {
     };
 }
 
+/// How every PDF policyc makes is exported: the standards it meets and the
+/// creation time it records, so that the same inputs give the same bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PdfSettings {
+    /// PDF/A-2b and PDF/UA-1, as asked for.
+    pub standards: Standards,
+    /// The creation time, seconds since 1970 (`SOURCE_DATE_EPOCH`); `None`:
+    /// the document's own date (its approval date).
+    pub epoch: Option<i64>,
+}
+
 /// An output handed to the sink as soon as it is rendered.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Staged {

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use crate::diag::Code;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::load::people::project_people;
+use crate::model::build::PdfSettings;
 use crate::model::build::PrivateFile;
 use crate::model::files::Reading;
 use crate::model::key::DocKey;
@@ -129,8 +130,7 @@ fn current_forms(
 pub fn consent_list_pdfs(
     resolved: &Resolved,
     filter: &ConsentFilter,
-    standards: crate::model::build::Standards,
-    epoch: Option<i64>,
+    pdf: PdfSettings,
     on_timeout: crate::render::pool::OnTimeout,
     diags: &mut Diagnostics,
 ) -> Vec<PrivateFile> {
@@ -155,14 +155,7 @@ pub fn consent_list_pdfs(
     let timeout = timeout_diagnostic(&template.file);
     let rendered = render_watched(&all, timeout, on_timeout, |list| {
         let ident = format!("consent/{}", list.path);
-        engine.render_data(
-            &template.text,
-            &list.data,
-            &ident,
-            &resolved.today,
-            standards,
-            epoch,
-        )
+        engine.render_data(&template.text, &list.data, &ident, &resolved.today, pdf)
     });
     let mut pdfs = Vec::new();
     for (list, result) in all.iter().zip(rendered) {

@@ -11,8 +11,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::diag::Code;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::load::people::project_people;
+use crate::model::build::PdfSettings;
 use crate::model::build::PrivateFile;
-use crate::model::build::Standards;
 use crate::model::consent::Standing;
 use crate::model::document::Document;
 use crate::model::files::Reading;
@@ -57,8 +57,7 @@ struct Child<'p> {
 pub fn consent_form_pdfs(
     resolved: &Resolved,
     filter: &FormFilter,
-    standards: Standards,
-    epoch: Option<i64>,
+    pdf: PdfSettings,
     diags: &mut Diagnostics,
 ) -> Vec<PrivateFile> {
     let project = &resolved.project;
@@ -127,9 +126,7 @@ pub fn consent_form_pdfs(
                     form.audience_id,
                     slug(class)
                 );
-                match print_group(
-                    resolved, &engine, school, form, class, &group, filter, standards, epoch,
-                ) {
+                match print_group(resolved, &engine, school, form, class, &group, filter, pdf) {
                     Ok(bytes) => files.push(PrivateFile::shareable(path, bytes)),
                     Err(problem) => diags.push(problem),
                 }
@@ -230,8 +227,7 @@ fn print_group(
     class: &str,
     children: &[&Child],
     filter: &FormFilter,
-    standards: Standards,
-    epoch: Option<i64>,
+    pdf: PdfSettings,
 ) -> Result<Vec<u8>, Diagnostic> {
     let templates = &resolved.project.templates;
     if filter.per_sheet > 1 {
@@ -241,14 +237,7 @@ fn print_group(
         let data = return_slips(form, class, filter.per_sheet, people);
         let ident = format!("consent-forms/{}/{}", form.key(), slug(class));
         return engine
-            .render_data(
-                &template.text,
-                &data,
-                &ident,
-                &resolved.today,
-                standards,
-                epoch,
-            )
+            .render_data(&template.text, &data, &ident, &resolved.today, pdf)
             .map_err(|e| layout_error(template, e.message));
     }
     let template = templates.get(Layout::Policy);
@@ -277,7 +266,7 @@ fn print_group(
         filled.retain(|(_, value)| !value.is_empty());
         engine
             .compile_for(&template.text, form, logo, &filled)
-            .and_then(|c| c.export(form, standards, epoch))
+            .and_then(|c| c.export(form, pdf))
             .map_err(|e| layout_error(template, e.message))
     });
     let mut file = PrintFile::new();

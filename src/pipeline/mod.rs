@@ -30,6 +30,7 @@ use crate::diag::Code;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::load::load_project;
 use crate::load::people::{load_latest_published, people_digest};
+use crate::model::build::PdfSettings;
 use crate::model::build::{Standards, Summary};
 use crate::model::dates;
 use crate::model::document::Document;
@@ -501,8 +502,10 @@ fn render_and_commit(
     let render_options = RenderOptions {
         pdf: opts.pdf,
         html: opts.html,
-        standards: opts.standards,
-        timestamp: opts.timestamp,
+        pdf_settings: PdfSettings {
+            standards: opts.standards,
+            epoch: opts.timestamp,
+        },
     };
     let mut rendered_booklets = Vec::new();
     let engine = PdfEngine::with_fonts(&resolved.project.fonts);

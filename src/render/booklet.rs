@@ -115,13 +115,7 @@ fn render_one(
     let files = json(&data)
         .and_then(|data| Ok((data, json(&BookletPages { parts })?)))
         .and_then(|files| {
-            engine.render_files(
-                &typ.text,
-                files,
-                logo,
-                preamble,
-                (options.standards, options.timestamp),
-            )
+            engine.render_files(&typ.text, files, logo, preamble, options.pdf_settings)
         });
     files.map_err(|e| {
         let mut d = typst_diagnostic(&e, typ);

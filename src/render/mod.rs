@@ -24,7 +24,8 @@ use std::time::Instant;
 
 use crate::diag::Code;
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::model::build::{Rendered, Staged, Standards};
+use crate::model::build::PdfSettings;
+use crate::model::build::{Rendered, Staged};
 use crate::model::document::Document;
 use crate::model::hash::hex_digest;
 use crate::model::key::OutputKind;
@@ -46,11 +47,8 @@ pub struct RenderOptions {
     pub pdf: bool,
     /// Render HTML pages.
     pub html: bool,
-    /// PDF standards.
-    pub standards: Standards,
-    /// The PDFs' creation time, seconds since 1970; `None`: each document's
-    /// approval date.
-    pub timestamp: Option<i64>,
+    /// How the PDFs are exported.
+    pub pdf_settings: PdfSettings,
 }
 
 /// What a render run reports back to its caller while it works.
@@ -164,7 +162,7 @@ fn render_one(
         let started = Instant::now();
         let logo = logo_file.map(|l| (l.format, l.bytes.as_slice()));
         let bytes = engine
-            .render(&typ.text, doc, logo, options.standards, options.timestamp)
+            .render(&typ.text, doc, logo, options.pdf_settings)
             .map_err(|e| typst_diagnostic(&e, typ))?;
         pdf_ms = Some(started.elapsed().as_secs_f64() * 1000.0);
         outputs.push((OutputKind::Pdf, sink(doc, OutputKind::Pdf, &bytes)?));
@@ -210,8 +208,7 @@ fn public_slip(
             &data,
             &ident,
             &doc.meta.approved_on,
-            options.standards,
-            options.timestamp,
+            options.pdf_settings,
         )
         .map_err(|e| fail(e.message))
 }

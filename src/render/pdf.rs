@@ -19,7 +19,7 @@ use typst::{Library, LibraryExt, World, WorldExt};
 use typst_layout::PagedDocument;
 use typst_pdf::PdfOptions;
 
-use crate::model::build::Standards;
+use crate::model::build::PdfSettings;
 
 use super::fit::{last_page_fill, MOST_SPILL};
 use super::pdf_options::{pdf_options, pdf_options_for};
@@ -132,11 +132,9 @@ impl PdfEngine {
         template: &str,
         doc: &Document,
         logo: Option<(&str, &[u8])>,
-        standards: Standards,
-        timestamp: Option<i64>,
+        settings: PdfSettings,
     ) -> Result<Vec<u8>, TemplateError> {
-        self.compile(template, doc, logo)?
-            .export(doc, standards, timestamp)
+        self.compile(template, doc, logo)?.export(doc, settings)
     }
 
     /// Compiles (evaluates and lays out) one document with `template`,
@@ -215,7 +213,7 @@ impl PdfEngine {
         (data, page): (Vec<u8>, Vec<u8>),
         logo: Option<(&str, &[u8])>,
         doc: &Document,
-        (standards, timestamp): (Standards, Option<i64>),
+        settings: PdfSettings,
     ) -> Result<Vec<u8>, TemplateError> {
         let world =
             DocWorld::with_files(self, template, data, page, logo).map_err(TemplateError::plain)?;
@@ -227,7 +225,7 @@ impl PdfEngine {
             paged,
             compact: false,
         };
-        compiled.export(doc, standards, timestamp)
+        compiled.export(doc, settings)
     }
 }
 
@@ -247,13 +245,8 @@ impl Compiled<'_> {
     }
 
     /// Exports the PDF, with the options policyc always uses.
-    pub fn export(
-        &self,
-        doc: &Document,
-        standards: Standards,
-        timestamp: Option<i64>,
-    ) -> Result<Vec<u8>, TemplateError> {
-        let options = pdf_options(doc, standards, timestamp).map_err(TemplateError::plain)?;
+    pub fn export(&self, doc: &Document, settings: PdfSettings) -> Result<Vec<u8>, TemplateError> {
+        let options = pdf_options(doc, settings).map_err(TemplateError::plain)?;
         self.export_with(&options)
     }
 
@@ -295,17 +288,15 @@ impl PdfEngine {
         data: &impl Serialize,
         ident: &str,
         date: &str,
-        standards: Standards,
-        epoch: Option<i64>,
+        settings: PdfSettings,
     ) -> Result<Vec<u8>, TemplateError> {
         let empty = serde_json::Map::new();
-        self.render_data_for(template, data, &empty, ident, date, standards, epoch)
+        self.render_data_for(template, data, &empty, ident, date, settings)
     }
 
     /// [`PdfEngine::render_data`] for one person's copy: `person` becomes
     /// `/person.json`, apart from the data every copy shares, so that typst
     /// reuses the shared layout from one person to the next.
-    #[allow(clippy::too_many_arguments)]
     pub fn render_data_for(
         &self,
         template: &str,
@@ -313,8 +304,7 @@ impl PdfEngine {
         person: &impl Serialize,
         ident: &str,
         date: &str,
-        standards: Standards,
-        epoch: Option<i64>,
+        settings: PdfSettings,
     ) -> Result<Vec<u8>, TemplateError> {
         let fail =
             |e: serde_json::Error| TemplateError::plain(format!("cannot serialise the data: {e}"));
@@ -324,8 +314,7 @@ impl PdfEngine {
         world.person = Bytes::new(person);
         let result = typst::compile::<PagedDocument>(&world);
         let paged = result.output.map_err(|errors| world.describe(&errors))?;
-        let options =
-            pdf_options_for(ident, date, standards, epoch).map_err(TemplateError::plain)?;
+        let options = pdf_options_for(ident, date, settings).map_err(TemplateError::plain)?;
         let pdf = typst_pdf::pdf(&paged, &options).map_err(|errors| world.describe(&errors))?;
         Ok(pdf)
     }

@@ -5,7 +5,7 @@
 use typst::foundations::Datetime;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
-use crate::model::build::Standards;
+use crate::model::build::PdfSettings;
 use crate::model::dates;
 use crate::model::document::Document;
 
@@ -13,14 +13,13 @@ use crate::model::document::Document;
 pub(super) fn pdf_options_for(
     ident: &str,
     date: &str,
-    standards: Standards,
-    epoch: Option<i64>,
+    settings: PdfSettings,
 ) -> Result<PdfOptions, String> {
     let mut list = Vec::new();
-    if standards.archival {
+    if settings.standards.archival {
         list.push(PdfStandard::A_2b);
     }
-    if standards.accessible {
+    if settings.standards.accessible {
         list.push(PdfStandard::Ua_1);
     }
     let standards = PdfStandards::new(&list).map_err(|e| e.message().to_string())?;
@@ -30,7 +29,7 @@ pub(super) fn pdf_options_for(
             "policyc {}",
             env!("CARGO_PKG_VERSION")
         ))),
-        timestamp: timestamp(epoch, date),
+        timestamp: timestamp(settings.epoch, date),
         standards,
         ..PdfOptions::default()
     })
@@ -38,13 +37,9 @@ pub(super) fn pdf_options_for(
 
 /// PDF options pinned for reproducible output: the creator string, the
 /// identifier and the timestamp all come from the document.
-pub(super) fn pdf_options(
-    doc: &Document,
-    standards: Standards,
-    epoch: Option<i64>,
-) -> Result<PdfOptions, String> {
+pub(super) fn pdf_options(doc: &Document, settings: PdfSettings) -> Result<PdfOptions, String> {
     let ident = format!("{}/{}/{}", doc.school_id, doc.policy_id, doc.audience_id);
-    pdf_options_for(&ident, &doc.meta.approved_on, standards, epoch)
+    pdf_options_for(&ident, &doc.meta.approved_on, settings)
 }
 
 /// The PDF's creation date: `epoch` (seconds since 1970, from

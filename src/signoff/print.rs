@@ -10,8 +10,8 @@ use serde::Serialize;
 
 use crate::diag::Code;
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::model::build::PdfSettings;
 use crate::model::build::PrivateFile;
-use crate::model::build::Standards;
 use crate::model::dates;
 use crate::model::document::Document;
 use crate::model::files::{Audience, Reading, SchoolFile};
@@ -46,15 +46,6 @@ pub struct Printed {
     pub print_files: usize,
 }
 
-/// The settings every copy shares.
-#[derive(Debug, Clone, Copy)]
-pub struct PrintOptions {
-    /// PDF standards.
-    pub standards: Standards,
-    /// `SOURCE_DATE_EPOCH`, if set.
-    pub epoch: Option<i64>,
-}
-
 /// Everything needed to print one document's copies.
 struct Job<'a> {
     school: &'a ResolvedSchool,
@@ -72,7 +63,7 @@ struct Tools<'a> {
     slip: &'a Template,
     cover: &'a Template,
     return_slips: &'a Template,
-    options: PrintOptions,
+    options: PdfSettings,
     sheets: Sheets,
     today: &'a str,
     /// Every copy and cover ticks it; a layout that stops finishing is
@@ -85,7 +76,7 @@ struct Tools<'a> {
 pub fn print_copies(
     resolved: &Resolved,
     filter: &SignOffFilter,
-    options: PrintOptions,
+    options: PdfSettings,
     sheets: Sheets,
     on_timeout: OnTimeout,
     diags: &mut Diagnostics,
@@ -307,7 +298,7 @@ fn copy(
             tools
                 .engine
                 .compile_for(&tools.policy.text, job.doc, logo, &filled)
-                .and_then(|c| c.export(job.doc, tools.options.standards, tools.options.epoch))
+                .and_then(|c| c.export(job.doc, tools.options))
                 .map_err(|e| layout_error(tools.policy, e.message))
         }
     }
@@ -330,8 +321,7 @@ fn render_data(
             person,
             &ident,
             tools.today,
-            tools.options.standards,
-            tools.options.epoch,
+            tools.options,
         )
         .map_err(|e| layout_error(template, e.message))
 }

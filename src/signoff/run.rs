@@ -7,8 +7,8 @@ use crate::diag::Code;
 use crate::diag::{suggestion, Diagnostic, Diagnostics};
 use crate::load::form_export::FormExport;
 use crate::load::people::{ledger_columns, load_people, load_published, project_people};
+use crate::model::build::PdfSettings;
 use crate::model::build::PrivateFile;
-use crate::model::build::Standards;
 use crate::model::files::Reading;
 use crate::model::key::DocKey;
 use crate::model::manifest::Manifest;
@@ -212,8 +212,7 @@ pub fn sign_off_counts(
 pub fn register_pdfs(
     resolved: &Resolved,
     filter: &SignOffFilter,
-    standards: Standards,
-    epoch: Option<i64>,
+    pdf: PdfSettings,
     on_timeout: OnTimeout,
     diags: &mut Diagnostics,
 ) -> Vec<PrivateFile> {
@@ -248,14 +247,7 @@ pub fn register_pdfs(
     let timeout = timeout_diagnostic(&template.file);
     let rendered = render_watched(&all, timeout, on_timeout, |register| {
         let ident = format!("register/{}", register.path);
-        engine.render_data(
-            &template.text,
-            &register.data,
-            &ident,
-            &resolved.today,
-            standards,
-            epoch,
-        )
+        engine.render_data(&template.text, &register.data, &ident, &resolved.today, pdf)
     });
     for (register, result) in all.iter().zip(rendered) {
         match result {
