@@ -172,12 +172,7 @@ fn measure(n: usize) -> (Figures, tempfile::TempDir) {
 /// Returns (documents, wall seconds, CPU seconds of this process).
 fn floor(resolved: &Resolved) -> (usize, f64, f64) {
     let engine = PdfEngine::new();
-    let template = resolved
-        .project
-        .templates
-        .get(policyc::model::templates::Layout::Policy)
-        .text
-        .clone();
+    let template = stages::policy_layout(resolved);
     let jobs: Vec<_> = resolved
         .schools
         .iter()

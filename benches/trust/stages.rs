@@ -170,16 +170,17 @@ pub struct Likeness {
     pub steady: Split,
 }
 
+/// The text of the layout every document is rendered with.
+pub fn policy_layout(resolved: &Resolved) -> String {
+    let layout = policyc::model::templates::Layout::Policy;
+    resolved.project.templates.get(layout).text.clone()
+}
+
 /// Measures [`Likeness`] on one thread, with `memo_age` as the eviction
 /// after each document (as `render_all` does).
 pub fn likeness(resolved: &Resolved, memo_age: usize) -> Likeness {
     let engine = PdfEngine::new();
-    let template = resolved
-        .project
-        .templates
-        .get(policyc::model::templates::Layout::Policy)
-        .text
-        .clone();
+    let template = policy_layout(resolved);
     let docs: Vec<&Document> = resolved.documents().map(|(_, d)| d).collect();
     let shape = |d: &Document| {
         let ids: Vec<Vec<String>> = d

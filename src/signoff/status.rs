@@ -687,22 +687,26 @@ mod tests {
             .unwrap()
     }
 
+    /// Sign-off of `people` against the current manifest, with its
+    /// problems sorted.
+    fn report_of(
+        people: &People,
+        published: &[(String, Manifest)],
+        editorial: &Editorial,
+        names: bool,
+    ) -> (SignOffReport, Vec<Diagnostic>) {
+        let mut found = Diagnostics::default();
+        let report = sign_off(people, &current(), published, editorial, names, &mut found);
+        (report, found.sorted())
+    }
+
     #[test]
     fn current_earlier_and_missing_signatures_are_counted_apart() {
         let rows = vec![
             signed("Ada Testperson", "staff", "NEW0-0001", "2026-09-07", 2),
             signed("Ben Sample", "staff", "OLD0-0001", "2026-03-02", 3),
         ];
-        let mut found = Diagnostics::default();
-        let report = sign_off(
-            &people(rows),
-            &current(),
-            &spring(),
-            &Editorial::default(),
-            true,
-            &mut found,
-        );
-        let diags = found.sorted();
+        let (report, diags) = report_of(&people(rows), &spring(), &Editorial::default(), true);
         assert!(diags.is_empty(), "{diags:?}");
         let staff = staff(&report);
         assert_eq!(
@@ -727,15 +731,7 @@ mod tests {
             .unedited
             .ids
             .insert(doc("alpha", "staff", "x").key(), "OLD0-0001".into());
-        let mut found = Diagnostics::default();
-        let report = sign_off(
-            &people(rows),
-            &current(),
-            &spring(),
-            &editorial,
-            false,
-            &mut found,
-        );
+        let (report, _) = report_of(&people(rows), &spring(), &editorial, false);
         assert_eq!(staff(&report).signed, 1);
         assert!(staff(&report).people.is_empty(), "no names unless asked");
     }
@@ -746,16 +742,7 @@ mod tests {
             signed("Ada Testperson", "staff", "TYPO-0001", "2026-09-07", 2),
             signed("Ben Sample", "staff", "NEW0-0001", "2026-09-07", 3),
         ];
-        let mut found = Diagnostics::default();
-        let report = sign_off(
-            &people(rows),
-            &current(),
-            &[],
-            &Editorial::default(),
-            false,
-            &mut found,
-        );
-        let diags = found.sorted();
+        let (report, diags) = report_of(&people(rows), &[], &Editorial::default(), false);
         assert_eq!(diags.len(), 1);
         assert_eq!(diags[0].code, "ledger-unknown-document");
         assert_eq!(diags[0].severity, crate::diag::Severity::Warning);
@@ -768,16 +755,7 @@ mod tests {
             signed("Ada Testperson", "ks2", "NEW0-0001", "2026-09-07", 2),
             signed("Sam Dummy", "ks2", "KS20-0001", "2026-09-08", 3),
         ];
-        let mut found = Diagnostics::default();
-        let _ = sign_off(
-            &people(rows),
-            &current(),
-            &[],
-            &Editorial::default(),
-            false,
-            &mut found,
-        );
-        let diags = found.sorted();
+        let (_, diags) = report_of(&people(rows), &[], &Editorial::default(), false);
         let codes: Vec<&str> = diags.iter().map(|d| d.code.as_str()).collect();
         assert_eq!(codes, ["ledger-wrong-document", "ledger-ambiguous-person"]);
     }
@@ -786,16 +764,7 @@ mod tests {
     fn a_ledger_without_a_roster_is_reported() {
         let mut people = people(Vec::new());
         people.rosters.clear();
-        let mut found = Diagnostics::default();
-        let report = sign_off(
-            &people,
-            &current(),
-            &[],
-            &Editorial::default(),
-            false,
-            &mut found,
-        );
-        let diags = found.sorted();
+        let (report, diags) = report_of(&people, &[], &Editorial::default(), false);
         assert!(report.schools.is_empty());
         assert_eq!(diags[0].code, "ledger-without-roster");
     }
