@@ -134,7 +134,7 @@ pub fn consent_list_pdfs(
     on_timeout: crate::render::pool::OnTimeout,
     diags: &mut Diagnostics,
 ) -> Vec<PrivateFile> {
-    use crate::render::pool::{panicked, render_watched, timeout_diagnostic};
+    use crate::render::pool::SheetRun;
     let report = consent_report(resolved, filter, true, diags);
     if diags.has_errors() {
         return Vec::new();
@@ -152,25 +152,13 @@ pub fn consent_list_pdfs(
     }
     let engine = crate::render::pdf::PdfEngine::with_fonts(&resolved.project.fonts);
     let template = resolved.project.templates.get(Layout::ConsentList);
-    let timeout = timeout_diagnostic(&template.file);
-    let rendered = render_watched(&all, timeout, on_timeout, |list| {
-        let ident = format!("consent/{}", list.path);
-        engine.render_data(&template.text, &list.data, &ident, &resolved.today, pdf)
-    });
-    let mut pdfs = Vec::new();
-    for (list, result) in all.iter().zip(rendered) {
-        match result {
-            Ok(Ok(pdf)) => pdfs.push(PrivateFile::shareable(list.path.clone(), pdf)),
-            Ok(Err(err)) => diags.push(
-                Diagnostic::error(Code::PdfTemplate, &template.file, err.message).with_hint(
-                    "fix the consent list layout, or delete the override to use the built-in one",
-                ),
-            ),
-            Err(message) => diags.push(panicked(&list.path, &message)),
-        }
-    }
-    if diags.has_errors() {
-        return Vec::new();
-    }
-    pdfs
+    let run = SheetRun {
+        engine: &engine,
+        template,
+        ident: "consent",
+        layout_name: "consent list layout",
+        today: &resolved.today,
+        pdf,
+    };
+    run.render(&all, |l| (l.path.as_str(), &l.data), on_timeout, diags)
 }

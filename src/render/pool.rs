@@ -6,7 +6,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::diag::Code;
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::model::build::{PdfSettings, PrivateFile};
+use crate::model::templates::Template;
+use crate::render::pdf::PdfEngine;
+use serde::Serialize;
 
 /// Stack size of a worker thread, the command's main thread included:
 /// typst recurses deeply on long documents.
@@ -85,6 +89,65 @@ pub fn render_watched<T: Sync, R: Send>(
     });
     watchdog.stop();
     results
+}
+
+/// A run of sheets for the private folder, each from its own data with
+/// one layout: registers, consent lists.
+pub struct SheetRun<'a> {
+    /// The engine, with the project's fonts.
+    pub engine: &'a PdfEngine,
+    /// The layout.
+    pub template: &'a Template,
+    /// What goes before each sheet's path in its PDF identifier
+    /// (`register`, `consent`).
+    pub ident: &'a str,
+    /// The layout's name in an error's hint ("the register layout").
+    pub layout_name: &'a str,
+    /// The day the sheets are dated.
+    pub today: &'a str,
+    /// How the PDFs are exported.
+    pub pdf: PdfSettings,
+}
+
+impl SheetRun<'_> {
+    /// Renders each `(path, data)` sheet under the watchdog, as a file for
+    /// the private folder at `path`. A sheet that fails is an error in
+    /// `diags`; with any error, nothing is returned.
+    pub fn render<T: Sync, D: Serialize>(
+        &self,
+        sheets: &[T],
+        part: impl Fn(&T) -> (&str, &D) + Sync,
+        on_timeout: OnTimeout,
+        diags: &mut Diagnostics,
+    ) -> Vec<PrivateFile> {
+        let timeout = timeout_diagnostic(&self.template.file);
+        let rendered = render_watched(sheets, timeout, on_timeout, |sheet| {
+            let (path, data) = part(sheet);
+            let ident = format!("{}/{path}", self.ident);
+            let text = &self.template.text;
+            self.engine
+                .render_data(text, data, &ident, self.today, self.pdf)
+        });
+        let mut files = Vec::new();
+        for (sheet, result) in sheets.iter().zip(rendered) {
+            let path = part(sheet).0;
+            match result {
+                Ok(Ok(pdf)) => files.push(PrivateFile::shareable(path.to_string(), pdf)),
+                Ok(Err(err)) => diags.push(
+                    Diagnostic::error(Code::PdfTemplate, &self.template.file, err.message)
+                        .with_hint(format!(
+                            "fix the {}, or delete the override to use the built-in one",
+                            self.layout_name
+                        )),
+                ),
+                Err(message) => diags.push(panicked(path, &message)),
+            }
+        }
+        if diags.has_errors() {
+            return Vec::new();
+        }
+        files
+    }
 }
 
 /// What the watchdog reports when the layout `file` stops finishing

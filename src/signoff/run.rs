@@ -18,7 +18,7 @@ use crate::model::templates::Layout;
 use crate::output::records::current_manifest;
 use crate::render::html::SignOffProgress;
 use crate::render::pdf::PdfEngine;
-use crate::render::pool::{panicked, render_watched, timeout_diagnostic, OnTimeout};
+use crate::render::pool::{OnTimeout, SheetRun};
 use crate::report::changes::editorial_marks;
 use crate::report::changes::Editorial;
 use crate::signoff::register::registers;
@@ -229,7 +229,6 @@ pub fn register_pdfs(
         .collect();
     let engine = PdfEngine::with_fonts(&resolved.project.fonts);
     let template = resolved.project.templates.get(Layout::Register);
-    let mut pdfs = Vec::new();
     let mut all = Vec::new();
     for school in &report.schools {
         for doc in &school.documents {
@@ -244,26 +243,15 @@ pub fn register_pdfs(
         }
         all.extend(registers(school, &pupils, &resolved.today));
     }
-    let timeout = timeout_diagnostic(&template.file);
-    let rendered = render_watched(&all, timeout, on_timeout, |register| {
-        let ident = format!("register/{}", register.path);
-        engine.render_data(&template.text, &register.data, &ident, &resolved.today, pdf)
-    });
-    for (register, result) in all.iter().zip(rendered) {
-        match result {
-            Ok(Ok(pdf)) => pdfs.push(PrivateFile::shareable(register.path.clone(), pdf)),
-            Ok(Err(err)) => diags.push(
-                Diagnostic::error(Code::PdfTemplate, &template.file, err.message).with_hint(
-                    "fix the register layout, or delete the override to use the built-in one",
-                ),
-            ),
-            Err(message) => diags.push(panicked(&register.path, &message)),
-        }
-    }
-    if diags.has_errors() {
-        return Vec::new();
-    }
-    pdfs
+    let run = SheetRun {
+        engine: &engine,
+        template,
+        ident: "register",
+        layout_name: "register layout",
+        today: &resolved.today,
+        pdf,
+    };
+    run.render(&all, |r| (r.path.as_str(), &r.data), on_timeout, diags)
 }
 
 /// A name on a roster that no font can print.
