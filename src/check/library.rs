@@ -547,8 +547,24 @@ fn editorial_mark(clause: &Clause, text: &str, diags: &mut Diagnostics) {
     }
 }
 
-/// The first blank value of `value`, as words for a message: "" when the
-/// value is one for every audience, " for ks2" when it is one audience's.
+/// Where `member` is in the `members` of the audience `id` in
+/// policyc.yaml's `audiences` list: the mistake's own line, even when the
+/// member is defined above it.
+fn member_place(text: &str, id: &str, member: &str) -> Option<(usize, usize)> {
+    let index = crate::diag::places::places(text)
+        .into_iter()
+        .find(|p| {
+            !p.is_key
+                && p.text == id
+                && p.path.len() == 3
+                && p.path[0] == "audiences"
+                && p.path[2] == "id"
+        })?
+        .path[1]
+        .clone();
+    crate::diag::places::find_under(text, &["audiences", &index, "members"], member)
+}
+
 /// A document for several audiences combines audiences that exist and
 /// are not combined themselves.
 fn combined_audiences(project: &Project, known: &[&str], diags: &mut Diagnostics) {
@@ -560,19 +576,28 @@ fn combined_audiences(project: &Project, known: &[&str], diags: &mut Diagnostics
                 .audiences
                 .iter()
                 .any(|a| &a.id == member && !a.members.is_empty());
-            if !known.contains(&member.as_str()) {
-                diags.push(unknown_audience(file, text, "members", member, known));
+            let problem = if !known.contains(&member.as_str()) {
+                unknown_audience(file, text, "members", member, known)
             } else if nested || member == &audience.id {
-                diags.push(
-                    Diagnostic::error(
-                        Code::NestedAudience,
-                        file,
-                        format!("the audience `{}` combines `{member}`, which combines audiences itself", audience.id),
-                    )
-                    .near(text, member)
-                    .with_hint("list the audiences it is made of directly, e.g. `members: [staff, volunteer]`"),
-                );
-            }
+                Diagnostic::error(
+                    Code::NestedAudience,
+                    file,
+                    format!(
+                        "the audience `{}` combines `{member}`, which combines audiences itself",
+                        audience.id
+                    ),
+                )
+                .near(text, member)
+                .with_hint(
+                    "list the audiences it is made of directly, e.g. `members: [staff, volunteer]`",
+                )
+            } else {
+                continue;
+            };
+            diags.push(match member_place(text, &audience.id, member) {
+                Some((line, column)) => problem.at(text, line, column),
+                None => problem,
+            });
         }
     }
 }
@@ -638,6 +663,8 @@ fn subsection_headings(file: &str, text: &str, section: &SectionDef, diags: &mut
         .for_each(|d| diags.push(d));
 }
 
+/// The first blank value of `value`, as words for a message: "" when the
+/// value is one for every audience, " for ks2" when it is one audience's.
 fn blank_entry(value: &crate::model::per_audience::PerAudience<String>) -> Option<String> {
     use crate::model::per_audience::PerAudience;
     match value {
