@@ -27,6 +27,7 @@ use std::io::IsTerminal;
 use serde::Serialize;
 
 pub mod code;
+pub mod frontmatter;
 pub mod places;
 pub mod text;
 pub mod workbook;
@@ -206,9 +207,10 @@ impl Diagnostic {
     /// [`Diagnostic::at_key`] with the keys given one by one, for a key
     /// that has dots of its own (a file name such as `roster.csv`).
     pub fn at_key_in(self, source: &str, keys: &[&str]) -> Self {
+        let all = places::places(source);
         let found = (1..=keys.len())
             .rev()
-            .find_map(|len| places::find_key(source, &keys[..len]));
+            .find_map(|len| places::key_in(&all, &keys[..len]));
         match found {
             Some((line, column)) => self.at(source, line, column),
             None => self.near(source, keys.last().copied().unwrap_or_default()),

@@ -7,6 +7,7 @@
 //! for every scalar, and records the path of each one: so `ks9` under
 //! `signature: {parent: [...]}` is found there, not under `audiences:`.
 
+use super::frontmatter::split;
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::Marker;
 
@@ -32,36 +33,34 @@ pub struct Place {
 /// position). A Markdown file's front matter (between `---` lines at the
 /// top) is read alone, so the Markdown after it does not count.
 pub fn places(source: &str) -> Vec<Place> {
-    let mut recorder = Recorder::default();
-    let mut parser = Parser::new_from_str(front_matter(source).unwrap_or(source));
+    // A clause's front matter is the YAML; its marks count from line 1.
+    let (yaml, first_line) = match split(source) {
+        Ok(split) => (split.yaml, split.yaml_line),
+        Err(_) => (source, 1),
+    };
+    let mut recorder = Recorder {
+        lines_before: first_line - 1,
+        ..Recorder::default()
+    };
+    let mut parser = Parser::new_from_str(yaml);
     if parser.load(&mut recorder, false).is_err() {
         return Vec::new();
     }
     recorder.places
 }
 
-/// The text of `source` up to its front matter's closing `---` line, when
-/// it opens with one; line numbers stay the file's.
-fn front_matter(source: &str) -> Option<&str> {
-    let rest = source
-        .strip_prefix("---\n")
-        .or_else(|| source.strip_prefix("---\r\n"))?;
-    let mut offset = source.len() - rest.len();
-    for line in rest.split_inclusive('\n') {
-        if line.trim_end() == "---" {
-            return Some(&source[..offset]);
-        }
-        offset += line.len();
-    }
-    None
-}
-
 /// Where the key at `path` (its parents' keys, then its own) is, in
 /// `source`: the key itself, not a value that happens to share its name.
 pub fn find_key(source: &str, path: &[&str]) -> Option<(usize, usize)> {
+    key_in(&places(source), path)
+}
+
+/// [`find_key`] among places already read, for a caller that tries
+/// several paths in one file.
+pub fn key_in(places: &[Place], path: &[&str]) -> Option<(usize, usize)> {
     let (key, parents) = path.split_last()?;
-    places(source)
-        .into_iter()
+    places
+        .iter()
         .find(|place| place.is_key && place.text == *key && place.path == parents)
         .map(|place| (place.line, place.column))
 }
@@ -104,6 +103,8 @@ enum Frame {
 struct Recorder {
     stack: Vec<Frame>,
     places: Vec<Place>,
+    /// Lines of the file above the YAML (a clause's opening `---`).
+    lines_before: usize,
 }
 
 impl Recorder {
@@ -151,7 +152,7 @@ impl MarkedEventReceiver for Recorder {
                     path,
                     text: text.clone(),
                     is_key,
-                    line: mark.line(),
+                    line: mark.line() + self.lines_before,
                     column: mark.col() + 1,
                 });
                 match self.stack.last_mut() {
@@ -227,6 +228,9 @@ mod tests {
         let text = "---\nid: a\nwording:\n  ks2: Hi\n---\nThe body: [not yaml\n";
         assert_eq!(find_under(text, &["wording"], "ks2"), Some((4, 3)));
         assert_eq!(find_key(text, &["id"]), Some((2, 1)));
+        // As the loader splits it: a byte order mark and CRLF endings too.
+        let text = "\u{feff}---\r\nid: a\r\nwording:\r\n  ks2: Hi\r\n---\r\nBody\r\n";
+        assert_eq!(find_under(text, &["wording"], "ks2"), Some((4, 3)));
     }
 
     #[test]

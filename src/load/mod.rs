@@ -10,7 +10,6 @@ pub mod bundled;
 pub mod consent_export;
 mod fonts;
 pub mod form_export;
-pub mod frontmatter;
 pub mod paths;
 pub mod people;
 mod policies;
@@ -21,6 +20,7 @@ use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
 
+use crate::diag::frontmatter;
 use crate::diag::Code;
 use crate::diag::{relative, suggestion, Diagnostic, Diagnostics};
 use crate::model::consent::ConsentSettings;

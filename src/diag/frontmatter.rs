@@ -1,5 +1,7 @@
 //! Splits a clause file into its YAML front matter and Markdown body,
-//! remembering where each starts so errors can name the right line.
+//! remembering where each starts so errors can name the right line. The
+//! loader reads a clause through it, and `places` finds a key in a clause
+//! through it, so both agree on where the front matter is.
 
 /// A clause file cut into its two parts.
 #[derive(Debug, Clone, PartialEq, Eq)]
